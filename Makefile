@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test` (plus `make bench`).
+# Everything the project needs is installed from this file and the requirements files.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test bench lint demo browser clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Browser tests drive Debian's chromium; install it when missing and we may.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "Hinweis: chromium/chromium-driver fehlen und ohne root nicht installierbar; Browser-Tests werden übersprungen."; \
+	  fi; \
+	fi
+
+# Dashboard on the demo Kreis (or on SOZIALRAUM_DATEN=DIR), bound to localhost.
+run: $(VENV)/.runtime
+	$(VENV)/bin/streamlit run app.py --server.address localhost --server.port $(PORT)
+
+test: $(VENV)/.dev browser
+	$(PY) -m pytest tests
+
+bench: $(VENV)/.dev
+	$(PY) -m pytest benchmarks --benchmark-only --benchmark-columns=min,mean,max,rounds
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check sozialraum_analytics pages tests benchmarks app.py
+
+# Regenerate the synthetic demo Kreis in data/ (deterministic, fixed seed).
+demo: $(VENV)/.runtime
+	$(PY) -m sozialraum_analytics demo --out data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .benchmarks

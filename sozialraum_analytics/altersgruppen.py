@@ -1,0 +1,139 @@
+"""Age groups as statistics offices and planners write them, and population denominators.
+
+An age group is a half-open interval [von, bis) in completed years: "18 bis unter 21" is
+[18, 21); "75 Jahre und mehr" is [75, None). Denominators such as "under 21" are sums
+over these intervals; where a group straddles the limit the share is interpolated
+linearly and the result is marked as approximate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .hilfearten import fold
+
+TOTAL_WORDS = ("insgesamt", "gesamt", "zusammen", "summe", "alle")
+
+
+@dataclass(frozen=True)
+class Altersgruppe:
+    von: int
+    bis: int | None  # exclusive; None = open ("und älter")
+
+
+_UNTER = re.compile(r"^unter (\d+)(?: jahren?| j\.?)?$")
+_BIS_UNTER = re.compile(r"^(\d+) (?:bis|-) ?unter (\d+)(?: jahren?| j\.?)?$")
+_RANGE = re.compile(r"^(\d+) ?(?:-|–|bis) ?(\d+)(?: jahren?| j\.?)?$")
+_OPEN = re.compile(r"^(\d+)(?: jahren?| j\.?)? ?(?:und (?:aelter|mehr|ueber)|u\.? ?m\.?|\+|und alter|oder aelter)$")
+_SINGLE = re.compile(r"^(\d+)(?: jahren?| j\.?)?$")
+
+
+def is_total(text: str) -> bool:
+    return fold(text).strip(" .") in TOTAL_WORDS
+
+
+def parse_altersgruppe(text: str, ranges_inclusive: bool = True) -> Altersgruppe | None:
+    """Read an age group; ``None`` if it is not one.
+
+    ``ranges_inclusive`` decides what "6-9" means: 6 to 9 years inclusive, i.e. [6, 10)
+    (the usual reading in municipal tables), or [6, 9) when the file's groups tile as
+    "3-6", "6-9" (see :func:`ranges_are_inclusive`).
+
+    >>> parse_altersgruppe("3 bis unter 6 Jahre")
+    Altersgruppe(von=3, bis=6)
+    >>> parse_altersgruppe("unter 3")
+    Altersgruppe(von=0, bis=3)
+    >>> parse_altersgruppe("75 Jahre und mehr")
+    Altersgruppe(von=75, bis=None)
+    >>> parse_altersgruppe("6-9")
+    Altersgruppe(von=6, bis=10)
+    """
+    t = fold(text).replace("_", " ").strip(" .")
+    t = re.sub(r"\s+", " ", t)
+    if m := _UNTER.match(t):
+        return Altersgruppe(0, int(m[1]))
+    if m := _BIS_UNTER.match(t):
+        return Altersgruppe(int(m[1]), int(m[2]))
+    if m := _RANGE.match(t):
+        von, bis = int(m[1]), int(m[2])
+        return Altersgruppe(von, bis + 1 if ranges_inclusive else bis) if bis >= von else None
+    if m := _OPEN.match(t):
+        return Altersgruppe(int(m[1]), None)
+    if m := _SINGLE.match(t):
+        return Altersgruppe(int(m[1]), int(m[1]) + 1)
+    return None
+
+
+def ranges_are_inclusive(labels: list[str]) -> bool:
+    """Whether "a-b" labels mean a to b inclusive: false when they tile as "3-6", "6-9"."""
+    pairs = []
+    for label in labels:
+        m = _RANGE.match(re.sub(r"\s+", " ", fold(label).strip(" .")))
+        if m:
+            pairs.append((int(m[1]), int(m[2])))
+    starts = {a for a, _ in pairs}
+    return not any(b in starts for _, b in pairs)
+
+
+@dataclass(frozen=True)
+class Altersbereich:
+    """A denominator's age range [von, bis)."""
+
+    id: str
+    label: str
+    von: int
+    bis: int | None
+
+
+DENOMINATORS = {
+    "u21": Altersbereich("u21", "0 bis unter 21 Jahre", 0, 21),
+    "u18": Altersbereich("u18", "0 bis unter 18 Jahre", 0, 18),
+    "18_21": Altersbereich("18_21", "18 bis unter 21 Jahre", 18, 21),
+    "gesamt": Altersbereich("gesamt", "alle Altersgruppen", 0, None),
+}
+
+
+def share_in_range(von: np.ndarray, bis: np.ndarray, lo: int, hi: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each group [von, bis) inside [lo, hi), and whether that share is exact.
+
+    Open groups (``bis`` NaN) count fully when they start inside an open range, and
+    not at all when they start at or above ``hi``; otherwise they cannot be split.
+    """
+    von = von.astype(float)
+    bis = bis.astype(float)
+    hi_f = np.inf if hi is None else float(hi)
+    open_group = np.isnan(bis)
+    upper = np.where(open_group, np.inf, bis)
+    overlap = np.clip(np.minimum(upper, hi_f) - np.maximum(von, lo), 0, None)
+    width = upper - von
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(np.isinf(width), np.where(overlap > 0, 1.0, 0.0), overlap / width)
+    share = np.where(open_group & (von < hi_f) & (hi_f < np.inf), np.nan, share)
+    exact = (share == 0) | (share == 1)
+    return share, exact
+
+
+def population_in_range(bevoelkerung: pd.DataFrame, bereich: Altersbereich,
+                        keys: tuple[str, ...] = ("jahr", "raum_id")) -> pd.DataFrame:
+    """Population in ``bereich`` per key: columns ``*keys, anzahl, exakt``.
+
+    ``exakt`` is False where an age group straddles the range and its share was
+    interpolated (e.g. 20 to under 25 for "under 21").
+    """
+    share, exact = share_in_range(bevoelkerung["alter_von"].to_numpy(),
+                                  bevoelkerung["alter_bis"].to_numpy(dtype=float, na_value=np.nan),
+                                  bereich.von, bereich.bis)
+    frame = bevoelkerung[list(keys)].copy()
+    anzahl = bevoelkerung["anzahl"].to_numpy(dtype=float, na_value=np.nan)
+    frame["anzahl"] = np.nan_to_num(anzahl) * np.nan_to_num(share)
+    frame["exakt"] = exact
+    # A group that cannot be split, or a missing count inside the range, leaves no total.
+    frame["_unmoeglich"] = np.isnan(share) | (np.isnan(anzahl) & (np.nan_to_num(share) > 0))
+    out = frame.groupby(list(keys), observed=True, sort=True).agg(
+        anzahl=("anzahl", "sum"), exakt=("exakt", "all"), unmoeglich=("_unmoeglich", "any"))
+    out.loc[out["unmoeglich"], "anzahl"] = np.nan
+    return out.drop(columns="unmoeglich").reset_index()

@@ -1,0 +1,186 @@
+"""Counting cases per calendar year, by the official convention (AKJStat, Destatis).
+
+For a calendar year j:
+
+- begonnen(j): Beginn in j;
+- beendet(j): Ende in j;
+- andauernd(j), Stichtag 31.12.j: Beginn <= 31.12.j and (Ende empty or Ende > 31.12.j);
+- Inanspruchnahme(j) = andauernd(j) + beendet(j) ("Hilfen insgesamt").
+
+Case-level rows are first reduced to these counts per year, Planungsraum, help code and
+setting group ("Fallzahlen"). Everything downstream works on Fallzahlen, which is why
+aggregated input gives exactly the same indicators as the case-level data it came from.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import hilfearten
+
+FALLZAHLEN_COLUMNS = ["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich",
+                      "begonnen", "beendet", "andauernd"]
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def classify(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``setting_gruppe`` and ``bereich`` to rows holding hilfeart, basis, setting.
+
+    The rules of domain.md are applied once per distinct combination, not per row.
+    """
+    columns = []
+    for name in ("hilfeart", "basis", "setting"):
+        values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+        categorical = values.astype("category")
+        columns.append((categorical.cat.codes.to_numpy().astype(np.int64), list(categorical.cat.categories)))
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for codes, categories in columns:
+        combined = combined * (len(categories) + 1) + (codes + 1)
+    positions, uniques = pd.factorize(combined)
+    gruppe, bereich = [], []
+    for value in uniques:
+        key = []
+        for codes, categories in reversed(columns):
+            base = len(categories) + 1
+            key.append(None if value % base == 0 else categories[value % base - 1])
+            value //= base
+        code, basis, setting = reversed(key)
+        gruppe.append(hilfearten.setting_gruppe(code, setting, basis) if code else None)
+        bereich.append(hilfearten.bereich(code, basis) if code else None)
+    out = frame.copy()
+    out["setting_gruppe"] = pd.Categorical(np.array(gruppe, dtype=object)[positions] if len(frame) else [],
+                                           categories=list(hilfearten.SETTINGS))
+    out["bereich"] = pd.Categorical(np.array(bereich, dtype=object)[positions] if len(frame) else [],
+                                    categories=[hilfearten.HZE, hilfearten.EINGLIEDERUNGSHILFE,
+                                                hilfearten.INOBHUTNAHME, hilfearten.GEFAEHRDUNG])
+    return out
+
+
+def _year(dates: pd.Series) -> np.ndarray:
+    """Calendar year of each date; missing -> a very large year (still open)."""
+    values = dates.to_numpy(dtype="datetime64[s]")
+    years = values.astype("datetime64[Y]").astype(np.int64) + 1970
+    return np.where(np.isnat(values), 10_000, years)
+
+
+def count_cases_per_year(faelle: pd.DataFrame, years: list[int] | range) -> pd.DataFrame:
+    """Fallzahlen from case-level rows: one row per year, Planungsraum, code, setting group.
+
+    ``faelle`` needs columns raum_id, hilfeart, beginn, ende (and basis, setting if known).
+    Rows without a valid hilfeart or beginn are not counted (the validation report names them).
+    """
+    years = list(years)
+    cases = faelle[faelle["hilfeart"].notna() & faelle["beginn"].notna() & faelle["raum_id"].notna()]
+    if "setting_gruppe" not in cases:
+        cases = classify(cases)
+    group_cols = ["raum_id", "hilfeart", "setting_gruppe", "bereich"]
+    group_ids, groups = _factorize_groups(cases, group_cols)
+    n_groups, first, n_years = len(groups), years[0], len(years)
+    start = _year(cases["beginn"]) - first
+    end = _year(cases["ende"]) - first if "ende" in cases else np.full(len(cases), 10_000 - first)
+
+    def per_year(offsets: np.ndarray) -> np.ndarray:
+        inside = (offsets >= 0) & (offsets < n_years)
+        flat = group_ids[inside] * n_years + offsets[inside]
+        return np.bincount(flat, minlength=n_groups * n_years).reshape(n_groups, n_years)
+
+    begonnen = per_year(start)
+    beendet = per_year(end)
+    # andauernd in the years start <= y < end: +1 at start, -1 at end, cumulative sum.
+    width = n_years + 1
+    s = np.clip(start, 0, n_years)
+    e = np.clip(end, 0, n_years)
+    diff = np.bincount(group_ids * width + s, minlength=n_groups * width) - np.bincount(
+        group_ids * width + e, minlength=n_groups * width)
+    andauernd = np.cumsum(diff.reshape(n_groups, width), axis=1)[:, :n_years]
+
+    out = groups.loc[groups.index.repeat(n_years)].reset_index(drop=True)
+    out.insert(0, "jahr", np.tile(np.array(years, dtype=np.int64), n_groups))
+    out["begonnen"] = begonnen.ravel()
+    out["beendet"] = beendet.ravel()
+    out["andauernd"] = andauernd.ravel()
+    return out[FALLZAHLEN_COLUMNS]
+
+
+def _factorize_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer group id per row and the distinct groups, cheap on categorical columns."""
+    codes = []
+    for column in columns:
+        values = frame[column]
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype("category")
+        codes.append((values.cat.codes.to_numpy().astype(np.int64), values.cat.categories))
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column_codes, categories in codes:
+        combined = combined * (len(categories) + 1) + (column_codes + 1)
+    group_ids, uniques = pd.factorize(combined, sort=True)
+    groups = {}
+    remaining = uniques.copy()
+    for (column, (_, categories)) in reversed(list(zip(columns, codes))):
+        base = len(categories) + 1
+        position = remaining % base - 1
+        remaining = remaining // base
+        groups[column] = pd.Categorical.from_codes(position, categories=categories)
+    return group_ids.astype(np.int64), pd.DataFrame({c: groups[c] for c in columns})
+
+
+def fallzahlen_from_aggregate(fallzahlen: pd.DataFrame) -> pd.DataFrame:
+    """The aggregated input (``fallzahlen`` table) in the same shape as counted cases."""
+    rows = fallzahlen[fallzahlen["hilfeart"].notna() & fallzahlen["raum_id"].notna()
+                      & fallzahlen["jahr"].notna()]
+    rows = classify(rows)
+    out = rows[["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich", "begonnen", "beendet", "andauernd"]].copy()
+    out["jahr"] = out["jahr"].astype(np.int64)
+    for column in ("begonnen", "beendet", "andauernd"):
+        out[column] = out[column].astype(float)
+    return out.groupby(["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich"], observed=True,
+                       as_index=False, sort=True)[["begonnen", "beendet", "andauernd"]].sum(min_count=1)
+
+
+def durations_of_ended(faelle: pd.DataFrame, years: list[int] | range) -> pd.DataFrame:
+    """Cases ended in the given years with their duration in months.
+
+    Duration = (Ende − Beginn) in days / 30.4375 (the mean month of 365.25 / 12 days);
+    a case beginning and ending on the same day lasts 0 months.
+    """
+    if "ende" not in faelle:
+        return pd.DataFrame(columns=["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich", "monate"])
+    cases = faelle[faelle["hilfeart"].notna() & faelle["beginn"].notna() & faelle["ende"].notna()
+                   & faelle["raum_id"].notna()]
+    if "setting_gruppe" not in cases:
+        cases = classify(cases)
+    year = _year(cases["ende"])
+    inside = np.isin(year, np.asarray(list(years)))
+    cases = cases[inside]
+    days = (cases["ende"].to_numpy(dtype="datetime64[s]") - cases["beginn"].to_numpy(dtype="datetime64[s]")
+            ).astype("timedelta64[D]").astype(np.int64)
+    return pd.DataFrame({
+        "jahr": year[inside], "raum_id": cases["raum_id"].to_numpy(), "hilfeart": cases["hilfeart"].to_numpy(),
+        "setting_gruppe": cases["setting_gruppe"].to_numpy(), "bereich": cases["bereich"].to_numpy(),
+        "monate": days / DAYS_PER_MONTH,
+    })
+
+
+def count_by_month(faelle: pd.DataFrame, code: str = "§8a") -> pd.DataFrame:
+    """Completed measures of ``code`` per month of completion (Ende): §8a is counted so."""
+    rows = faelle[(faelle["hilfeart"] == code) & faelle["ende"].notna()]
+    month = rows["ende"].dt.to_period("M")
+    out = rows.assign(monat=month).groupby(["raum_id", "monat"], observed=True).size()
+    return out.rename("anzahl").reset_index()
+
+
+def fallzahlen_table_from_faelle(faelle: pd.DataFrame, years: list[int] | range) -> pd.DataFrame:
+    """Case-level data as the contract's aggregated ``fallzahlen`` table (for export)."""
+    counts = count_cases_per_year(faelle, years)
+    counts = counts[(counts[["begonnen", "beendet", "andauernd"]].sum(axis=1) > 0)]
+    hilfeart = counts["hilfeart"].astype(str).str.replace("§", "§ ", regex=False)
+    continued_35a = (counts["hilfeart"] == "§41") & (counts["bereich"] == hilfearten.EINGLIEDERUNGSHILFE)
+    hilfeart = hilfeart.where(~continued_35a, "§ 41 i.V.m. § 35a")
+    return pd.DataFrame({
+        "jahr": counts["jahr"].to_numpy(), "raum_id": counts["raum_id"].astype(str).to_numpy(),
+        "hilfeart": hilfeart.to_numpy(),
+        "setting": counts["setting_gruppe"].map(hilfearten.SETTING_LABELS).astype(object).fillna("").to_numpy(),
+        "begonnen": counts["begonnen"].to_numpy(), "beendet": counts["beendet"].to_numpy(),
+        "andauernd": counts["andauernd"].to_numpy(),
+    })

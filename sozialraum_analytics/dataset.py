@@ -1,0 +1,235 @@
+"""The dataset every page and the CLI read: the contract's tables from one source.
+
+Today the source is a folder (the demo Kreis in ``data/`` or ``SOZIALRAUM_DATEN``);
+the database store of a later issue supplies the same object. Pages never read files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .readers import guess_kind, read_table
+from .report import ValidationReport
+from .tables import TABLES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = PROJECT_ROOT / "data"
+DEMO_KREIS_NAME = "Musterkreis"
+KREIS_ID = "kreis"
+
+KIND_ORDER = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
+
+
+@dataclass
+class Dataset:
+    """The loaded tables (canonical columns), their reports and where they came from."""
+
+    tables: dict[str, pd.DataFrame]
+    reports: list[ValidationReport] = field(default_factory=list)
+    quelle: str = ""
+    synthetisch: bool = False
+    kreis_name: str = "Kreis"
+    gebiete: object | None = None  # GeoDataFrame with raum_id, name, geometry (EPSG:4326)
+    stand: dt.date | None = None
+
+    def has(self, kind: str) -> bool:
+        if kind == "gebiete":
+            return self.gebiete is not None
+        frame = self.tables.get(kind)
+        return frame is not None and len(frame) > 0
+
+    def table(self, kind: str) -> pd.DataFrame | None:
+        return self.tables.get(kind)
+
+    @property
+    def has_cases(self) -> bool:
+        return self.has("faelle") or self.has("fallzahlen")
+
+    def missing(self) -> list[str]:
+        """German labels of the tables that are not there."""
+        out = []
+        for kind in KIND_ORDER:
+            if kind == "fallzahlen" and self.has("faelle") or kind == "faelle" and self.has("fallzahlen"):
+                continue
+            if not self.has(kind):
+                out.append(TABLES[kind].label)
+        return out
+
+    def years(self) -> list[int]:
+        """The reporting years: those with population if present, else those with cases."""
+        if self.has("bevoelkerung"):
+            values = self.tables["bevoelkerung"]["jahr"].dropna().astype(int)
+            if len(values):
+                return list(range(int(values.min()), int(values.max()) + 1))
+        if self.has("fallzahlen"):
+            values = self.tables["fallzahlen"]["jahr"].dropna().astype(int)
+            return list(range(int(values.min()), int(values.max()) + 1))
+        if self.has("faelle"):
+            faelle = self.tables["faelle"]
+            first = int(faelle["beginn"].min().year)
+            last_dates = [faelle["beginn"].max()] + ([faelle["ende"].max()] if "ende" in faelle else [])
+            last = min(max(int(d.year) for d in last_dates if pd.notna(d)), dt.date.today().year)
+            return list(range(first, last + 1))
+        return []
+
+    # --- areas ----------------------------------------------------------------------
+    def planungsraeume(self) -> pd.DataFrame:
+        """raum_id, name, sozialraum_id, sozialraum_name: the current assignment."""
+        names = self._area_names()
+        if self.has("zuordnung"):
+            zuordnung = self.tables["zuordnung"]
+            if "gueltig_ab" in zuordnung and zuordnung["gueltig_ab"].notna().any():
+                zuordnung = zuordnung.sort_values("gueltig_ab", na_position="first").drop_duplicates(
+                    "raum_id", keep="last")
+            out = pd.DataFrame({"raum_id": zuordnung["raum_id"].astype(str),
+                                "sozialraum_id": zuordnung["sozialraum_id"].astype(str)})
+            given = zuordnung["name"].astype(object) if "name" in zuordnung else pd.Series(None, index=zuordnung.index)
+            out["name"] = [g if isinstance(g, str) and g else names.get(r, r) for g, r in zip(given, out["raum_id"])]
+            sr_names = zuordnung["sozialraum_name"].astype(object) if "sozialraum_name" in zuordnung else given * np.nan
+            out["sozialraum_name"] = [n if isinstance(n, str) and n else f"Sozialraum {s}"
+                                      for n, s in zip(sr_names, out["sozialraum_id"])]
+            return out[["raum_id", "name", "sozialraum_id", "sozialraum_name"]].sort_values("raum_id").reset_index(drop=True)
+        ids = sorted(set(names) | self._ids_in_data())
+        return pd.DataFrame({"raum_id": ids, "name": [names.get(i, i) for i in ids],
+                             "sozialraum_id": [None] * len(ids), "sozialraum_name": [None] * len(ids)})
+
+    def sozialraeume(self) -> pd.DataFrame:
+        """sozialraum_id, sozialraum_name, number of Planungsräume."""
+        pr = self.planungsraeume().dropna(subset=["sozialraum_id"])
+        return (pr.groupby(["sozialraum_id", "sozialraum_name"], as_index=False)
+                .agg(planungsraeume=("raum_id", "count")).sort_values("sozialraum_id").reset_index(drop=True))
+
+    def assignment(self, years: list[int]) -> pd.DataFrame:
+        """jahr, raum_id, sozialraum_id: the assignment valid on 31.12. of each year."""
+        if not self.has("zuordnung"):
+            return pd.DataFrame(columns=["jahr", "raum_id", "sozialraum_id"])
+        zuordnung = self.tables["zuordnung"]
+        frames = []
+        for year in years:
+            rows = zuordnung
+            if "gueltig_ab" in zuordnung and zuordnung["gueltig_ab"].notna().any():
+                stichtag = pd.Timestamp(year, 12, 31)
+                valid = zuordnung["gueltig_ab"].isna() | (zuordnung["gueltig_ab"] <= stichtag)
+                rows = zuordnung[valid].sort_values("gueltig_ab", na_position="first").drop_duplicates(
+                    "raum_id", keep="last")
+            frames.append(pd.DataFrame({"jahr": year, "raum_id": rows["raum_id"].astype(str).to_numpy(),
+                                        "sozialraum_id": rows["sozialraum_id"].astype(str).to_numpy()}))
+        return pd.concat(frames, ignore_index=True)
+
+    def _area_names(self) -> dict[str, str]:
+        if self.gebiete is None:
+            return {}
+        return dict(zip(self.gebiete["raum_id"].astype(str), self.gebiete["name"].astype(str)))
+
+    def _ids_in_data(self) -> set[str]:
+        ids: set[str] = set()
+        for kind in ("bevoelkerung", "faelle", "fallzahlen", "indikatoren"):
+            if self.has(kind):
+                ids |= set(self.tables[kind]["raum_id"].dropna().astype(str).unique())
+        return ids
+
+    def area_names(self) -> dict[str, str]:
+        """Names of Planungsräume, Sozialräume and the Kreis by id."""
+        names = self._area_names()
+        pr = self.planungsraeume()
+        names.update(dict(zip(pr["raum_id"], pr["name"])))
+        if pr["sozialraum_id"].notna().any():
+            names.update(dict(zip(pr["sozialraum_id"], pr["sozialraum_name"])))
+        names[KREIS_ID] = self.kreis_name
+        return names
+
+    def cross_check(self) -> ValidationReport:
+        """Warnings across tables: unknown areas, years without population."""
+        report = ValidationReport("Datenbestand")
+        known = set(self.planungsraeume()["raum_id"]) if (self.has("zuordnung") or self.gebiete is not None) else None
+        sozialraum_ids = set(self.planungsraeume()["sozialraum_id"].dropna())
+        if known:
+            for kind in ("faelle", "fallzahlen", "bevoelkerung", "indikatoren", "kosten", "angebote"):
+                if not self.has(kind) or "raum_id" not in self.tables[kind]:
+                    continue
+                ids = set(self.tables[kind]["raum_id"].dropna().astype(str).unique())
+                unknown = sorted(ids - known - sozialraum_ids)
+                if unknown:
+                    shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+                    report.warning(f"{TABLES[kind].label}: {len(unknown)} Gebietsschlüssel sind keinem Sozialraum "
+                                   f"zugeordnet ({shown}); sie zählen nur im Kreis.")
+        if self.has_cases and self.has("bevoelkerung"):
+            population_years = set(self.tables["bevoelkerung"]["jahr"].dropna().astype(int))
+            case_years = set(self.years())
+            for year in sorted(case_years - population_years):
+                report.warning(f"Für {year} fehlt die Bevölkerung; Eckwerte dieses Jahres fehlen.")
+        return report
+
+
+def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis_name: str | None = None) -> Dataset:
+    """Load the contract's files from a folder, recognised by name (``faelle*.csv`` …).
+
+    Files with errors are not used; their reports say why. Several files of one kind
+    (``faelle_2023.csv``, ``faelle_2024.csv``) are stacked.
+    """
+    directory = Path(directory)
+    tables: dict[str, list[pd.DataFrame]] = {}
+    reports: list[ValidationReport] = []
+    gebiete = None
+    for path in sorted(directory.iterdir()) if directory.is_dir() else []:
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        kind = guess_kind(path)
+        if kind is None:
+            continue
+        if kind == "gebiete":
+            from .geo import read_gebiete
+
+            gebiete, report = read_gebiete(path)
+            reports.append(report)
+            continue
+        if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
+            continue
+        result = read_table(path, kind)
+        reports.append(result.report)
+        if result.ok:
+            tables.setdefault(kind, []).append(result.frame)
+    stacked = {kind: frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+               for kind, frames in tables.items()}
+    for kind, frame in stacked.items():
+        # Categorical columns from several files may differ in categories.
+        for column in frame.columns:
+            if len(tables[kind]) > 1 and column in ("raum_id", "sozialraum_id"):
+                frame[column] = frame[column].astype(str).where(frame[column].notna(), None).astype("category")
+    is_demo = directory.resolve() == DEMO_DIR.resolve()
+    dataset = Dataset(
+        tables=stacked, reports=reports,
+        quelle=("Demo-Daten „Musterkreis“ (synthetisch erzeugt, keine echten Personen oder Orte)" if is_demo
+                else f"Ordner {directory}"),
+        synthetisch=is_demo if synthetisch is None else synthetisch,
+        kreis_name=kreis_name or (DEMO_KREIS_NAME if is_demo else "Kreis"),
+        gebiete=gebiete,
+    )
+    dataset.stand = _latest_date(dataset)
+    cross = dataset.cross_check()
+    if cross.problems:
+        reports.append(cross)
+    return dataset
+
+
+def _latest_date(dataset: Dataset) -> dt.date | None:
+    if dataset.has("faelle"):
+        faelle = dataset.tables["faelle"]
+        dates = [faelle["beginn"].max()] + ([faelle["ende"].max()] if "ende" in faelle else [])
+        dates = [d for d in dates if pd.notna(d)]
+        if dates:
+            return max(dates).date()
+    years = dataset.years()
+    return dt.date(years[-1], 12, 31) if years else None
+
+
+def default_data_dir() -> Path:
+    """``SOZIALRAUM_DATEN`` if set, else the demo Kreis."""
+    configured = os.environ.get("SOZIALRAUM_DATEN")
+    return Path(configured) if configured else DEMO_DIR

@@ -1,0 +1,56 @@
+"""Area geometries: read, reproject to EPSG:4326, repair, map the key and name fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .dialect import normalise_header, pad_area_key
+from .report import ValidationReport
+from .tables import TABLES
+
+
+def read_gebiete(path: Path | str, kreis_prefix: str | None = None):
+    """A GeoDataFrame ``raum_id, name, geometry`` in EPSG:4326 and a validation report.
+
+    The BKG VG250 layer works directly (AGS, GEN); ``kreis_prefix`` (``08317``) keeps one Kreis.
+    """
+    import geopandas as gpd
+    import shapely
+
+    report = ValidationReport(Path(path).name)
+    try:
+        frame = gpd.read_file(path)
+    except Exception as error:  # pyogrio raises DataSourceError and friends
+        report.error(f"Die Geometriedatei lässt sich nicht lesen: {error}")
+        return None, report
+    spec = TABLES["gebiete"]
+    columns = {normalise_header(c): c for c in frame.columns if c != "geometry"}
+    found = {}
+    for column in spec.columns:
+        for key in [normalise_header(column.name)] + [normalise_header(a) for a in column.aliases]:
+            if key in columns:
+                found[column.name] = columns[key]
+                break
+    if "raum_id" not in found:
+        report.error(f'Es fehlt ein Gebietsschlüssel (raum_id, AGS …); gefundene Felder: {", ".join(columns.values())}')
+        return None, report
+    out = gpd.GeoDataFrame({
+        "raum_id": frame[found["raum_id"]].astype(str).map(pad_area_key),
+        "name": frame[found["name"]].astype(str) if "name" in found else frame[found["raum_id"]].astype(str),
+    }, geometry=frame.geometry, crs=frame.crs)
+    if kreis_prefix:
+        out = out[out["raum_id"].str.startswith(kreis_prefix)]
+    if out.crs is None:
+        report.warning("Die Datei nennt kein Koordinatensystem; angenommen wird WGS 84 (EPSG:4326).")
+        out = out.set_crs(4326)
+    elif out.crs.to_epsg() != 4326:
+        report.info(f"Umprojiziert von {out.crs.to_string()} nach EPSG:4326.")
+        out = out.to_crs(4326)
+    invalid = ~out.geometry.is_valid
+    if invalid.any():
+        report.warning(f"{int(invalid.sum())} ungültige Umringe wurden repariert.")
+        out.loc[invalid, "geometry"] = shapely.make_valid(out.loc[invalid, "geometry"].to_numpy())
+    duplicated = out["raum_id"].duplicated()
+    if duplicated.any():
+        report.error(f"Gebietsschlüssel mehrfach: {', '.join(sorted(set(out.loc[duplicated, 'raum_id'])))}")
+    return out.reset_index(drop=True), report

@@ -1,0 +1,180 @@
+"""The tables of the data contract: canonical columns, their aliases and types.
+
+Adding a column or an alias means touching this file only; the readers are driven by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .dialect import normalise_header
+
+# Column types the readers know how to parse.
+KEY = "key"  # area key: text, AGS padded back to 8 digits
+TEXT = "text"
+ID = "id"  # text that is unique per row (case numbers): not dictionary-encoded
+INT = "int"
+NUMBER = "number"
+DATE = "date"
+YEAR = "year"
+HILFEART = "hilfeart"
+SETTING = "setting"
+RICHTUNG = "richtung"
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    type: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    label: str = ""  # what is expected, in German, for messages
+
+    def keys(self) -> set[str]:
+        return {normalise_header(self.name)} | {normalise_header(a) for a in self.aliases}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    kind: str
+    label: str
+    file_pattern: str
+    columns: tuple[ColumnSpec, ...]
+    description: str = ""
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+
+_RAUM = ColumnSpec(
+    "raum_id", KEY, True,
+    ("AGS", "Gemeindeschlüssel", "Gemeindekennziffer", "GKZ", "Kennziffer", "id", "Raum", "Raum-ID",
+     "Planungsraum-ID", "Planungsraum_id", "Regionalschlüssel", "RS", "Gebiet", "Gebiets-ID"),
+    "ein Gebietsschlüssel (z. B. AGS 08317001)",
+)
+_JAHR = ColumnSpec("jahr", YEAR, True, ("Jahr", "Berichtsjahr", "Stichjahr"), "eine Jahreszahl wie 2023")
+
+TABLES: dict[str, TableSpec] = {}
+
+
+def _register(spec: TableSpec) -> TableSpec:
+    TABLES[spec.kind] = spec
+    return spec
+
+
+_register(TableSpec("zuordnung", "Zuordnung Planungsraum → Sozialraum", "zuordnung*.csv", (
+    _RAUM,
+    ColumnSpec("name", TEXT, False, ("Gemeinde", "Gemeindename", "Planungsraum", "Name", "GEN",
+                                      "Planungsraumname"), "ein Name"),
+    ColumnSpec("sozialraum_id", KEY, True, ("Sozialraum-ID", "Sozialraum Nr", "Sozialraum-Nr", "SR-Nr",
+                                             "SR", "SR-ID", "Sozialraumnummer"), "die Kennung des Sozialraums"),
+    ColumnSpec("sozialraum_name", TEXT, False, ("Sozialraum", "Sozialraumname", "Sozialraum-Name",
+                                                 "SR-Name"), "der Name des Sozialraums"),
+    ColumnSpec("gueltig_ab", DATE, False, ("gültig ab", "gueltig_ab", "ab", "gültig_von"),
+               "ein Datum wie 01.01.2020"),
+), "Welcher Planungsraum gehört zu welchem Sozialraum."))
+
+_register(TableSpec("bevoelkerung", "Bevölkerung nach Alter", "bevoelkerung*.csv", (
+    _JAHR, _RAUM,
+    ColumnSpec("altersgruppe", TEXT, False, ("Altersgruppe", "Altersgruppen", "Alter von bis"),
+               'eine Altersgruppe wie "6 bis unter 10"'),
+    ColumnSpec("alter_von", INT, False, ("Alter von", "von Alter", "Alter_ab"), "ein Alter in Jahren"),
+    ColumnSpec("alter_bis", INT, False, ("Alter bis", "bis Alter", "Alter_bis_unter"), "ein Alter in Jahren"),
+    ColumnSpec("alter", INT, False, ("Alter", "Alter in Jahren", "Altersjahr"), "ein Alter in Jahren"),
+    ColumnSpec("anzahl", NUMBER, True, ("Anzahl", "Einwohner", "Bevölkerung", "Bevoelkerung", "Personen",
+                                         "Wert", "Insgesamt"), "eine Anzahl Einwohner"),
+), "Bevölkerung am 31.12. des Jahres nach Altersgruppen."))
+
+_register(TableSpec("faelle", "Fälle (Einzelfalldaten)", "faelle*.csv", (
+    ColumnSpec("fall_id", ID, False, ("Fall-Nr", "Fallnummer", "Aktenzeichen", "Fall", "Fall-ID", "Fallnr"),
+               "eine Fallnummer"),
+    _RAUM,
+    ColumnSpec("hilfeart", HILFEART, True, ("Hilfeart", "Art der Hilfe", "Leistung", "Hilfe", "Paragraph",
+                                             "Leistungsart"), "eine Hilfeart wie § 34 oder Heimerziehung"),
+    ColumnSpec("setting", SETTING, False, ("Setting", "Hilfeform", "Form"), "ambulant, teilstationär oder stationär"),
+    ColumnSpec("beginn", DATE, True, ("Beginn", "Hilfebeginn", "Beginn der Hilfe", "Beginndatum", "von", "Start"),
+               "ein Datum wie 31.12.2023"),
+    ColumnSpec("ende", DATE, False, ("Ende", "Hilfeende", "Ende der Hilfe", "Endedatum", "bis", "Beendigung"),
+               "ein Datum wie 31.12.2023 oder leer (laufend)"),
+    ColumnSpec("geburtsjahr", YEAR, False, ("Geburtsjahr", "Jahrgang"), "eine Jahreszahl"),
+    ColumnSpec("alter", INT, False, ("Alter", "Alter bei Beginn"), "ein Alter in Jahren"),
+    ColumnSpec("geschlecht", TEXT, False, ("Geschlecht", "Sex"), "m, w oder d"),
+), "Eine Zeile je Hilfe, pseudonymisiert."))
+
+_register(TableSpec("fallzahlen", "Fallzahlen (aggregiert)", "fallzahlen*.csv", (
+    _JAHR, _RAUM,
+    ColumnSpec("hilfeart", HILFEART, True, ("Hilfeart", "Art der Hilfe", "Leistung", "Hilfe"), "eine Hilfeart wie § 34"),
+    ColumnSpec("setting", SETTING, False, ("Setting", "Hilfeform"), "ambulant, teilstationär oder stationär"),
+    ColumnSpec("begonnen", INT, True, ("begonnene Hilfen", "Beginn", "begonnen im Jahr", "neu"), "eine Anzahl"),
+    ColumnSpec("beendet", INT, True, ("beendete Hilfen", "Ende", "beendet im Jahr"), "eine Anzahl"),
+    ColumnSpec("andauernd", INT, True, ("andauernde Hilfen", "am 31.12. andauernd", "laufend", "Bestand"),
+               "eine Anzahl"),
+    ColumnSpec("ausgaben", NUMBER, False, ("Ausgaben", "Kosten", "Betrag"), "ein Betrag in Euro"),
+), "Begonnene, beendete und am 31.12. andauernde Hilfen je Jahr, Gebiet und Hilfeart."))
+
+_register(TableSpec("kosten", "Ausgaben", "kosten*.csv", (
+    _JAHR,
+    ColumnSpec("raum_id", KEY, False, _RAUM.aliases, _RAUM.label),
+    ColumnSpec("hilfeart", HILFEART, True, ("Hilfeart", "Art der Hilfe", "Leistung", "Hilfe"), "eine Hilfeart wie § 34"),
+    ColumnSpec("setting", SETTING, False, ("Setting", "Hilfeform"), "ambulant, teilstationär oder stationär"),
+    ColumnSpec("betrag", NUMBER, True, ("Betrag", "Ausgaben", "Kosten", "Euro", "EUR", "Summe"), "ein Betrag in Euro"),
+), "Ausgaben in Euro je Jahr und Hilfeart, je Gebiet oder für den ganzen Kreis."))
+
+_register(TableSpec("indikatoren", "Sozialstrukturindikatoren", "indikatoren*.csv", (
+    _JAHR, _RAUM,
+    ColumnSpec("indikator", TEXT, True, ("Indikator", "Merkmal", "Kennzahl"), "der Name eines Indikators"),
+    ColumnSpec("wert", NUMBER, True, ("Wert", "Value"), "eine Zahl"),
+    ColumnSpec("einheit", TEXT, False, ("Einheit", "Unit"), "eine Einheit wie %"),
+    ColumnSpec("richtung", RICHTUNG, False, ("Richtung", "Bedarfsrichtung"), "hoch=bedarf oder niedrig=bedarf"),
+), "Sozialstrukturdaten je Gebiet und Jahr (lang; breit mit einer Spalte je Indikator geht auch)."))
+
+_register(TableSpec("angebote", "Angebote (Bestand)", "angebote*.csv", (
+    ColumnSpec("angebot_id", TEXT, False, ("Angebot-ID", "ID", "Nr"), "eine Kennung"),
+    ColumnSpec("name", TEXT, True, ("Name", "Angebot", "Bezeichnung", "Einrichtung"), "ein Name"),
+    ColumnSpec("typ", TEXT, True, ("Typ", "Art", "Angebotsart", "Angebotstyp"), "eine Angebotsart wie Kita"),
+    ColumnSpec("traeger", TEXT, False, ("Träger", "Traeger", "Anbieter"), "ein Träger"),
+    _RAUM,
+    ColumnSpec("plaetze", INT, False, ("Plätze", "Plaetze", "Kapazität", "Kapazitaet"), "eine Anzahl Plätze"),
+    ColumnSpec("alter_von", INT, False, ("Alter von", "ab Alter"), "ein Alter in Jahren"),
+    ColumnSpec("alter_bis", INT, False, ("Alter bis", "bis Alter"), "ein Alter in Jahren"),
+    ColumnSpec("lat", NUMBER, False, ("Breite", "Latitude", "Breitengrad", "y"), "eine geographische Breite"),
+    ColumnSpec("lon", NUMBER, False, ("Länge", "Laenge", "Longitude", "Längengrad", "x", "lng"),
+               "eine geographische Länge"),
+    ColumnSpec("seit", DATE, False, ("Seit", "Beginn", "ab"), "ein Datum"),
+    ColumnSpec("bis", DATE, False, ("Bis", "Ende"), "ein Datum"),
+), "Bestehende Angebote mit Träger, Plätzen und Zielalter."))
+
+# Geometries are read by the geo module; the spec names their columns for messages.
+_register(TableSpec("gebiete", "Gebiete (Geometrie)", "gebiete*.geojson", (
+    _RAUM,
+    ColumnSpec("name", TEXT, False, ("GEN", "Name", "Gemeinde", "Gemeindename"), "ein Name"),
+), "Umrisse der Planungsräume (GeoJSON)."))
+
+
+def match_columns(headers: list[str], spec: TableSpec, mapping: dict[str, str] | None = None) -> dict[str, str]:
+    """Map a file's headers to canonical names: ``{header as written: canonical}``.
+
+    A user mapping wins; then exact canonical names; then aliases. Each canonical name is
+    taken by the first header that matches it, so an extra column never hides a real one.
+    """
+    mapping = dict(mapping or {})
+    result: dict[str, str] = {}
+    taken: set[str] = set()
+    for header, canonical in mapping.items():
+        if header in headers and canonical:
+            result[header] = canonical
+            taken.add(canonical)
+    for exact_first in (True, False):
+        for header in headers:
+            if header in result:
+                continue
+            key = normalise_header(header)
+            for column in spec.columns:
+                if column.name in taken:
+                    continue
+                keys = {normalise_header(column.name)} if exact_first else column.keys()
+                if key in keys:
+                    result[header] = column.name
+                    taken.add(column.name)
+                    break
+    return result

@@ -1,0 +1,31 @@
+"""Shared fixtures: the hand-made "Kleinkreis" (tests/fixtures/kleinkreis).
+
+Kleinkreis: Planungsräume Adorf, Bedorf (Sozialraum SR1 "Nord"), Cedorf and the tiny
+Waldgebiet (SR2 "Süd"); population under 21 on 31.12.2023: 1000, 500, 2000, 30.
+Cases (faelle.csv, Windows-1252, AGS partly without leading zero, mixed date forms):
+  A §34 Adorf 01.03.2022–31.12.2023 (ends on 31.12.)   B §34 Adorf from 31.12.2023 (starts on 31.12.)
+  C §34 Adorf 15.06.2023–15.06.2023 (same day)           D §34 Adorf from 01.01.2020 (ongoing)
+  E §34 Adorf 01.05.2023–01.02.2024                      F §28 Bedorf 10.02.2023–10.08.2023
+  G §31 Cedorf from 01.07.2022                           H §35a stationär Cedorf 01.01.2023–31.12.2024
+  I §42 Cedorf 03.03.2023–10.03.2023                     J §8a Adorf 20.12.2023–05.01.2024
+"""
+
+from pathlib import Path
+
+import pytest
+
+from sozialraum_analytics.dataset import load_folder
+from sozialraum_analytics.kennzahlen import Engine
+
+FIXTURES = Path(__file__).parent / "fixtures"
+KLEINKREIS = FIXTURES / "kleinkreis"
+
+
+@pytest.fixture(scope="session")
+def kleinkreis():
+    return load_folder(KLEINKREIS)
+
+
+@pytest.fixture(scope="session")
+def engine(kleinkreis):
+    return Engine(kleinkreis)
