@@ -49,11 +49,14 @@ def classify(frame: pd.DataFrame) -> pd.DataFrame:
         gruppe.append(hilfearten.setting_gruppe(code, setting, basis) if code else None)
         bereich.append(hilfearten.bereich(code, basis) if code else None)
     out = frame.copy()
-    out["setting_gruppe"] = pd.Categorical(np.array(gruppe, dtype=object)[positions] if len(frame) else [],
-                                           categories=list(hilfearten.SETTINGS))
-    out["bereich"] = pd.Categorical(np.array(bereich, dtype=object)[positions] if len(frame) else [],
-                                    categories=[hilfearten.HZE, hilfearten.EINGLIEDERUNGSHILFE,
-                                                hilfearten.INOBHUTNAHME, hilfearten.GEFAEHRDUNG])
+    settings = list(hilfearten.SETTINGS)
+    bereiche = [hilfearten.HZE, hilfearten.EINGLIEDERUNGSHILFE, hilfearten.INOBHUTNAHME, hilfearten.GEFAEHRDUNG]
+    # Build the categoricals from integer codes: no hashing of a million strings.
+    gruppe_codes = np.array([settings.index(g) if g else -1 for g in gruppe], dtype=np.int8)
+    bereich_codes = np.array([bereiche.index(b) if b else -1 for b in bereich], dtype=np.int8)
+    out["setting_gruppe"] = pd.Categorical.from_codes(gruppe_codes[positions] if len(frame) else [],
+                                                      categories=settings)
+    out["bereich"] = pd.Categorical.from_codes(bereich_codes[positions] if len(frame) else [], categories=bereiche)
     return out
 
 
@@ -134,7 +137,7 @@ def fallzahlen_from_aggregate(fallzahlen: pd.DataFrame) -> pd.DataFrame:
     out["jahr"] = out["jahr"].astype(np.int64)
     for column in ("begonnen", "beendet", "andauernd"):
         out[column] = out[column].astype(float)
-    return out.groupby(["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich"], observed=True,
+    return out.groupby(["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich"], observed=True, dropna=False,
                        as_index=False, sort=True)[["begonnen", "beendet", "andauernd"]].sum(min_count=1)
 
 
@@ -155,11 +158,11 @@ def durations_of_ended(faelle: pd.DataFrame, years: list[int] | range) -> pd.Dat
     cases = cases[inside]
     days = (cases["ende"].to_numpy(dtype="datetime64[s]") - cases["beginn"].to_numpy(dtype="datetime64[s]")
             ).astype("timedelta64[D]").astype(np.int64)
-    return pd.DataFrame({
-        "jahr": year[inside], "raum_id": cases["raum_id"].to_numpy(), "hilfeart": cases["hilfeart"].to_numpy(),
-        "setting_gruppe": cases["setting_gruppe"].to_numpy(), "bereich": cases["bereich"].to_numpy(),
-        "monate": days / DAYS_PER_MONTH,
-    })
+    out = cases[["raum_id", "hilfeart", "setting_gruppe", "bereich"]].reset_index(drop=True)
+    out.insert(0, "jahr", year[inside])
+    out["tage"] = days
+    out["monate"] = days / DAYS_PER_MONTH
+    return out
 
 
 def count_by_month(faelle: pd.DataFrame, code: str = "§8a") -> pd.DataFrame:

@@ -208,7 +208,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
         quelle=("Demo-Daten „Musterkreis“ (synthetisch erzeugt, keine echten Personen oder Orte)" if is_demo
                 else f"Ordner {directory}"),
         synthetisch=is_demo if synthetisch is None else synthetisch,
-        kreis_name=kreis_name or (DEMO_KREIS_NAME if is_demo else "Kreis"),
+        kreis_name=kreis_name or (DEMO_KREIS_NAME if is_demo else os.environ.get("SOZIALRAUM_KREISNAME", "Kreis")),
         gebiete=gebiete,
     )
     dataset.stand = _latest_date(dataset)

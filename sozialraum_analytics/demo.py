@@ -8,7 +8,7 @@ something plausible to show and the readers meet their edge cases:
   grouped into 10 spatially contiguous Sozialräume; one of them is an almost uninhabited
   forest area;
 * population 2014–2024 by the age groups of the youth welfare statistics;
-* about 30,000 pseudonymised cases 2010–2024 whose rates follow a latent, spatially
+* about 26,000 pseudonymised cases 2010–2024 whose rates follow a latent, spatially
   smooth burden score, with durations, settings and ages typical of each help;
 * costs derived from the cases, social indicators correlated with the burden and a
   register of offers with two deliberate double structures and one gap.
@@ -247,7 +247,7 @@ _SOZIALRAUM_LAGEN = (
 )
 # Latent burden of SR01 ... SR10. Fixed, not drawn, so that the burdened, the less
 # burdened and the gap Sozialraum are the same for every seed (tests and docs rely on it).
-_SOZIALRAUM_BELASTUNG = (0.95, 0.15, 0.05, -0.5, 0.0, 0.9, 0.1, 0.2, 0.9, -0.45)
+_SOZIALRAUM_BELASTUNG = (1.0, 0.2, 0.1, -0.45, 0.05, 1.05, 0.15, 0.25, 1.05, -0.4)
 _MIN_MEMBERS, _MAX_MEMBERS = 2, 7
 
 
@@ -265,9 +265,14 @@ def _grow_regions(geometry: _Geometry, seeds: list[int], inhabitants: np.ndarray
     """Grow one region per seed over the adjacency graph, least populated region first.
 
     Planners cut Sozialräume to similar populations, so the region with the fewest
-    inhabitants takes the next neighbouring cell (regions below the minimum number of
-    members first). Returns the region of every cell, or ``None`` when a region got stuck below the
-    minimum size or cells were left that no region could take.
+    inhabitants takes its nearest free neighbouring cell (regions below the minimum
+    number of members first).
+
+    Returns
+    -------
+    numpy.ndarray or None
+        The region of every cell, or ``None`` when a region got stuck below the minimum
+        size or cells were left that no region could take.
     """
     n = len(geometry.cells)
     owner = np.full(n, -1)
@@ -439,7 +444,7 @@ def _population(
     growth = rng.normal(0.005, 0.003, n)
     # A few villages with new housing estates grow faster.
     growth[rng.choice(n, size=4, replace=False)] += 0.012
-    growth[forest] = 0.0
+    growth[forest] = 0.0  # forest workers' houses: no new building, stays far below 300
     t = (_FALLJAHRE - 2024)[None, :]
     wiggle = np.cumsum(rng.normal(0.0, 0.002, (n, len(_FALLJAHRE))), axis=1)
     wiggle -= wiggle[:, -1:]
@@ -455,10 +460,7 @@ def _population(
     )
     shares = np.exp(log_shares)
     shares /= shares.sum(axis=2, keepdims=True)
-    counts = np.rint(totals[:, :, None] * shares).astype(np.int64)
-    # The forest area must stay far below 300 inhabitants whatever the noise.
-    counts[forest] = np.minimum(counts[forest], 60)
-    return counts
+    return np.rint(totals[:, :, None] * shares).astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------
@@ -502,7 +504,8 @@ HILFEN: tuple[_Hilfe, ...] = (
     _Hilfe("§ 33", 4.0, 40, 1.1, 0.9, _STAT, (0, 15, 4), 0.50),
     _Hilfe("§ 34", 5.0, 22, 1.3, 1.0, _STAT, (6, 17, 15), 0.57),
     _Hilfe("§ 35", 0.4, 12, 1.5, 0.9, ((AMBULANT, 0.2), (STATIONAER, 0.8)), (13, 17, 16), 0.60),
-    _Hilfe("§ 35a", 6.0, 18, 1.5, 0.25, ((AMBULANT, 0.65), (TEILSTATIONAER, 0.10), (STATIONAER, 0.25)), (5, 17, 10), 0.68),
+    _Hilfe("§ 35a", 6.0, 18, 1.5, 0.25, ((AMBULANT, 0.65), (TEILSTATIONAER, 0.10), (STATIONAER, 0.25)),
+           (5, 17, 10), 0.68),
     _Hilfe("§ 41", 2.0, 14, 1.6, 0.8, ((AMBULANT, 0.4), (STATIONAER, 0.6)), (18, 20, 18), 0.55),
     _Hilfe("§ 42", 2.5, 1.0, 0.8, 0.8, _OHNE, (0, 17, 15), 0.60, per_u18=True, max_days=365),
     _Hilfe("§ 8a", 5.0, 0.5, 1.2, 0.8, _OHNE, (0, 17, 5), 0.51, per_u18=True, max_days=61),
@@ -767,6 +770,23 @@ _FREIE_TRAEGER = ("Diakonisches Werk Musterkreis", "Caritasverband Musterkreis e
 _JUGENDAMT = "Landratsamt Musterkreis – Jugendamt"
 
 
+@dataclass(frozen=True)
+class _OfferContext:
+    """What the offer generator needs to know about the areas (in raum_id order)."""
+
+    names: list[str]
+    raum_ids: list[str]
+    cells: list[Polygon]
+    lonlat: list[Polygon]
+    to_lonlat: Transformer
+    sr_index: np.ndarray
+    inhabitants: np.ndarray
+    under6: np.ndarray
+    burden: np.ndarray
+    city: int
+    forest: int
+
+
 def _point_in(rng: np.random.Generator, cell: Polygon, lonlat: Polygon, to_lonlat: Transformer) -> tuple[float, float]:
     """A random point (lat, lon, 5 decimals) well inside ``cell`` and its rounded twin."""
     inner = cell.buffer(-300.0)
@@ -786,10 +806,7 @@ def _date_in(rng: np.random.Generator, first: int, last: int) -> pd.Timestamp:
     return pd.Timestamp(year, 1, 1) + pd.Timedelta(days=int(rng.integers(0, 365)))
 
 
-def _angebote_frame(
-    rng: np.random.Generator,
-    context: _OfferContext,
-) -> pd.DataFrame:
+def _angebote_frame(rng: np.random.Generator, context: _OfferContext) -> pd.DataFrame:
     """About 120 offers: every type at most once per area except two double structures.
 
     The gap Sozialraum only gets its Kitas and one school social work project.
@@ -810,12 +827,15 @@ def _angebote_frame(
     def municipality(area: int) -> str:
         return f"Stadt {context.names[area]}" if area == context.city else f"Gemeinde {context.names[area]}"
 
-    # Kitas: one entry per inhabited area, places for about 85 % of the under 6.
+    # Kitas: one entry per inhabited area with places for 75-95 % of the under 6, so that
+    # coverage can be compared; where that is more than one Kita holds, it is a Verbund.
     for area in np.flatnonzero(inhabited):
         town = context.names[area]
         places = max(20, int(round(context.under6[area] * rng.uniform(0.75, 0.95) / 5) * 5))
         if area == context.city:
             name, traeger = f"Kindertagesstätten der Stadt {town} (Verbund)", municipality(area)
+        elif places > 220:
+            name, traeger = f"Kita-Verbund {town}", municipality(area)
         else:
             name = f"Kita {_KITA_NAMES[int(rng.integers(len(_KITA_NAMES)))]} ({town})"
             traeger = (municipality(area), f"Evangelische Kirchengemeinde {town}",
@@ -841,8 +861,8 @@ def _angebote_frame(
     for k, area in enumerate(chosen["Jugendtreff"]):
         kind = ("Jugendtreff", "Jugendhaus", "Offener Treff")[int(rng.integers(3))]
         name = MARKUP_NAME if k == 1 else f"{kind} {context.names[area]}"
-        traeger = municipality(area) if rng.random() < 0.6 else ("Verein Jugendhilfe e. V.",
-                                                                   "Kreisjugendring Musterkreis e. V.")[k % 2]  # fmt: skip
+        verein = ("Verein Jugendhilfe e. V.", "Kreisjugendring Musterkreis e. V.")[k % 2]
+        traeger = municipality(area) if rng.random() < 0.6 else verein
         add(area, "Jugendtreff", name, traeger, int(rng.integers(4, 17)) * 5, (12, 18), (1985, 2018))
     for area in chosen["Schulsozialarbeit"]:
         big = context.inhabitants[area] > 8_000
@@ -869,10 +889,12 @@ def _angebote_frame(
         "Diakonisches Werk Musterkreis", 25, (0, 1), (2016, 2021))  # fmt: skip
 
     frame = pd.DataFrame(rows)
-    # A few offers ended or are funded for a limited time.
-    frame.loc[frame.index[frame["typ"] == "Jugendtreff"][-1], "bis"] = pd.Timestamp(2021, 8, 31)
-    frame.loc[frame.index[frame["typ"] == "Familienzentrum"][0], "bis"] = pd.Timestamp(2022, 12, 31)
-    frame.loc[frame.index[frame["typ"] == "Schulsozialarbeit"][2], "bis"] = pd.Timestamp(2025, 7, 31)
+    # Two offers have closed and one project is funded for a limited time.
+    for typ, bis in (("Jugendtreff", pd.Timestamp(2021, 8, 31)), ("Familienzentrum", pd.Timestamp(2022, 12, 31)),
+                     ("Schulsozialarbeit", pd.Timestamp(2025, 7, 31))):  # fmt: skip
+        candidates = (frame["typ"] == typ) & (frame["seit"] < bis - pd.Timedelta(days=365))
+        candidates &= (frame["area"] != context.city) & (frame["name"] != MARKUP_NAME)
+        frame.loc[frame.index[candidates][int(rng.integers(candidates.sum()))], "bis"] = bis
 
     frame["raum_id"] = np.asarray(context.raum_ids, dtype=object)[frame["area"].to_numpy()]
     frame["typ_order"] = frame["typ"].map({t: i for i, t in enumerate(ANGEBOTSTYPEN)})
@@ -881,26 +903,10 @@ def _angebote_frame(
     frame["plaetze"] = frame["plaetze"].astype("Int64")
     columns = ["angebot_id", "name", "typ", "traeger", "raum_id", "plaetze", "alter_von", "alter_bis",
                "lat", "lon", "seit", "bis"]  # fmt: skip
-    frame["seit"] = pd.to_datetime(frame["seit"])
-    frame["bis"] = pd.to_datetime(frame["bis"])
+    # Day precision, like the case dates.
+    frame["seit"] = pd.to_datetime(frame["seit"]).astype("datetime64[s]")
+    frame["bis"] = pd.to_datetime(frame["bis"]).astype("datetime64[s]")
     return frame[columns]
-
-
-@dataclass(frozen=True)
-class _OfferContext:
-    """What the offer generator needs to know about the areas (in raum_id order)."""
-
-    names: list[str]
-    raum_ids: list[str]
-    cells: list[Polygon]
-    lonlat: list[Polygon]
-    to_lonlat: Transformer
-    sr_index: np.ndarray
-    inhabitants: np.ndarray
-    under6: np.ndarray
-    burden: np.ndarray
-    city: int
-    forest: int
 
 
 # ---------------------------------------------------------------------------------------
@@ -908,7 +914,9 @@ class _OfferContext:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# eq=False: comparing two instances field by field would compare DataFrames with "==",
+# which is ambiguous; tests compare the frames one by one instead.
+@dataclass(frozen=True, eq=False)
 class DemoKreis:
     """The synthetic Musterkreis: every table of the dashboard's input folder.
 
@@ -959,7 +967,10 @@ def _gebiete(raum_ids: list[str], names: list[str], lonlat: list[Polygon]) -> di
         {
             "type": "Feature",
             "properties": {"raum_id": raum_id, "name": name},
-            "geometry": {"type": "Polygon", "coordinates": [[[float(x), float(y)] for x, y in polygon.exterior.coords]]},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[float(x), float(y)] for x, y in polygon.exterior.coords]],
+            },
         }
         for raum_id, name, polygon in zip(raum_ids, names, lonlat)
     ]
@@ -1087,13 +1098,17 @@ def write_demo(directory: Path, seed: int = DEFAULT_SEED) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / name for name in DATEIEN]
     indikatoren = kreis.indikatoren.copy()
-    # The statistics offices write "." for a value that is unknown or secret.
-    indikatoren["wert"] = indikatoren["wert"].astype(object).where(indikatoren["wert"].notna(), ".")
+    # Each indicator keeps its own number of decimals ("4,0" %, "0,283" GISD), and the
+    # statistics offices write "." for a value that is unknown or secret.
+    decimals = {ind.id: ind.decimals for ind in INDIKATOREN}
+    indikatoren["wert"] = [
+        "." if math.isnan(wert) else f"{wert:.{decimals[indikator]}f}".replace(".", ",")
+        for indikator, wert in zip(indikatoren["indikator"], indikatoren["wert"])
+    ]
     write_german_csv(kreis.zuordnung, paths[0])
     write_german_csv(kreis.bevoelkerung, paths[1])
     write_german_csv(kreis.faelle, paths[2])
     write_german_csv(kreis.kosten, paths[3], decimals={"betrag": 2})
-    # Values are already rounded (1 decimal, GISD 3), so they are written as they are.
     write_german_csv(indikatoren, paths[4])
     write_german_csv(kreis.angebote, paths[5], decimals={"lat": 5, "lon": 5})
     with paths[6].open("w", encoding="utf-8", newline="\n") as handle:

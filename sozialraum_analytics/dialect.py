@@ -215,7 +215,9 @@ def special_reason(text: str) -> str | None:
 
 def decimal_style(values: list[str], german_default: bool) -> str:
     """Decide a column's decimal separator from all its distinct values: ``"de"`` or ``"en"``."""
-    comma = any(_DEC_COMMA.match(v) for v in values)
+    comma_values = [v for v in values if _DEC_COMMA.match(v)]
+    # "1,234" alone may be English thousands: only a comma that cannot be one decides.
+    comma = any(not _INT_EN.match(v) for v in comma_values) or (bool(comma_values) and german_default)
     point = any(_DEC_POINT.match(v) and not _INT_DE.match(v) for v in values)
     if comma and not point:
         return "de"

@@ -8,6 +8,10 @@ columns ``jahr, ebene, raum_id, raum_name, hilfeart, kennzahl, wert``:
   ``stationaer``, ``§34`` …); empty for indicators that are not about help (Bedarfsindex,
   social indicators);
 - ``kennzahl``: an id that :func:`registry.describe` explains.
+
+Internally every measure is a cube years × areas × help groups, filled from the
+Fallzahlen with one ``bincount`` and summed into help groups with a membership matrix;
+rates, trends and the comparison with the Kreis are then plain array arithmetic.
 """
 
 from __future__ import annotations
@@ -20,13 +24,16 @@ import pandas as pd
 from . import hilfearten, registry, trends
 from .altersgruppen import DENOMINATORS, population_in_range
 from .bedarfsindex import KLASSEN, compute_bedarfsindex
-from .counting import classify, count_cases_per_year, durations_of_ended, fallzahlen_from_aggregate
+from .counting import (DAYS_PER_MONTH, classify, count_cases_per_year, durations_of_ended,
+                       fallzahlen_from_aggregate)
 from .dataset import KREIS_ID, Dataset
 
 EBENEN = ("planungsraum", "sozialraum", "kreis")
 EBENE_LABELS = {"planungsraum": "Planungsraum", "sozialraum": "Sozialraum", "kreis": "Kreis"}
-COUNTS = ["begonnen", "beendet", "andauernd"]
+COUNTS = ("begonnen", "beendet", "andauernd")
 LONG_COLUMNS = ["jahr", "ebene", "raum_id", "raum_name", "hilfeart", "kennzahl", "wert"]
+GROUPS = [g.id for g in hilfearten.HILFEGRUPPEN]
+_G = {g: i for i, g in enumerate(GROUPS)}
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,49 @@ class Optionen:
         return registry.ausgaben_je_id(self.ausgaben_nenner)
 
 
-TREND_BASES = ("inanspruchnahme", "eckwert", "ausgaben")
-COMPARED = ("eckwert", "ausgaben_je", "kosten_je_hilfe", "anteil_stationaer")
+@dataclass(frozen=True)
+class _Rows:
+    """Input rows reduced to integer positions: year, Planungsraum key, help combination."""
+
+    jahr: np.ndarray  # calendar years
+    raum: np.ndarray  # code into raum_ids, −1 where not given
+    raum_ids: list[str]
+    combo: np.ndarray  # index into Engine._combos
+    values: dict[str, np.ndarray]
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes (−1 = missing) and the distinct values of a column, cheap for categoricals."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64), [str(c) for c in values.cat.categories]
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    return codes.astype(np.int64), [str(u) for u in uniques]
+
+
+def _combine(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, list[tuple]]:
+    """Factorize several coded columns at once: positions and the distinct value tuples."""
+    combined = np.zeros(len(columns[0][0]), dtype=np.int64)
+    size = 1
+    for codes, uniques in columns:
+        combined = combined * (len(uniques) + 1) + (codes + 1)
+        size *= len(uniques) + 1
+    if size <= 4_000_000:
+        # Dense key space: rank the keys present without hashing.
+        present = np.bincount(combined, minlength=size) > 0
+        distinct = np.flatnonzero(present)
+        positions = (np.cumsum(present) - 1)[combined]
+    else:
+        positions, distinct = pd.factorize(combined)
+    decoded = []
+    remaining = np.asarray(distinct, dtype=np.int64)
+    for _, uniques in reversed(columns):
+        base = len(uniques) + 1
+        digit = remaining % base
+        remaining = remaining // base
+        values = np.array([None] + list(uniques), dtype=object)
+        decoded.append(values[digit])
+    keys = list(zip(*reversed(decoded))) if decoded else []
+    return positions.astype(np.int64), keys
 
 
 class Engine:
@@ -61,22 +109,28 @@ class Engine:
     def __init__(self, dataset: Dataset, optionen: Optionen | None = None, jahre: list[int] | None = None):
         self.dataset = dataset
         self.optionen = optionen or Optionen()
-        self.jahre = list(jahre) if jahre else dataset.years()
-        self._fallzahlen = self._build_fallzahlen()
-        self._ausgaben = self._build_ausgaben()
+        self.jahre = sorted(jahre) if jahre else dataset.years()
+        self._year_pos = {y: i for i, y in enumerate(self.jahre)}
+        self._combos: dict[tuple, int] = {}
+        self._area_cache: dict[str, tuple[str, ...]] = {}
+        self._assignments: dict[tuple[int, ...], dict] = {}
+        self._pr = dataset.planungsraeume()
+        self._fallzahlen = self._rows_from(self._build_fallzahlen(), list(COUNTS))
+        self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
         self._dauer = self._build_dauer()
         self._population = self._build_population()
+        self._membership = self._membership_matrix()
         self._wide: dict[str, pd.DataFrame] = {}
+        self._cubes: dict[str, dict[str, np.ndarray]] = {}
 
-    # --- inputs at Planungsraum level ------------------------------------------------
+    # --- inputs -----------------------------------------------------------------------
     def _build_fallzahlen(self) -> pd.DataFrame | None:
         if not self.jahre:
             return None
         if self.dataset.has("faelle"):
             return count_cases_per_year(self.dataset.tables["faelle"], self.jahre)
         if self.dataset.has("fallzahlen"):
-            counts = fallzahlen_from_aggregate(self.dataset.tables["fallzahlen"])
-            return counts[counts["jahr"].isin(self.jahre)]
+            return fallzahlen_from_aggregate(self.dataset.tables["fallzahlen"])
         return None
 
     def _build_ausgaben(self) -> pd.DataFrame | None:
@@ -85,8 +139,7 @@ class Engine:
             kosten = self.dataset.tables["kosten"]
             kosten = kosten[kosten["hilfeart"].notna() & kosten["jahr"].notna()]
             frames.append(classify(kosten).assign(ausgaben=kosten["betrag"].astype(float)))
-        if self.dataset.has("fallzahlen") and not self.dataset.has("kosten") \
-                and "ausgaben" in self.dataset.tables["fallzahlen"]:
+        elif self.dataset.has("fallzahlen") and "ausgaben" in self.dataset.tables["fallzahlen"]:
             fz = self.dataset.tables["fallzahlen"]
             fz = fz[fz["hilfeart"].notna() & fz["jahr"].notna()]
             frames.append(classify(fz).assign(ausgaben=fz["ausgaben"].astype(float)))
@@ -95,280 +148,385 @@ class Engine:
         rows = pd.concat(frames, ignore_index=True)
         if "raum_id" not in rows:
             rows["raum_id"] = None
-        rows["raum_id"] = rows["raum_id"].astype(object).where(rows["raum_id"].notna(), None)
-        rows["jahr"] = rows["jahr"].astype(np.int64)
-        return rows[["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich", "ausgaben"]]
+        return rows
 
-    def _build_dauer(self) -> pd.DataFrame | None:
+    def _combo_index(self, frame: pd.DataFrame) -> np.ndarray:
+        """Integer id per (code, setting group, bereich), shared by all inputs."""
+        positions, keys = _combine([_codes(frame[c]) for c in ("hilfeart", "setting_gruppe", "bereich")])
+        lookup = np.array([self._combos.setdefault(key, len(self._combos)) for key in keys], dtype=np.int64)
+        return lookup[positions] if len(positions) else np.zeros(0, dtype=np.int64)
+
+    def _rows_from(self, frame: pd.DataFrame | None, columns: list[str]) -> _Rows | None:
+        if frame is None or frame.empty:
+            return None
+        raum_codes, raum_ids = _codes(frame["raum_id"])
+        return _Rows(frame["jahr"].to_numpy(dtype=np.int64), raum_codes, raum_ids, self._combo_index(frame),
+                     {c: frame[c].to_numpy(dtype=float, na_value=np.nan) for c in columns})
+
+    def _build_dauer(self) -> tuple[_Rows, np.ndarray] | None:
         if not self.dataset.has("faelle") or not self.jahre:
             return None
-        return durations_of_ended(self.dataset.tables["faelle"], self.jahre)
+        ended = durations_of_ended(self.dataset.tables["faelle"], self.jahre)
+        return self._rows_from(ended, ["tage"])
 
     def _build_population(self) -> pd.DataFrame | None:
+        """jahr, raum_id and one column per denominator (population in that age range)."""
         if not self.dataset.has("bevoelkerung"):
             return None
         bev = self.dataset.tables["bevoelkerung"].dropna(subset=["jahr", "raum_id", "alter_von"])
         bev = bev.assign(raum_id=bev["raum_id"].astype(str), jahr=bev["jahr"].astype(np.int64))
-        frames = []
+        frame = None
         for key, bereich in DENOMINATORS.items():
-            part = population_in_range(bev, bereich)
-            frames.append(part.assign(nenner=key))
-        return pd.concat(frames, ignore_index=True)
+            part = population_in_range(bev, bereich)[["jahr", "raum_id", "anzahl"]].rename(columns={"anzahl": key})
+            frame = part if frame is None else frame.merge(part, on=["jahr", "raum_id"], how="outer")
+        return frame
+
+    def _membership_matrix(self) -> np.ndarray:
+        """combos × help groups: 1 where the combination counts in the group."""
+        combos = sorted(self._combos.items(), key=lambda item: item[1])
+        frame = pd.DataFrame([key for key, _ in combos], columns=["code", "setting", "bereich"], dtype=object)
+        matrix = np.zeros((len(combos), len(GROUPS)))
+        for position, gruppe in enumerate(hilfearten.HILFEGRUPPEN):
+            if len(frame):
+                matrix[:, position] = gruppe.mask(frame["code"], frame["bereich"], frame["setting"]).to_numpy()
+        return matrix
 
     # --- levels -----------------------------------------------------------------------
-    def _area(self, frame: pd.DataFrame, ebene: str) -> pd.Series:
-        """The area id at ``ebene`` for rows with jahr and raum_id (NaN: not at this level)."""
-        raum = frame["raum_id"].astype(object)
+    def areas(self, ebene: str) -> list[str]:
+        """The area ids of a level, sorted."""
+        return list(self._areas(ebene))
+
+    def _areas(self, ebene: str) -> tuple[str, ...]:
+        if ebene not in self._area_cache:
+            self._area_cache[ebene] = tuple(self._compute_areas(ebene))
+        return self._area_cache[ebene]
+
+    def _compute_areas(self, ebene: str) -> list[str]:
         if ebene == "kreis":
-            return pd.Series(KREIS_ID, index=frame.index, dtype=object)
-        pr = self.dataset.planungsraeume()
-        sozialraum_ids = set(pr["sozialraum_id"].dropna())
-        if ebene == "planungsraum":
-            if self.dataset.has("zuordnung") or self.dataset.gebiete is not None:
-                return raum.where(raum.isin(set(pr["raum_id"])))
-            return raum
-        assignment = self.dataset.assignment(sorted(set(frame["jahr"].dropna().astype(int))) or self.jahre)
-        lookup = assignment.set_index(["jahr", "raum_id"])["sozialraum_id"]
-        keys = pd.MultiIndex.from_arrays([frame["jahr"].astype(np.int64), raum.astype(str)])
-        area = pd.Series(lookup.reindex(keys).to_numpy(), index=frame.index, dtype=object)
-        # Data that arrives at Sozialraum level already carries the Sozialraum's id.
-        return area.where(area.notna(), raum.where(raum.isin(sozialraum_ids)))
-
-    def _sum_by_group(self, rows: pd.DataFrame, ebene: str, values: list[str]) -> pd.DataFrame:
-        """Sums of ``values`` per (jahr, area, help group), every group of the catalogue."""
-        rows = rows.assign(area=self._area(rows, ebene).to_numpy())
-        rows = rows[rows["area"].notna()]
-        base = rows.groupby(["jahr", "area", "hilfeart", "setting_gruppe", "bereich"], observed=True,
-                            dropna=False, as_index=False)[values].sum(min_count=1)
-        code = base["hilfeart"].astype(object)
-        bereich = base["bereich"].astype(object)
-        setting = base["setting_gruppe"].astype(object)
-        frames = []
-        for gruppe in hilfearten.HILFEGRUPPEN:
-            mask = gruppe.mask(code, bereich, setting)
-            part = base[mask.to_numpy()].groupby(["jahr", "area"], as_index=False)[values].sum(min_count=1)
-            frames.append(part.assign(hilfeart=gruppe.id))
-        return pd.concat(frames, ignore_index=True)
-
-    def _grid(self, ebene: str) -> pd.MultiIndex:
-        """Every (jahr, area, help group) that should have a row."""
-        areas: set[str] = set()
-        if self._fallzahlen is not None:
-            areas |= set(self._area(self._fallzahlen, ebene).dropna())
+            return [KREIS_ID]
+        if ebene == "sozialraum":
+            return sorted(set(self._pr["sozialraum_id"].dropna()))
+        if self.dataset.has("zuordnung") or self.dataset.gebiete is not None:
+            return sorted(self._pr["raum_id"])
+        ids: set[str] = set()
+        for rows in (self._fallzahlen, self._ausgaben):
+            if rows is not None:
+                ids |= set(rows.raum_ids)
         if self._population is not None:
-            areas |= set(self._area(self._population, ebene).dropna())
-        groups = [g.id for g in hilfearten.HILFEGRUPPEN]
-        return pd.MultiIndex.from_product([self.jahre, sorted(areas), groups], names=["jahr", "area", "hilfeart"])
+            ids |= set(self._population["raum_id"])
+        return sorted(str(i) for i in ids)
 
-    # --- the wide table -----------------------------------------------------------------
+    def _area_positions(self, ebene: str, jahr: np.ndarray, raum: np.ndarray, raum_ids: list[str]) -> np.ndarray:
+        """Position of each row's area at ``ebene``; −1 where the row is not part of that level."""
+        if ebene == "kreis":
+            return np.zeros(len(jahr), dtype=np.int64)
+        position = {a: i for i, a in enumerate(self._areas(ebene))}
+        pairs, keys = _combine([(jahr - jahr.min() if len(jahr) else jahr, list(range(int(jahr.max() - jahr.min()) + 1))
+                                 if len(jahr) else []), (raum, raum_ids)])
+        if ebene == "planungsraum":
+            lookup = [position.get(raum_id, -1) if raum_id is not None else -1 for _, raum_id in keys]
+        else:
+            first = int(jahr.min()) if len(jahr) else 0
+            years = sorted({first + int(offset) for offset, _ in keys if offset is not None})
+            assignment = self._assignment(tuple(years))
+            lookup = []
+            for offset, raum_id in keys:
+                if raum_id is None or offset is None:
+                    lookup.append(-1)
+                    continue
+                # Data that arrives at Sozialraum level already carries the Sozialraum's id.
+                sozialraum = assignment.get((first + int(offset), raum_id), raum_id)
+                lookup.append(position.get(sozialraum, -1))
+        return np.asarray(lookup, dtype=np.int64)[pairs] if len(pairs) else np.zeros(0, dtype=np.int64)
+
+    def _assignment(self, years: tuple[int, ...]) -> dict[tuple[int, str], str]:
+        if years not in self._assignments:
+            frame = self.dataset.assignment(list(years))
+            self._assignments[years] = dict(zip(zip(frame["jahr"].astype(int), frame["raum_id"]),
+                                                frame["sozialraum_id"]))
+        return self._assignments[years]
+
+    def _year_positions(self, jahr: np.ndarray) -> np.ndarray:
+        first = self.jahre[0] if self.jahre else 0
+        lookup = np.full(len(self.jahre) and (self.jahre[-1] - first + 1), -1, dtype=np.int64)
+        for year, position in self._year_pos.items():
+            lookup[year - first] = position
+        offset = jahr - first
+        inside = (offset >= 0) & (offset < len(lookup))
+        return np.where(inside, lookup[np.clip(offset, 0, max(len(lookup) - 1, 0))], -1)
+
+    def _cube(self, rows: _Rows, column: str, ebene: str) -> np.ndarray:
+        """Sum of ``column`` per year × area × help group; NaN where an unknown value enters."""
+        n_years, n_areas, n_combos = len(self.jahre), len(self._areas(ebene)), len(self._combos)
+        year = self._year_positions(rows.jahr)
+        area = self._area_positions(ebene, rows.jahr, rows.raum, rows.raum_ids)
+        valid = (year >= 0) & (area >= 0)
+        flat = (year[valid] * n_areas + area[valid]) * n_combos + rows.combo[valid]
+        values = rows.values[column][valid]
+        unknown = np.isnan(values)
+        size = n_years * n_areas * n_combos
+        sums = np.bincount(flat, weights=np.where(unknown, 0.0, values), minlength=size)
+        flags = np.bincount(flat, weights=unknown.astype(float), minlength=size)
+        shape = (n_years, n_areas, n_combos)
+        cube = sums.reshape(shape) @ self._membership
+        unknown_cube = (flags.reshape(shape) @ self._membership) > 0
+        return np.where(unknown_cube, np.nan, cube)
+
+    def _population_cubes(self, ebene: str) -> dict[str, np.ndarray]:
+        """Population per year × area for each denominator (NaN where a member's count is unknown)."""
+        frame = self._population
+        n_years, n_areas = len(self.jahre), len(self._areas(ebene))
+        jahr = frame["jahr"].to_numpy(dtype=np.int64)
+        year = self._year_positions(jahr)
+        area = self._area_positions(ebene, jahr, *_codes(frame["raum_id"]))
+        valid = (year >= 0) & (area >= 0)
+        flat = year[valid] * n_areas + area[valid]
+        seen = np.bincount(flat, minlength=n_years * n_areas) > 0
+        cubes = {}
+        for key in DENOMINATORS:
+            values = frame[key].to_numpy(dtype=float)[valid]
+            unknown = np.isnan(values)
+            sums = np.bincount(flat, weights=np.where(unknown, 0.0, values), minlength=n_years * n_areas)
+            flags = np.bincount(flat, weights=unknown.astype(float), minlength=n_years * n_areas) > 0
+            cubes[key] = np.where(seen & ~flags, sums, np.nan).reshape(n_years, n_areas)
+        return cubes
+
+    def _exclusive_layers(self) -> list[np.ndarray]:
+        """Help groups split into layers of mutually exclusive groups.
+
+        Each layer is an array combo -> group position (−1: not in this layer's groups),
+        so one sort serves all groups of a layer (the single codes form one layer).
+        """
+        member = self._membership.astype(bool)
+        layers: list[np.ndarray] = []
+        for g in range(len(GROUPS)):
+            for layer in layers:
+                if not (member[:, g] & (layer >= 0)).any():
+                    layer[member[:, g]] = g
+                    break
+            else:
+                layer = np.full(member.shape[0], -1, dtype=np.int64)
+                layer[member[:, g]] = g
+                layers.append(layer)
+        return layers
+
+    def _duration_cubes(self, ebene: str) -> dict[str, np.ndarray]:
+        """Mean, median and count of the durations of cases ended per year × area × group."""
+        rows = self._dauer
+        n_years, n_areas = len(self.jahre), len(self._areas(ebene))
+        cells = n_years * n_areas
+        shape = (n_years, n_areas, len(GROUPS))
+        out = {name: np.full(shape, np.nan) for name in ("dauer_mittel_monate", "dauer_median_monate")}
+        out["dauer_anzahl"] = np.zeros(shape)
+        if rows is None or not len(rows.jahr):
+            return out
+        year = self._year_positions(rows.jahr)
+        area = self._area_positions(ebene, rows.jahr, rows.raum, rows.raum_ids)
+        valid = (year >= 0) & (area >= 0)
+        cell = (year * n_areas + area)[valid]
+        days = rows.values["tage"][valid].astype(np.int64)
+        combo = rows.combo[valid]
+        span = int(days.max()) + 1 if len(days) else 1
+        for layer in self._exclusive_layers():
+            group = layer[combo]
+            inside = group >= 0
+            slot = group[inside] * cells + cell[inside]
+            # One integer sort by (group, cell, days): each slot's median sits in its middle.
+            ordered = np.sort(slot * span + days[inside])
+            slot_sorted, days_sorted = ordered // span, ordered % span
+            count = np.bincount(slot_sorted, minlength=len(GROUPS) * cells)
+            total = np.bincount(slot_sorted, weights=days_sorted, minlength=len(GROUPS) * cells)
+            start = np.cumsum(count) - count
+            has = count > 0
+            lower = np.where(has, start + (count - 1) // 2, 0)
+            upper = np.where(has, start + count // 2, 0)
+            median = (days_sorted[lower] + days_sorted[upper]) / 2 if len(days_sorted) else np.zeros(len(count))
+            for g in np.unique(layer[layer >= 0]):
+                block = slice(g * cells, (g + 1) * cells)
+                present = has[block]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mean = np.where(present, total[block] / count[block] / DAYS_PER_MONTH, np.nan)
+                out["dauer_mittel_monate"][:, :, g] = mean.reshape(n_years, n_areas)
+                out["dauer_median_monate"][:, :, g] = np.where(present, median[block] / DAYS_PER_MONTH,
+                                                               np.nan).reshape(n_years, n_areas)
+                out["dauer_anzahl"][:, :, g] = count[block].reshape(n_years, n_areas)
+        return out
+
+    # --- the cubes --------------------------------------------------------------------
+    def cubes(self, ebene: str) -> dict[str, np.ndarray]:
+        """Every measure as an array years × areas × help groups (see :meth:`table`)."""
+        if ebene not in self._cubes:
+            self._cubes[ebene] = self._compute(ebene)
+        return self._cubes[ebene]
+
+    def _compute(self, ebene: str) -> dict[str, np.ndarray]:
+        opt = self.optionen
+        shape = (len(self.jahre), len(self.areas(ebene)), len(GROUPS))
+        cubes: dict[str, np.ndarray] = {}
+        group = np.array(GROUPS, dtype=object)
+        protection = np.isin(group, ["§42", "§8a"])
+        if self._fallzahlen is not None:
+            for column in COUNTS:
+                cubes[column] = self._cube(self._fallzahlen, column, ebene)
+            inanspruchnahme = cubes["andauernd"] + cubes["beendet"]
+            cubes["inanspruchnahme"] = np.where(protection, np.nan, inanspruchnahme)
+            cubes["inobhutnahmen"] = np.where(group == "§42", cubes["beendet"], np.nan)
+            cubes["gefaehrdungseinschaetzungen"] = np.where(group == "§8a", cubes["beendet"], np.nan)
+        if self._population is not None:
+            for key, population in self._population_cubes(ebene).items():
+                cubes[f"bevoelkerung_{key}"] = np.broadcast_to(population[:, :, None], shape).copy()
+            if "inanspruchnahme" in cubes:
+                cubes[opt.eckwert] = _rate(cubes["inanspruchnahme"], cubes[f"bevoelkerung_{opt.nenner}"], opt.skala)
+                eck41 = registry.eckwert_id(opt.skala, "18_21")
+                if eck41 != opt.eckwert:
+                    cubes[eck41] = np.where(group == "§41", _rate(cubes["inanspruchnahme"],
+                                                                  cubes["bevoelkerung_18_21"], opt.skala), np.nan)
+        if self._ausgaben is not None:
+            cubes["ausgaben"] = self._cube(self._ausgaben, "ausgaben", ebene)
+            if f"bevoelkerung_{opt.ausgaben_nenner}" in cubes:
+                cubes[opt.ausgaben_je] = _rate(cubes["ausgaben"], cubes[f"bevoelkerung_{opt.ausgaben_nenner}"], 1)
+            if "inanspruchnahme" in cubes:
+                cubes["kosten_je_hilfe"] = _rate(cubes["ausgaben"], cubes["inanspruchnahme"], 1)
+        if self._dauer is not None:
+            cubes.update(self._duration_cubes(ebene))
+        if "inanspruchnahme" in cubes:
+            cubes["anteil_stationaer"] = _anteil_stationaer(cubes["inanspruchnahme"])
+        self._add_trends(cubes)
+        self._add_comparison(cubes, ebene)
+        return cubes
+
+    def _add_trends(self, cubes: dict[str, np.ndarray]) -> None:
+        if not self.jahre:
+            return
+        opt, jahre = self.optionen, self.jahre
+        von = opt.trend_von if opt.trend_von in jahre else jahre[0]
+        bis = opt.trend_bis if opt.trend_bis in jahre else jahre[-1]
+        for base in ("inanspruchnahme", opt.eckwert, "ausgaben"):
+            if base not in cubes:
+                continue
+            values = cubes[base]
+            cubes[f"{base}_vorjahr_abs"] = trends.vorjahr_abs(values, jahre)
+            cubes[f"{base}_vorjahr_prozent"] = trends.vorjahr_prozent(values, jahre)
+            cubes[f"{base}_index"] = trends.index(values, jahre, opt.basisjahr)
+            if bis > von:
+                # Period figures are shown in the period's last year.
+                for name, func in (("wachstum_prozent", trends.wachstum_prozent),
+                                   ("trend_steigung", trends.trend_steigung)):
+                    cube = np.full(values.shape, np.nan)
+                    cube[jahre.index(bis)] = func(values, jahre, von, bis)
+                    cubes[f"{base}_{name}"] = cube
+
+    def _add_comparison(self, cubes: dict[str, np.ndarray], ebene: str) -> None:
+        opt = self.optionen
+        kreis = cubes if ebene == "kreis" else self.cubes("kreis")
+        for column in (opt.eckwert, opt.ausgaben_je, "kosten_je_hilfe", "anteil_stationaer"):
+            if column not in cubes:
+                continue
+            reference = np.broadcast_to(kreis[column][:, :1, :], cubes[column].shape)
+            cubes[f"{column}_kreiswert"] = reference.copy()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                cubes[f"{column}_abweichung_kreis_prozent"] = np.where(
+                    reference > 0, (cubes[column] / reference - 1) * 100, np.nan)
+
+    # --- tables -----------------------------------------------------------------------
     def table(self, ebene: str) -> pd.DataFrame:
         """Wide results: index (jahr, area, hilfeart), one column per Kennzahl."""
         if ebene not in self._wide:
-            self._wide[ebene] = self._compute(ebene)
+            cubes = self.cubes(ebene)
+            index = pd.MultiIndex.from_product([self.jahre, self.areas(ebene), GROUPS],
+                                               names=["jahr", "area", "hilfeart"])
+            self._wide[ebene] = pd.DataFrame({name: cube.ravel() for name, cube in cubes.items()}, index=index)
         return self._wide[ebene]
 
-    def _compute(self, ebene: str) -> pd.DataFrame:
-        opt = self.optionen
-        grid = self._grid(ebene)
-        wide = pd.DataFrame(index=grid)
-        if self._fallzahlen is not None:
-            sums = self._sum_by_group(self._fallzahlen, ebene, COUNTS).set_index(["jahr", "area", "hilfeart"])
-            wide = wide.join(sums[COUNTS])
-            wide[COUNTS] = wide[COUNTS].fillna(0.0) if self.dataset.has("faelle") else wide[COUNTS]
-            if self.dataset.has("fallzahlen") and not self.dataset.has("faelle"):
-                wide[COUNTS] = wide[COUNTS].fillna(0.0)
-            wide["inanspruchnahme"] = wide["andauernd"] + wide["beendet"]
-            protection = wide.index.get_level_values("hilfeart").isin(["§42", "§8a"])
-            wide.loc[protection, "inanspruchnahme"] = np.nan
-            is42 = wide.index.get_level_values("hilfeart") == "§42"
-            is8a = wide.index.get_level_values("hilfeart") == "§8a"
-            wide["inobhutnahmen"] = np.where(is42, wide["beendet"], np.nan)
-            wide["gefaehrdungseinschaetzungen"] = np.where(is8a, wide["beendet"], np.nan)
-        if self._population is not None:
-            pop = self._population.assign(area=self._area(self._population, ebene).to_numpy())
-            pop = pop[pop["area"].notna()]
-            pop = pop.groupby(["jahr", "area", "nenner"], as_index=False).agg(
-                anzahl=("anzahl", lambda s: s.sum(min_count=1)))
-            pop = pop.pivot_table(index=["jahr", "area"], columns="nenner", values="anzahl", dropna=False)
-            for key in DENOMINATORS:
-                column = f"bevoelkerung_{key}"
-                if key in pop.columns:
-                    values = pop[key].reindex(pd.MultiIndex.from_arrays(
-                        [wide.index.get_level_values("jahr"), wide.index.get_level_values("area")]))
-                    wide[column] = values.to_numpy()
-            if "inanspruchnahme" in wide:
-                wide[opt.eckwert] = wide["inanspruchnahme"] / wide[f"bevoelkerung_{opt.nenner}"].where(
-                    lambda s: s > 0) * opt.skala
-                is41 = wide.index.get_level_values("hilfeart") == "§41"
-                eck41 = registry.eckwert_id(opt.skala, "18_21")
-                if eck41 != opt.eckwert:
-                    wide[eck41] = np.where(is41, wide["inanspruchnahme"] / wide["bevoelkerung_18_21"].where(
-                        lambda s: s > 0) * opt.skala, np.nan)
-        if self._ausgaben is not None:
-            ausgaben = self._sum_by_group(self._ausgaben, ebene, ["ausgaben"]).set_index(["jahr", "area", "hilfeart"])
-            wide = wide.join(ausgaben["ausgaben"])
-            if f"bevoelkerung_{opt.ausgaben_nenner}" in wide:
-                wide[opt.ausgaben_je] = wide["ausgaben"] / wide[f"bevoelkerung_{opt.ausgaben_nenner}"].where(
-                    lambda s: s > 0)
-            if "inanspruchnahme" in wide:
-                wide["kosten_je_hilfe"] = wide["ausgaben"] / wide["inanspruchnahme"].where(lambda s: s > 0)
-        if self._dauer is not None and len(self._dauer):
-            wide = wide.join(self._durations(ebene))
-        if "inanspruchnahme" in wide:
-            wide = self._anteil_stationaer(wide)
-        wide = self._trends(wide)
-        wide = self._compare_with_kreis(wide, ebene)
-        return wide.sort_index()
-
-    def _durations(self, ebene: str) -> pd.DataFrame:
-        rows = self._dauer.assign(area=self._area(self._dauer, ebene).to_numpy())
-        rows = rows[rows["area"].notna()]
-        code = rows["hilfeart"].astype(object)
-        bereich = rows["bereich"].astype(object)
-        setting = rows["setting_gruppe"].astype(object)
-        frames = []
-        for gruppe in hilfearten.HILFEGRUPPEN:
-            part = rows[gruppe.mask(code, bereich, setting).to_numpy()]
-            stats = part.groupby(["jahr", "area"])["monate"].agg(["mean", "median", "count"])
-            frames.append(stats.assign(hilfeart=gruppe.id).set_index("hilfeart", append=True))
-        out = pd.concat(frames).rename(columns={"mean": "dauer_mittel_monate", "median": "dauer_median_monate",
-                                                "count": "dauer_anzahl"})
-        return out
-
-    def _anteil_stationaer(self, wide: pd.DataFrame) -> pd.DataFrame:
-        values = wide["inanspruchnahme"].unstack("hilfeart")
-        anteil = pd.DataFrame(index=values.index)
-        total = values["ambulant"] + values["teilstationaer"] + values["stationaer"]
-        anteil["hze"] = values["stationaer"] / total.where(total > 0) * 100
-        total_ohne = values["ambulant_ohne_eb"] + values["teilstationaer"] + values["stationaer"]
-        anteil["hze_ohne_eb"] = values["stationaer"] / total_ohne.where(total_ohne > 0) * 100
-        stacked = anteil.stack(future_stack=True).rename("anteil_stationaer")
-        stacked.index = stacked.index.set_names(["jahr", "area", "hilfeart"])
-        return wide.join(stacked)
-
-    def _trend_bases(self, wide: pd.DataFrame) -> list[str]:
-        names = {"inanspruchnahme": "inanspruchnahme", "eckwert": self.optionen.eckwert, "ausgaben": "ausgaben"}
-        return [names[b] for b in TREND_BASES if names[b] in wide]
-
-    def _trends(self, wide: pd.DataFrame) -> pd.DataFrame:
-        if not self.jahre:
-            return wide
-        opt = self.optionen
-        von = opt.trend_von or self.jahre[0]
-        bis = opt.trend_bis or self.jahre[-1]
-        for base in self._trend_bases(wide):
-            series = wide[base].unstack("jahr").reindex(columns=self.jahre)
-            parts = {
-                f"{base}_vorjahr_abs": trends.vorjahr_abs(series),
-                f"{base}_vorjahr_prozent": trends.vorjahr_prozent(series),
-                f"{base}_index": trends.index(series, opt.basisjahr if opt.basisjahr in self.jahre else None),
-            }
-            for name, frame in parts.items():
-                stacked = frame.stack(future_stack=True)
-                stacked.index = stacked.index.reorder_levels([2, 0, 1]).set_names(["jahr", "area", "hilfeart"])
-                wide[name] = stacked.reindex(wide.index).to_numpy()
-            if bis > von and von in series.columns and bis in series.columns:
-                at_end = pd.MultiIndex.from_arrays([np.full(len(series), bis), series.index.get_level_values(0),
-                                                    series.index.get_level_values(1)])
-                for name, values in ((f"{base}_wachstum_prozent", trends.wachstum_prozent(series, von, bis)),
-                                     (f"{base}_trend_steigung", trends.trend_steigung(series, von, bis))):
-                    column = pd.Series(values.to_numpy(), index=at_end)
-                    wide[name] = column.reindex(wide.index).to_numpy()
-        return wide
-
-    def _compare_with_kreis(self, wide: pd.DataFrame, ebene: str) -> pd.DataFrame:
-        names = {"eckwert": self.optionen.eckwert, "ausgaben_je": self.optionen.ausgaben_je,
-                 "kosten_je_hilfe": "kosten_je_hilfe", "anteil_stationaer": "anteil_stationaer"}
-        columns = [names[c] for c in COMPARED if names[c] in wide]
-        if not columns:
-            return wide
-        kreis = wide if ebene == "kreis" else self.table("kreis")
-        kreis_values = kreis[columns].droplevel("area")
-        kreis_values = kreis_values[~kreis_values.index.duplicated()]
-        keys = pd.MultiIndex.from_arrays([wide.index.get_level_values("jahr"), wide.index.get_level_values("hilfeart")])
-        for column in columns:
-            reference = kreis_values[column].reindex(keys).to_numpy()
-            wide[f"{column}_kreiswert"] = reference
-            with np.errstate(invalid="ignore", divide="ignore"):
-                wide[f"{column}_abweichung_kreis_prozent"] = np.where(
-                    reference > 0, (wide[column].to_numpy() / reference - 1) * 100, np.nan)
-        return wide
+    def long(self, ebene: str, jahre: list[int] | None = None) -> pd.DataFrame:
+        """The documented long table for one level."""
+        cubes = self.cubes(ebene)
+        areas = np.array(self.areas(ebene), dtype=object)
+        shape = (len(self.jahre), len(areas), len(GROUPS))
+        year_of = np.broadcast_to(np.array(self.jahre)[:, None, None], shape).ravel()
+        area_of = np.broadcast_to(np.arange(len(areas))[None, :, None], shape).ravel()
+        group_of = np.broadcast_to(np.arange(len(GROUPS))[None, None, :], shape).ravel()
+        keep_year = np.isin(year_of, jahre) if jahre else np.ones(len(year_of), dtype=bool)
+        gesamt = group_of == _G["gesamt"]
+        parts = []
+        for name, cube in cubes.items():
+            if name == "dauer_anzahl":
+                continue
+            values = cube.ravel()
+            mask = keep_year & ~np.isnan(values)
+            if name.startswith("bevoelkerung_") and name != f"bevoelkerung_{self.optionen.nenner}":
+                # Population is not help-specific: other denominators are listed under "gesamt" only.
+                mask &= gesamt
+            parts.append((year_of[mask], area_of[mask], group_of[mask], name, values[mask]))
+        frame = pd.DataFrame({
+            "jahr": np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=int),
+            "raum_id": areas[np.concatenate([p[1] for p in parts])] if parts else np.zeros(0, dtype=object),
+            "hilfeart": np.array(GROUPS, dtype=object)[np.concatenate([p[2] for p in parts])] if parts
+            else np.zeros(0, dtype=object),
+            "kennzahl": np.concatenate([np.full(len(p[4]), p[3], dtype=object) for p in parts]) if parts
+            else np.zeros(0, dtype=object),
+            "wert": np.concatenate([p[4] for p in parts]) if parts else np.zeros(0),
+        })
+        frame = pd.concat([frame, self._long_needs(ebene, jahre)], ignore_index=True)
+        frame = frame.sort_values(["jahr", "raum_id", "hilfeart"], kind="stable").reset_index(drop=True)
+        names = self.dataset.area_names()
+        frame["raum_name"] = frame["raum_id"].map(names).fillna(frame["raum_id"])
+        frame["ebene"] = ebene
+        return frame[LONG_COLUMNS]
 
     # --- needs ------------------------------------------------------------------------
     def indikatoren(self, ebene: str) -> pd.DataFrame:
-        """Social indicators per jahr, area: planungsraum as given, above population-weighted."""
+        """Social indicators per jahr, area: Planungsraum as given, above population-weighted."""
+        columns = ["jahr", "area", "indikator", "wert", "richtung"]
         if not self.dataset.has("indikatoren"):
-            return pd.DataFrame(columns=["jahr", "area", "indikator", "wert", "richtung"])
+            return pd.DataFrame(columns=columns)
         ind = self.dataset.tables["indikatoren"].dropna(subset=["jahr", "raum_id", "indikator"])
-        ind = ind.assign(jahr=ind["jahr"].astype(np.int64), raum_id=ind["raum_id"].astype(str))
-        richtung = ind["richtung"] if "richtung" in ind else pd.Series(None, index=ind.index, dtype=object)
-        ind = ind.assign(richtung=richtung, area=self._area(ind, ebene).to_numpy())
-        ind = ind[ind["area"].notna()]
+        jahr = ind["jahr"].to_numpy(dtype=np.int64)
+        areas = np.array(self.areas(ebene), dtype=object)
+        position = self._area_positions(ebene, jahr, *_codes(ind["raum_id"]))
+        richtung = ind["richtung"].astype(object) if "richtung" in ind else pd.Series(None, index=ind.index)
+        frame = pd.DataFrame({"jahr": jahr, "raum_id": ind["raum_id"].astype(str).to_numpy(),
+                              "area": np.where(position >= 0, areas[np.clip(position, 0, None)] if len(areas) else None,
+                                               None),
+                              "indikator": ind["indikator"].astype(str).to_numpy(),
+                              "wert": ind["wert"].to_numpy(dtype=float), "richtung": richtung.to_numpy()})
+        frame = frame[frame["area"].notna()]
         if ebene == "planungsraum":
-            return ind[["jahr", "area", "indikator", "wert", "richtung"]].reset_index(drop=True)
-        weights = self._total_population()
-        ind = ind.merge(weights, on=["jahr", "raum_id"], how="left")
-        ind["gewicht"] = ind["einwohner"].fillna(0.0)
-        ind = ind[ind["wert"].notna()]
-        ind["gw"] = ind["wert"] * ind["gewicht"]
-        grouped = ind.groupby(["jahr", "area", "indikator"], as_index=False).agg(
-            gw=("gw", "sum"), gewicht=("gewicht", "sum"), wert_mittel=("wert", "mean"),
-            richtung=("richtung", "first"))
-        grouped["wert"] = np.where(grouped["gewicht"] > 0, grouped["gw"] / grouped["gewicht"].where(
-            grouped["gewicht"] > 0), grouped["wert_mittel"])
-        return grouped[["jahr", "area", "indikator", "wert", "richtung"]]
-
-    def _total_population(self) -> pd.DataFrame:
-        if self._population is None:
-            return pd.DataFrame(columns=["jahr", "raum_id", "einwohner"])
-        total = self._population[self._population["nenner"] == "gesamt"]
-        return total.rename(columns={"anzahl": "einwohner"})[["jahr", "raum_id", "einwohner"]]
+            return frame[columns].reset_index(drop=True)
+        if self._population is not None:
+            weights = self._population.rename(columns={"gesamt": "einwohner"})[["jahr", "raum_id", "einwohner"]]
+            frame = frame.merge(weights, on=["jahr", "raum_id"], how="left")
+        else:
+            frame["einwohner"] = np.nan
+        frame = frame[frame["wert"].notna()].assign(gewicht=lambda f: f["einwohner"].fillna(0.0))
+        frame["gw"] = frame["wert"] * frame["gewicht"]
+        grouped = frame.groupby(["jahr", "area", "indikator"], as_index=False).agg(
+            gw=("gw", "sum"), gewicht=("gewicht", "sum"), wert_mittel=("wert", "mean"), richtung=("richtung", "first"))
+        weighted = grouped["gw"] / grouped["gewicht"].where(grouped["gewicht"] > 0)
+        grouped["wert"] = weighted.fillna(grouped["wert_mittel"])
+        return grouped[columns]
 
     def bedarfsindex(self, ebene: str, jahr: int) -> pd.DataFrame | None:
         """Bedarfsindex of ``jahr``: area, z_*, bedarfsindex, klasse, klasse_label."""
         ind = self.indikatoren(ebene)
         if ind.empty or jahr not in set(ind["jahr"]):
             return None
-        wide = self.table(ebene)
-        if "bevoelkerung_gesamt" in wide:
-            einwohner = wide.xs(("gesamt", jahr), level=("hilfeart", "jahr"))["bevoelkerung_gesamt"]
+        if self._population is not None and jahr in self._year_pos:
+            population = self.cubes(ebene)["bevoelkerung_gesamt"][self._year_pos[jahr], :, 0]
+            einwohner = pd.Series(population, index=self.areas(ebene))
         else:
-            einwohner = pd.Series(np.inf, index=pd.Index(sorted(set(ind["area"]))))
+            einwohner = pd.Series(np.inf, index=sorted(set(ind["area"])))
         result = compute_bedarfsindex(ind.rename(columns={"area": "raum_id"}), einwohner, jahr,
                                       dict(self.optionen.gewichte) or None, self.optionen.klassen)
         werte = result.werte.rename(columns={"raum_id": "area"})
         werte["klasse_label"] = werte["klasse"].map(KLASSEN) if self.optionen.klassen == "sd" else werte["klasse"]
         return werte
 
-    # --- long output ------------------------------------------------------------------
-    def long(self, ebene: str, jahre: list[int] | None = None) -> pd.DataFrame:
-        """The documented long table for one level."""
-        wide = self.table(ebene)
-        if jahre:
-            wide = wide[wide.index.get_level_values("jahr").isin(jahre)]
-        emitted = self._emitted_columns(wide)
-        stacked = wide[emitted].stack(future_stack=True).dropna()
-        long = stacked.rename("wert").reset_index().rename(columns={"area": "raum_id", "level_3": "kennzahl"})
-        # Population is not help-specific: the other denominators are listed under "gesamt" only.
-        extra_pop = long["kennzahl"].str.startswith("bevoelkerung_") & (
-            long["kennzahl"] != f"bevoelkerung_{self.optionen.nenner}") & (long["hilfeart"] != "gesamt")
-        long = long[~extra_pop]
-        frames = [long]
-        frames.append(self._long_needs(ebene, jahre))
-        out = pd.concat(frames, ignore_index=True)
-        names = self.dataset.area_names()
-        out["raum_name"] = out["raum_id"].map(names).fillna(out["raum_id"])
-        out["ebene"] = ebene
-        return out[LONG_COLUMNS].reset_index(drop=True)
-
-    def _emitted_columns(self, wide: pd.DataFrame) -> list[str]:
-        hidden = {"dauer_anzahl"}
-        return [c for c in wide.columns if c not in hidden]
-
     def _long_needs(self, ebene: str, jahre: list[int] | None) -> pd.DataFrame:
         ind = self.indikatoren(ebene)
+        columns = ["jahr", "raum_id", "hilfeart", "kennzahl", "wert"]
         if ind.empty:
-            return pd.DataFrame(columns=["jahr", "raum_id", "hilfeart", "kennzahl", "wert"])
+            return pd.DataFrame(columns=columns)
         if jahre:
             ind = ind[ind["jahr"].isin(jahre)]
         rows = [pd.DataFrame({"jahr": ind["jahr"], "raum_id": ind["area"], "hilfeart": "",
@@ -381,7 +539,23 @@ class Engine:
                 for kennzahl, column in (("bedarfsindex", "bedarfsindex"), ("bedarfsindex_klasse", "klasse")):
                     rows.append(pd.DataFrame({"jahr": int(jahr), "raum_id": result["area"], "hilfeart": "",
                                               "kennzahl": kennzahl, "wert": result[column]}))
-        return pd.concat(rows, ignore_index=True).dropna(subset=["wert"])
+        return pd.concat(rows, ignore_index=True).dropna(subset=["wert"])[columns]
+
+
+def _rate(numerator: np.ndarray, denominator: np.ndarray, scale: float) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, numerator / denominator * scale, np.nan)
+
+
+def _anteil_stationaer(inanspruchnahme: np.ndarray) -> np.ndarray:
+    """stationär / (ambulant + teilstationär + stationär) × 100 for HzE, with and without §28."""
+    out = np.full(inanspruchnahme.shape, np.nan)
+    stationaer = inanspruchnahme[:, :, _G["stationaer"]]
+    teil = inanspruchnahme[:, :, _G["teilstationaer"]]
+    for group, ambulant in (("hze", "ambulant"), ("hze_ohne_eb", "ambulant_ohne_eb")):
+        total = inanspruchnahme[:, :, _G[ambulant]] + teil + stationaer
+        out[:, :, _G[group]] = _rate(stationaer, total, 100)
+    return out
 
 
 def compute_kennzahlen(dataset: Dataset, ebene: str = "sozialraum", optionen: Optionen | None = None,

@@ -1,0 +1,78 @@
+"""The command line, run as a user runs it: a subprocess, exit codes, output."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import KLEINKREIS
+
+
+def run(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "sozialraum_analytics", *args], capture_output=True, text=True,
+                          **kwargs)
+
+
+def test_pruefen_good_file_exits_0():
+    result = run("pruefen", str(KLEINKREIS / "faelle.csv"))
+    assert result.returncode == 0
+    assert "faelle.csv: 0 Fehler" in result.stdout
+
+
+def test_pruefen_bad_file_lists_all_problems_and_exits_1(tmp_path):
+    path = tmp_path / "faelle_2023.csv"
+    path.write_text("raum_id;hilfeart;beginn;ende\n08317001;§ 99;01.01.2023;\n08317001;§ 34;01.01.2023;31.02.2023\n",
+                    encoding="utf-8")
+    result = run("pruefen", str(path))
+    assert result.returncode == 1
+    assert 'Zeile 2, Spalte "hilfeart": "§ 99" ist keine bekannte Hilfeart' in result.stdout
+    assert 'Zeile 3, Spalte "ende": "31.02.2023" ist kein gültiges Datum' in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02\xff\xfe" * 500, b"PK\x03\x04garbage" * 10])
+def test_pruefen_junk_no_traceback(tmp_path, content):
+    path = tmp_path / "faelle.csv"
+    path.write_bytes(content)
+    result = run("pruefen", str(path))
+    assert result.returncode == 1
+    assert "Fehler" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_pruefen_guesses_kind_by_columns(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Jahr;AGS;Hilfeart;Betrag\n2023;8317001;§ 34;12,5\n", encoding="utf-8")
+    result = run("pruefen", str(path))
+    assert result.returncode == 0, result.stdout
+    assert "Ausgaben" in result.stdout
+
+
+def test_kennzahlen_json_sozialraum():
+    result = run("kennzahlen", "--daten", str(KLEINKREIS), "--jahr", "2023", "--ebene", "sozialraum", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert {"jahr", "raum_id", "raum_name", "hilfeart", "kennzahl", "wert"} <= set(records[0])
+    by_key = {(r["raum_id"], r["hilfeart"], r["kennzahl"]): r["wert"] for r in records}
+    assert by_key[("SR1", "gesamt", "inanspruchnahme")] == 6
+    assert by_key[("SR1", "gesamt", "bevoelkerung_u21")] == 1500
+    assert by_key[("SR1", "gesamt", "eckwert_je_1000_u21")] == 4
+    assert by_key[("SR2", "§35a", "andauernd")] == 1
+    assert {r["jahr"] for r in records} == {2023}
+
+
+def test_kennzahlen_csv_is_german_excel_dialect():
+    result = run("kennzahlen", "--daten", str(KLEINKREIS), "--jahr", "2023", "--ebene", "kreis")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "jahr;ebene;raum_id;raum_name;hilfeart;kennzahl;wert"
+    assert "2023;kreis;kreis;Kreis;gesamt;eckwert_je_1000_u21;2,26628895184136" in lines
+
+
+def test_kennzahlen_unknown_year_and_missing_folder(tmp_path):
+    assert run("kennzahlen", "--daten", str(KLEINKREIS), "--jahr", "1990").returncode == 1
+    result = run("kennzahlen", "--daten", str(tmp_path / "nichts"))
+    assert result.returncode == 1 and "existiert nicht" in result.stderr
+    empty = run("kennzahlen", "--daten", str(tmp_path))
+    assert empty.returncode == 1 and "keine auswertbaren Dateien" in empty.stderr
