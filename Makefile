@@ -38,7 +38,7 @@ test: $(VENV)/.dev browser
 	$(PY) -m pytest tests
 
 bench: $(VENV)/.dev
-	$(PY) -m pytest benchmarks --benchmark-only --benchmark-columns=min,mean,max,rounds
+	$(PY) -m pytest benchmarks -s --benchmark-columns=min,mean,max,rounds
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check sozialraum_analytics pages tests benchmarks app.py

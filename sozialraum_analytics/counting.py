@@ -41,7 +41,7 @@ def classify(frame: pd.DataFrame) -> pd.DataFrame:
     gruppe, bereich = [], []
     for value in uniques:
         key = []
-        for codes, categories in reversed(columns):
+        for _codes, categories in reversed(columns):
             base = len(categories) + 1
             key.append(None if value % base == 0 else categories[value % base - 1])
             value //= base

@@ -87,15 +87,14 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
     """Read a CSV/TSV file into string columns, whatever its encoding and separator."""
     if data is None:
         data = Path(path).read_bytes()
-    if not data.strip(b"\xef\xbb\xbf \r\n\t"):
+    if not data[:65536].strip(b"\xef\xbb\xbf \r\n\t") and not data[65536:].strip():
         raise FileFormatError("Die Datei ist leer.")
     if _looks_binary(data):
         raise FileFormatError("Die Datei ist keine Textdatei (CSV) – ist sie vielleicht beschädigt oder eine andere Dateiart?")
-    encoding, bom = decode_sample(data)
+    encoding, bom = decode_sample(data[:1 << 20])
     body = memoryview(data)[bom:]
     if encoding != "utf-8":
-        text = bytes(body).decode(encoding)
-        body = memoryview(text.encode("utf-8"))
+        body = memoryview(bytes(body).decode(encoding).encode("utf-8"))
     first_newline = bytes(body[:65536]).find(b"\n")
     header_bytes = bytes(body[: first_newline if first_newline >= 0 else len(body)])
     header_line = header_bytes.decode("utf-8").rstrip("\r")
@@ -125,7 +124,15 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
         column_types={name: pa.string() for name in all_names}, strings_can_be_null=False,
         quoted_strings_can_be_null=False, null_values=[],
     )
-    table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), read_options, parse_options, convert_options)
+    try:
+        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), read_options, parse_options, convert_options)
+    except pa.ArrowInvalid as error:
+        if "UTF8" not in str(error) or encoding != "utf-8":
+            raise
+        # Not UTF-8 after all (the sample was): Windows-1252, as German Excel writes it.
+        encoding, bad_rows[:] = "cp1252", []
+        body = memoryview(bytes(body).decode("cp1252", errors="replace").encode("utf-8"))
+        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), read_options, parse_options, convert_options)
     if bad_rows:
         # Rare: rows with the wrong number of cells or values spanning lines. Read again
         # record by record so every problem row is reported with its Excel row number.
@@ -136,7 +143,7 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
     if table.num_rows:
         non_empty = None
         for column in table.columns:
-            filled = pc.not_equal(pc.utf8_trim_whitespace(column), "")
+            filled = pc.greater(pc.binary_length(column), 0)
             non_empty = filled if non_empty is None else pc.or_(non_empty, filled)
         mask = non_empty.to_numpy(zero_copy_only=False)
         if not mask.all():
@@ -251,6 +258,14 @@ _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%Y-%m-%d %H:%M:%S", "%d.%m
 def parse_date(text: str) -> dt.date | None:
     """``31.12.2023``, ``2023-12-31`` or ``31.12.23``; ``None`` if not a valid date."""
     t = text.strip()
+    try:
+        # Fast paths for the two common forms; strptime below handles the rest.
+        if len(t) == 10 and t[2] == "." and t[5] == "." and t[6:].isdigit():
+            return dt.date(int(t[6:]), int(t[3:5]), int(t[:2]))
+        if len(t) == 10 and t[4] == "-" and t[7] == "-" and t[:4].isdigit():
+            return dt.date(int(t[:4]), int(t[5:7]), int(t[8:]))
+    except ValueError:
+        return None
     for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(t, fmt).date()

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,11 @@ def format_number(value: Any, decimals: int = 0, missing: str = "–") -> str:
             return missing
     except (TypeError, ValueError):
         pass
-    text = f"{float(value):,.{decimals}f}"
+    # German statistics round half up (2,25 -> 2,3), not to even; no "-0,0".
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)
+    text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
@@ -43,7 +48,7 @@ def format_percent(value: Any, decimals: int = 1, signed: bool = False) -> str:
     text = format_number(value, decimals)
     if text == "–":
         return text
-    if signed and float(value) > 0:
+    if signed and text.lstrip("-").strip("0,") != "" and float(value) > 0:
         text = "+" + text
     return f"{text} %"
 

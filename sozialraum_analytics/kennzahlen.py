@@ -24,8 +24,7 @@ import pandas as pd
 from . import hilfearten, registry, trends
 from .altersgruppen import DENOMINATORS, population_in_range
 from .bedarfsindex import KLASSEN, compute_bedarfsindex
-from .counting import (DAYS_PER_MONTH, classify, count_cases_per_year, durations_of_ended,
-                       fallzahlen_from_aggregate)
+from .counting import DAYS_PER_MONTH, classify, count_cases_per_year, durations_of_ended, fallzahlen_from_aggregate
 from .dataset import KREIS_ID, Dataset
 
 EBENEN = ("planungsraum", "sozialraum", "kreis")
@@ -255,7 +254,7 @@ class Engine:
         inside = (offset >= 0) & (offset < len(lookup))
         return np.where(inside, lookup[np.clip(offset, 0, max(len(lookup) - 1, 0))], -1)
 
-    def _cube(self, rows: _Rows, column: str, ebene: str) -> np.ndarray:
+    def _cube(self, rows: _Rows, column: str, ebene: str, zero_when_absent: bool = False) -> np.ndarray:
         """Sum of ``column`` per year × area × help group; NaN where an unknown value enters."""
         n_years, n_areas, n_combos = len(self.jahre), len(self._areas(ebene)), len(self._combos)
         year = self._year_positions(rows.jahr)
@@ -270,6 +269,11 @@ class Engine:
         shape = (n_years, n_areas, n_combos)
         cube = sums.reshape(shape) @ self._membership
         unknown_cube = (flags.reshape(shape) @ self._membership) > 0
+        if not zero_when_absent:
+            # Aggregated tables (costs, Fallzahlen): a year with no row at this level is
+            # not reported, which is not the same as 0.
+            reported = np.bincount(year[valid], minlength=n_years) > 0
+            unknown_cube |= ~reported[:, None, None]
         return np.where(unknown_cube, np.nan, cube)
 
     def _population_cubes(self, ebene: str) -> dict[str, np.ndarray]:
@@ -367,7 +371,8 @@ class Engine:
         protection = np.isin(group, ["§42", "§8a"])
         if self._fallzahlen is not None:
             for column in COUNTS:
-                cubes[column] = self._cube(self._fallzahlen, column, ebene)
+                # Case-level data counts every year: no case is a real 0.
+                cubes[column] = self._cube(self._fallzahlen, column, ebene, zero_when_absent=self.dataset.has("faelle"))
             inanspruchnahme = cubes["andauernd"] + cubes["beendet"]
             cubes["inanspruchnahme"] = np.where(protection, np.nan, inanspruchnahme)
             cubes["inobhutnahmen"] = np.where(group == "§42", cubes["beendet"], np.nan)
@@ -439,39 +444,40 @@ class Engine:
         return self._wide[ebene]
 
     def long(self, ebene: str, jahre: list[int] | None = None) -> pd.DataFrame:
-        """The documented long table for one level."""
-        cubes = self.cubes(ebene)
+        """The documented long table for one level: cell by cell, Kennzahlen in computed order."""
+        cubes = {name: cube for name, cube in self.cubes(ebene).items() if name != "dauer_anzahl"}
         areas = np.array(self.areas(ebene), dtype=object)
-        shape = (len(self.jahre), len(areas), len(GROUPS))
-        year_of = np.broadcast_to(np.array(self.jahre)[:, None, None], shape).ravel()
-        area_of = np.broadcast_to(np.arange(len(areas))[None, :, None], shape).ravel()
-        group_of = np.broadcast_to(np.arange(len(GROUPS))[None, None, :], shape).ravel()
-        keep_year = np.isin(year_of, jahre) if jahre else np.ones(len(year_of), dtype=bool)
-        gesamt = group_of == _G["gesamt"]
-        parts = []
-        for name, cube in cubes.items():
-            if name == "dauer_anzahl":
-                continue
-            values = cube.ravel()
-            mask = keep_year & ~np.isnan(values)
+        names = list(cubes)
+        n_years, n_areas, n_groups = len(self.jahre), len(areas), len(GROUPS)
+        matrix = np.stack([cube.reshape(-1) for cube in cubes.values()], axis=1) if names else np.zeros((0, 0))
+        keep = ~np.isnan(matrix)
+        cell_group = np.arange(matrix.shape[0]) % n_groups
+        for k, name in enumerate(names):
             if name.startswith("bevoelkerung_") and name != f"bevoelkerung_{self.optionen.nenner}":
                 # Population is not help-specific: other denominators are listed under "gesamt" only.
-                mask &= gesamt
-            parts.append((year_of[mask], area_of[mask], group_of[mask], name, values[mask]))
+                keep[:, k] &= cell_group == _G["gesamt"]
+        if jahre:
+            year_of_cell = np.repeat(np.array(self.jahre), n_areas * n_groups)
+            keep &= np.isin(year_of_cell, jahre)[:, None]
+        cell, k = np.nonzero(keep)
+        year_pos, rest = np.divmod(cell, n_areas * n_groups)
+        area_pos, group_pos = np.divmod(rest, n_groups)
+        area_names = self.dataset.area_names()
+        name_codes, name_labels = pd.factorize(pd.Series([area_names.get(a, a) for a in areas], dtype=object))
+        # Categoricals from codes: millions of rows without millions of Python strings.
         frame = pd.DataFrame({
-            "jahr": np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=int),
-            "raum_id": areas[np.concatenate([p[1] for p in parts])] if parts else np.zeros(0, dtype=object),
-            "hilfeart": np.array(GROUPS, dtype=object)[np.concatenate([p[2] for p in parts])] if parts
-            else np.zeros(0, dtype=object),
-            "kennzahl": np.concatenate([np.full(len(p[4]), p[3], dtype=object) for p in parts]) if parts
-            else np.zeros(0, dtype=object),
-            "wert": np.concatenate([p[4] for p in parts]) if parts else np.zeros(0),
+            "jahr": np.array(self.jahre, dtype=np.int64)[year_pos] if n_years else np.zeros(0, dtype=np.int64),
+            "ebene": pd.Categorical.from_codes(np.zeros(len(cell), dtype=np.int8), categories=[ebene]),
+            "raum_id": pd.Categorical.from_codes(area_pos, categories=list(areas)),
+            "raum_name": pd.Categorical.from_codes(name_codes[area_pos], categories=name_labels),
+            "hilfeart": pd.Categorical.from_codes(group_pos, categories=GROUPS),
+            "kennzahl": pd.Categorical.from_codes(k, categories=names),
+            "wert": matrix[cell, k],
         })
-        frame = pd.concat([frame, self._long_needs(ebene, jahre)], ignore_index=True)
-        frame = frame.sort_values(["jahr", "raum_id", "hilfeart"], kind="stable").reset_index(drop=True)
-        names = self.dataset.area_names()
-        frame["raum_name"] = frame["raum_id"].map(names).fillna(frame["raum_id"])
-        frame["ebene"] = ebene
+        needs = self._long_needs(ebene, jahre)
+        if len(needs):
+            needs = needs.assign(ebene=ebene, raum_name=needs["raum_id"].map(area_names).fillna(needs["raum_id"]))
+            frame = pd.concat([frame, needs], ignore_index=True)
         return frame[LONG_COLUMNS]
 
     # --- needs ------------------------------------------------------------------------

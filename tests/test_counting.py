@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from sozialraum_analytics.counting import count_cases_per_year, count_by_month
+from sozialraum_analytics.counting import count_by_month, count_cases_per_year
 
 # (year, code, begonnen, beendet, andauernd) for Adorf's §34 cases A–E, by hand:
 # 2022: A begins; A, D run at 31.12.              -> 1, 0, 2

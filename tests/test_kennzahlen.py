@@ -131,3 +131,20 @@ def test_long_table_columns(kleinkreis):
     assert list(long.columns) == ["jahr", "ebene", "raum_id", "raum_name", "hilfeart", "kennzahl", "wert"]
     assert set(long["raum_id"]) == {"SR1", "SR2"}
     assert set(long.loc[long["raum_id"] == "SR2", "raum_name"]) == {"Süd"}
+
+
+@pytest.mark.parametrize("jahr", [2022, 2024])
+def test_years_without_cost_rows_are_missing_not_zero(long, jahr):
+    """kosten.csv has only 2023: other years have no Ausgaben (not 0 €) and no derived rates."""
+    rows = long["kreis"]
+    hit = rows[(rows["jahr"] == jahr) & rows["kennzahl"].isin(["ausgaben", "kosten_je_hilfe", "ausgaben_je_jugendeinwohner_u21"])]
+    assert hit.empty
+
+
+@pytest.mark.parametrize("value, decimals, expected", [
+    (2.25, 1, "2,3"), (233500.5, 0, "233.501"), (-0.04, 1, "0,0"), (1234567.891, 2, "1.234.567,89"), (-1234.5, 0, "-1.235"),
+])
+def test_format_number_rounds_half_up(value, decimals, expected):
+    from sozialraum_analytics.formatting import format_number
+
+    assert format_number(value, decimals) == expected

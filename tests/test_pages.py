@@ -55,7 +55,7 @@ def plotly_specs(at: AppTest) -> list[dict]:
 
 
 @pytest.fixture
-def kleinkreis(monkeypatch: pytest.MonkeyPatch) -> Path:
+def kleinkreis_ordner(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(KLEINKREIS))
     return KLEINKREIS
 
@@ -73,7 +73,7 @@ def subset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 # --- the fixture Kreis ---------------------------------------------------------------------
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_the_fixture(kleinkreis: Path, page: str) -> None:
+def test_every_page_runs_on_the_fixture(kleinkreis_ordner: Path, page: str) -> None:
     at = open_page(page)
     no_exception(at)
     assert at.title[0].value.startswith(TITLES[page])
@@ -81,14 +81,14 @@ def test_every_page_runs_on_the_fixture(kleinkreis: Path, page: str) -> None:
     assert DEMO_HINWEIS not in texts(at)
 
 
-def test_uebersicht_shows_the_kreis_figures_of_2023(kleinkreis: Path) -> None:
+def test_uebersicht_shows_the_kreis_figures_of_2023(kleinkreis_ordner: Path) -> None:
     at = open_page(PAGES[0], {"jahr": "2023"})
     no_exception(at)
     inanspruchnahme = metric(at, "Inanspruchnahme gesamt")
     assert inanspruchnahme.value == "8"
     assert inanspruchnahme.delta == "+5 (+166,7 %) zum Vorjahr"
     # 8 / 3,530 * 1,000 = 2.27 -> German "2,3"
-    eckwert = metric(at, "Eckwert gesamt")
+    eckwert = metric(at, "Eckwert je")
     assert "je 1.000 unter 21 Jahre" in eckwert.label
     assert eckwert.value == "2,3"
     assert metric(at, "Anteil stationär").value == "71,4 %"
@@ -105,10 +105,10 @@ def test_uebersicht_shows_the_kreis_figures_of_2023(kleinkreis: Path) -> None:
     areas = at.dataframe[0].value
     assert list(areas.iloc[:, 0]) == ["Nord", "Süd"]
     assert list(areas["Inanspruchnahme"]) == [6, 2]
-    assert areas["Abweichung vom Kreis in %"].round(1).tolist() == [76.5, -56.5]
+    assert areas["Abweichung vom Kreis"].round(1).tolist() == [76.5, -56.5]
 
 
-def test_the_selection_is_mirrored_in_the_url(kleinkreis: Path) -> None:
+def test_the_selection_is_mirrored_in_the_url(kleinkreis_ordner: Path) -> None:
     at = open_page(PAGES[0])
     no_exception(at)
     assert at.query_params == {"jahr": "2024", "ebene": "sozialraum", "nenner": "u21", "skala": "1000"}
@@ -119,12 +119,12 @@ def test_the_selection_is_mirrored_in_the_url(kleinkreis: Path) -> None:
     at.run()
     no_exception(at)
     assert at.query_params == {"jahr": "2023", "ebene": "sozialraum", "nenner": "u18", "skala": "10000"}
-    eckwert = metric(at, "Eckwert gesamt")
+    eckwert = metric(at, "Eckwert je")
     assert "je 10.000 unter 18 Jahre" in eckwert.label
     assert eckwert.value == "28,4"  # 8 / 2,820 * 10,000
 
 
-def test_a_copied_link_reproduces_the_view(kleinkreis: Path) -> None:
+def test_a_copied_link_reproduces_the_view(kleinkreis_ordner: Path) -> None:
     at = open_page(PAGES[0], {"jahr": "2022", "ebene": "planungsraum", "nenner": "u18", "skala": "10000"})
     no_exception(at)
     assert at.selectbox(key="auswahl_jahr").value == 2022
@@ -134,13 +134,13 @@ def test_a_copied_link_reproduces_the_view(kleinkreis: Path) -> None:
     assert set(names) == {"Adorf", "Bedorf", "Cedorf", "Waldgebiet"}
 
 
-def test_invalid_link_values_fall_back_to_the_defaults(kleinkreis: Path) -> None:
+def test_invalid_link_values_fall_back_to_the_defaults(kleinkreis_ordner: Path) -> None:
     at = open_page(PAGES[0], {"jahr": "1850", "ebene": "<script>", "nenner": "x", "skala": "7"})
     no_exception(at)
     assert at.query_params == {"jahr": "2024", "ebene": "sozialraum", "nenner": "u21", "skala": "1000"}
 
 
-def test_entwicklung_draws_charts_naming_group_and_denominator(kleinkreis: Path) -> None:
+def test_entwicklung_draws_charts_naming_group_and_denominator(kleinkreis_ordner: Path) -> None:
     at = open_page(PAGES[1])
     no_exception(at)
     specs = plotly_specs(at)
@@ -164,7 +164,7 @@ def test_entwicklung_draws_charts_naming_group_and_denominator(kleinkreis: Path)
     assert "Veränderung zum Vorjahr" in trend.columns and "Eckwert: Index (2022 = 100)" in trend.columns
 
 
-def test_entwicklung_offers_the_help_groups_with_german_labels(kleinkreis: Path) -> None:
+def test_entwicklung_offers_the_help_groups_with_german_labels(kleinkreis_ordner: Path) -> None:
     at = open_page(PAGES[1])
     options = at.selectbox(key="entwicklung_hilfeart").options
     for label in ("Hilfen gesamt", "Hilfen zur Erziehung (HzE)", "HzE ohne Erziehungsberatung", "HzE ambulant",
@@ -174,7 +174,7 @@ def test_entwicklung_offers_the_help_groups_with_german_labels(kleinkreis: Path)
     assert not any("§ 42" in o or "§ 8a" in o for o in options)
 
 
-def test_methodik_explains_the_eckwert_and_every_kennzahl(kleinkreis: Path) -> None:
+def test_methodik_explains_the_eckwert_and_every_kennzahl(kleinkreis_ordner: Path) -> None:
     from sozialraum_analytics.registry import KENNZAHLEN
 
     at = open_page(PAGES[2], {"jahr": "2023"})
@@ -188,19 +188,19 @@ def test_methodik_explains_the_eckwert_and_every_kennzahl(kleinkreis: Path) -> N
     labels = [e.label for e in at.expander]
     for kennzahl in KENNZAHLEN.values():
         assert any(kennzahl.label.split(" ")[0] in label for label in labels), kennzahl.label
-    groups = at.dataframe[0].value
+    groups = at.table[0].value
     assert "HzE stationär" in list(groups.iloc[:, 0])
 
 
-def test_daten_lists_tables_missing_ones_and_reports(kleinkreis: Path) -> None:
+def test_daten_lists_tables_missing_ones_and_reports(kleinkreis_ordner: Path) -> None:
     at = open_page(PAGES[3])
     no_exception(at)
-    tables = at.dataframe[0].value
+    tables = at.table[0].value
     loaded = dict(zip(tables["Tabelle"], tables["Status"]))
-    assert loaded["Fälle (Einzelfalldaten)"].startswith("✅")
-    assert loaded["Angebote (Bestand)"].startswith("⚠️")
+    assert loaded["Fälle (Einzelfalldaten)"].startswith("✓")
+    assert loaded["Angebote (Bestand)"].startswith("✗")
     assert "Es fehlen" in texts(at) and "Angebote (Bestand)" in texts(at)
-    files = at.dataframe[1].value
+    files = at.dataframe[0].value
     assert set(files["Datei"]) >= {"faelle.csv", "kosten.csv", "zuordnung.csv"}
 
 

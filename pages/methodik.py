@@ -1,0 +1,109 @@
+"""Methodik: every Kennzahl from the registry, the help groups and the counting rules."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from sozialraum_analytics.dataset import KREIS_ID
+from sozialraum_analytics.formatting import format_number
+from sozialraum_analytics.hilfearten import HILFEGRUPPEN
+from sozialraum_analytics.registry import KENNZAHLEN, describe
+
+auswahl = ui.auswahl()
+dataset = ui.get_dataset()
+
+st.title("Methodik")
+st.markdown("Wie jede Kennzahl berechnet wird, woher die Zahlen kommen und welche Hilfen in welcher Summe stecken. "
+            "Die Definitionen folgen der amtlichen Kinder- und Jugendhilfestatistik (AKJStat, Destatis) und der "
+            "KVJS-Berichterstattung.")
+ui.leerer_bestand(dataset)
+
+
+def steckbrief(k) -> None:  # noqa: ANN001 - a registry Kennzahl
+    """Label, formula, denominator, unit, source and description of one Kennzahl."""
+    st.markdown(f"**Formel:** `{k.formel.replace('`', '')}`  \n"
+                f"**Nenner:** {k.nenner}  \n"
+                f"**Einheit:** {k.einheit}  \n"
+                f"**Quelle:** {k.quelle}")
+    st.markdown(k.beschreibung)
+
+
+# --- the Eckwert as chosen ------------------------------------------------------------
+st.header("Was ist ein Eckwert?")
+eck = describe(auswahl.eckwert)
+with st.container(border=True):
+    st.markdown(f"### {eck.label}")
+    st.markdown(f"Der Eckwert zeigt, wie viele Hilfen auf "
+                f"{ui.SKALEN_AUSWAHL[auswahl.skala].removeprefix('je ')} junge Menschen "
+                f"{auswahl.nenner_label} kommen. So lassen sich Gebiete unterschiedlicher Größe und Jahre mit "
+                "unterschiedlich vielen Kindern und Jugendlichen vergleichen.")
+    steckbrief(eck)
+    if dataset.years() and auswahl.jahr is not None and dataset.has_cases and dataset.has("bevoelkerung"):
+        kreis = ui.kennzahlen_tabelle(dataset, auswahl, "kreis")
+        inan = ui.wert(kreis, auswahl.jahr, KREIS_ID, "gesamt", "inanspruchnahme")
+        bev = ui.wert(kreis, auswahl.jahr, KREIS_ID, "gesamt", f"bevoelkerung_{auswahl.nenner}")
+        wert = ui.wert(kreis, auswahl.jahr, KREIS_ID, "gesamt", auswahl.eckwert)
+        if inan is not None and bev and wert is not None:
+            st.markdown(f"**Beispiel {ui.escape_md(dataset.kreis_name)} {auswahl.jahr}:** "
+                        f"{format_number(inan)} Hilfen gesamt ÷ {format_number(bev)} Einwohner "
+                        f"{auswahl.nenner_label} × {format_number(auswahl.skala)} = **{format_number(wert, 1)}**")
+    st.caption("Bezugsgröße und Skala wählen Sie links in der Seitenleiste.")
+
+# --- counting rules ---------------------------------------------------------------------
+st.header("Zählregeln")
+st.markdown(
+    "Gezählt wird je Kalenderjahr *j*, wie in der amtlichen Statistik:\n\n"
+    "- **Begonnen:** Hilfen mit Beginn im Jahr *j*.\n"
+    "- **Beendet:** Hilfen mit Ende im Jahr *j* (auch am 31.12.).\n"
+    "- **Andauernd am 31.12.:** Beginn spätestens am 31.12. und Ende leer oder nach dem 31.12. "
+    "Eine am 31.12. beendete Hilfe zählt als beendet, eine am 31.12. begonnene als andauernd.\n"
+    "- **Inanspruchnahme (Hilfen insgesamt) = andauernd am 31.12. + im Jahr beendet.** "
+    "Das ist die amtliche Zahl aller Hilfen, die im Jahr liefen – nicht „begonnen + andauernd“ und nicht die "
+    "Zahl der Zeilen einer Datei.\n"
+    "- Ein Wechsel der Hilfeart beendet eine Hilfe und beginnt eine neue.\n"
+    "- **Inobhutnahmen (§ 42)** und **Gefährdungseinschätzungen (§ 8a)** sind keine Hilfen zur Erziehung: "
+    "gezählt werden die im Jahr beendeten Maßnahmen; sie stecken in keiner Summe der Hilfen.\n"
+    "- **Bevölkerung:** Einwohner am 31.12. des Jahres; wo amtliche Altersgruppen die Grenze nicht genau "
+    "treffen (z. B. 20 bis unter 25), wird linear anteilig gerechnet."
+)
+
+# --- help groups ---------------------------------------------------------------------
+st.header("Hilfearten und Summen")
+st.markdown("Welche Hilfen in welcher Summe stecken. „HzE“ = Hilfen zur Erziehung (§§ 27–35, 41 SGB VIII); "
+            "die Eingliederungshilfe nach § 35a zählt in „Hilfen gesamt“, aber nicht in den HzE.")
+st.table(pd.DataFrame({"Hilfeart / Summe": [g.label for g in HILFEGRUPPEN],
+                       "Was dazu zählt": [g.description for g in HILFEGRUPPEN]}), hide_index=True)
+
+# --- the registry ------------------------------------------------------------------------
+st.header("Alle Kennzahlen")
+suche = st.text_input("Kennzahl suchen", placeholder="z. B. Eckwert, Inanspruchnahme, Kosten …",
+                      key="methodik_suche").strip().lower()
+gruppen: dict[str, list] = {}
+for kennzahl in KENNZAHLEN.values():
+    gruppen.setdefault(kennzahl.gruppe, []).append(kennzahl)
+treffer = 0
+for gruppe, kennzahlen in gruppen.items():
+    passend = [k for k in kennzahlen if not suche or suche in " ".join(
+        (k.label, k.beschreibung, k.formel, k.gruppe)).lower()]
+    if not passend:
+        continue
+    st.subheader(gruppe)
+    for k in passend:
+        treffer += 1
+        with st.expander(f"{k.label} ({k.einheit})", expanded=bool(suche)):
+            steckbrief(k)
+if not treffer:
+    st.info(f"Keine Kennzahl passt zu „{ui.escape_md(suche)}“.", icon=ui.INFO)
+
+# --- Bedarfsindex ----------------------------------------------------------------------
+st.header("Bedarfsindex")
+st.markdown(
+    "Der Bedarfsindex fasst mehrere Sozialstrukturindikatoren (z. B. SGB-II-Quote der unter 15-Jährigen, Anteil "
+    "Alleinerziehender, Arbeitslosenquote) zu einer Zahl je Gebiet zusammen – nach dem Vorbild des Berliner "
+    "Monitorings Soziale Stadtentwicklung und des Hamburger RISE-Monitorings. Jeder Indikator wird über die "
+    "Gebiete z-standardisiert (Vorzeichen umgekehrt, wo ein niedriger Wert mehr Bedarf bedeutet), die z-Werte "
+    "werden gemittelt und erneut standardisiert. **Klassen:** hoch (über +1), erhöht (0 bis +1), "
+    "durchschnittlich (−1 bis 0), niedrig (unter −1). Gebiete mit weniger als 300 Einwohnern erhalten keinen "
+    "Index. Der Index ist relativ: er vergleicht die Gebiete eines Kreises untereinander, nicht mit anderen "
+    "Kreisen, und ersetzt nicht die fachliche Einschätzung vor Ort."
+)

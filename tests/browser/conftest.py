@@ -1,0 +1,136 @@
+"""A real Streamlit server and a headless Debian chromium for the browser tests.
+
+The server runs ``app.py`` on a free port on 127.0.0.1 with ``SOZIALRAUM_DATEN`` set to
+the demo Kreis in ``data/`` (or the small fixture Kreis while ``data/`` is empty).
+Every request that does not go to this machine is blocked: the app must work offline.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+STARTUP_TIMEOUT = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _app_data_dir() -> Path:
+    demo = ROOT / "data"
+    if demo.is_dir() and any(demo.glob("*.csv")):
+        return demo
+    return ROOT / "tests" / "fixtures" / "kleinkreis"
+
+
+def _healthy(url: str) -> bool:
+    # No proxy: the health check must reach this machine directly.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def app_data_dir() -> Path:
+    """The folder the server reads: the demo Kreis, or the fixture while data/ is empty."""
+    return _app_data_dir()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running ``streamlit run app.py``; the server is stopped afterwards."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = dict(os.environ, SOZIALRAUM_DATEN=str(app_data_dir), PYTHONUNBUFFERED="1")
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+             "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _healthy(url):
+            if process.poll() is not None:
+                pytest.fail(f"Streamlit ended with code {process.returncode}:\n{log_path.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"Streamlit not healthy after {STARTUP_TIMEOUT:.0f} s:\n"
+                            f"{log_path.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (Playwright's own browser download is not used)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Browser-Tests übersprungen: /usr/bin/chromium fehlt (apt-get install chromium, "
+                    "oder `make browser`).")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture
+def page(browser, app_url: str):
+    """A fresh page at 1600×1000 whose requests may only go to this machine.
+
+    ``page.blocked_requests`` lists what was blocked (the app must not need it).
+    """
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE",
+                                  timezone_id="Europe/Berlin")
+    tab = context.new_page()
+    blocked: list[str] = []
+
+    def only_local(route) -> None:  # noqa: ANN001 - playwright Route
+        parsed = urlparse(route.request.url)
+        if parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    tab.route("**/*", only_local)
+    tab.blocked_requests = blocked
+    tab.set_default_timeout(60_000)
+    try:
+        yield tab
+    finally:
+        context.close()

@@ -1,0 +1,96 @@
+"""Every page in a real browser: it renders, shows no error, names itself; screenshots go to /tmp/screens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCREENS = Path("/tmp/screens")
+PAGES = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "methodik": "Methodik", "daten": "Datenbestand"}
+DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"
+
+
+def wait_until_idle(page) -> None:  # noqa: ANN001 - playwright Page
+    """Wait until Streamlit has connected and finished running the script, then let charts settle."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid^=\"stStatusWidgetRunning\"]')")
+    page.wait_for_timeout(1200)
+    # A rerun may have started meanwhile (e.g. the URL being synced): wait for it too.
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+
+
+def assert_no_error(page) -> None:  # noqa: ANN001
+    assert page.locator('[data-testid="stException"]').count() == 0, page.inner_text("body")[:2000]
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0, page.inner_text("body")[:2000]
+
+
+def screenshot(page, name: str) -> None:  # noqa: ANN001
+    """A screenshot of the whole page: the viewport grows to the height of the content."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight,"
+        " ...[...document.querySelectorAll('[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"],"
+        " section.main')].map(e => e.scrollHeight))")
+    original = page.viewport_size
+    page.set_viewport_size({"width": original["width"], "height": max(original["height"], min(int(height), 12000))})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+    page.set_viewport_size(original)
+
+
+def test_a_page_link_opened_first_runs_inside_the_app(page, app_url: str, app_data_dir: Path) -> None:
+    """First request after the start goes straight to a page (a bookmark): sidebar and label must be there."""
+    page.goto(f"{app_url}/entwicklung?jahr=2023&nenner=u18&skala=10000")
+    wait_until_idle(page)
+    assert_no_error(page)
+    assert page.locator("h1", has_text="Entwicklung").first.is_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Bezugsgröße des Eckwerts").is_visible()
+    # Exactly our four pages in the navigation (not the files of pages/ plus "app").
+    links = page.locator('[data-testid="stSidebarNav"] a')
+    # (The inner text also holds the icon's ligature name, e.g. "dashboard\n\nÜbersicht".)
+    assert sorted(t.split("\n")[-1].strip() for t in links.all_inner_texts()) == sorted(PAGES.values())
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for()
+    assert "Eckwert je 10.000 unter 18 Jahre" in page.inner_text("body")
+    query = parse_qs(urlparse(page.url).query)
+    assert query == {"jahr": ["2023"], "ebene": ["sozialraum"], "nenner": ["u18"], "skala": ["10000"]}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders(page, app_url: str, app_data_dir: Path, name: str) -> None:
+    page.goto(f"{app_url}/{name}")
+    wait_until_idle(page)
+    assert_no_error(page)
+    heading = page.locator("h1", has_text=PAGES[name]).first
+    assert heading.is_visible()
+    if app_data_dir.name == "data":
+        assert page.get_by_text(DEMO_HINWEIS).first.is_visible()
+    if name == "entwicklung":
+        charts = page.locator('.js-plotly-plot, [data-testid="stPlotlyChart"]')
+        charts.first.wait_for()
+        assert charts.count() >= 1
+        assert page.locator(".js-plotly-plot .scatterlayer .trace").count() >= 2
+    if name == "uebersicht":
+        assert page.locator('[data-testid="stMetric"]').count() >= 7
+    # The selection is in the URL, so a copied link shows the same view.
+    assert set(parse_qs(urlparse(page.url).query)) == {"jahr", "ebene", "nenner", "skala"}
+    screenshot(page, name)
+
+
+def test_the_navigation_keeps_the_selection(page, app_url: str) -> None:
+    page.goto(f"{app_url}/uebersicht?jahr=2022&ebene=planungsraum")
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Entwicklung").click()
+    page.wait_for_url("**/entwicklung**")
+    wait_until_idle(page)
+    assert_no_error(page)
+    query = parse_qs(urlparse(page.url).query)
+    assert query.get("jahr") == ["2022"] and query.get("ebene") == ["planungsraum"]
+    assert "Planungsräume" in page.inner_text('[data-testid="stMain"]')

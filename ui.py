@@ -1,0 +1,482 @@
+"""Shared helpers of all pages: data access, the sidebar selection, KPI cards, charts.
+
+Pages stay thin: they read the selection (:func:`auswahl`), ask the analysis package
+(through :func:`get_dataset`, :func:`get_engine`, :func:`kennzahlen_tabelle`) and draw
+with the helpers here. Every number a user sees goes through
+``sozialraum_analytics.formatting``. Text from data files (area names, file names,
+messages) is data: it is escaped before it reaches Markdown and is never rendered as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from sozialraum_analytics.dataset import Dataset, default_data_dir, load_folder
+from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent
+from sozialraum_analytics.hilfearten import HILFEGRUPPEN_BY_ID, RATE_GROUPS
+from sozialraum_analytics.kennzahlen import EBENE_LABELS, Engine, Optionen
+from sozialraum_analytics.registry import describe
+from sozialraum_analytics.tables import TABLES
+
+DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"
+# Material icons ship with Streamlit; emoji would need a colour emoji font on the machine.
+INFO = ":material/info:"
+OK = ":material/check_circle:"
+
+# --- the selection --------------------------------------------------------------------
+EBENEN_AUSWAHL = {"sozialraum": "Sozialraum", "planungsraum": "Planungsraum"}
+EBENEN_PLURAL = {"sozialraum": "Sozialräume", "planungsraum": "Planungsräume", "kreis": "Kreis"}
+NENNER_AUSWAHL = {"u21": "unter 21 Jahre", "u18": "unter 18 Jahre"}
+SKALEN_AUSWAHL = {1000: "je 1.000", 10000: "je 10.000"}
+QUERY_KEYS = ("jahr", "ebene", "nenner", "skala")
+_STATE = {"jahr": "auswahl_jahr", "ebene": "auswahl_ebene", "nenner": "auswahl_nenner", "skala": "auswahl_skala"}
+_CURRENT = "_auswahl_aktuell"
+
+
+@dataclass(frozen=True)
+class Auswahl:
+    """What the planner chose in the sidebar; every page reads it."""
+
+    jahr: int | None
+    ebene: str = "sozialraum"
+    nenner: str = "u21"
+    skala: int = 1000
+
+    @property
+    def optionen(self) -> Optionen:
+        # The Bezugsgröße applies to both per-capita figures (Eckwert, Ausgaben je Jugendeinwohner).
+        return Optionen(nenner=self.nenner, skala=self.skala, ausgaben_nenner=self.nenner)
+
+    @property
+    def eckwert(self) -> str:
+        """Column id of the chosen Eckwert, e.g. ``eckwert_je_1000_u21``."""
+        return self.optionen.eckwert
+
+    @property
+    def eckwert_label(self) -> str:
+        """``Eckwert je 1.000 unter 21 Jahre``."""
+        return describe(self.eckwert).label
+
+    @property
+    def ausgaben_je(self) -> str:
+        return self.optionen.ausgaben_je
+
+    @property
+    def ausgaben_je_label(self) -> str:
+        """``Ausgaben je Einwohner unter 21`` (short enough for a KPI card)."""
+        return f"Ausgaben je Einwohner {NENNER_AUSWAHL[self.nenner].removesuffix(' Jahre')}"
+
+    @property
+    def ebene_label(self) -> str:
+        return EBENE_LABELS[self.ebene]
+
+    @property
+    def ebene_plural(self) -> str:
+        return EBENEN_PLURAL[self.ebene]
+
+    @property
+    def nenner_label(self) -> str:
+        return NENNER_AUSWAHL[self.nenner]
+
+
+def _parse_int(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _init_state(key: str, requested, options: Sequence, default) -> None:  # noqa: ANN001
+    """Put a valid value into session state before the widget is drawn.
+
+    A new session starts from the link (query parameter); later the widget's own state wins.
+    """
+    current = st.session_state.get(key)
+    if current in options:
+        return
+    st.session_state[key] = requested if requested in options else default
+
+
+def sidebar_auswahl(dataset: Dataset) -> Auswahl:
+    """Draw the shared selection in the sidebar and mirror it in the URL."""
+    years = dataset.years()
+    query = st.query_params
+    _init_state(_STATE["jahr"], _parse_int(query.get("jahr")), years, years[-1] if years else None)
+    _init_state(_STATE["ebene"], query.get("ebene"), list(EBENEN_AUSWAHL), "sozialraum")
+    _init_state(_STATE["nenner"], query.get("nenner"), list(NENNER_AUSWAHL), "u21")
+    _init_state(_STATE["skala"], _parse_int(query.get("skala")), list(SKALEN_AUSWAHL), 1000)
+
+    with st.sidebar:
+        st.subheader("Auswahl")
+        if years:
+            jahr = st.selectbox("Jahr", options=list(reversed(years)), key=_STATE["jahr"],
+                                help="Berichtsjahr; Stichtag der andauernden Hilfen ist der 31.12.")
+        else:
+            st.caption("Jahr: keine Jahre in den Daten")
+            jahr = None
+        ebene = st.radio("Ebene", options=list(EBENEN_AUSWAHL), format_func=EBENEN_AUSWAHL.get,
+                         key=_STATE["ebene"], horizontal=True,
+                         help="Sozialräume fassen mehrere Planungsräume zusammen.")
+        nenner = st.radio("Bezugsgröße des Eckwerts", options=list(NENNER_AUSWAHL),
+                          format_func=NENNER_AUSWAHL.get, key=_STATE["nenner"],
+                          help="Junge Menschen, auf die Eckwert und Ausgaben je Einwohner bezogen werden: "
+                               "unter 21 Jahre (KVJS) oder unter 18 Jahre (AKJStat).")
+        skala = st.radio("Skala des Eckwerts", options=list(SKALEN_AUSWAHL), format_func=SKALEN_AUSWAHL.get,
+                         key=_STATE["skala"], horizontal=True,
+                         help="Hilfen je 1.000 (KVJS) oder je 10.000 (AKJStat) junge Menschen.")
+        auswahl = Auswahl(jahr=jahr, ebene=ebene or "sozialraum", nenner=nenner or "u21", skala=skala or 1000)
+        st.caption(f"Gewählt: {auswahl.eckwert_label}")
+        st.divider()
+        st.caption(f"Daten: {escape_md(dataset.kreis_name)}"
+                   + (f" · Stand {format_date(dataset.stand)}" if dataset.stand else ""))
+    _mirror_in_url(auswahl)
+    st.session_state[_CURRENT] = auswahl
+    return auswahl
+
+
+def _mirror_in_url(auswahl: Auswahl) -> None:
+    """Keep ``?jahr=…&ebene=…&nenner=…&skala=…`` in step so a copied link shows the same view."""
+    wanted = {"jahr": None if auswahl.jahr is None else str(auswahl.jahr), "ebene": auswahl.ebene,
+              "nenner": auswahl.nenner, "skala": str(auswahl.skala)}
+    for key, value in wanted.items():
+        if value is None:
+            if key in st.query_params:
+                del st.query_params[key]
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def _ueber_app_starten() -> None:
+    """Make sure a page runs inside app.py's ``st.navigation``, never on its own.
+
+    Because the pages live in ``pages/``, Streamlit starts in its old "pages directory"
+    mode until app.py has called ``st.navigation`` once in the process. If the first
+    visitor after a server start opens a page link (``/entwicklung?jahr=2023``), Streamlit
+    would run that file alone: no sidebar, no demo label, no wide layout, and the old mode
+    would stay on for later visitors. Here the page switches the old mode off and reruns,
+    so the same link is served through app.py. (AppTest starts every run in that mode too.)
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def auswahl() -> Auswahl:
+    """The selection of this run (drawn by app.py; drawn here when a page runs on its own)."""
+    _ueber_app_starten()
+    current = st.session_state.get(_CURRENT)
+    if current is None:
+        current = sidebar_auswahl(get_dataset())
+    return current
+
+
+# --- data -----------------------------------------------------------------------------
+def data_dir() -> Path:
+    return default_data_dir().resolve()
+
+
+def _fingerprint(directory: Path) -> str:
+    """Names, sizes and times of the files: new or changed files load anew (no file is read)."""
+    if not directory.is_dir():
+        return "fehlt"
+    parts = []
+    for path in sorted(directory.iterdir()):
+        if path.is_file():
+            info = path.stat()
+            parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(parts)
+
+
+@st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
+def _load(path: str, fingerprint: str) -> Dataset:  # noqa: ARG001 - fingerprint is part of the key
+    return load_folder(path)
+
+
+@st.cache_resource(show_spinner="Kennzahlen werden berechnet …", max_entries=8)
+def _engine(path: str, fingerprint: str, nenner: str, skala: int, ausgaben_nenner: str) -> Engine:
+    return Engine(_load(path, fingerprint), Optionen(nenner=nenner, skala=skala, ausgaben_nenner=ausgaben_nenner))
+
+
+def get_dataset() -> Dataset:
+    """The dataset of ``SOZIALRAUM_DATEN`` (or the demo Kreis), cached per folder."""
+    _ueber_app_starten()
+    directory = data_dir()
+    return _load(str(directory), _fingerprint(directory))
+
+
+def get_engine(optionen: Optionen) -> Engine:
+    """The indicator engine for the dataset and the chosen options, cached."""
+    directory = data_dir()
+    return _engine(str(directory), _fingerprint(directory), optionen.nenner, optionen.skala,
+                   optionen.ausgaben_nenner)
+
+
+def kennzahlen_tabelle(dataset: Dataset, auswahl_: Auswahl, ebene: str) -> pd.DataFrame | None:
+    """The engine's wide table for ``ebene``, or ``None`` (with a German note) when it cannot exist."""
+    if ebene == "sozialraum" and not dataset.has("zuordnung"):
+        st.info("Ohne die Tabelle „Zuordnung Planungsraum → Sozialraum“ gibt es keine Sozialräume. "
+                "Wählen Sie links die Ebene „Planungsraum“ oder laden Sie die Zuordnung.", icon=INFO)
+        return None
+    if not dataset.years():
+        return None
+    try:
+        with st.spinner("Kennzahlen werden berechnet …"):
+            table = get_engine(auswahl_.optionen).table(ebene)
+    except (KeyError, ValueError, IndexError) as error:
+        st.warning(f"Die Kennzahlen der Ebene {EBENE_LABELS[ebene]} konnten aus diesen Daten nicht berechnet "
+                   f"werden ({escape_md(type(error).__name__)}: {escape_md(str(error))}).", icon=":material/warning:")
+        return None
+    if table is None or table.empty:
+        return None
+    return table
+
+
+def auszug(table: pd.DataFrame, jahr: int, hilfeart: str) -> pd.DataFrame:
+    """Rows of one year and help group, indexed by area."""
+    index = table.index
+    mask = (index.get_level_values("jahr") == jahr) & (index.get_level_values("hilfeart") == hilfeart)
+    return table[mask].droplevel(["jahr", "hilfeart"])
+
+
+def zeitreihe(table: pd.DataFrame, hilfeart: str, spalte: str) -> pd.DataFrame:
+    """One indicator of one help group: rows = years, columns = areas."""
+    if spalte not in table.columns:
+        return pd.DataFrame()
+    rows = table[table.index.get_level_values("hilfeart") == hilfeart][spalte]
+    return rows.droplevel("hilfeart").unstack("area").sort_index()
+
+
+def wert(table: pd.DataFrame | None, jahr: int | None, area: str, hilfeart: str, spalte: str) -> float | None:
+    """One value or ``None`` when the year, area, group or column is not there or empty."""
+    if table is None or jahr is None or spalte not in table.columns:
+        return None
+    try:
+        value = table.at[(jahr, area, hilfeart), spalte]
+    except KeyError:
+        return None
+    return None if pd.isna(value) else float(value)
+
+
+def kreis_label(dataset: Dataset) -> str:
+    """``Musterkreis (Kreis)``, or just ``Kreis`` when the data do not name it."""
+    return "Kreis" if dataset.kreis_name == "Kreis" else f"{dataset.kreis_name} (Kreis)"
+
+
+def hilfegruppen_auswahl() -> list[str]:
+    """Help groups that have an Inanspruchnahme (not §42, §8a), in the catalogue's order."""
+    return list(RATE_GROUPS)
+
+
+def hilfe_label(hilfeart: str) -> str:
+    gruppe = HILFEGRUPPEN_BY_ID.get(hilfeart)
+    return gruppe.label if gruppe else hilfeart
+
+
+# --- what is missing ------------------------------------------------------------------
+FAELLE = "faelle"  # cases: the table faelle or fallzahlen
+_LABEL_BEDARF = {
+    FAELLE: f"{TABLES['faelle'].label} oder {TABLES['fallzahlen'].label}",
+}
+
+
+def _vorhanden(dataset: Dataset, kind: str) -> bool:
+    return dataset.has_cases if kind == FAELLE else dataset.has(kind)
+
+
+def fehlende_tabellen(dataset: Dataset, benoetigt: Iterable[str]) -> list[str]:
+    """German labels of the needed tables that are not loaded."""
+    return [_LABEL_BEDARF.get(kind, TABLES[kind].label if kind in TABLES else kind)
+            for kind in benoetigt if not _vorhanden(dataset, kind)]
+
+
+def pruefe_daten(dataset: Dataset, benoetigt: Iterable[str], wofuer: str) -> bool:
+    """True when every needed table is there; otherwise an ``st.info`` says what is missing."""
+    fehlt = fehlende_tabellen(dataset, benoetigt)
+    if not fehlt:
+        return True
+    st.info(f"**Für {wofuer} fehlen Daten:** {', '.join(fehlt)}.  \n"
+            "Legen Sie die Dateien im Datenordner ab; die Seite **Datenbestand** zeigt, was geladen ist "
+            "und was jede Tabelle ermöglicht.", icon=INFO)
+    return False
+
+
+def hinweis_fehlend(dataset: Dataset) -> None:
+    """A short German note on every table the dataset lacks (``dataset.missing()``)."""
+    fehlt = dataset.missing()
+    if fehlt:
+        st.info("**Nicht geladen:** " + ", ".join(fehlt) + ". Die davon abhängigen Kennzahlen fehlen.",
+                icon=INFO)
+
+
+def leerer_bestand(dataset: Dataset) -> bool:
+    """True (with a German note) when the folder holds no usable table at all."""
+    if dataset.tables or dataset.gebiete is not None:
+        return False
+    st.info(f"**Keine Daten gefunden.** Im Datenordner `{escape_md(str(data_dir()))}` liegt keine lesbare "
+            "Tabelle. Erwartet werden z. B. zuordnung.csv, bevoelkerung.csv, faelle.csv oder fallzahlen.csv, "
+            "kosten.csv (Seite **Datenbestand**).", icon=INFO)
+    return True
+
+
+def demo_hinweis(dataset: Dataset) -> None:
+    """The clearly visible label of synthetic data, on every page."""
+    if dataset.synthetisch:
+        st.warning(DEMO_HINWEIS, icon=":material/science:")
+
+
+# --- text ----------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
+
+
+def escape_md(text: object) -> str:
+    """Data text for Markdown: every formatting character escaped, no HTML."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def plot_text(text: object) -> str:
+    """Data text for plotly labels: its pseudo-HTML is escaped."""
+    return html.escape(str(text), quote=False)
+
+
+def format_kennzahl(kennzahl_id: str, value: float | None) -> str:
+    """A value in the unit and precision the registry declares."""
+    if value is None or pd.isna(value):
+        return "–"
+    info = describe(kennzahl_id)
+    if info.einheit.startswith("EUR"):
+        return format_euro(value, info.dezimalen)
+    if info.einheit == "%":
+        return format_percent(value, info.dezimalen)
+    return format_number(value, info.dezimalen)
+
+
+def format_signed(value: float | None, decimals: int = 0, suffix: str = "") -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    text = format_number(value, decimals)
+    if value > 0 and text.strip("0,.") != "":
+        text = "+" + text
+    return text + suffix
+
+
+def delta_text(jetzt: float | None, vorher: float | None, decimals: int = 0, suffix: str = "",
+               prozentpunkte: bool = False) -> str | None:
+    """``+5 (+12,5 %) zum Vorjahr``; for shares ``+1,2 Prozentpunkte``; ``None`` without a previous year."""
+    if jetzt is None or vorher is None:
+        return None
+    diff = jetzt - vorher
+    if prozentpunkte:
+        return f"{format_signed(diff, 1)} Prozentpunkte zum Vorjahr"
+    text = format_signed(diff, decimals, suffix)
+    if vorher:
+        text += f" ({format_percent((jetzt / vorher - 1) * 100, 1, signed=True)})"
+    return text + " zum Vorjahr"
+
+
+def kpi(label: str, value: str, delta: str | None = None, help_text: str | None = None) -> None:
+    """One KPI card; the delta is neutral grey (more help is not good or bad by itself)."""
+    st.metric(label, value, delta=delta, delta_color="off" if delta else "normal", help=help_text, border=True)
+
+
+def format_styler(frame: pd.DataFrame, formats: dict[str, callable]) -> pd.io.formats.style.Styler:
+    """Numbers stay numbers (sortable), the user sees them German-formatted."""
+    return frame.style.format({c: f for c, f in formats.items() if c in frame.columns})
+
+
+def tabelle(frame: pd.DataFrame, formats: dict[str, callable] | None = None, **kwargs) -> None:  # noqa: ANN003
+    """``st.dataframe`` with German number formats, no index and "–" for missing values."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    data = format_styler(frame, formats) if formats else frame
+    st.dataframe(data, placeholder="–", **kwargs)
+
+
+def kurznamen(names: Sequence[str]) -> dict[str, str]:
+    """Names for legends and axes without a first word all of them share ("Sozialraum Nord" -> "Nord")."""
+    names = [str(n) for n in names]
+    firsts = {n.split(" ", 1)[0] for n in names}
+    if len(names) < 2 or len(firsts) != 1 or not all(" " in n for n in names):
+        return {n: n for n in names}
+    return {n: n.split(" ", 1)[1] for n in names}
+
+
+# --- charts --------------------------------------------------------------------------
+# Okabe-Ito (without yellow) followed by Paul Tol's muted colours: colour-blind safe,
+# and every line also gets its own marker symbol.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+           "#882255", "#44AA99", "#999933", "#332288", "#AA4499", "#6A6A6A"]
+SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "x", "star", "hexagon",
+           "pentagon", "cross", "triangle-left", "triangle-right"]
+SETTING_FARBEN = {"ambulant": "#56B4E9", "teilstationaer": "#E69F00", "stationaer": "#0072B2"}
+KREIS_FARBE = "#1b1f24"
+UEBER_KREIS = "#E69F00"  # bars above the Kreis value (orange against blue: colour-blind safe)
+
+pio.templates["sozialraum"] = go.layout.Template(layout=go.Layout(
+    font=dict(family="Source Sans, Source Sans Pro, Arial, sans-serif", size=16, color="#1b1f24"),
+    title=dict(font=dict(size=21), x=0, xanchor="left", y=0.97, yanchor="top"),
+    colorway=PALETTE,
+    separators=",.",
+    paper_bgcolor="#ffffff",
+    plot_bgcolor="#ffffff",
+    hoverlabel=dict(font=dict(size=16), namelength=-1),
+    legend=dict(font=dict(size=15), title=dict(font=dict(size=15))),
+    xaxis=dict(showgrid=False, linecolor="#8a8f96", ticks="outside", tickfont=dict(size=15),
+               title=dict(font=dict(size=16)), automargin=True),
+    yaxis=dict(gridcolor="#e2e5e9", zeroline=True, zerolinecolor="#8a8f96", tickfont=dict(size=15),
+               title=dict(font=dict(size=16)), automargin=True, separatethousands=True),
+    margin=dict(l=10, r=10, t=80, b=10),
+))
+TEMPLATE = "plotly_white+sozialraum"
+
+
+def figur(title: str, y_title: str, height: int = 480, x_jahre: Sequence[int] | None = None) -> go.Figure:
+    """An empty figure in the dashboard's style: large fonts, German separators."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE, separators=",.", title=dict(text=title), height=height, hovermode="closest",
+                      legend=dict(orientation="v", yanchor="top", y=1, x=1.01, xanchor="left"))
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    if x_jahre:
+        fig.update_xaxes(tickmode="array", tickvals=list(x_jahre), ticktext=[str(j) for j in x_jahre],
+                         title_text="Jahr")
+    return fig
+
+
+def zeige(fig: go.Figure, key: str | None = None) -> None:
+    """Draw a figure with our template (not Streamlit's theme) and a German-free, lean toolbar."""
+    st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False, "locale": "de",
+                                                      "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+
+
+def legende_platz(fig: go.Figure, title: str | None = None) -> None:
+    """Room on the right for the legend, so that long names are not cut off."""
+    names = [str(t.name or "") for t in fig.data if t.showlegend is not False]
+    longest = max([len(n) for n in names] + [len(title or "")], default=0)
+    fig.update_layout(margin=dict(r=min(70 + 9 * longest, 380)),
+                      legend=dict(title=dict(text=plot_text(title) if title else None)))
+
+
+def linie(fig: go.Figure, x: Sequence[int], y: Sequence[float], name: str, index: int, wert_text: Sequence[str],
+          kreis: bool = False, hover_name: str | None = None) -> None:
+    """One area's line; hover shows the full name and pre-formatted German values."""
+    name_text = plot_text(name)
+    custom = [[plot_text(hover_name or name), str(j), w] for j, w in zip(x, wert_text)]
+    if kreis:
+        line = dict(color=KREIS_FARBE, width=5, dash="dash")
+        marker = dict(size=9, color=KREIS_FARBE, symbol="circle")
+    else:
+        line = dict(color=PALETTE[index % len(PALETTE)], width=2.5)
+        marker = dict(size=8, symbol=SYMBOLS[index % len(SYMBOLS)], color=PALETTE[index % len(PALETTE)])
+    fig.add_trace(go.Scatter(x=list(x), y=list(y), name=name_text, mode="lines+markers", line=line, marker=marker,
+                             customdata=custom, connectgaps=False,
+                             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
+                                           "<extra></extra>"))
