@@ -331,13 +331,19 @@ class Engine:
         days = rows.values["tage"][valid].astype(np.int64)
         combo = rows.combo[valid]
         span = int(days.max()) + 1 if len(days) else 1
+        n_combos = max(len(self._combos), 1)
+        # One integer sort per level by (cell, days); each layer then only needs a stable
+        # radix sort by its small group number to bring every slot's durations together, sorted.
+        ordered = np.sort((cell * span + days) * n_combos + combo)
+        combo_sorted = ordered % n_combos
+        cell_days = ordered // n_combos
+        cell_sorted, days_sorted_all = cell_days // span, cell_days % span
         for layer in self._exclusive_layers():
-            group = layer[combo]
-            inside = group >= 0
-            slot = group[inside] * cells + cell[inside]
-            # One integer sort by (group, cell, days): each slot's median sits in its middle.
-            ordered = np.sort(slot * span + days[inside])
-            slot_sorted, days_sorted = ordered // span, ordered % span
+            group = layer[combo_sorted]
+            inside = np.flatnonzero(group >= 0)
+            by_group = inside[np.argsort(group[inside].astype(np.int8), kind="stable")]
+            slot_sorted = group[by_group] * cells + cell_sorted[by_group]
+            days_sorted = days_sorted_all[by_group]
             count = np.bincount(slot_sorted, minlength=len(GROUPS) * cells)
             total = np.bincount(slot_sorted, weights=days_sorted, minlength=len(GROUPS) * cells)
             start = np.cumsum(count) - count

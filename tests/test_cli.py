@@ -76,3 +76,24 @@ def test_kennzahlen_unknown_year_and_missing_folder(tmp_path):
     assert result.returncode == 1 and "existiert nicht" in result.stderr
     empty = run("kennzahlen", "--daten", str(tmp_path))
     assert empty.returncode == 1 and "keine auswertbaren Dateien" in empty.stderr
+
+
+def test_demo_command_reproduces_the_committed_demo(tmp_path):
+    """`python -m sozialraum_analytics demo` writes exactly the files in data/ (fixed seed)."""
+    from sozialraum_analytics.dataset import DEMO_DIR
+
+    result = run("demo", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in DEMO_DIR.iterdir() if not p.name.startswith("."))
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
+
+
+def test_demo_loads_without_errors():
+    from sozialraum_analytics.dataset import DEMO_DIR, load_folder
+
+    dataset = load_folder(DEMO_DIR)
+    assert dataset.synthetisch and dataset.missing() == []
+    assert all(report.ok for report in dataset.reports), [r.lines() for r in dataset.reports if not r.ok]
+    assert dataset.years() == list(range(2014, 2025))

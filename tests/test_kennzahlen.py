@@ -12,6 +12,7 @@ Population under 21 (2023): 1000 + 500 + 2000 + 30 = 3530; SR1 1500; SR2 2030.
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sozialraum_analytics import registry
@@ -148,3 +149,24 @@ def test_format_number_rounds_half_up(value, decimals, expected):
     from sozialraum_analytics.formatting import format_number
 
     assert format_number(value, decimals) == expected
+
+
+@pytest.mark.parametrize("hilfeart, codes", [("gesamt", None), ("§34", ["§34"]), ("§28", ["§28"])])
+def test_durations_match_a_direct_computation_on_the_demo(hilfeart, codes):
+    """Mean and median duration per Sozialraum and year against plain pandas on the demo cases."""
+    from sozialraum_analytics.dataset import DEMO_DIR, load_folder
+
+    dataset = load_folder(DEMO_DIR)
+    wide = Engine(dataset).table("sozialraum").xs(hilfeart, level="hilfeart")
+    faelle = dataset.tables["faelle"].dropna(subset=["ende"])
+    faelle = faelle[~faelle["hilfeart"].isin(["§42", "§8a"])] if codes is None else faelle[faelle["hilfeart"].isin(codes)]
+    zuordnung = dict(zip(dataset.tables["zuordnung"]["raum_id"].astype(str), dataset.tables["zuordnung"]["sozialraum_id"].astype(str)))
+    direct = pd.DataFrame({
+        "jahr": faelle["ende"].dt.year.to_numpy(),
+        "area": faelle["raum_id"].astype(str).map(zuordnung).to_numpy(),
+        "monate": (faelle["ende"] - faelle["beginn"]).dt.days.to_numpy() / (365.25 / 12),
+    })
+    direct = direct[direct["jahr"].between(2014, 2024)].groupby(["jahr", "area"])["monate"].agg(["mean", "median"])
+    engine_values = wide.loc[direct.index]
+    assert np.allclose(engine_values["dauer_mittel_monate"], direct["mean"])
+    assert np.allclose(engine_values["dauer_median_monate"], direct["median"])
