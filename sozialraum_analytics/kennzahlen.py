@@ -114,6 +114,8 @@ class Engine:
         self._area_cache: dict[str, tuple[str, ...]] = {}
         self._assignments: dict[tuple[int, ...], dict] = {}
         self._pr = dataset.planungsraeume()
+        # Case rows are classified once (setting group, bereich) for counting and durations.
+        self._faelle = classify(dataset.tables["faelle"]) if dataset.has("faelle") else None
         self._fallzahlen = self._rows_from(self._build_fallzahlen(), list(COUNTS))
         self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
         self._dauer = self._build_dauer()
@@ -127,7 +129,7 @@ class Engine:
         if not self.jahre:
             return None
         if self.dataset.has("faelle"):
-            return count_cases_per_year(self.dataset.tables["faelle"], self.jahre)
+            return count_cases_per_year(self._faelle, self.jahre)
         if self.dataset.has("fallzahlen"):
             return fallzahlen_from_aggregate(self.dataset.tables["fallzahlen"])
         return None
@@ -165,7 +167,7 @@ class Engine:
     def _build_dauer(self) -> tuple[_Rows, np.ndarray] | None:
         if not self.dataset.has("faelle") or not self.jahre:
             return None
-        ended = durations_of_ended(self.dataset.tables["faelle"], self.jahre)
+        ended = durations_of_ended(self._faelle, self.jahre)
         return self._rows_from(ended, ["tage"])
 
     def _build_population(self) -> pd.DataFrame | None:
