@@ -49,9 +49,13 @@ def test_a_page_link_opened_first_runs_inside_the_app(page, app_url: str, app_da
     page.goto(f"{app_url}/entwicklung?jahr=2023&nenner=u18&skala=10000")
     wait_until_idle(page)
     assert_no_error(page)
-    assert page.locator("h1", has_text="Entwicklung").first.is_visible()
+    # The first request switches Streamlit out of its legacy pages mode and reruns once:
+    # wait for the app's own frame (sidebar selection) instead of checking at one instant.
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.get_by_text("Bezugsgröße des Eckwerts").is_visible()
+    sidebar.get_by_text("Bezugsgröße des Eckwerts").wait_for(state="visible", timeout=30_000)
+    wait_until_idle(page)
+    assert_no_error(page)
+    assert page.locator("h1", has_text="Entwicklung").first.is_visible()
     # Exactly our four pages in the navigation (not the files of pages/ plus "app").
     links = page.locator('[data-testid="stSidebarNav"] a')
     # (The inner text also holds the icon's ligature name, e.g. "dashboard\n\nÜbersicht".)
