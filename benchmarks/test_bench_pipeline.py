@@ -12,9 +12,9 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
 import pyarrow.csv as pacsv
-import pytest
 
 from sozialraum_analytics.dataset import load_folder
 from sozialraum_analytics.kennzahlen import EBENEN, Engine
@@ -33,6 +33,15 @@ def run_pipeline(folder):
 def read_floor(path):
     """pyarrow's own multi-threaded reader with type inference, told the file's separator."""
     return pacsv.read_csv(path, parse_options=pacsv.ParseOptions(delimiter=";"))
+
+
+def _seconds(func, rounds: int = 3) -> float:
+    """Mean wall time of ``rounds`` calls after one warm-up call."""
+    func()
+    start = time.perf_counter()
+    for _ in range(rounds):
+        func()
+    return (time.perf_counter() - start) / rounds
 
 
 def test_floor_pyarrow_read_csv(benchmark, kreis_1m):
@@ -62,9 +71,14 @@ def test_peak_memory(kreis_1m):
     RESULTS["peak_mb"] = json.loads(result.stdout.strip().splitlines()[-1]) / 1024
 
 
-def test_summary_against_targets():
-    if not {"floor", "pipeline", "peak_mb"} <= set(RESULTS):
-        pytest.skip("needs the three measurements above in the same run")
+def test_summary_against_targets(kreis_1m):
+    # Run alone (-k), the summary measures what the tests above would have recorded.
+    if "floor" not in RESULTS:
+        RESULTS["floor"] = _seconds(lambda: read_floor(str(kreis_1m / "faelle.csv")))
+    if "pipeline" not in RESULTS:
+        RESULTS["pipeline"] = _seconds(lambda: run_pipeline(kreis_1m))
+    if "peak_mb" not in RESULTS:
+        test_peak_memory(kreis_1m)
     ratio = RESULTS["pipeline"] / RESULTS["floor"]
     print(f"\nFloor pyarrow.csv.read_csv: {RESULTS['floor']:.3f} s; pipeline: {RESULTS['pipeline']:.3f} s "
           f"({ratio:.1f}x floor); peak memory {RESULTS['peak_mb']:.0f} MB")

@@ -35,8 +35,6 @@ def _comparable(dataset, ebene):
 @pytest.mark.parametrize("source", [KLEINKREIS, DEMO_DIR], ids=["kleinkreis", "demo"])
 @pytest.mark.parametrize("ebene", ["planungsraum", "sozialraum", "kreis"])
 def test_same_indicators_from_aggregate(tmp_path, source, ebene):
-    if not (source / "faelle.csv").exists():
-        pytest.skip("Demo-Daten fehlen")
     cases, aggregated = _aggregated_copy(source, tmp_path)
     assert aggregated.has("fallzahlen") and not aggregated.has("faelle")
     assert all(r.ok for r in aggregated.reports), [r.lines() for r in aggregated.reports]

@@ -268,11 +268,6 @@ def test_area_names_are_data_not_markup(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 
 # --- the demo Kreis ------------------------------------------------------------------------
-demo_present = pytest.mark.skipif(not DEMO.is_dir() or not any(DEMO.glob("*.csv")),
-                                  reason="Demo-Daten in data/ fehlen (make demo)")
-
-
-@demo_present
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_the_demo_data(monkeypatch: pytest.MonkeyPatch, page: str) -> None:
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(DEMO))
@@ -287,7 +282,6 @@ def test_every_page_runs_on_the_demo_data(monkeypatch: pytest.MonkeyPatch, page:
         assert metric(at, "Ausgaben gesamt").value.endswith(" €")
 
 
-@demo_present
 def test_demo_planungsraum_level_offers_an_area_choice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(DEMO))
     at = open_page(PAGES[1], {"ebene": "planungsraum"})

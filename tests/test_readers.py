@@ -223,7 +223,8 @@ def test_wide_indikatoren(tmp_path):
 
 
 def test_xlsx_like_csv(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["Jahr", "AGS", "Hilfeart", "Betrag"])

@@ -93,8 +93,9 @@ def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def browser():
     """Debian's chromium driven by Playwright (Playwright's own browser download is not used)."""
     if not CHROMIUM.exists():
-        pytest.skip("Browser-Tests übersprungen: /usr/bin/chromium fehlt (apt-get install chromium, "
-                    "oder `make browser`).")
+        # The browser tests are part of `make test`, which installs chromium; never pass without them.
+        pytest.fail("Browser-Tests brauchen /usr/bin/chromium: `make browser` (als root) oder "
+                    "apt-get install chromium chromium-driver.")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()

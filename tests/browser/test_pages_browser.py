@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -71,19 +72,20 @@ def test_a_page_link_opened_first_runs_inside_the_app(page, app_url: str, app_da
 def test_every_page_renders(page, app_url: str, app_data_dir: Path, name: str) -> None:
     page.goto(f"{app_url}/{name}")
     wait_until_idle(page)
-    assert_no_error(page)
-    heading = page.locator("h1", has_text=PAGES[name]).first
-    assert heading.is_visible()
+    # Streamlit may rerun once more (URL sync); expect() waits for the settled page instead of
+    # checking one instant, and still fails when the content never appears.
+    expect(page.locator("h1", has_text=PAGES[name]).first).to_be_visible(timeout=30_000)
     if app_data_dir.name == "data":
-        assert page.get_by_text(DEMO_HINWEIS).first.is_visible()
+        expect(page.get_by_text(DEMO_HINWEIS).first).to_be_visible(timeout=30_000)
     if name == "entwicklung":
-        charts = page.locator('.js-plotly-plot, [data-testid="stPlotlyChart"]')
-        charts.first.wait_for()
-        assert charts.count() >= 1
-        assert page.locator(".js-plotly-plot .scatterlayer .trace").count() >= 2
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length >= 2")
     if name == "uebersicht":
-        assert page.locator('[data-testid="stMetric"]').count() >= 7
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 7")
     # The selection is in the URL, so a copied link shows the same view.
+    page.wait_for_function("() => ['jahr', 'ebene', 'nenner', 'skala'].every(k => new URL(location.href).searchParams.has(k))")
+    wait_until_idle(page)
+    assert_no_error(page)
     assert set(parse_qs(urlparse(page.url).query)) == {"jahr", "ebene", "nenner", "skala"}
     screenshot(page, name)
 
