@@ -60,14 +60,15 @@ zeitraum = f"{jahre[0]}–{jahre[-1]}" if len(jahre) > 1 else str(jahre[0])
 
 
 def linien(fig, frame: pd.DataFrame, dezimalen: int) -> int:  # noqa: ANN001
-    """A line per chosen area (its colour fixed by its place in the list of all areas); returns how many."""
+    """A line per chosen area; colour and marker by its place among the drawn lines, so no two
+    drawn lines share a colour (the palette has 12); returns how many."""
     drawn = 0
     for area in gewaehlt:
         if area not in frame.columns or frame[area].isna().all():
             continue
         werte = frame[area]
         name = namen.get(area, area)
-        ui.linie(fig, werte.index, werte.to_numpy(), kurz.get(name, name), areas.index(area),
+        ui.linie(fig, werte.index, werte.to_numpy(), kurz.get(name, name), drawn,
                  [format_number(v, dezimalen) for v in werte], hover_name=name)
         drawn += 1
     return drawn
