@@ -21,6 +21,9 @@ navigation = st.navigation([
     st.Page(start, title="Start", url_path="start", default=True, visibility="hidden"),
     uebersicht,
     st.Page("pages/entwicklung.py", title="Entwicklung", icon=":material/show_chart:", url_path="entwicklung"),
+    st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
+    st.Page("pages/vergleich.py", title="Vergleich", icon=":material/leaderboard:", url_path="vergleich"),
+    st.Page("pages/steckbrief.py", title="Steckbrief", icon=":material/description:", url_path="steckbrief"),
     st.Page("pages/methodik.py", title="Methodik", icon=":material/menu_book:", url_path="methodik"),
     st.Page("pages/daten.py", title="Datenbestand", icon=":material/database:", url_path="daten"),
 ])

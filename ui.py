@@ -22,7 +22,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from sozialraum_analytics.dataset import Dataset, default_data_dir, load_folder
-from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent
+from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent, format_signed
 from sozialraum_analytics.hilfearten import HILFEGRUPPEN_BY_ID, RATE_GROUPS
 from sozialraum_analytics.kennzahlen import EBENE_LABELS, Engine, Optionen
 from sozialraum_analytics.registry import describe
@@ -38,9 +38,13 @@ EBENEN_AUSWAHL = {"sozialraum": "Sozialraum", "planungsraum": "Planungsraum"}
 EBENEN_PLURAL = {"sozialraum": "Sozialräume", "planungsraum": "Planungsräume", "kreis": "Kreis"}
 NENNER_AUSWAHL = {"u21": "unter 21 Jahre", "u18": "unter 18 Jahre"}
 SKALEN_AUSWAHL = {1000: "je 1.000", 10000: "je 10.000"}
-QUERY_KEYS = ("jahr", "ebene", "nenner", "skala")
+QUERY_KEYS = ("jahr", "ebene", "nenner", "skala", "kennzahl", "raum")
 _STATE = {"jahr": "auswahl_jahr", "ebene": "auswahl_ebene", "nenner": "auswahl_nenner", "skala": "auswahl_skala"}
 _CURRENT = "_auswahl_aktuell"
+# Chosen on some pages only, but carried across all of them (and kept in the URL):
+# the indicator of the map and ranking, and the selected area.
+_KENNZAHL = "_auswahl_kennzahl"
+_RAUM = "_auswahl_raum"
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,9 @@ def sidebar_auswahl(dataset: Dataset) -> Auswahl:
     _init_state(_STATE["ebene"], query.get("ebene"), list(EBENEN_AUSWAHL), "sozialraum")
     _init_state(_STATE["nenner"], query.get("nenner"), list(NENNER_AUSWAHL), "u21")
     _init_state(_STATE["skala"], _parse_int(query.get("skala")), list(SKALEN_AUSWAHL), 1000)
+    for key, name in ((_KENNZAHL, "kennzahl"), (_RAUM, "raum")):
+        if key not in st.session_state and query.get(name):
+            st.session_state[key] = str(query.get(name))
 
     with st.sidebar:
         st.subheader("Auswahl")
@@ -147,13 +154,58 @@ def sidebar_auswahl(dataset: Dataset) -> Auswahl:
 def _mirror_in_url(auswahl: Auswahl) -> None:
     """Keep ``?jahr=…&ebene=…&nenner=…&skala=…`` in step so a copied link shows the same view."""
     wanted = {"jahr": None if auswahl.jahr is None else str(auswahl.jahr), "ebene": auswahl.ebene,
-              "nenner": auswahl.nenner, "skala": str(auswahl.skala)}
+              "nenner": auswahl.nenner, "skala": str(auswahl.skala),
+              "kennzahl": st.session_state.get(_KENNZAHL), "raum": st.session_state.get(_RAUM)}
     for key, value in wanted.items():
-        if value is None:
-            if key in st.query_params:
-                del st.query_params[key]
-        elif st.query_params.get(key) != value:
-            st.query_params[key] = value
+        _setze_query(key, value)
+
+
+def kennzahl_auswahl(optionen: dict, label: str = "Kennzahl", key: str = "w_kennzahl", **kwargs) -> str | None:  # noqa: ANN003
+    """A select box of indicators (id -> object with ``label``) whose choice carries across pages and the URL."""
+    ids = list(optionen)
+    if not ids:
+        return None
+    stored = st.session_state.get(_KENNZAHL)
+    # The shared choice wins over the widget's own (possibly stale) state; a change in the
+    # widget updates the shared choice first (on_change runs before the rerun).
+    st.session_state[key] = stored if stored in ids else ids[0]
+    gewaehlt = st.selectbox(label, ids, format_func=lambda i: optionen[i].label, key=key,
+                            on_change=lambda: setze_kennzahl(st.session_state[key]), **kwargs)
+    setze_kennzahl(gewaehlt)
+    return gewaehlt
+
+
+def gebiet_auswahl(label: str, areas: Sequence[str], namen: dict[str, str], default: str,
+                   key: str = "w_gebiet") -> str:
+    """A select box of areas that starts at (and updates) the area selected on any page."""
+    st.session_state[key] = default if default in areas else areas[0]
+    gewaehlt = st.selectbox(label, list(areas), format_func=lambda a: namen.get(a, a), key=key,
+                            on_change=lambda: setze_gebiet(st.session_state[key]))
+    setze_gebiet(gewaehlt)
+    return gewaehlt
+
+
+def setze_kennzahl(kennzahl: str | None) -> None:
+    st.session_state[_KENNZAHL] = kennzahl
+    _setze_query("kennzahl", kennzahl)
+
+
+def gewaehltes_gebiet() -> str | None:
+    """The area last selected (on the map, in a ranking or a select box), on any page."""
+    return st.session_state.get(_RAUM)
+
+
+def setze_gebiet(raum_id: str | None) -> None:
+    st.session_state[_RAUM] = raum_id
+    _setze_query("raum", raum_id)
+
+
+def _setze_query(name: str, value: str | None) -> None:
+    if value is None:
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get(name) != value:
+        st.query_params[name] = value
 
 
 def _ueber_app_starten() -> None:
@@ -360,15 +412,6 @@ def format_kennzahl(kennzahl_id: str, value: float | None) -> str:
     return format_number(value, info.dezimalen)
 
 
-def format_signed(value: float | None, decimals: int = 0, suffix: str = "") -> str:
-    if value is None or pd.isna(value):
-        return "–"
-    text = format_number(value, decimals)
-    if value > 0 and text.strip("0,.") != "":
-        text = "+" + text
-    return text + suffix
-
-
 def delta_text(jetzt: float | None, vorher: float | None, decimals: int = 0, suffix: str = "",
                prozentpunkte: bool = False) -> str | None:
     """``+5 (+12,5 %) zum Vorjahr``; for shares ``+1,2 Prozentpunkte``; ``None`` without a previous year."""
@@ -480,3 +523,50 @@ def linie(fig: go.Figure, x: Sequence[int], y: Sequence[float], name: str, index
                              customdata=custom, connectgaps=False,
                              hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
                                            "<extra></extra>"))
+
+
+# --- maps ----------------------------------------------------------------------------
+@st.cache_resource(show_spinner="Karte wird vorbereitet …", max_entries=8)
+def _flaechen(path: str, fingerprint: str, ebene: str, anzeige: bool):  # noqa: ANN202
+    """Polygons of a level (Sozialräume are their Planungsräume joined), for display or as drawn."""
+    from sozialraum_analytics.karte import anzeige_geometrie, sozialraum_flaechen
+
+    dataset = _load(path, fingerprint)
+    planungsraeume = dataset.gebiete[["raum_id", "name", "geometry"]]
+    if anzeige:
+        planungsraeume = anzeige_geometrie(planungsraeume)
+    if ebene == "planungsraum":
+        return planungsraeume
+    return sozialraum_flaechen(planungsraeume, dataset.planungsraeume())
+
+
+def flaechen(dataset: Dataset, ebene: str, anzeige: bool = True):  # noqa: ANN201
+    """The polygons of ``ebene`` (None without geometries); ``anzeige`` simplified for the browser."""
+    if dataset.gebiete is None:
+        return None
+    if ebene == "sozialraum" and not dataset.has("zuordnung"):
+        return None
+    directory = data_dir()
+    return _flaechen(str(directory), _fingerprint(directory), ebene, anzeige)
+
+
+_KLICK = "_karte_letzter_klick"
+
+
+def zeige_karte(fmap, auswahl_layer, key: str = "karte", height: int = 640) -> str | None:  # noqa: ANN001
+    """Draw a folium map; returns the ``raum_id`` of an area just clicked (else None).
+
+    Only clicks come back to Python (``returned_objects``), so panning and zooming never rerun
+    the page; the selected area's outline is a layer st_folium swaps in place, so selecting an
+    area keeps the zoom.
+    """
+    from streamlit_folium import st_folium
+
+    result = st_folium(fmap, key=key, height=height, use_container_width=True,
+                       returned_objects=["last_active_drawing"], feature_group_to_add=auswahl_layer)
+    feature = (result or {}).get("last_active_drawing") or {}
+    raum_id = (feature.get("properties") or {}).get("raum_id")
+    if raum_id and raum_id != st.session_state.get(_KLICK):
+        st.session_state[_KLICK] = raum_id
+        return str(raum_id)
+    return None

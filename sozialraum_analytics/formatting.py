@@ -53,6 +53,16 @@ def format_percent(value: Any, decimals: int = 1, signed: bool = False) -> str:
     return f"{text} %"
 
 
+def format_signed(value: Any, decimals: int = 0, suffix: str = "") -> str:
+    """A difference with its sign: ``2.5`` -> ``"+2,5"``; ``0`` and missing stay unsigned (``"0"``, ``"–"``)."""
+    text = format_number(value, decimals)
+    if text == "–":
+        return text
+    if text.lstrip("-").strip("0,.") != "" and float(value) > 0:
+        text = "+" + text
+    return text + suffix
+
+
 def format_euro(value: Any, decimals: int = 0) -> str:
     """``1234567`` -> ``"1.234.567 €"``."""
     text = format_number(value, decimals)

@@ -182,3 +182,20 @@ def base_of(kennzahl_id: str) -> str:
         if kennzahl_id.startswith(prefix + "_"):
             return prefix
     raise KeyError(f"Unbekannte Kennzahl: {kennzahl_id}")
+
+
+# German names of the social indicators planners typically bring (domain.md, "Needs"); an id not
+# listed here is shown as it stands in the file.
+INDIKATOR_LABELS = {
+    "sgb2_quote_u15": "SGB-II-Quote unter 15 Jahre",
+    "alleinerziehende_anteil": "Anteil Alleinerziehender",
+    "arbeitslosenquote": "Arbeitslosenquote",
+    "migration_u18_anteil": "Anteil unter 18-Jähriger mit Migrationshintergrund",
+    "gisd_score": "GISD (Deprivationsindex, RKI)",
+    "wohnflaeche_je_einwohner": "Wohnfläche je Einwohner",
+}
+
+
+def indikator_label(indikator: str) -> str:
+    """``sgb2_quote_u15`` -> ``SGB-II-Quote unter 15 Jahre``; unknown ids unchanged."""
+    return INDIKATOR_LABELS.get(indikator, indikator)

@@ -15,8 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 KLEINKREIS = ROOT / "tests" / "fixtures" / "kleinkreis"
 DEMO = ROOT / "data"
-PAGES = ["pages/uebersicht.py", "pages/entwicklung.py", "pages/methodik.py", "pages/daten.py"]
-TITLES = {"pages/uebersicht.py": "Übersicht", "pages/entwicklung.py": "Entwicklung",
+PAGES = ["pages/uebersicht.py", "pages/entwicklung.py", "pages/karte.py", "pages/vergleich.py", "pages/steckbrief.py",
+         "pages/methodik.py", "pages/daten.py"]
+TITLES = {"pages/uebersicht.py": "Übersicht", "pages/entwicklung.py": "Entwicklung", "pages/karte.py": "Karte",
+          "pages/vergleich.py": "Vergleich", "pages/steckbrief.py": "Steckbrief",
           "pages/methodik.py": "Methodik", "pages/daten.py": "Datenbestand"}
 DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"
 
@@ -177,7 +179,7 @@ def test_entwicklung_offers_the_help_groups_with_german_labels(kleinkreis_ordner
 def test_methodik_explains_the_eckwert_and_every_kennzahl(kleinkreis_ordner: Path) -> None:
     from sozialraum_analytics.registry import KENNZAHLEN
 
-    at = open_page(PAGES[2], {"jahr": "2023"})
+    at = open_page("pages/methodik.py", {"jahr": "2023"})
     no_exception(at)
     page = texts(at)
     assert "Was ist ein Eckwert?" in page
@@ -193,7 +195,7 @@ def test_methodik_explains_the_eckwert_and_every_kennzahl(kleinkreis_ordner: Pat
 
 
 def test_daten_lists_tables_missing_ones_and_reports(kleinkreis_ordner: Path) -> None:
-    at = open_page(PAGES[3])
+    at = open_page("pages/daten.py")
     no_exception(at)
     tables = at.table[0].value
     loaded = dict(zip(tables["Tabelle"], tables["Status"]))

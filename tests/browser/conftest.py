@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -56,13 +57,13 @@ def app_data_dir() -> Path:
     return _app_data_dir()
 
 
-@pytest.fixture(scope="session")
-def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a running ``streamlit run app.py``; the server is stopped afterwards."""
+@contextmanager
+def serve(data_dir: Path, log_dir: Path) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``data_dir``; yields its base URL and stops it afterwards."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = dict(os.environ, SOZIALRAUM_DATEN=str(app_data_dir), PYTHONUNBUFFERED="1")
+    log_path = log_dir / "server.log"
+    env = dict(os.environ, SOZIALRAUM_DATEN=str(data_dir), PYTHONUNBUFFERED="1")
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -87,6 +88,13 @@ def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a running ``streamlit run app.py`` on the demo Kreis."""
+    with serve(app_data_dir, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,10 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
-PAGES = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "methodik": "Methodik", "daten": "Datenbestand"}
+PAGES = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "karte": "Karte", "vergleich": "Vergleich",
+         "steckbrief": "Steckbrief", "methodik": "Methodik", "daten": "Datenbestand"}
+# Pages that choose an indicator or an area carry it in the URL as well.
+EXTRA_QUERY = {"karte": {"kennzahl"}, "vergleich": {"kennzahl"}, "steckbrief": {"raum"}}
 DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"
 
 
@@ -57,7 +60,7 @@ def test_a_page_link_opened_first_runs_inside_the_app(page, app_url: str, app_da
     wait_until_idle(page)
     assert_no_error(page)
     assert page.locator("h1", has_text="Entwicklung").first.is_visible()
-    # Exactly our four pages in the navigation (not the files of pages/ plus "app").
+    # Exactly our pages in the navigation (not the files of pages/ plus "app").
     links = page.locator('[data-testid="stSidebarNav"] a')
     # (The inner text also holds the icon's ligature name, e.g. "dashboard\n\nÜbersicht".)
     assert sorted(t.split("\n")[-1].strip() for t in links.all_inner_texts()) == sorted(PAGES.values())
@@ -86,7 +89,7 @@ def test_every_page_renders(page, app_url: str, app_data_dir: Path, name: str) -
     page.wait_for_function("() => ['jahr', 'ebene', 'nenner', 'skala'].every(k => new URL(location.href).searchParams.has(k))")
     wait_until_idle(page)
     assert_no_error(page)
-    assert set(parse_qs(urlparse(page.url).query)) == {"jahr", "ebene", "nenner", "skala"}
+    assert set(parse_qs(urlparse(page.url).query)) == {"jahr", "ebene", "nenner", "skala"} | EXTRA_QUERY.get(name, set())
     screenshot(page, name)
 
 

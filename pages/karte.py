@@ -1,0 +1,122 @@
+"""Karte: a choropleth of any indicator per Planungsraum or Sozialraum, with hot and cold spots."""
+
+import streamlit as st
+
+import ui
+from sozialraum_analytics import karte as kb
+from sozialraum_analytics.formatting import format_number
+from sozialraum_analytics.kartenwerte import gebietswerte, merkmale
+from sozialraum_analytics.klassen import SCHEMATA
+from sozialraum_analytics.raumstatistik import erklaerung, moran
+
+dataset = ui.get_dataset()
+auswahl = ui.auswahl()
+jahr = auswahl.jahr
+
+st.title("Karte")
+if ui.leerer_bestand(dataset):
+    st.stop()
+if not ui.pruefe_daten(dataset, ["gebiete"], "die Karte"):
+    st.stop()
+if jahr is None:
+    st.info("In den Daten ist kein Berichtsjahr zu erkennen.", icon=ui.INFO)
+    st.stop()
+flaechen = ui.flaechen(dataset, auswahl.ebene)
+if flaechen is None:
+    ui.pruefe_daten(dataset, ["zuordnung"], "Sozialräume auf der Karte")
+    st.stop()
+
+engine = ui.get_engine(auswahl.optionen)
+katalog = merkmale(engine)
+if not katalog:
+    st.info("Für eine Karte fehlen Kennzahlen: laden Sie Fälle und Bevölkerung oder Sozialstrukturindikatoren.",
+            icon=ui.INFO)
+    st.stop()
+
+oben = st.columns([3, 2, 2, 1])
+with oben[0]:
+    kennzahl = ui.kennzahl_auswahl(katalog, help="Welche Kennzahl die Farben zeigen; gilt auch auf den Seiten "
+                                                 "Vergleich und Steckbrief.")
+with oben[1]:
+    darstellung = st.radio("Darstellung", list(kb.DARSTELLUNGEN), format_func=kb.DARSTELLUNGEN.get,
+                           key="karte_darstellung",
+                           help="Abweichung: Unterschied zum Kreiswert desselben Jahres in Prozent. "
+                                "Hot Spots: Gebiete, deren Nachbarn ähnlich hohe (oder niedrige) Werte haben.")
+with oben[2]:
+    schema = st.selectbox("Klassenbildung", list(SCHEMATA), format_func=SCHEMATA.get, key="karte_schema",
+                          disabled=darstellung == "lisa",
+                          help="Quantile: gleich viele Gebiete je Klasse. Natürliche Brüche: Grenzen an den größten "
+                               "Lücken. Gleiche Intervalle: gleich breite Klassen. Standardabweichung: um den Mittelwert.")
+with oben[3]:
+    k = st.number_input("Klassen", min_value=3, max_value=7, value=5, step=1, key="karte_k",
+                        disabled=darstellung == "lisa")
+
+merkmal = katalog[kennzahl]
+werte = gebietswerte(engine, merkmal, auswahl.ebene, jahr)
+kreis = f" · {werte.kreis_text}: {format_number(werte.kreiswert, merkmal.dezimalen)}" if werte.kreiswert is not None else ""
+st.caption(f"{ui.escape_md(merkmal.label)} · {jahr} · {auswahl.ebene_plural} · "
+           f"Bezug: {ui.escape_md(merkmal.nenner)}{kreis}")
+if werte.werte["wert"].notna().sum() == 0:
+    st.info(f"Für {jahr} gibt es keine Werte dieser Kennzahl auf der Ebene {auswahl.ebene_label}.", icon=ui.INFO)
+    st.stop()
+
+grenzen = ui.flaechen(dataset, "sozialraum") if auswahl.ebene == "planungsraum" and dataset.has("zuordnung") else None
+kacheln = kb.kacheln_aus_umgebung()
+ergebnis = None
+if darstellung == "lisa":
+    ergebnis = moran(ui.flaechen(dataset, auswahl.ebene, anzeige=False), werte.werte.set_index("raum_id")["wert"])
+    if ergebnis.global_ is None:
+        st.info(f"Keine Hot Spots: {ui.escape_md(ergebnis.grund)}", icon=ui.INFO)
+        st.stop()
+    bild = kb.lisakarte(flaechen, werte, ergebnis, grenzen, kacheln)
+elif darstellung == "abweichung" and werte.werte["differenz_prozent"].notna().sum() == 0:
+    st.info(f"Zu dieser Kennzahl gibt es keinen {werte.kreis_text} ungleich 0: eine Abweichung in Prozent ist "
+            "nicht bestimmt. Wählen Sie die Darstellung „Wert“.", icon=ui.INFO)
+    st.stop()
+else:
+    bild = kb.wertekarte(flaechen, werte, schema, int(k), darstellung == "abweichung", grenzen, kacheln)
+
+gewaehlt = ui.gewaehltes_gebiet()
+links, rechts = st.columns([3, 1])
+with links:
+    geklickt = ui.zeige_karte(bild.karte, kb.auswahl_ebene(flaechen, gewaehlt))
+    hinweise = ["Ohne Internet fehlt höchstens der optionale Kartenhintergrund."]
+    if grenzen is not None:
+        hinweise.insert(0, "Dicke Linien: Grenzen der Sozialräume.")
+    st.caption(" ".join(hinweise))
+with rechts:
+    st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.legende_html(bild.legende)}")
+if geklickt:
+    ui.setze_gebiet(geklickt)
+    st.rerun()
+
+daten = bild.daten.set_index("raum_id")
+with rechts:
+    st.divider()
+    if gewaehlt in daten.index:
+        st.markdown(f"**Ausgewählt:** {ui.escape_md(daten.at[gewaehlt, 'name'])}  \n"
+                    f"{ui.escape_md(merkmal.label)}: {format_number(daten.at[gewaehlt, 'wert'], merkmal.dezimalen)}")
+        st.page_link("pages/steckbrief.py", label="Steckbrief öffnen", icon=":material/description:")
+    else:
+        st.caption("Klicken Sie auf ein Gebiet: es wird ausgewählt, und sein Steckbrief lässt sich öffnen.")
+
+if ergebnis is not None:
+    st.subheader("Räumliche Muster")
+    st.markdown(ui.escape_md(erklaerung(ergebnis, merkmal.label)))
+    with st.expander("Was bedeuten Hot Spots und Moran's I?"):
+        st.markdown(
+            "**Moran's I** misst, ob benachbarte Gebiete (mit gemeinsamer Grenze oder Ecke) ähnliche Werte haben: "
+            "nahe +1 liegt Ähnliches beieinander, nahe 0 gibt es kein Muster, negativ unterscheiden sich Nachbarn. "
+            "Ob ein Muster Zufall sein kann, prüft ein Vergleich mit zufällig neu verteilten Werten "
+            "(Permutationstest mit festem Startwert, daher bei jedem Aufruf gleich).  \n"
+            "**Hot Spot:** hoher Wert, umgeben von hohen Werten. **Cold Spot:** niedriger Wert unter niedrigen. "
+            "**Ausreißer:** ein Gebiet, das sich deutlich von seinen Nachbarn unterscheidet. Gebiete ohne Nachbarn "
+            "(Inseln) und ohne Wert gehen nicht in die Rechnung ein.")
+
+st.subheader(f"Werte je {auswahl.ebene_label}")
+tabelle = bild.daten[["name", "wert", "rang", "differenz", "differenz_prozent"]].sort_values("rang")
+spalten = ["Gebiet", merkmal.label, "Rang", f"Differenz zum {werte.kreis_text}", "Differenz in %"]
+tabelle.columns = spalten
+dez = merkmal.dezimalen
+ui.tabelle(tabelle, {spalten[1]: lambda v: format_number(v, dez), spalten[3]: lambda v: ui.format_signed(v, dez),
+                     spalten[4]: lambda v: ui.format_signed(v, 0, " %")})

@@ -1,0 +1,121 @@
+"""Steckbrief: one Sozialraum (or Planungsraum) at a glance, against the Kreis."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+import ui
+from sozialraum_analytics.formatting import format_euro, format_number
+from sozialraum_analytics.steckbrief import steckbrief
+
+dataset = ui.get_dataset()
+auswahl = ui.auswahl()
+jahr = auswahl.jahr
+
+st.title("Steckbrief")
+if ui.leerer_bestand(dataset):
+    st.stop()
+if jahr is None:
+    st.info("In den Daten ist kein Berichtsjahr zu erkennen.", icon=ui.INFO)
+    st.stop()
+ebene = auswahl.ebene
+if ebene == "sozialraum" and not dataset.has("zuordnung"):
+    ui.pruefe_daten(dataset, ["zuordnung"], "Steckbriefe der Sozialräume")
+    st.stop()
+engine = ui.get_engine(auswahl.optionen)
+areas = engine.areas(ebene)
+if not areas:
+    st.info(f"Keine {auswahl.ebene_plural} in den Daten.", icon=ui.INFO)
+    st.stop()
+namen = dataset.area_names()
+
+# The area chosen on the map or elsewhere; a Planungsraum leads to its Sozialraum here.
+gewaehlt = ui.gewaehltes_gebiet()
+if gewaehlt not in areas and ebene == "sozialraum":
+    pr = dataset.planungsraeume().set_index("raum_id")["sozialraum_id"]
+    gewaehlt = pr.get(gewaehlt)
+if gewaehlt not in areas:
+    gewaehlt = areas[0]
+raum_id = ui.gebiet_auswahl(auswahl.ebene_label, areas, namen, gewaehlt, key="w_steckbrief_gebiet")
+
+profil = steckbrief(engine, raum_id, jahr, ebene)
+kreis = ui.kreis_label(dataset)
+st.header(f"{ui.escape_md(profil.raum_name)} im Jahr {jahr}")
+st.caption(f"Eckwert: {ui.escape_md(auswahl.eckwert_label)} · verglichen mit {ui.escape_md(kreis)} im selben Jahr")
+
+# --- summary -------------------------------------------------------------------------
+st.subheader("Das Wichtigste")
+st.markdown("\n".join(f"- {ui.escape_md(a.text)}" for a in profil.aussagen))
+st.caption("Jeder Satz beruht auf einer Zahl in den Tabellen unten; hervorgehoben wird, was um mindestens 20 % vom "
+           "Kreiswert abweicht.")
+
+# --- helps against the Kreis ----------------------------------------------------------
+st.subheader("Hilfen im Vergleich zum Kreis")
+hilfen = profil.hilfen
+if hilfen["eckwert"].notna().any():
+    labels = [ui.plot_text(lbl) for lbl in hilfen["label"]]
+    fig = ui.figur(f"{ui.plot_text(auswahl.eckwert_label)} nach Hilfegruppe, {jahr}", auswahl.eckwert_label, height=430)
+    fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert"], name=ui.plot_text(profil.raum_name), marker_color=ui.PALETTE[0],
+                         text=[format_number(v, 1) for v in hilfen["eckwert"]], textposition="outside",
+                         hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert_kreis"], name=ui.plot_text(kreis), marker_color="#8a8f96",
+                         text=[format_number(v, 1) for v in hilfen["eckwert_kreis"]], textposition="outside",
+                         hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
+    fig.update_xaxes(title_text=None)
+    ui.zeige(fig, key="steckbrief_hilfen")
+tabelle = hilfen[["label", "inanspruchnahme", "eckwert", "eckwert_kreis", "eckwert_abweichung_prozent",
+                  "ausgaben", "ausgaben_je_jugendeinwohner", "ausgaben_je_jugendeinwohner_kreis"]].copy()
+tabelle.columns = ["Hilfegruppe", "Inanspruchnahme", "Eckwert", "Eckwert Kreis", "Abweichung Eckwert",
+                   "Ausgaben", "Ausgaben je Einwohner", "Ausgaben je Einwohner Kreis"]
+ui.tabelle(tabelle, {"Inanspruchnahme": lambda v: format_number(v, 0), "Eckwert": lambda v: format_number(v, 1),
+                     "Eckwert Kreis": lambda v: format_number(v, 1),
+                     "Abweichung Eckwert": lambda v: ui.format_signed(v, 0, " %"),
+                     "Ausgaben": lambda v: format_euro(v, 0), "Ausgaben je Einwohner": lambda v: format_euro(v, 2),
+                     "Ausgaben je Einwohner Kreis": lambda v: format_euro(v, 2)})
+st.caption(f"Eckwert {ui.SKALEN_AUSWAHL[auswahl.skala]} junge Menschen {auswahl.nenner_label}; Ausgaben je Einwohner "
+           f"{auswahl.nenner_label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr beendete Hilfen.")
+
+# --- need -----------------------------------------------------------------------------
+st.subheader("Sozialstruktur und Bedarfsindex")
+ind = profil.indikatoren
+if ind.empty:
+    ui.pruefe_daten(dataset, ["indikatoren"], "die Sozialstruktur")
+else:
+    tabelle = ind[["label", "einheit", "wert", "kreiswert", "abweichung", "klasse", "hinweis"]].copy()
+    tabelle.columns = ["Indikator", "Einheit", "Wert", "Kreis", "Differenz", "Klasse", "Hinweis"]
+    ui.tabelle(tabelle, {"Wert": lambda v: format_number(v, 2 if v is not None and abs(v) < 10 else 1),
+                         "Kreis": lambda v: format_number(v, 1), "Differenz": lambda v: ui.format_signed(v, 1)})
+    st.caption("Bedarfsindex: gewichtetes Mittel der standardisierten Indikatoren (0 = Mittel der Gebiete); "
+               "Gebiete unter 300 Einwohnern erhalten keinen Index.")
+
+# --- population -------------------------------------------------------------------------
+st.subheader("Bevölkerung nach Alter")
+bev = profil.bevoelkerung
+if bev.empty:
+    ui.pruefe_daten(dataset, ["bevoelkerung"], "die Altersstruktur")
+else:
+    jahre = sorted(bev["jahr"].unique())
+    fig = ui.figur(f"Einwohner nach Altersgruppe, {jahre[0]}–{jahre[-1]}", "Einwohner", height=430, x_jahre=jahre)
+    for i, (gruppe, rows) in enumerate(bev.groupby("altersgruppe", observed=True, sort=True)):
+        fig.add_trace(go.Bar(x=rows["jahr"], y=rows["einwohner"], name=ui.plot_text(gruppe),
+                             marker_color=ui.PALETTE[i % len(ui.PALETTE)],
+                             customdata=[format_number(v, 0) for v in rows["einwohner"]],
+                             hovertemplate=f"{ui.plot_text(gruppe)}, %{{x}}: %{{customdata}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    ui.legende_platz(fig, "Altersgruppe")
+    ui.zeige(fig, key="steckbrief_bevoelkerung")
+
+# --- offers -----------------------------------------------------------------------------
+st.subheader(f"Angebote im Gebiet ({jahr})")
+angebote = profil.angebote
+if not dataset.has("angebote"):
+    ui.pruefe_daten(dataset, ["angebote"], "die Angebote")
+elif angebote.empty:
+    st.caption("Im Angebotsverzeichnis ist für dieses Gebiet kein Angebot eingetragen.")
+else:
+    spalten = {"name": "Angebot", "typ": "Art", "traeger": "Träger", "raum_name": "Planungsraum", "plaetze": "Plätze",
+               "alter_von": "Alter von", "alter_bis": "Alter bis"}
+    zeigen = angebote[[c for c in spalten if c in angebote.columns]].rename(columns=spalten)
+    ui.tabelle(zeigen, {"Plätze": lambda v: format_number(v, 0)})
+    st.caption(f"{len(angebote)} Angebote, zusammen {format_number(angebote['plaetze'].sum(), 0)} Plätze."
+               if "plaetze" in angebote else f"{len(angebote)} Angebote.")

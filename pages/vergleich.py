@@ -1,0 +1,148 @@
+"""Vergleich: ranking of the areas, need against help, and the trends side by side."""
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+import ui
+from sozialraum_analytics.formatting import format_number
+from sozialraum_analytics.kartenwerte import KARTEN_HILFEGRUPPEN, bedarf_und_hilfe, gebietswerte, merkmale, zeitreihen
+
+dataset = ui.get_dataset()
+auswahl = ui.auswahl()
+jahr = auswahl.jahr
+
+st.title("Vergleich")
+if ui.leerer_bestand(dataset):
+    st.stop()
+if jahr is None:
+    st.info("In den Daten ist kein Berichtsjahr zu erkennen.", icon=ui.INFO)
+    st.stop()
+if auswahl.ebene == "sozialraum" and not dataset.has("zuordnung"):
+    ui.pruefe_daten(dataset, ["zuordnung"], "den Vergleich der Sozialräume")
+    st.stop()
+engine = ui.get_engine(auswahl.optionen)
+katalog = merkmale(engine)
+if not katalog:
+    st.info("Zum Vergleichen fehlen Kennzahlen: laden Sie Fälle und Bevölkerung oder Sozialstrukturindikatoren.",
+            icon=ui.INFO)
+    st.stop()
+
+kennzahl = ui.kennzahl_auswahl(katalog, help="Gilt auch auf den Seiten Karte und Steckbrief.")
+merkmal = katalog[kennzahl]
+dez = merkmal.dezimalen
+werte = gebietswerte(engine, merkmal, auswahl.ebene, jahr)
+gewaehlt = ui.gewaehltes_gebiet()
+
+# --- ranking -------------------------------------------------------------------------
+st.subheader(f"Rangfolge {jahr}: {ui.escape_md(merkmal.label)}")
+rang = werte.werte.dropna(subset=["wert"]).sort_values("wert")
+if rang.empty:
+    st.info(f"Für {jahr} gibt es keine Werte dieser Kennzahl auf der Ebene {auswahl.ebene_label}.", icon=ui.INFO)
+else:
+    kreiswert = werte.kreiswert
+    farben = [ui.UEBER_KREIS if kreiswert is not None and w > kreiswert else ui.PALETTE[0] for w in rang["wert"]]
+    linien = ["#1b1f24" if r == gewaehlt else "rgba(0,0,0,0)" for r in rang["raum_id"]]
+    fig = ui.figur("", merkmal.einheit_text or merkmal.label, height=max(360, 32 * len(rang) + 120))
+    fig.add_trace(go.Bar(
+        x=rang["wert"], y=[ui.plot_text(n) for n in rang["name"]], orientation="h",
+        marker=dict(color=farben, line=dict(color=linien, width=3)),
+        text=[format_number(w, dez) for w in rang["wert"]], textposition="outside", cliponaxis=False,
+        customdata=[[ui.plot_text(n), int(r), format_number(w, dez)] for n, r, w in
+                    zip(rang["name"], rang["rang"], rang["wert"])],
+        hovertemplate="<b>%{customdata[0]}</b><br>Rang %{customdata[1]}: %{customdata[2]}<extra></extra>",
+        showlegend=False))
+    if kreiswert is not None:
+        fig.add_vline(x=kreiswert, line=dict(color=ui.KREIS_FARBE, width=3, dash="dash"),
+                      annotation_text=f"{werte.kreis_text} {format_number(kreiswert, dez)}",
+                      annotation_position="top", annotation_font_size=15)
+    fig.update_yaxes(title_text=None, rangemode=None, automargin=True)
+    fig.update_xaxes(title_text=f"{merkmal.label} ({merkmal.einheit_text})" if merkmal.einheit_text else merkmal.label,
+                     showgrid=True, gridcolor="#e2e5e9")
+    fig.update_layout(margin=dict(t=40, r=60))
+    ui.zeige(fig, key="vergleich_rang")
+    st.caption(f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner)}.")
+
+# --- need against help ---------------------------------------------------------------
+st.subheader("Bedarf und Inanspruchnahme")
+if not (dataset.has("indikatoren") and dataset.has_cases and dataset.has("bevoelkerung")):
+    ui.pruefe_daten(dataset, ["indikatoren", ui.FAELLE, "bevoelkerung"], "den Vergleich von Bedarf und Hilfen")
+else:
+    gruppen = [g for g in KARTEN_HILFEGRUPPEN]
+    hilfeart = st.selectbox("Hilfegruppe des Eckwerts", gruppen, format_func=ui.hilfe_label, key="vergleich_gruppe")
+    punkte = bedarf_und_hilfe(engine, auswahl.ebene, jahr, hilfeart)
+    kreis_eckwert = gebietswerte(engine, katalog[f"eckwert:{hilfeart}"], auswahl.ebene, jahr).kreiswert \
+        if f"eckwert:{hilfeart}" in katalog else None
+    gezeigt = punkte.dropna(subset=["bedarfsindex", "eckwert"])
+    if gezeigt.empty:
+        st.info(f"Für {jahr} fehlt der Bedarfsindex oder der Eckwert.", icon=ui.INFO)
+    else:
+        kurz = ui.kurznamen(list(gezeigt["name"]))
+        fig = ui.figur(f"Bedarfsindex und {ui.plot_text(auswahl.eckwert_label)} ({ui.plot_text(ui.hilfe_label(hilfeart))}), "
+                       f"{jahr}", auswahl.eckwert_label, height=560)
+        fig.add_trace(go.Scatter(
+            x=gezeigt["bedarfsindex"], y=gezeigt["eckwert"], mode="markers+text",
+            text=[ui.plot_text(kurz[n]) for n in gezeigt["name"]], textposition="top center",
+            marker=dict(size=[18 if r == gewaehlt else 13 for r in gezeigt["raum_id"]], color=ui.PALETTE[0],
+                        line=dict(color="#ffffff", width=1.5)),
+            customdata=[[ui.plot_text(n), format_number(b, 2), format_number(e, 1), ui.plot_text(k or "–")]
+                        for n, b, e, k in zip(gezeigt["name"], gezeigt["bedarfsindex"], gezeigt["eckwert"],
+                                              gezeigt["klasse_label"])],
+            hovertemplate="<b>%{customdata[0]}</b><br>Bedarfsindex %{customdata[1]} (%{customdata[3]})"
+                          "<br>Eckwert %{customdata[2]}<extra></extra>", showlegend=False))
+        fig.add_vline(x=0, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
+                      annotation_text="Mittel Bedarf", annotation_position="bottom right")
+        if kreis_eckwert is not None:
+            fig.add_hline(y=kreis_eckwert, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
+                          annotation_text=f"Kreiswert {format_number(kreis_eckwert, 1)}", annotation_position="top left")
+        fig.update_xaxes(title_text="Bedarfsindex (Standardabweichungen vom Mittel der Gebiete)", zeroline=False,
+                         showgrid=True, gridcolor="#e2e5e9")
+        ui.zeige(fig, key="vergleich_streuung")
+        korrelation = np.corrcoef(gezeigt["bedarfsindex"], gezeigt["eckwert"])[0, 1] if len(gezeigt) > 2 else np.nan
+        text = ("Rechts oben: hoher Bedarf und viele Hilfen; rechts unten: hoher Bedarf, wenige Hilfen (mögliche "
+                "Unterversorgung oder gute Prävention); links oben: viele Hilfen trotz geringem Bedarf.")
+        if not math.isnan(korrelation):
+            text += f" Korrelation (Pearson) über {len(gezeigt)} Gebiete: {format_number(korrelation, 2)}."
+        st.caption(text)
+        ohne = punkte[punkte["bedarfsindex"].isna()]["name"].tolist()
+        if ohne:
+            st.caption("Ohne Bedarfsindex (unter 300 Einwohnern oder ohne Indikatoren): "
+                       + ", ".join(ui.escape_md(n) for n in ohne))
+
+# --- small multiples of trends -------------------------------------------------------
+st.subheader(f"Entwicklung je {auswahl.ebene_label}: {ui.escape_md(merkmal.label)}")
+reihen, kreisreihe = zeitreihen(engine, merkmal, auswahl.ebene)
+reihen = reihen.dropna(axis=1, how="all")
+if reihen.empty or len(reihen.index) < 2:
+    st.info("Für Zeitreihen braucht es mindestens zwei Jahre mit Werten.", icon=ui.INFO)
+else:
+    namen = dataset.area_names()
+    spalten = 4 if len(reihen.columns) > 6 else 3
+    zeilen = math.ceil(len(reihen.columns) / spalten)
+    titel = [ui.plot_text(namen.get(a, a)) for a in reihen.columns]
+    fig = make_subplots(rows=zeilen, cols=spalten, subplot_titles=titel, shared_yaxes=True,
+                        vertical_spacing=0.5 / max(zeilen, 1) if zeilen > 1 else 0.1, horizontal_spacing=0.03)
+    jahre = list(reihen.index)
+    for i, area in enumerate(reihen.columns):
+        r, c = divmod(i, spalten)
+        fig.add_trace(go.Scatter(x=jahre, y=kreisreihe.reindex(jahre), mode="lines", name="Kreis",
+                                 line=dict(color="#8a8f96", width=2, dash="dash"), showlegend=i == 0,
+                                 hoverinfo="skip"), row=r + 1, col=c + 1)
+        fig.add_trace(go.Scatter(x=jahre, y=reihen[area], mode="lines+markers", name=ui.plot_text(namen.get(area, area)),
+                                 line=dict(color=ui.PALETTE[0], width=3 if area == gewaehlt else 2.5),
+                                 marker=dict(size=5), showlegend=False,
+                                 customdata=[[ui.plot_text(namen.get(area, area)), format_number(v, dez)]
+                                             for v in reihen[area]],
+                                 hovertemplate="<b>%{customdata[0]}</b><br>%{x}: %{customdata[1]}<extra></extra>"),
+                      row=r + 1, col=c + 1)
+    fig.update_layout(template=ui.TEMPLATE, separators=",.", height=230 * zeilen + 80, hovermode="closest",
+                      margin=dict(l=10, r=10, t=60, b=10),
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+    fig.update_annotations(font_size=15)
+    fig.update_xaxes(tickvals=[jahre[0], jahre[-1]], ticktext=[str(jahre[0]), str(jahre[-1])], showgrid=False)
+    fig.update_yaxes(rangemode="tozero", gridcolor="#e2e5e9")
+    ui.zeige(fig, key="vergleich_trends")
+    st.caption(f"Gestrichelt: {werte.kreis_text}. Alle Felder mit gleicher Skala. Bezug: {ui.escape_md(merkmal.nenner)}.")

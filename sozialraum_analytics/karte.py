@@ -1,0 +1,340 @@
+"""The choropleth map: display geometry, colours, escaped tooltips, legend and the folium map.
+
+Offline first: the map loads Leaflet from the app itself (``static/leaflet``, served by
+Streamlit under ``/app/static``), never from a CDN, and draws no base map unless a tile server
+is configured (``SOZIALRAUM_KACHELN``, e.g. the municipal one). Without tiles the map is complete:
+the areas are the map.
+
+Text from files is data: folium puts tooltip content into ``innerHTML`` unescaped, so every name
+and label is escaped here before it reaches the map (:func:`tooltip_html`, :func:`legende_html`).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+# Where the app serves Leaflet (Streamlit's static serving of ./static).
+ASSET_URL = "/app/static/leaflet"
+# ETRS89 / UTM zone 32N: metres, the official CRS of Baden-Württemberg's geodata.
+METRIC_CRS = 25832
+# About 1 m on the ground; more digits only make the page heavier.
+KOORDINATEN_STELLEN = 5
+
+# ColorBrewer YlOrRd (colour-blind safe, prints in grey), one list per number of classes.
+SEQUENZIELL = {
+    3: ["#ffeda0", "#feb24c", "#f03b20"],
+    4: ["#ffffb2", "#fecc5c", "#fd8d3c", "#e31a1c"],
+    5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+    6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
+    7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
+}
+# ColorBrewer RdBu reversed: blue below the Kreis, white at it, red above (colour-blind safe).
+DIVERGIEREND = ["#053061", "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7",
+                "#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f"]
+OHNE_WERT = "#d9d9d9"
+GRENZE_SOZIALRAUM = "#1b1f24"
+GRENZE_FLAECHE = "#ffffff"
+
+
+@dataclass(frozen=True)
+class Kacheln:
+    """An optional base map: a tile URL template and its attribution."""
+
+    url: str
+    attribution: str
+
+
+def kacheln_aus_umgebung() -> Kacheln | None:
+    """``SOZIALRAUM_KACHELN`` (URL with {z}/{x}/{y}) and ``SOZIALRAUM_KACHELN_QUELLE``; none by default."""
+    url = os.environ.get("SOZIALRAUM_KACHELN", "").strip()
+    if not url:
+        return None
+    return Kacheln(url, os.environ.get("SOZIALRAUM_KACHELN_QUELLE", "").strip() or "Kartenkacheln")
+
+
+# --- geometry ------------------------------------------------------------------------
+def anzeige_geometrie(gebiete, toleranz_m: float = 60.0):  # noqa: ANN001, ANN201 - GeoDataFrame in, out
+    """Geometry light enough for a browser: simplified as a coverage in metres, rounded, EPSG:4326.
+
+    Simplifying the areas as one coverage keeps shared borders shared (no gaps or overlaps
+    between neighbours, as per-polygon simplification would leave); rounding to 5 decimals
+    (about 1 m) drops digits nobody can see.
+    """
+    import shapely
+
+    metric = gebiete.to_crs(METRIC_CRS)
+    simplified = shapely.coverage_simplify(metric.geometry.to_numpy(), toleranz_m)
+    out = metric.set_geometry(simplified, crs=METRIC_CRS).to_crs(4326)
+    rounded = shapely.set_precision(out.geometry.to_numpy(), 10.0 ** -KOORDINATEN_STELLEN)
+    return out.set_geometry(rounded, crs=4326)
+
+
+def sozialraum_flaechen(planungsraeume, zuordnung: pd.DataFrame):  # noqa: ANN001, ANN201
+    """Sozialraum polygons ``raum_id, name, geometry``: the union of their Planungsräume.
+
+    ``zuordnung`` has ``raum_id, sozialraum_id, sozialraum_name`` (the current assignment).
+    """
+    import geopandas as gpd
+
+    merged = planungsraeume[["raum_id", "geometry"]].merge(
+        zuordnung[["raum_id", "sozialraum_id", "sozialraum_name"]].dropna(subset=["sozialraum_id"]), on="raum_id")
+    if merged.empty:
+        return gpd.GeoDataFrame({"raum_id": [], "name": []}, geometry=[], crs=planungsraeume.crs)
+    dissolved = merged.dissolve(by=["sozialraum_id", "sozialraum_name"], as_index=False)
+    return gpd.GeoDataFrame({"raum_id": dissolved["sozialraum_id"].astype(str),
+                             "name": dissolved["sozialraum_name"].astype(str)},
+                            geometry=dissolved.geometry.to_numpy(), crs=planungsraeume.crs)
+
+
+# --- colours -------------------------------------------------------------------------
+def palette(k: int, divergierend: bool = False, grenzen: Sequence[float] = ()) -> list[str]:
+    """Colours of ``k`` classes.
+
+    Sequential: ColorBrewer YlOrRd for ``k`` classes. Diverging (deviation from the Kreis):
+    each class is coloured by where its middle lies between the largest absolute bound on
+    the blue (below) or red (above) side, so that 0 stays white whatever the class scheme.
+    """
+    if k <= 0:
+        return []
+    if not divergierend:
+        if k in SEQUENZIELL:
+            return list(SEQUENZIELL[k])
+        base = SEQUENZIELL[7] if k > 7 else SEQUENZIELL[3]
+        return [base[int(round(i))] for i in np.linspace(0, len(base) - 1, k)]
+    bounds = np.asarray(grenzen, dtype=float)
+    if len(bounds) != k + 1:
+        raise ValueError(f"Für {k} Klassen werden {k + 1} Grenzen gebraucht, nicht {len(bounds)}.")
+    extent = float(np.nanmax(np.abs(bounds))) or 1.0
+    middles = (bounds[:-1] + bounds[1:]) / 2
+    centre = len(DIVERGIEREND) // 2
+    return [DIVERGIEREND[centre + int(np.clip(round(4 * m / extent), -4, 4))] for m in middles]
+
+
+def flaechen_farben(klasse: np.ndarray, farben: Sequence[str]) -> list[str]:
+    """The colour of each area from its class index (-1: no value)."""
+    return [farben[c] if 0 <= c < len(farben) else OHNE_WERT for c in np.asarray(klasse, dtype=int)]
+
+
+# --- text ----------------------------------------------------------------------------
+def tooltip_html(name: str, zeilen: Sequence[tuple[str, str]]) -> str:
+    """A tooltip: the area's name in bold, then ``label: value`` lines; all of it escaped."""
+    parts = [f"<b>{html.escape(str(name))}</b>"]
+    parts += [f"{html.escape(str(label))}: {html.escape(str(value))}" for label, value in zeilen]
+    return "<br>".join(parts)
+
+
+@dataclass(frozen=True)
+class Legende:
+    """What a legend states: indicator, unit, denominator, year and the classes."""
+
+    titel: str
+    einheit: str
+    nenner: str
+    jahr: int
+    schema: str
+    klassen: tuple[tuple[str, str, int], ...]  # colour, label, number of areas
+    ohne_wert: int = 0
+    hinweis: str = ""
+
+
+def legende_html(legende: Legende) -> str:
+    """The legend as a small HTML block (escaped), drawn by the page beside the map."""
+    e = html.escape
+    einheit = f" ({e(legende.einheit)})" if legende.einheit else ""
+    rows = [f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{e(farbe)}"></span>'
+            f'<span>{e(label)}</span><span class="sra-legende-anzahl">{anzahl}</span></div>'
+            for farbe, label, anzahl in legende.klassen]
+    if legende.ohne_wert:
+        rows.append(f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{OHNE_WERT}">'
+                    f'</span><span>kein Wert</span><span class="sra-legende-anzahl">{legende.ohne_wert}</span></div>')
+    nenner = f'<div class="sra-legende-klein">Bezug: {e(legende.nenner)}</div>' if legende.nenner else ""
+    hinweis = f'<div class="sra-legende-klein">{e(legende.hinweis)}</div>' if legende.hinweis else ""
+    return (f'<div class="sra-legende" role="group" aria-label="Legende">'
+            f'<div class="sra-legende-titel">{e(legende.titel)}{einheit}</div>'
+            f'<div class="sra-legende-klein">{legende.jahr} · Klassen: {e(legende.schema)} · Anzahl Gebiete rechts</div>'
+            f'{nenner}{"".join(rows)}{hinweis}</div>')
+
+
+LEGENDE_CSS = """
+.sra-legende{font-size:1rem;line-height:1.35;color:#1b1f24}
+.sra-legende-titel{font-weight:600;font-size:1.1rem;margin-bottom:.2rem}
+.sra-legende-klein{font-size:.9rem;color:#4a5058;margin-bottom:.35rem}
+.sra-legende-zeile{display:flex;align-items:center;gap:.5rem;margin:.15rem 0}
+.sra-legende-farbe{display:inline-block;width:1.6rem;height:1.1rem;border:1px solid #8a8f96;flex:none}
+.sra-legende-anzahl{margin-left:auto;color:#4a5058;font-variant-numeric:tabular-nums}
+"""
+
+
+# --- the folium map ------------------------------------------------------------------
+def _feature_collection(flaechen, farben: Sequence[str], tooltips: Sequence[str]) -> dict:  # noqa: ANN001
+    import shapely
+
+    geometries = shapely.to_geojson(flaechen.geometry.to_numpy())
+    import json
+
+    features = [{"type": "Feature", "id": str(raum_id),
+                 "properties": {"raum_id": str(raum_id), "fill": farbe, "tooltip": tip},
+                 "geometry": json.loads(geometry)}
+                for raum_id, farbe, tip, geometry in zip(flaechen["raum_id"], farben, tooltips, geometries)]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def karte(flaechen, farben: Sequence[str], tooltips: Sequence[str], grenzen=None,  # noqa: ANN001, ANN201
+          kacheln: Kacheln | None = None, asset_url: str = ASSET_URL, name: str = "Gebiete"):
+    """A folium map of ``flaechen`` (``raum_id`` and display geometry, EPSG:4326).
+
+    ``farben`` and ``tooltips`` (escaped HTML, see :func:`tooltip_html`) follow the rows of
+    ``flaechen``. ``grenzen`` (Sozialraum outlines) are drawn on top without catching the mouse.
+    """
+    import folium
+    from branca.element import Element, MacroElement
+    from jinja2 import Template
+
+    fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25,
+                      attribution_control=kacheln is not None)
+    # A metric scale bar only, and a light background where no tiles are drawn.
+    scale = MacroElement()
+    scale._template = Template(
+        "{% macro script(this, kwargs) %}L.control.scale({imperial: false, maxWidth: 160})"
+        ".addTo({{ this._parent.get_name() }});{% endmacro %}")
+    fmap.add_child(scale)
+    fmap.get_root().header.add_child(Element(
+        "<style>.leaflet-container{background:#f4f6f8;font-family:'Source Sans Pro',Arial,sans-serif}</style>"))
+    # Only Leaflet, from the app: folium's defaults would fetch jQuery, Bootstrap and fonts from CDNs.
+    fmap.default_js = [("leaflet", f"{asset_url}/leaflet.js")]
+    fmap.default_css = [("leaflet_css", f"{asset_url}/leaflet.css")]
+    if kacheln is not None:
+        folium.TileLayer(kacheln.url, attr=html.escape(kacheln.attribution), name="Hintergrund").add_to(fmap)
+    data = _feature_collection(flaechen, farben, tooltips)
+    folium.GeoJson(
+        data, name=name,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": GRENZE_FLAECHE, "weight": 1,
+                                  "fillOpacity": 0.9 if kacheln is None else 0.75},
+        highlight_function=lambda f: {"weight": 3, "color": GRENZE_SOZIALRAUM},
+        tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True,
+                                      style="font-size:15px;line-height:1.35;"),
+    ).add_to(fmap)
+    if grenzen is not None and len(grenzen):
+        folium.GeoJson(
+            grenzen[["raum_id", "geometry"]].__geo_interface__, name="Sozialraumgrenzen", interactive=False,
+            style_function=lambda f: {"fill": False, "color": GRENZE_SOZIALRAUM, "weight": 2.5, "opacity": 0.9},
+        ).add_to(fmap)
+    minx, miny, maxx, maxy = flaechen.total_bounds
+    if np.isfinite([minx, miny, maxx, maxy]).all():
+        fmap.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
+    return fmap
+
+
+def auswahl_ebene(flaechen, raum_id: str | None):  # noqa: ANN001, ANN201
+    """A layer that outlines the selected area; st_folium swaps it without redrawing the map."""
+    import folium
+
+    group = folium.FeatureGroup(name="Auswahl")
+    if raum_id is None:
+        return group
+    rows = flaechen[flaechen["raum_id"] == raum_id]
+    if len(rows):
+        folium.GeoJson(rows[["raum_id", "geometry"]].__geo_interface__, interactive=False,
+                       style_function=lambda f: {"fill": False, "color": "#00a0ff", "weight": 5}).add_to(group)
+    return group
+
+
+# --- maps of an indicator ------------------------------------------------------------
+DARSTELLUNGEN = {"wert": "Wert", "abweichung": "Abweichung vom Kreiswert (%)",
+                 "lisa": "Hot Spots / Cold Spots (LISA)"}
+
+
+@dataclass(frozen=True)
+class Kartenbild:
+    """A finished map: the folium map, its legend and the table the colours come from.
+
+    ``daten`` has one row per drawn area: ``raum_id, name, wert, rang, differenz,
+    differenz_prozent, klasse`` (class index or cluster label) and ``farbe``.
+    """
+
+    karte: object
+    legende: Legende
+    daten: pd.DataFrame
+
+
+def _tooltips(daten: pd.DataFrame, werte, extra: Sequence[tuple[str, str]] | None = None) -> list[str]:  # noqa: ANN001
+    from .formatting import format_number, format_signed
+
+    merkmal = werte.merkmal
+    dez = merkmal.dezimalen
+    mit_wert = int(daten["wert"].notna().sum())
+    tips = []
+    for i, row in enumerate(daten.itertuples(index=False)):
+        wert = row.wert
+        zeilen = [(merkmal.label, f"{format_number(wert, dez)} {merkmal.einheit_text}".strip()
+                   if pd.notna(wert) else "kein Wert")]
+        if pd.notna(row.rang):
+            zeilen.append(("Rang", f"{int(row.rang)} von {mit_wert}"))
+        if pd.notna(row.differenz):
+            text = format_signed(row.differenz, dez)
+            if pd.notna(row.differenz_prozent):
+                text += f" ({format_signed(row.differenz_prozent, 0, ' %')})"
+            zeilen.append((f"Differenz zum {werte.kreis_text}", text))
+        if extra is not None:
+            zeilen.append(extra[i])
+        tips.append(tooltip_html(row.name, zeilen))
+    return tips
+
+
+def _daten(flaechen, werte) -> pd.DataFrame:  # noqa: ANN001
+    daten = flaechen[["raum_id", "name"]].rename(columns={"name": "name_geometrie"}).merge(
+        werte.werte, on="raum_id", how="left")
+    daten["name"] = daten["name"].fillna(daten.pop("name_geometrie"))
+    return daten
+
+
+def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
+               grenzen=None, kacheln: Kacheln | None = None, asset_url: str = ASSET_URL) -> Kartenbild:  # noqa: ANN001
+    """A choropleth of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte`.
+
+    ``abweichung`` colours the difference to the Kreis in percent with a diverging palette.
+    """
+    from .klassen import SCHEMATA, klassieren
+
+    daten = _daten(flaechen, werte)
+    spalte = "differenz_prozent" if abweichung else "wert"
+    klassierung = klassieren(daten[spalte], schema, k)
+    farbliste = palette(klassierung.k, divergierend=abweichung, grenzen=klassierung.grenzen)
+    daten["klasse"] = klassierung.klasse
+    daten["farbe"] = flaechen_farben(klassierung.klasse, farbliste)
+    merkmal = werte.merkmal
+    labels = klassierung.labels(0 if abweichung else merkmal.dezimalen)
+    legende = Legende(f"Abweichung: {merkmal.label}" if abweichung else merkmal.label,
+                      f"% zum {werte.kreis_text}" if abweichung else merkmal.einheit_text, merkmal.nenner, werte.jahr,
+                      SCHEMATA[klassierung.schema], tuple(zip(farbliste, labels, klassierung.anzahl)),
+                      ohne_wert=int((klassierung.klasse < 0).sum()),
+                      hinweis="Gebiete unter 300 Einwohnern erhalten keinen Bedarfsindex."
+                      if merkmal.art == "bedarfsindex" else "")
+    fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte), grenzen, kacheln, asset_url)
+    return Kartenbild(fmap, legende, daten)
+
+
+def lisakarte(flaechen, werte, ergebnis, grenzen=None, kacheln: Kacheln | None = None,  # noqa: ANN001
+              asset_url: str = ASSET_URL) -> Kartenbild:
+    """Hot and cold spots (LISA clusters) of the values, from a :func:`raumstatistik.moran` result."""
+    from .raumstatistik import CLUSTER_FARBEN
+
+    daten = _daten(flaechen, werte)
+    cluster = ergebnis.lokal.set_index("raum_id")["cluster"].reindex(daten["raum_id"]).fillna("ohne Wert")
+    daten["klasse"] = cluster.to_numpy()
+    daten["farbe"] = [CLUSTER_FARBEN[c] for c in daten["klasse"]]
+    counts = daten["klasse"].value_counts()
+    merkmal = werte.merkmal
+    legende = Legende(f"Hot Spots: {merkmal.label}", "", merkmal.nenner, werte.jahr, "LISA, Queen-Nachbarschaft",
+                      tuple((farbe, label, int(counts[label])) for label, farbe in CLUSTER_FARBEN.items()
+                            if counts.get(label, 0)),
+                      hinweis=f"Signifikant bei p < 0,05 ({ergebnis.global_.permutationen} Permutationen).")
+    extra = [("Muster", c) for c in daten["klasse"]]
+    fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte, extra), grenzen, kacheln, asset_url)
+    return Kartenbild(fmap, legende, daten)

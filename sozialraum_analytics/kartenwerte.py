@@ -1,0 +1,171 @@
+"""One value per area for a chosen indicator: what the map, the ranking and the spatial statistics show.
+
+A *Merkmal* is an indicator a planner can pick for a map: an Eckwert of a help group, the Ausgaben
+je Jugendeinwohner, the Kosten je Hilfe, the Anteil stationär, the Bedarfsindex or a social
+indicator. Its id is short and fits a URL (``eckwert:stationaer``, ``indikator:sgb2_quote_u15``).
+The values come from the :class:`~sozialraum_analytics.kennzahlen.Engine`; nothing is computed
+twice. :func:`gebietswerte` adds the rank and the difference to the Kreis value of the same year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .dataset import KREIS_ID
+from .hilfearten import HILFEGRUPPEN_BY_ID
+from .kennzahlen import Engine
+from .registry import describe, indikator_label
+
+# Help groups offered on the map: the totals and the setting groups (domain.md's table).
+KARTEN_HILFEGRUPPEN = ("gesamt", "hze", "hze_ohne_eb", "ambulant", "teilstationaer", "stationaer", "§35a")
+
+
+@dataclass(frozen=True)
+class Merkmal:
+    """A mappable indicator. ``spalte`` is the engine's column (or the social indicator's id)."""
+
+    id: str
+    art: str  # kennzahl, bedarfsindex, indikator
+    spalte: str
+    hilfeart: str
+    label: str
+    einheit: str
+    nenner: str
+    dezimalen: int
+    # "hoch=bedarf" where a higher value means more need; the Bedarfsindex and Eckwerte point up.
+    richtung: str = "hoch=bedarf"
+
+    @property
+    def einheit_text(self) -> str:
+        """``je 1.000`` / ``%`` / ``EUR`` for a legend; empty for a plain count or index."""
+        return "" if self.einheit in ("Hilfen", "Index", "laut Datei") else self.einheit
+
+
+def _kennzahl_merkmal(kind: str, spalte: str, hilfeart: str) -> Merkmal:
+    info = describe(spalte)
+    gruppe = HILFEGRUPPEN_BY_ID[hilfeart].label
+    return Merkmal(f"{kind}:{hilfeart}", "kennzahl", spalte, hilfeart, f"{info.label}: {gruppe}", info.einheit,
+                   info.nenner, info.dezimalen)
+
+
+def merkmale(engine: Engine) -> dict[str, Merkmal]:
+    """The indicators the data allow, by id, in the order a planner looks for them."""
+    optionen = engine.optionen
+    out: dict[str, Merkmal] = {}
+    if engine.dataset.has_cases and engine.dataset.has("bevoelkerung"):
+        for hilfeart in KARTEN_HILFEGRUPPEN:
+            m = _kennzahl_merkmal("eckwert", optionen.eckwert, hilfeart)
+            out[m.id] = m
+    if engine.dataset.has("kosten") and engine.dataset.has("bevoelkerung"):
+        m = _kennzahl_merkmal("ausgaben_je", optionen.ausgaben_je, "gesamt")
+        out[m.id] = m
+    if engine.dataset.has("kosten") and engine.dataset.has_cases:
+        m = _kennzahl_merkmal("kosten_je_hilfe", "kosten_je_hilfe", "gesamt")
+        out[m.id] = m
+    if engine.dataset.has_cases:
+        m = _kennzahl_merkmal("anteil_stationaer", "anteil_stationaer", "hze")
+        out[m.id] = m
+    if engine.dataset.has("indikatoren"):
+        out["bedarfsindex"] = Merkmal("bedarfsindex", "bedarfsindex", "bedarfsindex", "", "Bedarfsindex",
+                                      "Standardabweichungen", "Mittel der Gebiete = 0", 2)
+        tabelle = engine.dataset.tables["indikatoren"]
+        for indikator, rows in tabelle.groupby("indikator", sort=False):
+            einheit = rows["einheit"].dropna().iloc[0] if "einheit" in rows and rows["einheit"].notna().any() else ""
+            richtung = (rows["richtung"].dropna().iloc[0] if "richtung" in rows and rows["richtung"].notna().any()
+                        else "hoch=bedarf")
+            mid = f"indikator:{indikator}"
+            out[mid] = Merkmal(mid, "indikator", str(indikator), "", indikator_label(str(indikator)), str(einheit),
+                               "laut Datei", 1, str(richtung))
+    return out
+
+
+@dataclass(frozen=True)
+class Gebietswerte:
+    """The values of one Merkmal at one level and year.
+
+    ``werte`` has one row per area of the level: ``raum_id, name, wert, rang`` (1 = highest value,
+    ties share the best rank, no rank without a value), ``differenz`` and ``differenz_prozent`` to
+    ``kreiswert`` (missing where the Kreis value is missing or 0).
+    """
+
+    merkmal: Merkmal
+    ebene: str
+    jahr: int
+    werte: pd.DataFrame
+    kreiswert: float | None
+
+    @property
+    def kreis_text(self) -> str:
+        return "Mittel der Gebiete" if self.merkmal.art == "bedarfsindex" else "Kreiswert"
+
+
+def _engine_werte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> tuple[pd.Series, float | None]:
+    if merkmal.art == "kennzahl":
+        table = engine.table(ebene)
+        kreis = engine.table("kreis")
+        if jahr not in engine.jahre:
+            return pd.Series(dtype=float), None
+        rows = table.xs((jahr, merkmal.hilfeart), level=("jahr", "hilfeart"))[merkmal.spalte]
+        kreiswert = kreis.at[(jahr, KREIS_ID, merkmal.hilfeart), merkmal.spalte]
+        return rows.astype(float), None if pd.isna(kreiswert) else float(kreiswert)
+    if merkmal.art == "bedarfsindex":
+        index = engine.bedarfsindex(ebene, jahr)
+        if index is None:
+            return pd.Series(dtype=float), None
+        # The index is standardised across the areas: their mean is 0 by construction.
+        return index.set_index("area")["bedarfsindex"].astype(float), 0.0
+    indikatoren = engine.indikatoren(ebene)
+    rows = indikatoren[(indikatoren["jahr"] == jahr) & (indikatoren["indikator"] == merkmal.spalte)]
+    kreis = engine.indikatoren("kreis")
+    kreis = kreis[(kreis["jahr"] == jahr) & (kreis["indikator"] == merkmal.spalte)]["wert"]
+    return rows.set_index("area")["wert"].astype(float), float(kreis.iloc[0]) if len(kreis) else None
+
+
+def gebietswerte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> Gebietswerte:
+    """Every area of ``ebene`` with its value in ``jahr``, its rank and its difference to the Kreis."""
+    values, kreiswert = _engine_werte(engine, merkmal, ebene, jahr)
+    areas = engine.areas(ebene)
+    names = engine.dataset.area_names()
+    wert = values.reindex(areas).to_numpy(dtype=float) if len(values) else np.full(len(areas), np.nan)
+    frame = pd.DataFrame({"raum_id": areas, "name": [names.get(a, a) for a in areas], "wert": wert})
+    frame["rang"] = frame["wert"].rank(ascending=False, method="min").astype("Int64")
+    if kreiswert is None:
+        frame["differenz"] = np.nan
+        frame["differenz_prozent"] = np.nan
+    else:
+        frame["differenz"] = frame["wert"] - kreiswert
+        frame["differenz_prozent"] = (frame["wert"] / kreiswert - 1) * 100 if kreiswert else np.nan
+    return Gebietswerte(merkmal, ebene, jahr, frame, kreiswert)
+
+
+def zeitreihen(engine: Engine, merkmal: Merkmal, ebene: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The Merkmal over all years: rows = years, columns = areas; and the Kreis value per year."""
+    rows, kreis = {}, {}
+    for jahr in engine.jahre:
+        werte = gebietswerte(engine, merkmal, ebene, jahr)
+        rows[jahr] = werte.werte.set_index("raum_id")["wert"]
+        kreis[jahr] = np.nan if werte.kreiswert is None else werte.kreiswert
+    frame = pd.DataFrame(rows).T.sort_index() if rows else pd.DataFrame()
+    frame.index.name = "jahr"
+    return frame, pd.Series(kreis, dtype=float).sort_index()
+
+
+def bedarf_und_hilfe(engine: Engine, ebene: str, jahr: int, hilfeart: str = "gesamt") -> pd.DataFrame:
+    """Bedarfsindex against Eckwert per area (are the helps where the needs are?).
+
+    Columns ``raum_id, name, bedarfsindex, klasse_label, eckwert``; areas without index (under 300
+    inhabitants) keep a missing index.
+    """
+    eckwert = gebietswerte(engine, _kennzahl_merkmal("eckwert", engine.optionen.eckwert, hilfeart), ebene, jahr)
+    frame = eckwert.werte[["raum_id", "name", "wert"]].rename(columns={"wert": "eckwert"})
+    index = engine.bedarfsindex(ebene, jahr)
+    if index is None:
+        frame["bedarfsindex"] = np.nan
+        frame["klasse_label"] = None
+    else:
+        frame = frame.merge(index[["area", "bedarfsindex", "klasse_label"]].rename(columns={"area": "raum_id"}),
+                            on="raum_id", how="left")
+    return frame[["raum_id", "name", "bedarfsindex", "klasse_label", "eckwert"]]

@@ -1,0 +1,217 @@
+"""Class schemes for choropleth maps: quantiles, natural breaks, equal intervals, standard deviation.
+
+:func:`klassieren` turns one value per area into classes for a map legend. The breaks come from
+mapclassify; this module only makes the result uniform for every scheme:
+
+* ``grenzen`` are k+1 edges: the minimum of the data, then the upper bound of each class; the last
+  edge is the maximum. Classes are right-closed like mapclassify's (``lower < x <= upper``); the
+  first class also holds the minimum itself. A value equal to an edge belongs to the class *below*.
+* Missing values (NaN, None, ±inf) get class -1 and are not counted.
+* The number of classes is the real one, which can be smaller than the requested ``k``:
+
+  - all values equal: one class ``(v, v)`` for every scheme (mapclassify's EqualInterval would raise);
+  - quantile and fisher_jenks: ``k`` is capped at the number of distinct values, and quantile breaks
+    that coincide because of ties are merged (mapclassify's "pseudo quantiles"). A quantile class can
+    still be empty when interpolated breaks fall between two data values;
+  - gleiche_intervalle keeps ``k``: equal widths are the point of the scheme, so empty inner classes
+    (count 0) stay in the legend;
+  - standardabweichung: classes lying entirely outside the data range (below the minimum or above the
+    maximum) are dropped, and the outermost edges are the data minimum and maximum, not mean ± m·SD.
+
+* No value at all (empty input or only missing values): a :class:`Klassierung` with ``k == 0``, empty
+  ``grenzen`` and ``anzahl``, every ``klasse`` -1 – a map without data should show "ohne Wert", not fail.
+
+Standard deviation scheme: ``k`` (3 to 7) picks the multiples of the *sample* standard deviation
+(ddof=1, as mapclassify.StdMean computes it) around the mean that become inner breaks, see
+:data:`SD_VIELFACHE`. Odd k leave the mean inside the middle class, even k make the mean a break.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from .formatting import format_number
+
+SCHEMATA: dict[str, str] = {
+    "quantile": "Quantile",
+    "fisher_jenks": "Natürliche Brüche (Fisher-Jenks)",
+    "gleiche_intervalle": "Gleiche Intervalle",
+    "standardabweichung": "Standardabweichung",
+}
+
+# k -> multiples of the SD around the mean used as inner breaks (k-1 of them, so k classes
+# before classes outside the data range are dropped).
+SD_VIELFACHE: dict[int, tuple[float, ...]] = {
+    3: (-1, 1),
+    4: (-1, 0, 1),
+    5: (-2, -1, 1, 2),
+    6: (-2, -1, 0, 1, 2),
+    7: (-3, -2, -1, 1, 2, 3),
+}
+
+
+@dataclass(frozen=True, eq=False)  # eq=False: ndarray fields have no single truth value for ==
+class Klassierung:
+    """The classes of one map.
+
+    Attributes
+    ----------
+    schema : str
+        Scheme id, a key of :data:`SCHEMATA`.
+    grenzen : tuple of float
+        k+1 edges: minimum, then the upper bound of each class (the last is the maximum).
+        Empty when ``k == 0``.
+    klasse : numpy.ndarray
+        Class index 0..k-1 per input value (same order as the input), -1 for a missing value.
+        Read-only.
+    anzahl : tuple of int
+        Number of areas per class (missing values not counted).
+    """
+
+    schema: str
+    grenzen: tuple[float, ...]
+    klasse: np.ndarray
+    anzahl: tuple[int, ...]
+
+    @property
+    def k(self) -> int:
+        """Number of classes actually formed (0 without any value)."""
+        return len(self.anzahl)
+
+    def labels(self, dezimalen: int) -> list[str]:
+        """Legend labels in German number format, e.g. ``["1,0 bis 4,0", "4,0 bis 7,0"]``.
+
+        Parameters
+        ----------
+        dezimalen : int
+            Decimal places shown in every label.
+        """
+        edges = [format_number(edge, dezimalen) for edge in self.grenzen]
+        return [f"{unten} bis {oben}" for unten, oben in zip(edges[:-1], edges[1:])]
+
+
+def _quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
+    # More classes than distinct values would only add empty classes; mapclassify itself merges
+    # tied quantiles and warns, which we do not need since k is reported as formed.
+    k = min(k, len(np.unique(values)))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
+        return mapclassify.Quantiles(values, k=k).bins
+
+
+def _fisher_jenks_bins(values: np.ndarray, k: int) -> np.ndarray:
+    # mapclassify raises for fewer distinct values than k; with k = distinct values each value
+    # becomes its own class, which is the best partition there is.
+    k = min(k, len(np.unique(values)))
+    with warnings.catch_warnings():
+        # Without numba mapclassify warns about the pure Python version; it is fast enough for
+        # the few hundred areas of a Kreis.
+        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
+        return mapclassify.FisherJenks(values, k=k).bins
+
+
+def _equal_interval_bins(values: np.ndarray, k: int) -> np.ndarray:
+    return mapclassify.EqualInterval(values, k=k).bins
+
+
+def _std_bins(values: np.ndarray, k: int) -> np.ndarray:
+    return mapclassify.StdMean(values, multiples=list(SD_VIELFACHE[k])).bins
+
+
+_BINS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {
+    "quantile": _quantile_bins,
+    "fisher_jenks": _fisher_jenks_bins,
+    "gleiche_intervalle": _equal_interval_bins,
+    "standardabweichung": _std_bins,
+}
+
+
+def _check_k_any(k: int) -> None:
+    if k < 1:
+        raise ValueError(f"Die Zahl der Klassen muss mindestens 1 sein (angegeben: {k}).")
+
+
+def _check_k_std(k: int) -> None:
+    if k not in SD_VIELFACHE:
+        raise ValueError(f"Für die Klassierung nach Standardabweichung sind {min(SD_VIELFACHE)} bis "
+                         f"{max(SD_VIELFACHE)} Klassen möglich (angegeben: {k}).")
+
+
+_CHECK_K: dict[str, Callable[[int], None]] = {
+    "quantile": _check_k_any,
+    "fisher_jenks": _check_k_any,
+    "gleiche_intervalle": _check_k_any,
+    "standardabweichung": _check_k_std,
+}
+
+
+def _as_floats(werte: Sequence[float] | pd.Series | np.ndarray) -> np.ndarray:
+    series = werte if isinstance(werte, pd.Series) else pd.Series(list(werte), dtype=object)
+    values = pd.to_numeric(series).to_numpy(dtype=float, na_value=np.nan)
+    # An infinite ratio (division by a zero population) cannot be placed in a class.
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def _edges(values: np.ndarray, bins: np.ndarray) -> tuple[float, ...]:
+    """Minimum, the breaks inside the data range, maximum."""
+    low, high = float(values.min()), float(values.max())
+    bins = np.unique(np.asarray(bins, dtype=float))
+    # A break below the minimum closes a class that is empty and lies outside the data (only the
+    # SD scheme produces these); breaks at or above the maximum all collapse into the maximum.
+    inner = bins[(bins >= low) & (bins < high)]
+    return (low, *(float(b) for b in inner), high)
+
+
+def klassieren(werte: Sequence[float] | pd.Series | np.ndarray, schema: str, k: int) -> Klassierung:
+    """Classify one value per area for a choropleth map.
+
+    Parameters
+    ----------
+    werte : sequence of float or pandas.Series
+        One value per area; NaN/None/±inf mean "no value" (class -1).
+    schema : str
+        A key of :data:`SCHEMATA`.
+    k : int
+        Requested number of classes (standardabweichung: 3 to 7, see :data:`SD_VIELFACHE`).
+        The result may have fewer classes, see the module docstring.
+
+    Returns
+    -------
+    Klassierung
+
+    Raises
+    ------
+    ValueError
+        Unknown scheme or impossible ``k`` (German message for the page).
+    """
+    if schema not in _BINS:
+        moeglich = ", ".join(f"{label} ({key})" for key, label in SCHEMATA.items())
+        raise ValueError(f"Unbekanntes Klassierungsschema „{schema}“. Möglich sind: {moeglich}.")
+    _CHECK_K[schema](k)
+
+    values = _as_floats(werte)
+    present = ~np.isnan(values)
+    klasse = np.full(len(values), -1, dtype=int)
+    data = values[present]
+
+    if data.size == 0:
+        grenzen: tuple[float, ...] = ()
+    elif data.min() == data.max():
+        # One class for any scheme: breaks of a constant are meaningless (EqualInterval raises,
+        # StdMean would divide a zero SD into identical breaks).
+        grenzen = (float(data.min()), float(data.max()))
+    else:
+        grenzen = _edges(data, _BINS[schema](data, k))
+
+    if grenzen:
+        # side="left" makes the classes right-closed: x == upper bound -> that class.
+        klasse[present] = np.searchsorted(np.asarray(grenzen[1:]), data, side="left")
+    anzahl = tuple(int(c) for c in np.bincount(klasse[present], minlength=max(len(grenzen) - 1, 0)))
+    klasse.setflags(write=False)
+    return Klassierung(schema=schema, grenzen=grenzen, klasse=klasse, anzahl=anzahl)
