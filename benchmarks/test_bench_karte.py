@@ -46,9 +46,12 @@ def werte(gemeinden):
 
 
 def build_map_html(anzeige, werte) -> str:
-    """What the Karte page does per rerun: classes, colours, escaped tooltips, the map, its HTML."""
+    """What the Karte page does per rerun: classes, colours, escaped tooltips, the map, its HTML
+    (and the map's bounds, which st_folium asks for on every rerun)."""
     bild = wertekarte(anzeige, werte, "fisher_jenks", 5)
-    return bild.karte.get_root().render()
+    html = bild.karte.get_root().render()
+    bild.karte.get_bounds()
+    return html
 
 
 def build_bare_html(gemeinden) -> str:

@@ -173,15 +173,12 @@ LEGENDE_CSS = """
 
 # --- the folium map ------------------------------------------------------------------
 def _feature_collection(flaechen, farben: Sequence[str], tooltips: Sequence[str]) -> dict:  # noqa: ANN001
-    import shapely
-
-    geometries = shapely.to_geojson(flaechen.geometry.to_numpy())
-    import json
+    from shapely.geometry import mapping
 
     features = [{"type": "Feature", "id": str(raum_id),
                  "properties": {"raum_id": str(raum_id), "fill": farbe, "tooltip": tip},
-                 "geometry": json.loads(geometry)}
-                for raum_id, farbe, tip, geometry in zip(flaechen["raum_id"], farben, tooltips, geometries)]
+                 "geometry": mapping(geometry)}
+                for raum_id, farbe, tip, geometry in zip(flaechen["raum_id"], farben, tooltips, flaechen.geometry)]
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -267,3 +267,38 @@ def test_scheme_labels():
     }
     assert sorted(SD_VIELFACHE) == [3, 4, 5, 6, 7]
     assert all(len(m) == k - 1 for k, m in SD_VIELFACHE.items())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fisher_jenks_matches_mapclassify_on_random_inputs(seed: int) -> None:
+    """Our vectorised Fisher-Jenks against mapclassify's reference: the same least within-class
+    sum of squares (and the same bounds where the optimum is unique)."""
+    import warnings
+
+    import mapclassify
+
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(8, 70)), int(rng.integers(2, 8))
+    values = np.round(rng.gamma(2.0, 5.0, n), int(rng.integers(0, 3)))
+    k = min(k, len(np.unique(values)))
+    ours = np.array(klassieren(values, "fisher_jenks", k).grenzen[1:])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = mapclassify.FisherJenks(values, k=k).bins
+
+    def within(bounds: np.ndarray) -> float:
+        classes = np.searchsorted(bounds, values, side="left")
+        return sum(((values[classes == c] - values[classes == c].mean()) ** 2).sum() for c in np.unique(classes))
+
+    assert within(ours) == pytest.approx(within(reference), abs=1e-9)
+    assert len(ours) == len(reference)
+
+
+def test_fisher_jenks_beyond_the_exact_limit_uses_order_statistics() -> None:
+    from sozialraum_analytics.klassen import FISHER_JENKS_MAX
+
+    values = np.concatenate([np.full(FISHER_JENKS_MAX, 1.0), np.full(FISHER_JENKS_MAX, 10.0),
+                             np.full(FISHER_JENKS_MAX, 100.0)])
+    result = klassieren(values, "fisher_jenks", 3)
+    assert result.grenzen == (1.0, 1.0, 10.0, 100.0)
+    assert result.anzahl == (FISHER_JENKS_MAX,) * 3
