@@ -114,8 +114,12 @@ if ergebnis is not None:
             "(Inseln) und ohne Wert gehen nicht in die Rechnung ein.")
 
 st.subheader(f"Werte je {auswahl.ebene_label}")
-tabelle = bild.daten[["name", "wert", "rang", "differenz", "differenz_prozent"]].sort_values("rang")
 spalten = ["Gebiet", merkmal.label, "Rang", f"Differenz zum {werte.kreis_text}", "Differenz in %"]
+tabelle = bild.daten[["name", "wert", "rang", "differenz", "differenz_prozent"]]
+if ergebnis is not None:
+    tabelle = tabelle.assign(muster=bild.daten["klasse"])
+    spalten.append("Muster (LISA)")
+tabelle = tabelle.sort_values("rang")
 tabelle.columns = spalten
 dez = merkmal.dezimalen
 ui.tabelle(tabelle, {spalten[1]: lambda v: format_number(v, dez), spalten[3]: lambda v: ui.format_signed(v, dez),

@@ -107,3 +107,19 @@ st.markdown(
     "Index. Der Index ist relativ: er vergleicht die Gebiete eines Kreises untereinander, nicht mit anderen "
     "Kreisen, und ersetzt nicht die fachliche Einschätzung vor Ort."
 )
+
+# --- maps ------------------------------------------------------------------------------
+st.header("Karten: Klassen und räumliche Muster")
+st.markdown(
+    "**Klassenbildung.** *Quantile*: gleich viele Gebiete je Klasse. *Natürliche Brüche (Fisher-Jenks)*: "
+    "die Grenzen, bei denen die Werte innerhalb der Klassen am wenigsten streuen (exakt berechnet). "
+    "*Gleiche Intervalle*: gleich breite Klassen zwischen kleinstem und größtem Wert. *Standardabweichung*: "
+    "Grenzen bei Vielfachen der Standardabweichung um den Mittelwert. Eine Klasse enthält ihre obere Grenze. "
+    "Die Farben (ColorBrewer YlOrRd, für Abweichungen RdBu) sind für Farbenfehlsichtige unterscheidbar.  \n"
+    "**Moran's I** misst, ob Nachbargebiete (gemeinsame Grenze oder Ecke, „Queen“) ähnliche Werte haben; "
+    "die Nachbarn werden gleich gewichtet (zeilenstandardisiert). **LISA** (lokale Moran-Werte) zeigt, wo: "
+    "Hot Spots (hoch neben hoch), Cold Spots (niedrig neben niedrig) und Ausreißer. Signifikanz über "
+    "999 zufällige Vertauschungen der Werte mit festem Startwert (20241231), daher bei jedem Aufruf dasselbe "
+    "Ergebnis; Schwelle p < 0,05 je Gebiet, ohne Korrektur für viele Tests – ein Hinweis, kein Beweis. "
+    "Gebiete ohne Nachbarn (Inseln) und ohne Wert gehen nicht ein."
+)

@@ -52,7 +52,8 @@ st.caption("Jeder Satz beruht auf einer Zahl in den Tabellen unten; hervorgehobe
 st.subheader("Hilfen im Vergleich zum Kreis")
 hilfen = profil.hilfen
 if hilfen["eckwert"].notna().any():
-    labels = [ui.plot_text(lbl) for lbl in hilfen["label"]]
+    # Short axis labels (the table below has the full names): "§ 35a Eingliederungshilfe …" -> "§ 35a".
+    labels = [ui.plot_text(lbl if len(lbl) <= 18 else lbl.split(" Eingliederungshilfe")[0]) for lbl in hilfen["label"]]
     fig = ui.figur(f"{ui.plot_text(auswahl.eckwert_label)} nach Hilfegruppe, {jahr}", auswahl.eckwert_label, height=430)
     fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert"], name=ui.plot_text(profil.raum_name), marker_color=ui.PALETTE[0],
                          text=[format_number(v, 1) for v in hilfen["eckwert"]], textposition="outside",
@@ -66,12 +67,12 @@ if hilfen["eckwert"].notna().any():
 tabelle = hilfen[["label", "inanspruchnahme", "eckwert", "eckwert_kreis", "eckwert_abweichung_prozent",
                   "ausgaben", "ausgaben_je_jugendeinwohner", "ausgaben_je_jugendeinwohner_kreis"]].copy()
 tabelle.columns = ["Hilfegruppe", "Inanspruchnahme", "Eckwert", "Eckwert Kreis", "Abweichung Eckwert",
-                   "Ausgaben", "Ausgaben je Einwohner", "Ausgaben je Einwohner Kreis"]
+                   "Ausgaben", "Je Einwohner", "Je Einwohner Kreis"]
 ui.tabelle(tabelle, {"Inanspruchnahme": lambda v: format_number(v, 0), "Eckwert": lambda v: format_number(v, 1),
                      "Eckwert Kreis": lambda v: format_number(v, 1),
                      "Abweichung Eckwert": lambda v: ui.format_signed(v, 0, " %"),
-                     "Ausgaben": lambda v: format_euro(v, 0), "Ausgaben je Einwohner": lambda v: format_euro(v, 2),
-                     "Ausgaben je Einwohner Kreis": lambda v: format_euro(v, 2)})
+                     "Ausgaben": lambda v: format_euro(v, 0), "Je Einwohner": lambda v: format_euro(v, 2),
+                     "Je Einwohner Kreis": lambda v: format_euro(v, 2)})
 st.caption(f"Eckwert {ui.SKALEN_AUSWAHL[auswahl.skala]} junge Menschen {auswahl.nenner_label}; Ausgaben je Einwohner "
            f"{auswahl.nenner_label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr beendete Hilfen.")
 
@@ -95,8 +96,10 @@ if bev.empty:
     ui.pruefe_daten(dataset, ["bevoelkerung"], "die Altersstruktur")
 else:
     jahre = sorted(bev["jahr"].unique())
-    fig = ui.figur(f"Einwohner nach Altersgruppe, {jahre[0]}–{jahre[-1]}", "Einwohner", height=430, x_jahre=jahre)
-    for i, (gruppe, rows) in enumerate(bev.groupby("altersgruppe", observed=True, sort=True)):
+    # The young age bands (the adults would dwarf them); the total is in the caption.
+    junge = bev[~bev["altersgruppe"].astype(str).str.contains("und älter")]
+    fig = ui.figur(f"Junge Menschen nach Altersgruppe, {jahre[0]}–{jahre[-1]}", "Einwohner", height=430, x_jahre=jahre)
+    for i, (gruppe, rows) in enumerate(junge.groupby("altersgruppe", observed=True, sort=True)):
         fig.add_trace(go.Bar(x=rows["jahr"], y=rows["einwohner"], name=ui.plot_text(gruppe),
                              marker_color=ui.PALETTE[i % len(ui.PALETTE)],
                              customdata=[format_number(v, 0) for v in rows["einwohner"]],
@@ -104,6 +107,9 @@ else:
     fig.update_layout(barmode="stack")
     ui.legende_platz(fig, "Altersgruppe")
     ui.zeige(fig, key="steckbrief_bevoelkerung")
+    gesamt = bev.groupby("jahr")["einwohner"].sum(min_count=1)
+    if jahr in gesamt.index:
+        st.caption(f"Einwohner insgesamt {jahr}: {format_number(gesamt[jahr], 0)}.")
 
 # --- offers -----------------------------------------------------------------------------
 st.subheader(f"Angebote im Gebiet ({jahr})")
@@ -116,6 +122,7 @@ else:
     spalten = {"name": "Angebot", "typ": "Art", "traeger": "Träger", "raum_name": "Planungsraum", "plaetze": "Plätze",
                "alter_von": "Alter von", "alter_bis": "Alter bis"}
     zeigen = angebote[[c for c in spalten if c in angebote.columns]].rename(columns=spalten)
-    ui.tabelle(zeigen, {"Plätze": lambda v: format_number(v, 0)})
+    ui.tabelle(zeigen, {"Plätze": lambda v: format_number(v, 0), "Alter von": lambda v: format_number(v, 0),
+                        "Alter bis": lambda v: format_number(v, 0)})
     st.caption(f"{len(angebote)} Angebote, zusammen {format_number(angebote['plaetze'].sum(), 0)} Plätze."
                if "plaetze" in angebote else f"{len(angebote)} Angebote.")

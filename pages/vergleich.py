@@ -47,8 +47,9 @@ else:
     farben = [ui.UEBER_KREIS if kreiswert is not None and w > kreiswert else ui.PALETTE[0] for w in rang["wert"]]
     linien = ["#1b1f24" if r == gewaehlt else "rgba(0,0,0,0)" for r in rang["raum_id"]]
     fig = ui.figur("", merkmal.einheit_text or merkmal.label, height=max(360, 32 * len(rang) + 120))
+    kurz_rang = ui.kurznamen(list(rang["name"]))
     fig.add_trace(go.Bar(
-        x=rang["wert"], y=[ui.plot_text(n) for n in rang["name"]], orientation="h",
+        x=rang["wert"], y=[ui.plot_text(kurz_rang[n]) for n in rang["name"]], orientation="h",
         marker=dict(color=farben, line=dict(color=linien, width=3)),
         text=[format_number(w, dez) for w in rang["wert"]], textposition="outside", cliponaxis=False,
         customdata=[[ui.plot_text(n), int(r), format_number(w, dez)] for n, r, w in
@@ -64,7 +65,7 @@ else:
                      showgrid=True, gridcolor="#e2e5e9")
     fig.update_layout(margin=dict(t=40, r=60))
     ui.zeige(fig, key="vergleich_rang")
-    st.caption(f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner)}.")
+    st.caption(f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}.")
 
 # --- need against help ---------------------------------------------------------------
 st.subheader("Bedarf und Inanspruchnahme")
@@ -85,7 +86,9 @@ else:
                        f"{jahr}", auswahl.eckwert_label, height=560)
         fig.add_trace(go.Scatter(
             x=gezeigt["bedarfsindex"], y=gezeigt["eckwert"], mode="markers+text",
-            text=[ui.plot_text(kurz[n]) for n in gezeigt["name"]], textposition="top center",
+            text=[ui.plot_text(kurz[n]) for n in gezeigt["name"]],
+            # Alternate label sides by rank so that neighbouring points do not print over each other.
+            textposition=["top center" if r % 2 else "bottom center" for r in gezeigt["eckwert"].rank(method="first")],
             marker=dict(size=[18 if r == gewaehlt else 13 for r in gezeigt["raum_id"]], color=ui.PALETTE[0],
                         line=dict(color="#ffffff", width=1.5)),
             customdata=[[ui.plot_text(n), format_number(b, 2), format_number(e, 1), ui.plot_text(k or "–")]
@@ -143,6 +146,9 @@ else:
                       legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
     fig.update_annotations(font_size=15)
     fig.update_xaxes(tickvals=[jahre[0], jahre[-1]], ticktext=[str(jahre[0]), str(jahre[-1])], showgrid=False)
-    fig.update_yaxes(rangemode="tozero", gridcolor="#e2e5e9")
+    alle = np.concatenate([reihen.to_numpy(dtype=float).ravel(), kreisreihe.to_numpy(dtype=float)])
+    oben, unten = float(np.nanmax(alle)), min(0.0, float(np.nanmin(alle)))
+    fig.update_yaxes(range=[unten, oben * 1.08 if oben > 0 else 1], gridcolor="#e2e5e9")
     ui.zeige(fig, key="vergleich_trends")
-    st.caption(f"Gestrichelt: {werte.kreis_text}. Alle Felder mit gleicher Skala. Bezug: {ui.escape_md(merkmal.nenner)}.")
+    st.caption(f"Gestrichelt: {werte.kreis_text}. Alle Felder mit gleicher Skala. "
+               f"Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}.")

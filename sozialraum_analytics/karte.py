@@ -33,6 +33,8 @@ SEQUENZIELL = {
     5: ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
     6: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
     7: ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
+    8: ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#b10026"],
+    9: ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"],
 }
 # ColorBrewer RdBu reversed: blue below the Kreis, white at it, red above (colour-blind safe).
 DIVERGIEREND = ["#053061", "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7",
@@ -105,7 +107,7 @@ def palette(k: int, divergierend: bool = False, grenzen: Sequence[float] = ()) -
     if not divergierend:
         if k in SEQUENZIELL:
             return list(SEQUENZIELL[k])
-        base = SEQUENZIELL[7] if k > 7 else SEQUENZIELL[3]
+        base = SEQUENZIELL[9] if k > 9 else SEQUENZIELL[3]
         return [base[int(round(i))] for i in np.linspace(0, len(base) - 1, k)]
     bounds = np.asarray(grenzen, dtype=float)
     if len(bounds) != k + 1:

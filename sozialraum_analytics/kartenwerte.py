@@ -35,8 +35,9 @@ class Merkmal:
     einheit: str
     nenner: str
     dezimalen: int
-    # "hoch=bedarf" where a higher value means more need; the Bedarfsindex and Eckwerte point up.
-    richtung: str = "hoch=bedarf"
+    # "hoch" where a higher value means more need (as the indicator file's richtung column);
+    # the Bedarfsindex and the Eckwerte point up.
+    richtung: str = "hoch"
 
     @property
     def einheit_text(self) -> str:
@@ -75,7 +76,7 @@ def merkmale(engine: Engine) -> dict[str, Merkmal]:
         for indikator, rows in tabelle.groupby("indikator", sort=False):
             einheit = rows["einheit"].dropna().iloc[0] if "einheit" in rows and rows["einheit"].notna().any() else ""
             richtung = (rows["richtung"].dropna().iloc[0] if "richtung" in rows and rows["richtung"].notna().any()
-                        else "hoch=bedarf")
+                        else "hoch")
             mid = f"indikator:{indikator}"
             out[mid] = Merkmal(mid, "indikator", str(indikator), "", indikator_label(str(indikator)), str(einheit),
                                "laut Datei", 1, str(richtung))
