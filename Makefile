@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test bench lint demo browser clean
+.PHONY: run test bench lint demo browser postgres clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,18 @@ browser:
 	  if [ "$$(id -u)" = "0" ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-dejavu-core >/dev/null; \
 	  else \
-	    echo "Hinweis: chromium/chromium-driver fehlen und ohne root nicht installierbar; Browser-Tests werden übersprungen."; \
+	    echo "Hinweis: chromium/chromium-driver fehlen und ohne root nicht installierbar; die Browser-Tests schlagen fehl."; \
+	  fi; \
+	fi
+
+# The store is tested against a real PostgreSQL server: Debian's postgresql (the tests start a
+# throwaway cluster on a free local port, see tests/postgres.py).
+postgres:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "Hinweis: PostgreSQL fehlt und ist ohne root nicht installierbar; die PostgreSQL-Tests schlagen fehl."; \
 	  fi; \
 	fi
 
@@ -34,7 +45,7 @@ browser:
 run: $(VENV)/.runtime
 	$(VENV)/bin/streamlit run app.py --server.address localhost --server.port $(PORT)
 
-test: $(VENV)/.dev browser
+test: $(VENV)/.dev browser postgres
 	$(PY) -m pytest tests
 
 bench: $(VENV)/.dev

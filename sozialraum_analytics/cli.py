@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from .dataset import default_data_dir, load_folder
+from .formatting import format_number
 from .readers import guess_kind, read_table
 from .report import ValidationReport
 from .tables import TABLES, match_columns
@@ -99,11 +100,22 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
     from .formatting import to_german_csv
     from .kennzahlen import Engine, Optionen
 
+    dataset = None
+    if not daten:
+        # Without --daten: the store's current version, if anything was imported.
+        from .dataset import load_store
+        from .store import Store
+
+        store = Store()
+        if store.aktuelle_version() is not None:
+            dataset = load_store(store)
+            print(f"Daten: {dataset.quelle}", file=sys.stderr)
+        store.dispose()
     directory = Path(daten) if daten else default_data_dir()
-    if not directory.is_dir():
+    if dataset is None and not directory.is_dir():
         print(f"Der Datenordner {directory} existiert nicht.", file=sys.stderr)
         return 1
-    dataset = load_folder(directory)
+    dataset = dataset or load_folder(directory)
     broken = [r for r in dataset.reports if not r.ok]
     if broken:
         for report in broken:
@@ -139,6 +151,62 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
     return 0
 
 
+def importieren(datei: str, art: str, kreis: str | None) -> int:
+    """Validate one file and store it as a new version; nothing is stored on any error (exit 1)."""
+    from .store import Store, StoreError
+
+    path = Path(datei)
+    if not path.is_file():
+        print(f"Die Datei {path} gibt es nicht.", file=sys.stderr)
+        return 1
+    if art == "gebiete":
+        from .geo import read_gebiete
+
+        frame, report = read_gebiete(path, kreis_prefix=kreis)
+    else:
+        result = read_table(path, art)
+        frame, report = result.frame, result.report
+        if frame is not None and kreis and "raum_id" in frame:
+            frame = frame[frame["raum_id"].astype(str).str.startswith(kreis)]
+    if report.problems:
+        print("\n".join(report.lines()), file=sys.stderr)
+    if not report.ok or frame is None:
+        print("Nichts gespeichert: die Datei enthält Fehler.", file=sys.stderr)
+        return 1
+    if len(frame) == 0:
+        print(f"Nichts gespeichert: keine Zeilen{' mit dem Kreisschlüssel ' + kreis if kreis else ''}.", file=sys.stderr)
+        return 1
+    store = Store()
+    try:
+        version = store.importieren(art, frame, path.name, path.read_bytes())
+    except StoreError as error:
+        print(f"Nichts gespeichert: {error}", file=sys.stderr)
+        return 1
+    finally:
+        store.dispose()
+    print(f"Gespeichert als Version {version.id}: {art} aus {path.name}, {format_number(len(frame))} Zeilen.")
+    return 0
+
+
+def versionen() -> int:
+    """List the store's versions, newest first."""
+    from .store import Store
+
+    store = Store()
+    try:
+        liste = store.versionen()
+    finally:
+        store.dispose()
+    if not liste:
+        print("Noch keine Version: importieren Sie Dateien mit „importieren --art … DATEI“.")
+        return 0
+    for v in liste:
+        inhalt = ", ".join(f"{art} ({info['datei']}, {format_number(info['zeilen'])} Zeilen)"
+                           for art, info in sorted(v.inhalt.items()))
+        print(f"Version {v.id} · {v.zeit:%d.%m.%Y %H:%M} · {v.benutzer} · {v.aktion}: {inhalt}")
+    return 0
+
+
 def demo(out: str, seed: int) -> int:
     from .demo import write_demo
 
@@ -163,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Bezugsgröße des Eckwerts (Standard: unter 21)")
     k.add_argument("--skala", type=int, choices=[1000, 10000], default=1000)
     k.add_argument("--out", metavar="DATEI")
+    i = sub.add_parser("importieren", help="eine Datei prüfen und als neue Datenversion speichern (SOZIALRAUM_DB)")
+    i.add_argument("--art", required=True, choices=["faelle", "bevoelkerung", "zuordnung", "gebiete", "indikatoren",
+                                                    "angebote", "kosten", "fallzahlen"])
+    i.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317")
+    i.add_argument("datei", metavar="DATEI")
+    sub.add_parser("versionen", help="die gespeicherten Datenversionen auflisten")
     d = sub.add_parser("demo", help="Demo-Musterkreis (synthetisch) erzeugen")
     d.add_argument("--out", default="data")
     d.add_argument("--seed", type=int, default=20241231)
@@ -176,6 +250,10 @@ def main(argv: list[str] | None = None) -> int:
             return pruefen(args.dateien, args.art)
         if args.befehl == "kennzahlen":
             return kennzahlen(args.daten, args.jahr, args.ebene, args.format, args.nenner, args.skala, args.out)
+        if args.befehl == "importieren":
+            return importieren(args.datei, args.art, args.kreis)
+        if args.befehl == "versionen":
+            return versionen()
         if args.befehl == "demo":
             return demo(args.out, args.seed)
     except KeyboardInterrupt:

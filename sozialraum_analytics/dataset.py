@@ -37,6 +37,7 @@ class Dataset:
     kreis_name: str = "Kreis"
     gebiete: object | None = None  # GeoDataFrame with raum_id, name, geometry (EPSG:4326)
     stand: dt.date | None = None
+    version: int | None = None  # the store's data version behind every figure (None: a folder)
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -233,3 +234,27 @@ def default_data_dir() -> Path:
     """``SOZIALRAUM_DATEN`` if set, else the demo Kreis."""
     configured = os.environ.get("SOZIALRAUM_DATEN")
     return Path(configured) if configured else DEMO_DIR
+
+
+def load_store(store, version: int | None = None, *, kreis_name: str | None = None) -> Dataset:  # noqa: ANN001
+    """The dataset of one version of a :class:`~sozialraum_analytics.store.Store` (default: the current)."""
+    chosen = store.version(version) if version is not None else store.aktuelle_version()
+    tables: dict[str, pd.DataFrame] = {}
+    gebiete = None
+    if chosen is not None:
+        for kind in chosen.inhalt:
+            frame = store.tabelle(kind, chosen)
+            if kind == "gebiete":
+                gebiete = frame
+            elif frame is not None:
+                tables[kind] = frame
+    dataset = Dataset(
+        tables=tables, reports=[],
+        quelle=(f"Datenbank, Version {chosen.id} vom {chosen.zeit:%d.%m.%Y %H:%M}" if chosen else "Datenbank (leer)"),
+        kreis_name=kreis_name or os.environ.get("SOZIALRAUM_KREISNAME", "Kreis"), gebiete=gebiete,
+        version=chosen.id if chosen else None)
+    dataset.stand = _latest_date(dataset)
+    cross = dataset.cross_check()
+    if cross.problems:
+        dataset.reports.append(cross)
+    return dataset

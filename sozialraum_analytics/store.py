@@ -1,0 +1,456 @@
+"""The data store: what planners import, kept in a real database, versioned, all or nothing.
+
+One code path for both databases (SQLAlchemy Core): an embedded SQLite file by default
+(``SOZIALRAUM_DB`` unset: ``<data dir>/sozialraum.db``; or a file path), PostgreSQL when
+``SOZIALRAUM_DB`` is a URL (``postgresql+psycopg://user@host:port/db``).
+
+Model:
+- every accepted file becomes an *Import* (its rows in ``daten_<art>``, tagged with the import id);
+- every change of the data is a *Version*: the full set of imports the dashboard shows, one per
+  kind of table (``versionsinhalt``). A new import of ``faelle`` makes a version that takes the
+  previous version's tables and the new ``faelle``. A rollback makes a new version with the
+  content of an old one, so the history is never rewritten;
+- the current version is the newest one. An import is one transaction: rows, import and version
+  are committed together or not at all, and readers see the old version until the commit.
+
+Two imports at once are serialised by a lock on the version table (PostgreSQL) or the
+database's single writer (SQLite, ``BEGIN IMMEDIATE``), so neither loses the other's table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from .tables import DATE, HILFEART, ID, INT, KEY, NUMBER, SETTING, TABLES, TEXT, YEAR
+
+KINDS = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
+# Columns the readers derive beyond the contract's: the help a §41 continues, the age range.
+_DERIVED = {"faelle": {"basis": TEXT}, "fallzahlen": {"basis": TEXT}, "kosten": {"basis": TEXT},
+            "bevoelkerung": {"alter_von": NUMBER, "alter_bis": NUMBER}}
+_SQL_TYPES = {KEY: sa.Text, TEXT: sa.Text, ID: sa.Text, HILFEART: sa.Text, SETTING: sa.Text, "richtung": sa.Text,
+              INT: sa.Integer, YEAR: sa.Integer, NUMBER: sa.Float, DATE: sa.Date}
+_CATEGORIES = ("raum_id", "sozialraum_id", "hilfeart", "setting")
+
+
+def _columns(kind: str) -> dict[str, str]:
+    """Stored columns of a kind: the contract's, each number's ``_grund`` and the derived ones."""
+    columns: dict[str, str] = {}
+    for spec in TABLES[kind].columns:
+        columns[spec.name] = spec.type
+        if spec.type in (NUMBER, INT):
+            columns[f"{spec.name}_grund"] = TEXT
+    columns.update(_DERIVED.get(kind, {}))
+    return columns
+
+
+metadata = sa.MetaData()
+schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer, nullable=False))
+importe = sa.Table(
+    "importe", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("art", sa.String(20), nullable=False),
+    sa.Column("datei", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("zeilen", sa.Integer, nullable=False),
+    sa.Column("zeit", sa.DateTime, nullable=False),
+    sa.Column("benutzer", sa.Text, nullable=False),
+)
+versionen = sa.Table(
+    "versionen", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("zeit", sa.DateTime, nullable=False),
+    sa.Column("benutzer", sa.Text, nullable=False),
+    sa.Column("aktion", sa.Text, nullable=False),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=True),
+)
+versionsinhalt = sa.Table(
+    "versionsinhalt", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versionen.id"), primary_key=True),
+    sa.Column("art", sa.String(20), primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=False),
+)
+DATEN = {kind: sa.Table(f"daten_{kind}", metadata,
+                        sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=False, index=True),
+                        *[sa.Column(name, _SQL_TYPES[kind_type]) for name, kind_type in _columns(kind).items()])
+         for kind in KINDS if kind != "gebiete"}
+DATEN["gebiete"] = sa.Table("daten_gebiete", metadata,
+                            sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=False, index=True),
+                            sa.Column("raum_id", sa.Text), sa.Column("name", sa.Text),
+                            sa.Column("geometrie", sa.LargeBinary))
+
+# Schema migrations, applied in order; the schema_info table records how far a database is.
+# A new column or table is a new entry here, never an edit of an old one.
+MIGRATIONS: list[tuple[int, str]] = [
+    (1, "Grundschema: Importe, Versionen, Versionsinhalt, eine Datentabelle je Art"),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+class StoreError(Exception):
+    """A German message for the user (unknown version, nothing to roll back …)."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One state of the data: ``inhalt`` maps each kind to its import (file, rows, SHA-256)."""
+
+    id: int
+    zeit: dt.datetime
+    benutzer: str
+    aktion: str
+    inhalt: dict[str, dict]
+
+
+def ablage() -> Path:
+    """The data directory of the embedded store: ``SOZIALRAUM_ABLAGE`` or ``~/.sozialraum-analytics``."""
+    value = os.environ.get("SOZIALRAUM_ABLAGE", "").strip()
+    return Path(value).expanduser() if value else Path.home() / ".sozialraum-analytics"
+
+
+def default_url() -> str:
+    """``SOZIALRAUM_DB`` as given (database URL or file path), else ``sozialraum.db`` in :func:`ablage`."""
+    value = os.environ.get("SOZIALRAUM_DB", "").strip()
+    if value and "://" in value:
+        return value
+    path = Path(value).expanduser() if value else ablage() / "sozialraum.db"
+    return f"sqlite:///{path.resolve()}"
+
+
+class Store:
+    """A versioned store on one database URL; the schema is migrated on open."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        self.sqlite = self.url.startswith("sqlite")
+        if self.sqlite:
+            path = self.url.removeprefix("sqlite:///")
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = sa.create_engine(self.url, connect_args={"timeout": 60, "isolation_level": None})
+
+            @sa.event.listens_for(self.engine, "connect")
+            def _pragmas(connection, _record) -> None:  # noqa: ANN001
+                cursor = connection.cursor()
+                # Readers keep reading the last committed version while an import writes (WAL).
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+
+            @sa.event.listens_for(self.engine, "begin")
+            def _begin(connection) -> None:  # noqa: ANN001
+                # A writing transaction takes the single writer lock at its start, not at its first
+                # write (so two imports queue instead of failing); readers never wait for it (WAL).
+                connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("schreiben") else "BEGIN")
+        else:
+            self.engine = sa.create_engine(self.url, pool_pre_ping=True)
+        self.migrate()
+
+    # --- schema ---------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Bring the schema to :data:`SCHEMA_VERSION`; returns the version it had before."""
+        with self.engine.connect() as conn:
+            if self.engine.dialect.has_table(conn, "schema_info"):
+                current = conn.execute(sa.select(schema_info.c.version)).scalar_one()
+                if current >= SCHEMA_VERSION:
+                    return current  # up to date: no lock, so readers open the store during an import
+        with self._transaction() as conn:
+            if not self.engine.dialect.has_table(conn, "schema_info"):
+                schema_info.create(conn)
+                conn.execute(schema_info.insert().values(version=0))
+            before = conn.execute(sa.select(schema_info.c.version)).scalar_one()
+            for number, _description in MIGRATIONS:
+                if number > before:
+                    _MIGRATION_STEPS[number](conn)
+                    conn.execute(schema_info.update().values(version=number))
+        return before
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(schema_info.c.version)).scalar_one()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sa.Connection]:
+        """A writing transaction; writers are serialised (PostgreSQL: an advisory lock)."""
+        with self.engine.connect() as conn:
+            conn.info["schreiben"] = True
+            try:
+                with conn.begin():
+                    if not self.sqlite:
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(78123)"))
+                    yield conn
+            finally:
+                conn.info.pop("schreiben", None)
+
+    # --- import ---------------------------------------------------------------------
+    def importieren(self, kind: str, frame, datei: str, inhalt: bytes, benutzer: str | None = None,  # noqa: ANN001
+                    _nach_zeilen=None) -> Version:  # noqa: ANN001 - test hook for fault injection
+        """Store a validated table (the frame :func:`readers.read_table` returns) as a new version.
+
+        All or nothing: on any error nothing of it is stored and the current version stays.
+        """
+        if kind not in DATEN:
+            raise StoreError(f"Unbekannte Art „{kind}“; erlaubt: {', '.join(KINDS)}")
+        rows = _rows_for_storage(kind, frame)
+        names = list(rows)
+        n_rows = len(rows[names[0]]) if names else 0
+        benutzer = benutzer or _benutzer()
+        now = dt.datetime.now().replace(microsecond=0)
+        with self._transaction() as conn:
+            import_id = conn.execute(importe.insert().values(
+                art=kind, datei=datei, sha256=hashlib.sha256(inhalt).hexdigest(), zeilen=n_rows, zeit=now,
+                benutzer=benutzer)).inserted_primary_key[0]
+            table = DATEN[kind]
+            batch = 20_000
+            columns = [rows[name] for name in names]
+            for start in range(0, n_rows, batch):
+                stop = min(start + batch, n_rows)
+                records = [dict(zip(names, values), import_id=import_id)
+                           for values in zip(*(c[start:stop] for c in columns))]
+                conn.execute(table.insert(), records)
+                if _nach_zeilen is not None:
+                    _nach_zeilen(stop)
+            previous = self._current_content(conn)
+            previous[kind] = import_id
+            return self._new_version(conn, "Import", import_id, previous, benutzer, now)
+
+    def zuruecknehmen(self, auf_version: int, benutzer: str | None = None) -> Version:
+        """A new version whose content is that of ``auf_version`` (nothing is deleted)."""
+        benutzer = benutzer or _benutzer()
+        now = dt.datetime.now().replace(microsecond=0)
+        with self._transaction() as conn:
+            content = self._content(conn, auf_version)
+            if content is None:
+                raise StoreError(f"Version {auf_version} gibt es nicht.")
+            return self._new_version(conn, f"Rücknahme auf Version {auf_version}", None, content, benutzer, now)
+
+    def _new_version(self, conn: sa.Connection, aktion: str, import_id: int | None, content: dict[str, int],
+                     benutzer: str, now: dt.datetime) -> Version:
+        version_id = conn.execute(versionen.insert().values(
+            zeit=now, benutzer=benutzer, aktion=aktion, import_id=import_id)).inserted_primary_key[0]
+        if content:
+            conn.execute(versionsinhalt.insert(), [{"version_id": version_id, "art": art, "import_id": iid}
+                                                   for art, iid in content.items()])
+        return self._version(conn, version_id)
+
+    # --- reading ---------------------------------------------------------------------
+    def aktuelle_version(self) -> Version | None:
+        with self.engine.connect() as conn:
+            latest = conn.execute(sa.select(sa.func.max(versionen.c.id))).scalar()
+            return None if latest is None else self._version(conn, latest)
+
+    def versionen(self) -> list[Version]:
+        """All versions, newest first."""
+        with self.engine.connect() as conn:
+            ids = conn.execute(sa.select(versionen.c.id).order_by(versionen.c.id.desc())).scalars().all()
+            return [self._version(conn, i) for i in ids]
+
+    def version(self, version_id: int) -> Version:
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(versionen.c.id).where(versionen.c.id == version_id)).scalar() is None:
+                raise StoreError(f"Version {version_id} gibt es nicht.")
+            return self._version(conn, version_id)
+
+    def _version(self, conn: sa.Connection, version_id: int) -> Version:
+        head = conn.execute(sa.select(versionen).where(versionen.c.id == version_id)).mappings().one()
+        rows = conn.execute(
+            sa.select(versionsinhalt.c.art, importe).join(importe, importe.c.id == versionsinhalt.c.import_id)
+            .where(versionsinhalt.c.version_id == version_id)).mappings().all()
+        inhalt = {r["art"]: {"import_id": r["id"], "datei": r["datei"], "zeilen": r["zeilen"], "sha256": r["sha256"],
+                             "zeit": r["zeit"], "benutzer": r["benutzer"]} for r in rows}
+        return Version(head["id"], head["zeit"], head["benutzer"], head["aktion"], inhalt)
+
+    def _content(self, conn: sa.Connection, version_id: int) -> dict[str, int] | None:
+        if conn.execute(sa.select(versionen.c.id).where(versionen.c.id == version_id)).scalar() is None:
+            return None
+        rows = conn.execute(sa.select(versionsinhalt.c.art, versionsinhalt.c.import_id)
+                            .where(versionsinhalt.c.version_id == version_id)).all()
+        return {art: iid for art, iid in rows}
+
+    def _current_content(self, conn: sa.Connection) -> dict[str, int]:
+        latest = conn.execute(sa.select(sa.func.max(versionen.c.id))).scalar()
+        return {} if latest is None else self._content(conn, latest)
+
+    def tabelle(self, kind: str, version: Version | None = None) -> pd.DataFrame | None:
+        """The rows of ``kind`` in ``version`` (default: the current one) as the readers' frame."""
+        version = version or self.aktuelle_version()
+        if version is None or kind not in version.inhalt:
+            return None
+        import_id = version.inhalt[kind]["import_id"]
+        table = DATEN[kind]
+        columns = [c for c in table.columns if c.name != "import_id"]
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(sa.select(*columns).where(table.c.import_id == import_id), conn)
+        return _restore_types(kind, frame)
+
+    def unterschied(self, von: int, bis: int) -> pd.DataFrame:
+        """What changed between two versions, per kind: file, rows before and after, rows added and removed.
+
+        Rows are compared as whole rows (every stored column), so a changed value counts as one
+        row removed and one added.
+        """
+        a, b = self.version(von), self.version(bis)
+        out = []
+        for kind in KINDS:
+            before, after = a.inhalt.get(kind), b.inhalt.get(kind)
+            if before is None and after is None:
+                continue
+            if before is not None and after is not None and before["import_id"] == after["import_id"]:
+                out.append({"art": kind, "datei_vorher": before["datei"], "datei_nachher": after["datei"],
+                            "zeilen_vorher": before["zeilen"], "zeilen_nachher": after["zeilen"],
+                            "hinzugefuegt": 0, "entfernt": 0})
+                continue
+            old = self.tabelle(kind, a) if before else None
+            new = self.tabelle(kind, b) if after else None
+            added, removed = _row_difference(kind, old, new)
+            out.append({"art": kind, "datei_vorher": before["datei"] if before else None,
+                        "datei_nachher": after["datei"] if after else None,
+                        "zeilen_vorher": before["zeilen"] if before else 0, "zeilen_nachher": after["zeilen"] if after else 0,
+                        "hinzugefuegt": added, "entfernt": removed})
+        return pd.DataFrame(out, columns=["art", "datei_vorher", "datei_nachher", "zeilen_vorher", "zeilen_nachher",
+                                          "hinzugefuegt", "entfernt"])
+
+    # --- aggregation in the database -------------------------------------------------------
+    def fallzahlen(self, version: Version | None = None) -> pd.DataFrame | None:
+        """Case rows counted per year by the database: ``jahr, raum_id, hilfeart, basis, setting,
+        begonnen, beendet, andauernd`` (the official counting: andauernd at 31.12., beendet in j).
+        """
+        version = version or self.aktuelle_version()
+        if version is None or "faelle" not in version.inhalt:
+            return None
+        import_id = version.inhalt["faelle"]["import_id"]
+        f = DATEN["faelle"]
+        with self.engine.connect() as conn:
+            span = conn.execute(sa.select(sa.func.min(f.c.beginn), sa.func.max(f.c.beginn), sa.func.max(f.c.ende))
+                                .where(f.c.import_id == import_id)).one()
+        if span[0] is None:
+            return None
+        first = _as_date(span[0]).year
+        last = max(_as_date(d).year for d in span[1:] if d is not None)
+        # The years as a derived table (UNION ALL: SQLite knows no column names on VALUES).
+        j = sa.union_all(*[sa.select(sa.literal(y, sa.Integer).label("jahr"),
+                                     sa.literal(dt.date(y, 1, 1), sa.Date).label("anfang"),
+                                     sa.literal(dt.date(y, 12, 31), sa.Date).label("stichtag"))
+                           for y in range(first, last + 1)]).subquery("j")
+        in_year = sa.and_(f.c.beginn <= j.c.stichtag, sa.or_(f.c.ende.is_(None), f.c.ende >= j.c.anfang))
+
+        def count(condition) -> sa.ColumnElement:  # noqa: ANN001
+            return sa.func.sum(sa.case((condition, 1), else_=0)).label
+
+        query = (sa.select(j.c.jahr, f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting,
+                           count(f.c.beginn >= j.c.anfang)("begonnen"),
+                           count(sa.and_(f.c.ende.is_not(None), f.c.ende <= j.c.stichtag))("beendet"),
+                           count(sa.or_(f.c.ende.is_(None), f.c.ende > j.c.stichtag))("andauernd"))
+                 .select_from(f.join(j, in_year)).where(f.c.import_id == import_id)
+                 .group_by(j.c.jahr, f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting))
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        for column in ("begonnen", "beendet", "andauernd"):
+            frame[column] = frame[column].astype("int64")
+        frame["jahr"] = frame["jahr"].astype("Int32")
+        for column in ("raum_id", "hilfeart", "setting"):
+            frame[column] = frame[column].astype("category")
+        return frame
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _create_schema(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[importe, versionen, versionsinhalt, *DATEN.values()])
+
+
+_MIGRATION_STEPS = {1: _create_schema}
+
+
+# --- frames in and out --------------------------------------------------------------------
+def _rows_for_storage(kind: str, frame) -> dict[str, list]:  # noqa: ANN001
+    """Column lists of plain Python values (None for missing), in the stored types."""
+    if kind == "gebiete":
+        import shapely
+
+        return {"raum_id": frame["raum_id"].astype(str).tolist(), "name": frame["name"].astype(str).tolist(),
+                "geometrie": list(shapely.to_wkb(frame.geometry.to_numpy()))}
+    out: dict[str, list] = {}
+    for name, kind_type in _columns(kind).items():
+        if name not in frame:
+            out[name] = [None] * len(frame)
+            continue
+        values = frame[name].astype(object).tolist()
+        missing = frame[name].isna().tolist()
+        if kind_type == DATE:
+            convert = lambda v: pd.Timestamp(v).date()  # noqa: E731
+        elif kind_type in (INT, YEAR):
+            convert = int
+        elif kind_type == NUMBER:
+            convert = float
+        else:
+            convert = str
+        out[name] = [None if m else convert(v) for v, m in zip(values, missing)]
+    return out
+
+
+def _restore_types(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    if kind == "gebiete":
+        import geopandas as gpd
+        import shapely
+
+        return gpd.GeoDataFrame({"raum_id": frame["raum_id"], "name": frame["name"]},
+                                geometry=shapely.from_wkb(frame["geometrie"].to_numpy()), crs=4326)
+    columns = _columns(kind)
+    for name, kind_type in columns.items():
+        if name not in frame:
+            continue
+        if frame[name].isna().all() and name not in {c.name for c in TABLES[kind].columns if c.required}:
+            frame = frame.drop(columns=name)
+            continue
+        if kind_type == DATE:
+            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+        elif kind_type in (INT, YEAR):
+            frame[name] = frame[name].astype("Int32")
+        elif kind_type == NUMBER:
+            frame[name] = frame[name].astype("float64")
+        elif name in _CATEGORIES:
+            frame[name] = frame[name].astype("category")
+        else:
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    frame["zeile"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def _row_difference(kind: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -> tuple[int, int]:
+    def keys(frame: pd.DataFrame | None) -> pd.Series:
+        if frame is None:
+            return pd.Series(dtype=object)
+        if kind == "gebiete":
+            frame = pd.DataFrame({"raum_id": frame["raum_id"], "name": frame["name"], "wkb": frame.geometry.to_wkb()})
+        frame = frame.drop(columns=["zeile"], errors="ignore")
+        text = pd.DataFrame({c: frame[c].astype(object).map(lambda v: "\x00" if pd.isna(v) else str(v))
+                             for c in sorted(frame.columns)})
+        return pd.util.hash_pandas_object(text, index=False).value_counts()
+
+    a, b = keys(old), keys(new)
+    both = a.index.union(b.index)
+    a, b = a.reindex(both, fill_value=0), b.reindex(both, fill_value=0)
+    return int((b - a).clip(lower=0).sum()), int((a - b).clip(lower=0).sum())
+
+
+def _as_date(value) -> dt.date:  # noqa: ANN001 - SQLite returns text, PostgreSQL a date
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _benutzer() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unbekannt"

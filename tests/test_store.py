@@ -1,0 +1,306 @@
+"""The versioned store against the embedded SQLite and a real PostgreSQL server, with faults injected.
+
+Kleinkreis 2023 counted by the database, all codes but §42 and §8a (see conftest):
+  begonnen B, C, E, F, H = 5; beendet A, C, F = 3; andauernd B, D, E, G, H = 5.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from sozialraum_analytics import cli
+from sozialraum_analytics.dataset import load_folder, load_store
+from sozialraum_analytics.kennzahlen import Engine
+from sozialraum_analytics.readers import read_table
+from sozialraum_analytics.store import DATEN, SCHEMA_VERSION, Store, StoreError, importe, versionen
+
+from .conftest import KLEINKREIS
+from .postgres import postgres_server
+
+ROOT = Path(__file__).resolve().parents[1]
+KINDS = ["zuordnung", "bevoelkerung", "faelle", "kosten", "indikatoren"]
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sozialraum.db'}"
+    base = request.getfixturevalue("pg_url")
+    name = f"t{os.getpid()}_{next(_counter)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return base.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture
+def store(store_url: str):
+    s = Store(store_url)
+    yield s
+    s.dispose()
+
+
+def read(kind: str) -> tuple[pd.DataFrame, bytes]:
+    path = KLEINKREIS / f"{kind}.csv"
+    result = read_table(path, kind)
+    assert result.ok
+    return result.frame, path.read_bytes()
+
+
+def fill(store: Store, kinds=KINDS) -> None:  # noqa: ANN001
+    for kind in kinds:
+        frame, raw = read(kind)
+        store.importieren(kind, frame, f"{kind}.csv", raw, benutzer="test")
+
+
+def row_count(store: Store, kind: str) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(DATEN[kind])).scalar_one()
+
+
+# --- schema and versions --------------------------------------------------------------------
+def test_the_schema_is_migrated_once(store: Store, store_url: str) -> None:
+    assert store.schema_version() == SCHEMA_VERSION
+    again = Store(store_url)
+    assert again.migrate() == SCHEMA_VERSION  # already there: nothing to do
+    again.dispose()
+
+
+def test_each_import_is_a_version_with_file_hash_rows_and_user(store: Store) -> None:
+    import hashlib
+
+    frame, raw = read("faelle")
+    version = store.importieren("faelle", frame, "faelle.csv", raw, benutzer="planerin")
+    assert version.id == 1 and version.aktion == "Import" and version.benutzer == "planerin"
+    info = version.inhalt["faelle"]
+    assert info["datei"] == "faelle.csv" and info["zeilen"] == len(frame) == 10
+    assert info["sha256"] == hashlib.sha256(raw).hexdigest()
+    fill(store, ["zuordnung"])
+    assert sorted(store.aktuelle_version().inhalt) == ["faelle", "zuordnung"]
+    assert [v.id for v in store.versionen()] == [2, 1]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_tables_come_back_as_they_were_read(store: Store, kind: str) -> None:
+    frame, raw = read(kind)
+    store.importieren(kind, frame, f"{kind}.csv", raw)
+    back = store.tabelle(kind)
+    assert len(back) == len(frame)
+    for column in frame.columns:
+        if column == "zeile" or column not in back:
+            continue
+        left = frame[column].astype(object).where(frame[column].notna(), None).tolist()
+        right = back[column].astype(object).where(back[column].notna(), None).tolist()
+        if column in ("beginn", "ende", "seit", "bis", "gueltig_ab"):
+            left = [None if v is None else pd.Timestamp(v).date() for v in left]
+            right = [None if v is None else pd.Timestamp(v).date() for v in right]
+        assert [str(v) if v is not None else None for v in left] == [str(v) if v is not None else None for v in right], column
+
+
+def test_kennzahlen_from_the_store_equal_those_from_the_files(store: Store) -> None:
+    fill(store)
+    from_files = Engine(load_folder(KLEINKREIS)).long("sozialraum")
+    from_store = Engine(load_store(store)).long("sozialraum")
+    key = ["jahr", "raum_id", "hilfeart", "kennzahl"]
+    a = from_files.astype({"raum_id": str, "hilfeart": str, "kennzahl": str}).set_index(key)["wert"].sort_index()
+    b = from_store.astype({"raum_id": str, "hilfeart": str, "kennzahl": str}).set_index(key)["wert"].sort_index()
+    pd.testing.assert_series_equal(a, b)
+    assert load_store(store).version == store.aktuelle_version().id
+
+
+def test_the_database_counts_the_cases_per_year(store: Store) -> None:
+    fill(store, ["faelle"])
+    counts = store.fallzahlen()
+    hze = counts[~counts["hilfeart"].astype(str).isin(["§42", "§8a"])]
+    year = hze.groupby("jahr")[["begonnen", "beendet", "andauernd"]].sum()
+    assert year.loc[2023].tolist() == [5, 3, 5]
+    assert year.loc[2022].tolist() == [2, 0, 3]  # A and G begin; A, D, G ongoing at 31.12.2022
+    # And the same as the engine's own count from the rows, for every year, area and code.
+    engine = Engine(load_folder(KLEINKREIS))
+    kreis = engine.table("kreis")
+    for jahr in (2022, 2023, 2024):
+        assert kreis.at[(jahr, "kreis", "gesamt"), "begonnen"] == year.loc[jahr, "begonnen"]
+        assert kreis.at[(jahr, "kreis", "gesamt"), "andauernd"] == year.loc[jahr, "andauernd"]
+
+
+def test_rollback_is_a_new_version_and_the_difference_is_shown(store: Store) -> None:
+    fill(store, ["faelle"])
+    frame, raw = read("faelle")
+    changed = frame.iloc[:-2].copy()  # two cases removed
+    second = store.importieren("faelle", changed, "faelle_neu.csv", raw + b"x")
+    diff = store.unterschied(1, second.id).set_index("art")
+    assert diff.loc["faelle", ["zeilen_vorher", "zeilen_nachher", "hinzugefuegt", "entfernt"]].tolist() == [10, 8, 0, 2]
+    back = store.zuruecknehmen(1)
+    assert back.id == 3 and back.aktion == "Rücknahme auf Version 1"
+    assert back.inhalt["faelle"]["datei"] == "faelle.csv"
+    assert len(store.tabelle("faelle")) == 10
+    with pytest.raises(StoreError, match="Version 99 gibt es nicht"):
+        store.zuruecknehmen(99)
+
+
+# --- all or nothing ----------------------------------------------------------------------------
+def test_an_error_halfway_leaves_the_previous_version(store: Store) -> None:
+    fill(store, ["faelle"])
+    before = store.aktuelle_version()
+    big = pd.concat([read("faelle")[0]] * 5000, ignore_index=True)  # 50,000 rows, three batches
+
+    def boom(done: int) -> None:
+        if done >= 20_000:
+            raise RuntimeError("Stromausfall nach der Hälfte")
+
+    with pytest.raises(RuntimeError, match="Stromausfall"):
+        store.importieren("faelle", big, "gross.csv", b"gross", _nach_zeilen=boom)
+    assert store.aktuelle_version() == before
+    assert row_count(store, "faelle") == 10
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(importe)).scalar_one() == 1
+        assert conn.execute(sa.select(sa.func.count()).select_from(versionen)).scalar_one() == 1
+
+
+KILL_SCRIPT = """
+import sys, time, pathlib
+import pandas as pd
+from sozialraum_analytics.readers import read_table
+from sozialraum_analytics.store import Store
+store = Store(sys.argv[1])
+frame = read_table(sys.argv[2], "faelle").frame
+big = pd.concat([frame] * 5000, ignore_index=True)
+def pause(done):
+    pathlib.Path(sys.argv[3]).write_text(str(done))
+    time.sleep(60)
+store.importieren("faelle", big, "gross.csv", b"gross", _nach_zeilen=pause)
+"""
+
+
+def test_a_killed_import_leaves_the_previous_version(store: Store, store_url: str, tmp_path: Path) -> None:
+    fill(store, ["faelle"])
+    before = store.aktuelle_version()
+    marker = tmp_path / "halbzeit"
+    process = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, store_url, str(KLEINKREIS / "faelle.csv"), str(marker)],
+                               cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert process.poll() is None, "the import ended before it was half done"
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    store.dispose()
+    reopened = Store(store_url)
+    assert reopened.aktuelle_version() == before
+    assert row_count(reopened, "faelle") == 10
+    # And the store takes the next import as usual.
+    frame, raw = read("faelle")
+    assert reopened.importieren("faelle", frame, "faelle.csv", raw).id == 2
+    reopened.dispose()
+
+
+def test_two_imports_at_once_keep_both_tables(store_url: str) -> None:
+    errors: list[BaseException] = []
+
+    def run(kind: str) -> None:
+        s = Store(store_url)
+        try:
+            frame, raw = read(kind)
+            for _ in range(3):
+                s.importieren(kind, frame, f"{kind}.csv", raw)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            s.dispose()
+
+    Store(store_url).dispose()  # schema first
+    threads = [threading.Thread(target=run, args=(k,)) for k in ("faelle", "bevoelkerung", "kosten")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    s = Store(store_url)
+    current = s.aktuelle_version()
+    assert current.id == 9
+    assert sorted(current.inhalt) == ["bevoelkerung", "faelle", "kosten"]
+    # Each version holds every table imported before it: none was lost by a concurrent writer.
+    sizes = [len(v.inhalt) for v in reversed(s.versionen())]
+    assert sizes == sorted(sizes) and sizes[-1] == 3
+    s.dispose()
+
+
+def test_readers_see_the_old_version_during_an_import(store: Store, store_url: str) -> None:
+    fill(store, ["faelle"])
+    started, release = threading.Event(), threading.Event()
+    seen: list[int] = []
+
+    def pause(done: int) -> None:
+        started.set()
+        release.wait(30)
+
+    def writer() -> None:
+        s = Store(store_url)
+        frame, raw = read("faelle")
+        s.importieren("faelle", pd.concat([frame] * 3000, ignore_index=True), "gross.csv", raw, _nach_zeilen=pause)
+        s.dispose()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert started.wait(30)
+    reader = Store(store_url)
+    seen.append(reader.aktuelle_version().id)
+    assert len(reader.tabelle("faelle")) == 10
+    release.set()
+    thread.join()
+    seen.append(reader.aktuelle_version().id)
+    reader.dispose()
+    assert seen == [1, 2]
+
+
+# --- command line -----------------------------------------------------------------------------
+def test_cli_imports_lists_and_computes_from_the_store(store_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("SOZIALRAUM_DB", store_url)
+    for kind in KINDS:
+        assert cli.main(["importieren", "--art", kind, str(KLEINKREIS / f"{kind}.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "Gespeichert als Version 5: indikatoren aus indikatoren.csv" in out
+    assert cli.main(["versionen"]) == 0
+    listing = capsys.readouterr().out
+    assert listing.splitlines()[0].startswith("Version 5 · ") and "faelle (faelle.csv, 10 Zeilen)" in listing
+    assert cli.main(["kennzahlen", "--jahr", "2023", "--ebene", "kreis", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert "Datenbank, Version 5" in captured.err
+    import json
+
+    values = {(r["hilfeart"], r["kennzahl"]): r["wert"] for r in json.loads(captured.out)}
+    assert values[("gesamt", "inanspruchnahme")] == 8
+
+
+def test_cli_stores_nothing_from_a_bad_file(store_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("SOZIALRAUM_DB", store_url)
+    bad = tmp_path / "faelle.csv"
+    bad.write_text("fall_id;raum_id;hilfeart;beginn;ende\nF1;08111001;§ 34;31.02.2023;\n", encoding="utf-8")
+    assert cli.main(["importieren", "--art", "faelle", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "Zeile 2" in err and "31.02.2023" in err and "Nichts gespeichert" in err
+    s = Store(store_url)
+    assert s.aktuelle_version() is None
+    s.dispose()
