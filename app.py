@@ -26,6 +26,7 @@ navigation = st.navigation([
     st.Page("pages/steckbrief.py", title="Steckbrief", icon=":material/description:", url_path="steckbrief"),
     st.Page("pages/methodik.py", title="Methodik", icon=":material/menu_book:", url_path="methodik"),
     st.Page("pages/daten.py", title="Datenbestand", icon=":material/database:", url_path="daten"),
+    st.Page("pages/importieren.py", title="Daten importieren", icon=":material/upload_file:", url_path="importieren"),
 ])
 
 dataset = ui.get_dataset()

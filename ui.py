@@ -145,7 +145,8 @@ def sidebar_auswahl(dataset: Dataset) -> Auswahl:
         st.caption(f"Gewählt: {auswahl.eckwert_label}")
         st.divider()
         st.caption(f"Daten: {escape_md(dataset.kreis_name)}"
-                   + (f" · Stand {format_date(dataset.stand)}" if dataset.stand else ""))
+                   + (f" · Stand {format_date(dataset.stand)}" if dataset.stand else "")
+                   + (f" · {versionshinweis(dataset)}" if dataset.version is not None else ""))
     _mirror_in_url(auswahl)
     st.session_state[_CURRENT] = auswahl
     return auswahl
@@ -249,8 +250,43 @@ def _fingerprint(directory: Path) -> str:
     return "|".join(parts)
 
 
+@st.cache_resource(show_spinner=False)
+def _store(url: str):  # noqa: ANN202
+    from sozialraum_analytics.store import Store
+
+    return Store(url)
+
+
+def store():  # noqa: ANN201
+    """The versioned data store (``SOZIALRAUM_DB``, default a file in ``SOZIALRAUM_ABLAGE``)."""
+    from sozialraum_analytics.store import default_url
+
+    return _store(default_url())
+
+
+def _quelle() -> tuple[str, str]:
+    """Where the data come from and a key that changes with them.
+
+    A folder named by ``SOZIALRAUM_DATEN`` wins; otherwise the store's current version; with an
+    empty store the demo Kreis. Every run asks the store for its current version, so all pages
+    show one consistent version and a new import appears on the next click.
+    """
+    import os
+
+    if not os.environ.get("SOZIALRAUM_DATEN"):
+        version = store().aktuelle_version()
+        if version is not None:
+            return "store", str(version.id)
+    directory = data_dir()
+    return str(directory), _fingerprint(directory)
+
+
 @st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
-def _load(path: str, fingerprint: str) -> Dataset:  # noqa: ARG001 - fingerprint is part of the key
+def _load(path: str, fingerprint: str) -> Dataset:
+    if path == "store":
+        from sozialraum_analytics.dataset import load_store
+
+        return load_store(store(), int(fingerprint))
     return load_folder(path)
 
 
@@ -260,17 +296,19 @@ def _engine(path: str, fingerprint: str, nenner: str, skala: int, ausgaben_nenne
 
 
 def get_dataset() -> Dataset:
-    """The dataset of ``SOZIALRAUM_DATEN`` (or the demo Kreis), cached per folder."""
+    """The current dataset (store version, ``SOZIALRAUM_DATEN`` or the demo Kreis), cached."""
     _ueber_app_starten()
-    directory = data_dir()
-    return _load(str(directory), _fingerprint(directory))
+    return _load(*_quelle())
 
 
 def get_engine(optionen: Optionen) -> Engine:
     """The indicator engine for the dataset and the chosen options, cached."""
-    directory = data_dir()
-    return _engine(str(directory), _fingerprint(directory), optionen.nenner, optionen.skala,
-                   optionen.ausgaben_nenner)
+    return _engine(*_quelle(), optionen.nenner, optionen.skala, optionen.ausgaben_nenner)
+
+
+def versionshinweis(dataset: Dataset) -> str:
+    """``Datenversion 7`` or the folder: named under every chart and export."""
+    return f"Datenversion {dataset.version}" if dataset.version is not None else "Daten aus Ordner"
 
 
 def kennzahlen_tabelle(dataset: Dataset, auswahl_: Auswahl, ebene: str) -> pd.DataFrame | None:
@@ -498,6 +536,9 @@ def zeige(fig: go.Figure, key: str | None = None) -> None:
     """Draw a figure with our template (not Streamlit's theme) and a German-free, lean toolbar."""
     st.plotly_chart(fig, theme=None, key=key, config={"displaylogo": False, "locale": "de",
                                                       "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+    dataset = get_dataset()
+    if dataset.version is not None:
+        st.caption(f"Quelle: {escape_md(dataset.quelle)}")
 
 
 def legende_platz(fig: go.Figure, title: str | None = None) -> None:
@@ -546,8 +587,7 @@ def flaechen(dataset: Dataset, ebene: str, anzeige: bool = True):  # noqa: ANN20
         return None
     if ebene == "sozialraum" and not dataset.has("zuordnung"):
         return None
-    directory = data_dir()
-    return _flaechen(str(directory), _fingerprint(directory), ebene, anzeige)
+    return _flaechen(*_quelle(), ebene, anzeige)
 
 
 _KLICK = "_karte_letzter_klick"

@@ -23,8 +23,8 @@ ERMOEGLICHT = {
 }
 
 st.title("Datenbestand")
-st.markdown(f"**Datenordner:** `{str(ui.data_dir()).replace('`', '')}`  \n"
-            f"**Quelle:** {ui.escape_md(dataset.quelle)}"
+st.markdown((f"**Datenordner:** `{str(ui.data_dir()).replace('`', '')}`  \n" if dataset.version is None else "")
+            + f"**Quelle:** {ui.escape_md(dataset.quelle)}"
             + (f"  \n**Datenstand:** {format_date(dataset.stand)}" if dataset.stand else "")
             + (f"  \n**Jahre:** {dataset.years()[0]}–{dataset.years()[-1]}" if dataset.years() else ""))
 

@@ -336,8 +336,8 @@ def _reshape_wide(raw: RawTable, spec: TableSpec, mapping: dict[str, str] | None
 
 def read_table(path: Path | str, kind: str, *, data: bytes | None = None, mapping: dict[str, str] | None = None,
                stichtag: dt.date | None = None, display_name: str | None = None,
-               sheet: str | int | None = None) -> ReadResult:
-    """Read, parse and validate one file of table ``kind`` (see :mod:`tables`)."""
+               sheet: str | int | None = None, max_rows: int = MAX_ROWS) -> ReadResult:
+    """Read, parse and validate one file of table ``kind`` (see :mod:`tables`); at most ``max_rows`` rows."""
     spec = TABLES[kind]
     name = display_name or Path(path).name
     report = ValidationReport(name)
@@ -355,8 +355,9 @@ def read_table(path: Path | str, kind: str, *, data: bytes | None = None, mappin
     except (UnicodeDecodeError, pa.ArrowInvalid, OSError) as error:
         report.error(f"Die Datei lässt sich nicht als Tabelle lesen: {error}")
         return ReadResult(kind, None, report)
-    if raw.table.num_rows > MAX_ROWS:
-        report.error(f"Die Datei hat {raw.table.num_rows:,} Zeilen; erlaubt sind höchstens {MAX_ROWS:,}.".replace(",", "."))
+    if raw.table.num_rows > max_rows:
+        report.error(f"Die Datei hat {raw.table.num_rows:,} Zeilen; erlaubt sind höchstens {max_rows:,} Zeilen "
+                     "(einstellbar mit SOZIALRAUM_MAX_ZEILEN).".replace(",", "."))
         return ReadResult(kind, None, report)
     for row, expected, found in raw.bad_rows:
         report.error(f"Die Zeile hat {found} statt {expected} Zellen (Trennzeichen „{raw.delimiter}“)", row)

@@ -89,10 +89,19 @@ DATEN["gebiete"] = sa.Table("daten_gebiete", metadata,
                             sa.Column("raum_id", sa.Text), sa.Column("name", sa.Text),
                             sa.Column("geometrie", sa.LargeBinary))
 
+spaltenzuordnungen = sa.Table(
+    "spaltenzuordnungen", metadata,
+    sa.Column("art", sa.String(20), primary_key=True),
+    sa.Column("name", sa.Text, primary_key=True),
+    sa.Column("zuordnung", sa.Text, nullable=False),  # JSON: {"Spalte der Datei": "kanonischer Name"}
+    sa.Column("zeit", sa.DateTime, nullable=False),
+)
+
 # Schema migrations, applied in order; the schema_info table records how far a database is.
 # A new column or table is a new entry here, never an edit of an old one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "Grundschema: Importe, Versionen, Versionsinhalt, eine Datentabelle je Art"),
+    (2, "Gespeicherte Spaltenzuordnungen für Dateien mit unbekannten Spaltennamen"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -194,10 +203,11 @@ class Store:
 
     # --- import ---------------------------------------------------------------------
     def importieren(self, kind: str, frame, datei: str, inhalt: bytes, benutzer: str | None = None,  # noqa: ANN001
-                    _nach_zeilen=None) -> Version:  # noqa: ANN001 - test hook for fault injection
+                    fortschritt=None) -> Version:  # noqa: ANN001
         """Store a validated table (the frame :func:`readers.read_table` returns) as a new version.
 
         All or nothing: on any error nothing of it is stored and the current version stays.
+        ``fortschritt(done, total)`` is called after each batch of rows (a progress bar).
         """
         if kind not in DATEN:
             raise StoreError(f"Unbekannte Art „{kind}“; erlaubt: {', '.join(KINDS)}")
@@ -218,8 +228,8 @@ class Store:
                 records = [dict(zip(names, values), import_id=import_id)
                            for values in zip(*(c[start:stop] for c in columns))]
                 conn.execute(table.insert(), records)
-                if _nach_zeilen is not None:
-                    _nach_zeilen(stop)
+                if fortschritt is not None:
+                    fortschritt(stop, n_rows)
             previous = self._current_content(conn)
             previous[kind] = import_id
             return self._new_version(conn, "Import", import_id, previous, benutzer, now)
@@ -362,15 +372,41 @@ class Store:
             frame[column] = frame[column].astype("category")
         return frame
 
+    # --- column mappings ----------------------------------------------------------------
+    def zuordnung_speichern(self, art: str, name: str, zuordnung: dict[str, str]) -> None:
+        """Keep a column mapping under ``name`` (replacing one of the same name) for the next upload."""
+        import json
+
+        with self._transaction() as conn:
+            conn.execute(spaltenzuordnungen.delete().where(
+                (spaltenzuordnungen.c.art == art) & (spaltenzuordnungen.c.name == name)))
+            conn.execute(spaltenzuordnungen.insert().values(
+                art=art, name=name, zuordnung=json.dumps(zuordnung, ensure_ascii=False),
+                zeit=dt.datetime.now().replace(microsecond=0)))
+
+    def zuordnungen(self, art: str) -> dict[str, dict[str, str]]:
+        """The saved column mappings of a kind, by name."""
+        import json
+
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(spaltenzuordnungen.c.name, spaltenzuordnungen.c.zuordnung)
+                                .where(spaltenzuordnungen.c.art == art).order_by(spaltenzuordnungen.c.name)).all()
+        return {name: json.loads(text) for name, text in rows}
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
 def _create_schema(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[importe, versionen, versionsinhalt, *DATEN.values()])
+    # (Later tables are created by their own migration, so that step 1 stays what it was.)
 
 
-_MIGRATION_STEPS = {1: _create_schema}
+def _add_column_mappings(conn: sa.Connection) -> None:
+    spaltenzuordnungen.create(conn)
+
+
+_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings}
 
 
 # --- frames in and out --------------------------------------------------------------------

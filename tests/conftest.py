@@ -29,3 +29,13 @@ def kleinkreis():
 @pytest.fixture(scope="session")
 def engine(kleinkreis):
     return Engine(kleinkreis)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eigene_ablage(tmp_path_factory):
+    """Tests never touch a real store: the embedded database lives in a temporary folder."""
+    import os
+
+    if "SOZIALRAUM_ABLAGE" not in os.environ and "SOZIALRAUM_DB" not in os.environ:
+        os.environ["SOZIALRAUM_ABLAGE"] = str(tmp_path_factory.mktemp("ablage"))
+    yield

@@ -163,12 +163,12 @@ def test_an_error_halfway_leaves_the_previous_version(store: Store) -> None:
     before = store.aktuelle_version()
     big = pd.concat([read("faelle")[0]] * 5000, ignore_index=True)  # 50,000 rows, three batches
 
-    def boom(done: int) -> None:
+    def boom(done: int, total: int) -> None:
         if done >= 20_000:
             raise RuntimeError("Stromausfall nach der Hälfte")
 
     with pytest.raises(RuntimeError, match="Stromausfall"):
-        store.importieren("faelle", big, "gross.csv", b"gross", _nach_zeilen=boom)
+        store.importieren("faelle", big, "gross.csv", b"gross", fortschritt=boom)
     assert store.aktuelle_version() == before
     assert row_count(store, "faelle") == 10
     with store.engine.connect() as conn:
@@ -184,10 +184,10 @@ from sozialraum_analytics.store import Store
 store = Store(sys.argv[1])
 frame = read_table(sys.argv[2], "faelle").frame
 big = pd.concat([frame] * 5000, ignore_index=True)
-def pause(done):
+def pause(done, total):
     pathlib.Path(sys.argv[3]).write_text(str(done))
     time.sleep(60)
-store.importieren("faelle", big, "gross.csv", b"gross", _nach_zeilen=pause)
+store.importieren("faelle", big, "gross.csv", b"gross", fortschritt=pause)
 """
 
 
@@ -250,14 +250,14 @@ def test_readers_see_the_old_version_during_an_import(store: Store, store_url: s
     started, release = threading.Event(), threading.Event()
     seen: list[int] = []
 
-    def pause(done: int) -> None:
+    def pause(done: int, total: int) -> None:
         started.set()
         release.wait(30)
 
     def writer() -> None:
         s = Store(store_url)
         frame, raw = read("faelle")
-        s.importieren("faelle", pd.concat([frame] * 3000, ignore_index=True), "gross.csv", raw, _nach_zeilen=pause)
+        s.importieren("faelle", pd.concat([frame] * 3000, ignore_index=True), "gross.csv", raw, fortschritt=pause)
         s.dispose()
 
     thread = threading.Thread(target=writer)

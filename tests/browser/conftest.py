@@ -58,12 +58,19 @@ def app_data_dir() -> Path:
 
 
 @contextmanager
-def serve(data_dir: Path, log_dir: Path) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on ``data_dir``; yields its base URL and stops it afterwards."""
+def serve(data_dir: Path | None, log_dir: Path) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on ``data_dir`` (None: the store); yields its base URL, stops it afterwards.
+
+    The server gets its own empty store in ``log_dir`` (``SOZIALRAUM_ABLAGE``), never a real one.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = log_dir / "server.log"
-    env = dict(os.environ, SOZIALRAUM_DATEN=str(data_dir), PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", SOZIALRAUM_ABLAGE=str(log_dir / "ablage"))
+    env.pop("SOZIALRAUM_DB", None)
+    env.pop("SOZIALRAUM_DATEN", None)
+    if data_dir is not None:
+        env["SOZIALRAUM_DATEN"] = str(data_dir)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),

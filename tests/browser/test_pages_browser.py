@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
 PAGES = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "karte": "Karte", "vergleich": "Vergleich",
-         "steckbrief": "Steckbrief", "methodik": "Methodik", "daten": "Datenbestand"}
+         "steckbrief": "Steckbrief", "methodik": "Methodik", "daten": "Datenbestand", "importieren": "Daten importieren"}
 # Pages that choose an indicator or an area carry it in the URL as well.
 EXTRA_QUERY = {"karte": {"kennzahl"}, "vergleich": {"kennzahl"}, "steckbrief": {"raum"}}
 DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"

@@ -1,0 +1,157 @@
+"""Import: upload a file, check it, map unknown columns, store it as a new version; list, compare, roll back."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from sozialraum_analytics.formatting import format_number
+from sozialraum_analytics.hochladen import (
+    GEO_ENDUNGEN,
+    TABELLEN_ENDUNGEN,
+    fehlende_pflichtspalten,
+    grenzen,
+    kopfzeile,
+    pruefe_datei,
+    vorschau,
+)
+from sozialraum_analytics.store import KINDS, StoreError
+from sozialraum_analytics.tables import TABLES
+
+ui.auswahl()
+st.title("Daten importieren")
+ablage = ui.store()
+limits = grenzen()
+st.caption(f"Jede angenommene Datei wird eine neue Datenversion; das Dashboard zeigt immer die neueste. Erlaubt sind "
+           f"{limits.text}. Eine fehlerhafte Datei wird nicht gespeichert, auch nicht teilweise.")
+
+# --- upload ------------------------------------------------------------------------------
+links, rechts = st.columns([1, 1])
+with links:
+    art = st.selectbox("Art der Daten", list(KINDS), format_func=lambda k: TABLES[k].label, key="import_art")
+with rechts:
+    kreis = st.text_input("Nur Gebiete mit Schlüsselanfang (optional)", key="import_kreis", max_chars=8,
+                          placeholder="z. B. 08317 für den Ortenaukreis",
+                          help="Für bundes- oder landesweite Dateien (VG250, Regionaldatenbank): nur dieser Kreis.")
+endungen = [e.lstrip(".") for e in (GEO_ENDUNGEN if art == "gebiete" else TABELLEN_ENDUNGEN)]
+# After an import the uploader starts empty again: a new key.
+runde = st.session_state.setdefault("import_runde", 0)
+datei = st.file_uploader(f"Datei „{TABLES[art].label}“", type=endungen, key=f"import_datei_{art}_{runde}",
+                         help="CSV (Trennzeichen ; , oder Tab), Excel (.xlsx); Gebiete als GeoJSON, GeoPackage oder "
+                              "gezipptes Shapefile.")
+
+if datei is not None:
+    daten = datei.getvalue()
+    mapping: dict[str, str] = {}
+    if art != "gebiete":
+        kopf = kopfzeile(datei.name, daten)
+        gespeichert = ablage.zuordnungen(art)
+        passende = {n: z for n, z in gespeichert.items() if set(z) <= set(kopf)}
+        fehlt = fehlende_pflichtspalten(art, kopf)
+        if passende:
+            wahl = st.selectbox("Gespeicherte Spaltenzuordnung", ["(keine)", *passende], key=f"import_zuordnung_{art}")
+            if wahl != "(keine)":
+                mapping = dict(passende[wahl])
+                fehlt = fehlende_pflichtspalten(art, kopf, mapping)
+        if fehlt and kopf:
+            with st.container(border=True):
+                st.markdown("**Spalten zuordnen.** Diese Pflichtspalten wurden nicht erkannt; wählen Sie, welche Spalte "
+                            "der Datei sie enthält:")
+                spalten = st.columns(min(len(fehlt), 3))
+                for i, kanonisch in enumerate(fehlt):
+                    label = next(c.label for c in TABLES[art].columns if c.name == kanonisch)
+                    gewaehlt = spalten[i % len(spalten)].selectbox(
+                        f"„{kanonisch}“ ({label})", ["–", *kopf], key=f"import_map_{art}_{kanonisch}")
+                    if gewaehlt != "–":
+                        mapping[gewaehlt] = kanonisch
+                name = st.text_input("Zuordnung speichern unter (optional)", key=f"import_map_name_{art}",
+                                     placeholder="z. B. Export Fachverfahren")
+                if name and mapping and st.button("Zuordnung speichern", key=f"import_map_save_{art}"):
+                    ablage.zuordnung_speichern(art, name.strip(), mapping)
+                    st.success(f"Zuordnung „{ui.escape_md(name.strip())}“ gespeichert; sie wird beim nächsten Mal "
+                               "angeboten.", icon=ui.OK)
+
+    with st.spinner("Datei wird geprüft …"):
+        ergebnis = pruefe_datei(art, datei.name, daten, mapping=mapping or None, kreis=kreis.strip() or None)
+    bericht = ergebnis.report
+    st.subheader("Prüfung")
+    if bericht.n_errors:
+        st.error(f"{format_number(bericht.n_errors)} Fehler: die Datei kann so nicht importiert werden. Bitte in der "
+                 "Quelldatei korrigieren und erneut hochladen.", icon=":material/block:")
+    elif bericht.n_warnings:
+        st.warning(f"{format_number(bericht.n_warnings)} Warnungen: bitte prüfen, ob die Werte stimmen.",
+                   icon=":material/warning:")
+    else:
+        st.success("Keine Fehler und keine Warnungen.", icon=ui.OK)
+    probleme = bericht.as_frame()
+    if len(probleme):
+        ui.tabelle(probleme, column_config={"Zeile": st.column_config.NumberColumn(format="%d"),
+                                            "Meldung": st.column_config.TextColumn(width="large")})
+    for info in bericht.infos:
+        st.caption(ui.escape_md(info))
+    if ergebnis.frame is not None:
+        st.subheader(f"Vorschau ({format_number(len(ergebnis.frame))} Zeilen)")
+        ui.tabelle(vorschau(ergebnis.frame))
+    if ergebnis.frame is not None and bericht.ok:
+        bestaetigt = True
+        if bericht.n_warnings:
+            bestaetigt = st.checkbox("Ich habe die Warnungen gelesen und möchte trotzdem importieren.",
+                                     key=f"import_ok_{art}")
+        if st.button("Als neue Version speichern", type="primary", disabled=not bestaetigt, key=f"import_los_{art}"):
+            balken = st.progress(0.0, text="Wird gespeichert …")
+
+            def fortschritt(fertig: int, gesamt: int) -> None:
+                balken.progress(fertig / max(gesamt, 1),
+                                text=f"{format_number(fertig)} von {format_number(gesamt)} Zeilen gespeichert …")
+
+            try:
+                version = ablage.importieren(art, ergebnis.frame, datei.name, daten, fortschritt=fortschritt)
+            except (StoreError, ValueError) as error:
+                st.error(f"Nichts gespeichert: {ui.escape_md(error)}", icon=":material/block:")
+            else:
+                st.session_state["import_meldung"] = (f"Gespeichert als **Version {version.id}**: "
+                                                      f"{TABLES[art].label} aus „{ui.escape_md(datei.name)}“, "
+                                                      f"{format_number(len(ergebnis.frame))} Zeilen.")
+                st.session_state["import_runde"] = runde + 1
+                st.rerun()
+
+if meldung := st.session_state.pop("import_meldung", None):
+    st.success(meldung, icon=ui.OK)
+
+# --- versions --------------------------------------------------------------------------------
+st.header("Versionen")
+liste = ablage.versionen()
+if not liste:
+    st.info("Noch keine Version gespeichert. Bis zum ersten Import zeigt das Dashboard den Demo-Musterkreis.",
+            icon=ui.INFO)
+    st.stop()
+aktuell = liste[0].id
+zeilen = [{"Version": v.id, "Zeit": v.zeit.strftime("%d.%m.%Y %H:%M"), "Benutzer": v.benutzer, "Aktion": v.aktion,
+           "Inhalt": ", ".join(f"{TABLES[a].label} ({info['datei']}, {format_number(info['zeilen'])})"
+                               for a, info in sorted(v.inhalt.items())),
+           "Aktuell": "✓" if v.id == aktuell else ""} for v in liste]
+ui.tabelle(pd.DataFrame(zeilen), {"Version": lambda v: str(v)},
+           column_config={"Inhalt": st.column_config.TextColumn(width="large")})
+
+if len(liste) > 1:
+    st.subheader("Unterschied zwischen zwei Versionen")
+    ids = [v.id for v in liste]
+    a, b = st.columns(2)
+    von = a.selectbox("Von Version", ids, index=1, key="diff_von")
+    bis = b.selectbox("Bis Version", ids, index=0, key="diff_bis")
+    diff = ablage.unterschied(von, bis)
+    diff["art"] = diff["art"].map(lambda k: TABLES[k].label)
+    diff.columns = ["Tabelle", "Datei vorher", "Datei nachher", "Zeilen vorher", "Zeilen nachher", "hinzugefügt",
+                    "entfernt"]
+    ui.tabelle(diff, {c: lambda v: format_number(v, 0) for c in ("Zeilen vorher", "Zeilen nachher", "hinzugefügt",
+                                                                   "entfernt")})
+    st.caption("Zeilen werden als Ganzes verglichen: ein geänderter Wert zählt als eine entfernte und eine "
+               "hinzugefügte Zeile.")
+
+    st.subheader("Auf eine frühere Version zurücksetzen")
+    ziel = st.selectbox("Version", ids[1:], key="rueck_ziel")
+    sicher = st.checkbox(f"Ja, Version {ziel} wieder zur aktuellen machen (als neue Version {aktuell + 1}; nichts "
+                         "wird gelöscht).", key="rueck_ok")
+    if st.button("Zurücksetzen", disabled=not sicher, key="rueck_los"):
+        version = ablage.zuruecknehmen(ziel)
+        st.session_state["import_meldung"] = f"Version {version.id} zeigt wieder den Stand von Version {ziel}."
+        st.rerun()

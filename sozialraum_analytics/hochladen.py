@@ -1,0 +1,184 @@
+"""Checking an uploaded file before it is stored: limits, safe unpacking, reading, column mapping.
+
+Used by the Import page and usable from a notebook; nothing here writes to the store.
+Limits are configurable: ``SOZIALRAUM_MAX_MB`` (file size, default 200) and
+``SOZIALRAUM_MAX_ZEILEN`` (rows, default 5,000,000); a zip may unpack to at most 10× its limit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from .formatting import format_number
+from .readers import ReadResult, read_raw, read_table
+from .report import ValidationReport
+from .tables import TABLES, match_columns
+
+GEO_ENDUNGEN = (".geojson", ".json", ".gpkg", ".zip")
+TABELLEN_ENDUNGEN = (".csv", ".txt", ".tsv", ".xlsx")
+MAX_DATEIEN_IM_ZIP = 50
+
+
+@dataclass(frozen=True)
+class Grenzen:
+    max_bytes: int
+    max_zeilen: int
+
+    @property
+    def text(self) -> str:
+        return (f"höchstens {format_number(self.max_bytes / 1e6)} MB und "
+                f"{format_number(self.max_zeilen)} Zeilen je Datei")
+
+
+def grenzen() -> Grenzen:
+    """The configured limits (read at each call, so a changed setting applies at once)."""
+    def number(name: str, default: float) -> float:
+        try:
+            return float(os.environ.get(name, "").replace(",", ".") or default)
+        except ValueError:
+            return default
+
+    return Grenzen(int(number("SOZIALRAUM_MAX_MB", 200) * 1e6), int(number("SOZIALRAUM_MAX_ZEILEN", 5_000_000)))
+
+
+class UnsichereDatei(ValueError):
+    """A file refused before it is read (too big, a zip that escapes its folder …); German message."""
+
+
+def sicher_entpacken(data: bytes, ziel: Path, max_bytes: int, name: str = "Zip-Datei") -> list[Path]:
+    """Unpack a zip into ``ziel``, refusing path traversal, links and absurd unpacked sizes."""
+    try:
+        archive = zipfile.ZipFile(_bytes_io(data))
+    except zipfile.BadZipFile as error:
+        raise UnsichereDatei(f"{name} ist keine gültige Zip-Datei ({error}).") from error
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) > MAX_DATEIEN_IM_ZIP:
+        raise UnsichereDatei(f"{name} enthält {len(members)} Dateien; erlaubt sind höchstens {MAX_DATEIEN_IM_ZIP}.")
+    total = sum(m.file_size for m in members)
+    if total > max_bytes:
+        raise UnsichereDatei(f"{name} würde entpackt {format_number(total / 1e6)} MB groß; erlaubt sind höchstens "
+                             f"{format_number(max_bytes / 1e6)} MB.")
+    root = ziel.resolve()
+    targets = []
+    # Every member is checked before the first byte is written: nothing half-unpacked.
+    for member in members:
+        path = PurePosixPath(member.filename.replace("\\", "/"))
+        target = (root / Path(*path.parts)).resolve()
+        if path.is_absolute() or ".." in path.parts or not target.is_relative_to(root):
+            raise UnsichereDatei(f"{name} enthält den unzulässigen Pfad „{member.filename}“ (außerhalb des Ordners).")
+        if (member.external_attr >> 16) & 0o170000 == 0o120000:
+            raise UnsichereDatei(f"{name} enthält eine Verknüpfung („{member.filename}“); das ist nicht erlaubt.")
+        targets.append(target)
+    written = 0
+    for member, target in zip(members, targets):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(member) as source, open(target, "wb") as sink:
+            # The sizes in the zip's directory can lie: count what really comes out.
+            while chunk := source.read(1 << 20):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise UnsichereDatei(f"{name} entpackt sich größer als angegeben; abgebrochen.")
+                sink.write(chunk)
+    return targets
+
+
+def _bytes_io(data: bytes):  # noqa: ANN202
+    import io
+
+    return io.BytesIO(data)
+
+
+def pruefe_datei(art: str, name: str, data: bytes, mapping: dict[str, str] | None = None,
+                 kreis: str | None = None) -> ReadResult:
+    """Read and validate an uploaded file of kind ``art``; never raises for bad input.
+
+    Geometries (GeoJSON, GeoPackage, zipped Shapefile) go through :func:`geo.read_gebiete`;
+    ``kreis`` keeps only areas whose key starts with it (``08317``).
+    """
+    limits = grenzen()
+    report = ValidationReport(name)
+    if len(data) > limits.max_bytes:
+        report.error(f"Die Datei ist {format_number(len(data) / 1e6, 1)} MB groß; erlaubt sind {limits.text}.")
+        return ReadResult(art, None, report)
+    suffix = Path(name).suffix.lower()
+    if art == "gebiete":
+        return _pruefe_gebiete(name, data, suffix, kreis, limits, report)
+    if suffix not in TABELLEN_ENDUNGEN:
+        report.error(f"Die Endung „{suffix or '(keine)'}“ passt nicht: erwartet wird eine Tabelle "
+                     f"({', '.join(TABELLEN_ENDUNGEN)}).")
+        return ReadResult(art, None, report)
+    result = read_table(name, art, data=data, mapping=mapping, display_name=name, max_rows=limits.max_zeilen)
+    frame = result.frame
+    if frame is not None and kreis and "raum_id" in frame:
+        frame = frame[frame["raum_id"].astype(str).str.startswith(kreis)].reset_index(drop=True)
+        result.report.info(f"Behalten: {format_number(len(frame))} Zeilen mit Schlüssel {kreis}…")
+    return ReadResult(art, frame, result.report)
+
+
+def _pruefe_gebiete(name: str, data: bytes, suffix: str, kreis: str | None, limits: Grenzen,
+                    report: ValidationReport) -> ReadResult:
+    from .geo import read_gebiete
+
+    if suffix not in GEO_ENDUNGEN:
+        report.error(f"Die Endung „{suffix or '(keine)'}“ passt nicht: erwartet wird GeoJSON, GeoPackage oder ein "
+                     "gezipptes Shapefile (.geojson, .json, .gpkg, .zip).")
+        return ReadResult("gebiete", None, report)
+    with tempfile.TemporaryDirectory(prefix="sozialraum-upload-") as folder:
+        folder = Path(folder)
+        if suffix == ".zip":
+            try:
+                files = sicher_entpacken(data, folder, limits.max_bytes * 10, name)
+            except UnsichereDatei as error:
+                report.error(str(error))
+                return ReadResult("gebiete", None, report)
+            shapes = [f for f in files if f.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json")]
+            if not shapes:
+                report.error(f"{name} enthält kein Shapefile (.shp), GeoPackage oder GeoJSON.")
+                return ReadResult("gebiete", None, report)
+            path = shapes[0]
+        else:
+            path = folder / f"gebiete{suffix}"
+            path.write_bytes(data)
+        frame, own = read_gebiete(path, kreis_prefix=kreis)
+    for problem in own.problems:
+        report.problems.append(problem)
+    for info in getattr(own, "infos", []):
+        report.info(info)
+    if frame is not None and len(frame) == 0:
+        report.error(f"Keine Gebiete{' mit dem Schlüsselanfang ' + kreis if kreis else ''} in der Datei.")
+    return ReadResult("gebiete", frame if report.ok else None, report)
+
+
+def kopfzeile(name: str, data: bytes) -> list[str]:
+    """The headers of a table file (for the column mapping); empty when unreadable."""
+    try:
+        return list(read_raw(name, data).columns)
+    except Exception:  # noqa: BLE001 - any unreadable file simply has no headers to map
+        return []
+
+
+def fehlende_pflichtspalten(art: str, headers: list[str], mapping: dict[str, str] | None = None) -> list[str]:
+    """Required canonical columns of ``art`` that no header (nor the mapping) provides."""
+    spec = TABLES[art]
+    matched = set(match_columns(headers, spec, mapping).values())
+    wide = art in ("bevoelkerung", "indikatoren")  # wide files carry values in many columns
+    required = [c.name for c in spec.columns if c.required and not (wide and c.name in ("anzahl", "wert", "indikator",
+                                                                                         "altersgruppe"))]
+    return [c for c in required if c not in matched]
+
+
+def vorschau(frame: pd.DataFrame | None, zeilen: int = 20) -> pd.DataFrame:
+    """The first rows as the planner will see them stored (without the internal row number)."""
+    if frame is None:
+        return pd.DataFrame()
+    head = frame.head(zeilen)
+    if "geometry" in head:
+        head = pd.DataFrame({"raum_id": head["raum_id"], "name": head["name"],
+                             "Geometrie": head.geometry.geom_type.to_numpy()})
+    return head.drop(columns=["zeile"], errors="ignore")
