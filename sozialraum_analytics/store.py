@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -225,14 +226,25 @@ class Store:
             columns = [rows[name] for name in names]
             for start in range(0, n_rows, batch):
                 stop = min(start + batch, n_rows)
-                records = [dict(zip(names, values), import_id=import_id)
-                           for values in zip(*(c[start:stop] for c in columns))]
-                conn.execute(table.insert(), records)
+                tuples = list(zip(itertools.repeat(import_id, stop - start), *(c[start:stop] for c in columns)))
+                self._insert(conn, table, ["import_id", *names], tuples)
                 if fortschritt is not None:
                     fortschritt(stop, n_rows)
             previous = self._current_content(conn)
             previous[kind] = import_id
             return self._new_version(conn, "Import", import_id, previous, benutzer, now)
+
+    def _insert(self, conn: sa.Connection, table: sa.Table, names: list[str], tuples: list[tuple]) -> None:
+        """Bulk insert: PostgreSQL's COPY, SQLite's executemany; both inside the import's transaction."""
+        quoted = ", ".join(f'"{n}"' for n in names)
+        if self.sqlite:
+            conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(names))})',
+                                 tuples)
+            return
+        with conn.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+                for row in tuples:
+                    copy.write_row(row)
 
     def zuruecknehmen(self, auf_version: int, benutzer: str | None = None) -> Version:
         """A new version whose content is that of ``auf_version`` (nothing is deleted)."""
@@ -334,43 +346,46 @@ class Store:
     def fallzahlen(self, version: Version | None = None) -> pd.DataFrame | None:
         """Case rows counted per year by the database: ``jahr, raum_id, hilfeart, basis, setting,
         begonnen, beendet, andauernd`` (the official counting: andauernd at 31.12., beendet in j).
+
+        The database groups the rows twice, by the year of Beginn and by the year of Ende; what
+        is still running at 31.12.j is everything begun up to j minus everything ended up to j
+        (a cumulative sum over the few thousand groups, not the rows).
         """
         version = version or self.aktuelle_version()
         if version is None or "faelle" not in version.inhalt:
             return None
         import_id = version.inhalt["faelle"]["import_id"]
         f = DATEN["faelle"]
+        keys = [f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting]
+
+        def per_year(date_column: sa.Column, label: str) -> sa.Select:
+            year = sa.extract("year", date_column)
+            return (sa.select(year.label("jahr"), *keys, sa.func.count().label(label))
+                    .where(f.c.import_id == import_id, date_column.is_not(None)).group_by(year, *keys))
+
         with self.engine.connect() as conn:
-            span = conn.execute(sa.select(sa.func.min(f.c.beginn), sa.func.max(f.c.beginn), sa.func.max(f.c.ende))
-                                .where(f.c.import_id == import_id)).one()
-        if span[0] is None:
+            begun = pd.read_sql(per_year(f.c.beginn, "begonnen"), conn)
+            ended = pd.read_sql(per_year(f.c.ende, "beendet"), conn)
+        key_names = ["raum_id", "hilfeart", "basis", "setting"]
+        if begun.empty:
             return None
-        first = _as_date(span[0]).year
-        last = max(_as_date(d).year for d in span[1:] if d is not None)
-        # The years as a derived table (UNION ALL: SQLite knows no column names on VALUES).
-        j = sa.union_all(*[sa.select(sa.literal(y, sa.Integer).label("jahr"),
-                                     sa.literal(dt.date(y, 1, 1), sa.Date).label("anfang"),
-                                     sa.literal(dt.date(y, 12, 31), sa.Date).label("stichtag"))
-                           for y in range(first, last + 1)]).subquery("j")
-        in_year = sa.and_(f.c.beginn <= j.c.stichtag, sa.or_(f.c.ende.is_(None), f.c.ende >= j.c.anfang))
-
-        def count(condition) -> sa.ColumnElement:  # noqa: ANN001
-            return sa.func.sum(sa.case((condition, 1), else_=0)).label
-
-        query = (sa.select(j.c.jahr, f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting,
-                           count(f.c.beginn >= j.c.anfang)("begonnen"),
-                           count(sa.and_(f.c.ende.is_not(None), f.c.ende <= j.c.stichtag))("beendet"),
-                           count(sa.or_(f.c.ende.is_(None), f.c.ende > j.c.stichtag))("andauernd"))
-                 .select_from(f.join(j, in_year)).where(f.c.import_id == import_id)
-                 .group_by(j.c.jahr, f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting))
-        with self.engine.connect() as conn:
-            frame = pd.read_sql(query, conn)
+        frame = begun.merge(ended, on=["jahr", *key_names], how="outer")
+        frame[key_names] = frame[key_names].astype(object).where(frame[key_names].notna(), "\x00")
+        first, last = int(frame["jahr"].min()), int(frame["jahr"].max())
+        groups = frame[key_names].drop_duplicates()
+        grid = groups.merge(pd.DataFrame({"jahr": range(first, last + 1)}), how="cross")
+        frame = grid.merge(frame, on=[*key_names, "jahr"], how="left").fillna({"begonnen": 0, "beendet": 0})
+        frame = frame.sort_values([*key_names, "jahr"], kind="stable")
+        running = frame.groupby(key_names, sort=False)[["begonnen", "beendet"]].cumsum()
+        frame["andauernd"] = running["begonnen"] - running["beendet"]
+        frame = frame[(frame[["begonnen", "beendet", "andauernd"]] != 0).any(axis=1)].reset_index(drop=True)
+        frame[key_names] = frame[key_names].where(frame[key_names] != "\x00", None)
         for column in ("begonnen", "beendet", "andauernd"):
             frame[column] = frame[column].astype("int64")
         frame["jahr"] = frame["jahr"].astype("Int32")
         for column in ("raum_id", "hilfeart", "setting"):
             frame[column] = frame[column].astype("category")
-        return frame
+        return frame[["jahr", *key_names, "begonnen", "beendet", "andauernd"]]
 
     # --- column mappings ----------------------------------------------------------------
     def zuordnung_speichern(self, art: str, name: str, zuordnung: dict[str, str]) -> None:
@@ -411,28 +426,35 @@ _MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings}
 
 # --- frames in and out --------------------------------------------------------------------
 def _rows_for_storage(kind: str, frame) -> dict[str, list]:  # noqa: ANN001
-    """Column lists of plain Python values (None for missing), in the stored types."""
+    """Column lists of plain Python values (None for missing), in the stored types.
+
+    Dates go in as ISO text (``2023-12-31``): SQLite stores them so, PostgreSQL's COPY reads them.
+    """
     if kind == "gebiete":
         import shapely
 
         return {"raum_id": frame["raum_id"].astype(str).tolist(), "name": frame["name"].astype(str).tolist(),
                 "geometrie": list(shapely.to_wkb(frame.geometry.to_numpy()))}
     out: dict[str, list] = {}
+    n = len(frame)
     for name, kind_type in _columns(kind).items():
         if name not in frame:
-            out[name] = [None] * len(frame)
+            out[name] = [None] * n
             continue
-        values = frame[name].astype(object).tolist()
-        missing = frame[name].isna().tolist()
+        column = frame[name]
+        missing = column.isna().to_numpy()
         if kind_type == DATE:
-            convert = lambda v: pd.Timestamp(v).date()  # noqa: E731
+            values = pd.to_datetime(column).dt.strftime("%Y-%m-%d").astype(object).to_numpy()
         elif kind_type in (INT, YEAR):
-            convert = int
+            values = column.astype("Float64").fillna(0).astype("int64").astype(object).to_numpy()
         elif kind_type == NUMBER:
-            convert = float
+            values = column.astype("float64").astype(object).to_numpy()
         else:
-            convert = str
-        out[name] = [None if m else convert(v) for v, m in zip(values, missing)]
+            values = column.astype(object).to_numpy()
+            values = np.array([v if isinstance(v, str) else str(v) for v in values], dtype=object) if n else values
+        values = values.copy()
+        values[missing] = None
+        out[name] = values.tolist()
     return out
 
 
