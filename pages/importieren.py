@@ -1,5 +1,7 @@
 """Import: upload a file, check it, map unknown columns, store it as a new version; list, compare, roll back."""
 
+import os
+
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +22,11 @@ from sozialraum_analytics.tables import TABLES
 ui.auswahl()
 st.title("Daten importieren")
 ablage = ui.store()
+if os.environ.get("SOZIALRAUM_DATEN"):
+    st.info(f"SOZIALRAUM_DATEN ist gesetzt: das Dashboard zeigt die Dateien im Ordner "
+            f"`{str(ui.data_dir()).replace('`', '')}`, nicht die Datenablage. Importe werden trotzdem als Versionen "
+            "gespeichert und erscheinen, sobald SOZIALRAUM_DATEN nicht mehr gesetzt ist.", icon=ui.INFO)
+    ui.leerer_bestand(ui.get_dataset())
 limits = grenzen()
 st.caption(f"Jede angenommene Datei wird eine neue Datenversion; das Dashboard zeigt immer die neueste. Erlaubt sind "
            f"{limits.text}. Eine fehlerhafte Datei wird nicht gespeichert, auch nicht teilweise.")

@@ -83,6 +83,8 @@ with links:
     hinweise = ["Ohne Internet fehlt höchstens der optionale Kartenhintergrund."]
     if grenzen is not None:
         hinweise.insert(0, "Dicke Linien: Grenzen der Sozialräume.")
+    if dataset.version is not None:
+        hinweise.append(f"Quelle: {ui.escape_md(dataset.quelle)}.")
     st.caption(" ".join(hinweise))
 with rechts:
     st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.legende_html(bild.legende)}")

@@ -25,11 +25,11 @@ class Altersgruppe:
     bis: int | None  # exclusive; None = open ("und älter")
 
 
-_UNTER = re.compile(r"^unter (\d+)(?: jahren?| j\.?)?$")
-_BIS_UNTER = re.compile(r"^(\d+) (?:bis|-) ?unter (\d+)(?: jahren?| j\.?)?$")
-_RANGE = re.compile(r"^(\d+) ?(?:-|–|bis) ?(\d+)(?: jahren?| j\.?)?$")
-_OPEN = re.compile(r"^(\d+)(?: jahren?| j\.?)? ?(?:und (?:aelter|mehr|ueber)|u\.? ?m\.?|\+|und alter|oder aelter)$")
-_SINGLE = re.compile(r"^(\d+)(?: jahren?| j\.?)?$")
+_UNTER = re.compile(r"^unter (\d+)(?: jahr(?:e|en)?| j\.?)?$")
+_BIS_UNTER = re.compile(r"^(\d+) (?:bis|-) ?unter (\d+)(?: jahr(?:e|en)?| j\.?)?$")
+_RANGE = re.compile(r"^(\d+) ?(?:-|–|bis) ?(\d+)(?: jahr(?:e|en)?| j\.?)?$")
+_OPEN = re.compile(r"^(\d+)(?: jahr(?:e|en)?| j\.?)? ?(?:und (?:aelter|mehr|ueber)|u\.? ?m\.?|\+|und alter|oder aelter)$")
+_SINGLE = re.compile(r"^(\d+)(?: jahr(?:e|en)?| j\.?)?$")
 
 
 def is_total(text: str) -> bool:

@@ -14,12 +14,16 @@ from there into ``bevoelkerung`` or ``indikatoren`` with the columns and types t
 :func:`readers.read_table` gives. The layout of a classic table is detected (title, header block,
 data block, footer), never taken from fixed row numbers.
 
-Decisions (the planners' reasons in brackets):
+Public API: :func:`is_amtlich` and :func:`amtliche_art` (routing in upload and CLI),
+:func:`read_amtlich` (-> :class:`readers.ReadResult`), :func:`zellen` (the intermediate) and
+:func:`altersgrenzen_hinweise` (the "unter 21" note for any ``bevoelkerung`` table).
 
-* Regions: ``kreis="08317"`` keeps the finest level below that prefix (Gemeinden, 8 digits);
-  higher levels are dropped but each one's row is used to check the sum of its members
-  (a cut-off or altered export shows up as a warning). Without ``kreis`` the finest level of
-  the file is kept. A file holding only the Kreis itself keeps that one row.
+Decisions:
+
+* Regions: ``kreis="08317"`` keeps the Gemeinden (8 digits) below that prefix, or whatever
+  level the table states ("regionale Tiefe: Kreise …", variable KREISE); higher levels are
+  dropped, but each one's row checks the sum of its members (a cut-off or altered export
+  shows up as a warning). A table of Kreise with ``kreis="08317"`` keeps that one row.
 * Population uses "Insgesamt" of every other classification (sex, nationality).
 * Special values stay missing with their reason, never 0. An area whose every count is ``-``
   (nichts vorhanden: gemeindefreie Gebiete such as "Rheinau, gemeindefreies Gebiet" 08317971)
@@ -59,14 +63,13 @@ KINDS = ("bevoelkerung", "indikatoren")
 FLAT_COLUMNS = ("statistics_code", "time", "value", "value_unit", "value_variable_code", "value_variable_label")
 NICHTS = "nichts vorhanden"  # the reason of "-": exactly nothing, so 0 in sums used for checks
 TOTAL_AGE_LABEL = "0 Jahre und mehr"
-# Region levels by code length, finest first: the level kept when a prefix selects several.
+# Region levels by code length (finest first: ties between levels go to the finer one).
 _LEVELS = {8: "Gemeinden", 12: "Gemeinden (Regionalschlüssel)", 5: "Kreise", 9: "Gemeindeverbände",
            3: "Regierungsbezirke", 2: "Länder"}
 # Region variables of the flat export and the code length of their level.
 _REGION_VARIABLES = {"DINSG": None, "DLAND": 2, "REGBEZ": 3, "KREISE": 5, "GEMEIN": 8, "GEMVB": 9, "GVB": 9}
 # "regionale Tiefe: …" in a classic table's title, first match wins.
-_DEPTH_WORDS = (("gemeinden", 8), ("gemeindeverb", 9), ("kreise", 5), ("regierungsbezirk", 3), ("laender", 2),
-                ("bundeslaender", 2))
+_DEPTH_WORDS = (("gemeinden", 8), ("gemeindeverb", 9), ("kreise", 5), ("regierungsbezirk", 3), ("laender", 2))
 _CONNECTORS = {"davon", "darunter", "dav.", "dar.", "und zwar", "davon:", "darunter:"}
 _UNIT = re.compile(r"^(anzahl|prozent|%|promille|‰|eur|euro|tsd\.?( eur)?|1000( eur)?|mill?\.?( eur)?|ha|km2|km²|qm|"
                    r"je \d+.*|pro \d+.*|jahre|personen|einwohner)$")
@@ -95,6 +98,8 @@ def amtliches_format(data: bytes) -> str | None:
 
 def is_amtlich(path: Path | str, data: bytes | None = None) -> bool:
     """Whether a file is an official export that :func:`read_amtlich` reads (for upload and CLI routing)."""
+    if str(path).lower().endswith((".xlsx", ".xlsm", ".geojson", ".gpkg", ".zip", ".shp")):
+        return False
     if data is None:
         try:
             with open(path, "rb") as handle:
@@ -106,10 +111,27 @@ def is_amtlich(path: Path | str, data: bytes | None = None) -> bool:
         except OSError:
             return False
         data = head if size <= 65536 else head + b"\n" + tail
-    name = str(path).lower()
-    if name.endswith((".xlsx", ".xlsm", ".geojson", ".gpkg", ".zip", ".shp")):
-        return False
     return amtliches_format(data) is not None
+
+
+def amtliche_art(path: Path | str, data: bytes | None = None) -> str | None:
+    """The table kind of an official file by its statistics code: 124xx (Bevölkerungsstand) is
+    ``bevoelkerung``, every other table ``indikatoren``; ``None`` if the file is not official."""
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(65536)
+        except OSError:
+            return None
+    fmt = amtliches_format(data)
+    if fmt is None:
+        return None
+    lines = _decode(data[:65536])[0].lstrip("\ufeff").splitlines()
+    if fmt == "flat":
+        code = lines[1].split(";", 1)[0] if len(lines) > 1 else ""
+    else:
+        code = lines[0].split(":", 1)[1].strip() if lines and ":" in lines[0] else ""
+    return "bevoelkerung" if code.startswith("124") else "indikatoren"
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -168,7 +190,8 @@ class Zellen:
     ``stichtag`` (text as written), ``jahr``, ``raum_id``, ``raum_name``, ``alter`` (age label;
     ``""`` when the table has no age classification), ``summe`` (every other classification is
     "Insgesamt"), ``merkmal`` (the non-total labels of those), ``messgroesse``, ``einheit``,
-    ``text`` (the cell as written).
+    ``text`` (the cell as written); flat exports add ``messcode`` (value_variable_code) and,
+    with a ``value_q`` column, ``eingeschraenkt`` (quality flag "()": limited reliability).
     """
 
     frame: pd.DataFrame
@@ -181,7 +204,7 @@ class Zellen:
 
 def zellen(data: bytes, report: ValidationReport) -> Zellen | None:
     """The value cells of an official export; ``None`` (errors in ``report``) if it is none."""
-    fmt = amtliches_format(data)
+    fmt = amtliches_format(data) if b"\x00" not in data[:8192] else None
     text, encoding = _decode(data)
     if fmt is None:
         report.error("Die Datei ist keine amtliche Statistikdatei: erwartet wird eine GENESIS-Tabelle (erste Zeile "
@@ -190,7 +213,11 @@ def zellen(data: bytes, report: ValidationReport) -> Zellen | None:
         return None
     report.info(f"Amtliche Statistikdatei erkannt ({'GENESIS-Tabelle' if fmt == 'genesis' else 'flacher Export (ffcsv)'}, "
                 f"Zeichensatz {encoding}).")
-    return _classic(text, report) if fmt == "genesis" else _flat(text, report)
+    try:
+        return _classic(text, report) if fmt == "genesis" else _flat(text, report)
+    except csv.Error as error:  # e.g. a quote that is never closed
+        report.error(f"Die Datei lässt sich nicht als Tabelle lesen: {error}")
+        return None
 
 
 def _decode(data: bytes) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .dataset import default_data_dir, load_folder
 from .formatting import format_number
-from .readers import guess_kind, read_table
+from .readers import guess_kind
 from .report import ValidationReport
 from .tables import TABLES, match_columns
 
@@ -63,7 +63,9 @@ def pruefen(files: list[str], art: str | None) -> int:
             print(f"Datei {name}: nicht gefunden.")
             failed = True
             continue
-        kind = art or guess_kind(path) or _guess_kind_by_columns(path)
+        from .amtlich import amtliche_art
+
+        kind = art or guess_kind(path) or amtliche_art(path) or _guess_kind_by_columns(path)
         if kind is None:
             unreadable = _unreadable(path)
             if unreadable:
@@ -79,7 +81,9 @@ def pruefen(files: list[str], art: str | None) -> int:
 
             _, report = read_gebiete(path)
         else:
-            result = read_table(path, kind)
+            from .hochladen import lies_tabelle
+
+            result = lies_tabelle(path, kind, display_name=path.name)
             report = result.report
             if result.frame is not None and result.ok:
                 report.info(f"Gelesen als {TABLES[kind].label}: {len(result.frame):,} Zeilen.".replace(",", "."))
@@ -164,10 +168,10 @@ def importieren(datei: str, art: str, kreis: str | None) -> int:
 
         frame, report = read_gebiete(path, kreis_prefix=kreis)
     else:
-        result = read_table(path, art)
+        from .hochladen import lies_tabelle
+
+        result = lies_tabelle(path, art, kreis=kreis, display_name=path.name)
         frame, report = result.frame, result.report
-        if frame is not None and kreis and "raum_id" in frame:
-            frame = frame[frame["raum_id"].astype(str).str.startswith(kreis)]
     if report.problems:
         print("\n".join(report.lines()), file=sys.stderr)
     if not report.ok or frame is None:

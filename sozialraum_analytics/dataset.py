@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .readers import guess_kind, read_table
+from .readers import guess_kind
 from .report import ValidationReport
 from .tables import TABLES
 
@@ -182,6 +182,11 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
         if path.name.startswith(".") or not path.is_file():
             continue
         kind = guess_kind(path)
+        if kind is None and path.suffix.lower() in (".csv", ".txt"):
+            from .amtlich import amtliche_art, is_amtlich
+
+            # Official exports keep their statistics code as name (12411-02-03-5.csv).
+            kind = amtliche_art(path) if is_amtlich(path) else None
         if kind is None:
             continue
         if kind == "gebiete":
@@ -192,7 +197,9 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
             continue
         if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
             continue
-        result = read_table(path, kind)
+        from .hochladen import lies_tabelle
+
+        result = lies_tabelle(path, kind, kreis=os.environ.get("SOZIALRAUM_KREIS") or None)
         reports.append(result.report)
         if result.ok:
             tables.setdefault(kind, []).append(result.frame)

@@ -113,7 +113,21 @@ def pruefe_datei(art: str, name: str, data: bytes, mapping: dict[str, str] | Non
         report.error(f"Die Endung „{suffix or '(keine)'}“ passt nicht: erwartet wird eine Tabelle "
                      f"({', '.join(TABELLEN_ENDUNGEN)}).")
         return ReadResult(art, None, report)
-    result = read_table(name, art, data=data, mapping=mapping, display_name=name, max_rows=limits.max_zeilen)
+    return lies_tabelle(name, art, data=data, mapping=mapping, kreis=kreis, display_name=name,
+                        max_rows=limits.max_zeilen)
+
+
+def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mapping: dict[str, str] | None = None,
+                 kreis: str | None = None, display_name: str | None = None, max_rows: int | None = None) -> ReadResult:
+    """Read a table file of kind ``art``: the official GENESIS exports (classic or flat) directly,
+    everything else by the data contract; ``kreis`` keeps the areas whose key starts with it."""
+    from .amtlich import is_amtlich, read_amtlich
+    from .readers import MAX_ROWS
+
+    if art in ("bevoelkerung", "indikatoren") and is_amtlich(path, data):
+        return read_amtlich(path, art, kreis=kreis or None, data=data, display_name=display_name)
+    result = read_table(path, art, data=data, mapping=mapping, display_name=display_name,
+                        max_rows=max_rows or MAX_ROWS)
     frame = result.frame
     if frame is not None and kreis and "raum_id" in frame:
         frame = frame[frame["raum_id"].astype(str).str.startswith(kreis)].reset_index(drop=True)

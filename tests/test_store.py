@@ -304,3 +304,20 @@ def test_cli_stores_nothing_from_a_bad_file(store_url: str, monkeypatch: pytest.
     s = Store(store_url)
     assert s.aktuelle_version() is None
     s.dispose()
+
+
+def test_cli_imports_an_official_genesis_export_for_one_kreis(store_url: str, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture) -> None:
+    """The fixture Musterkreis 08999: Adorf 4,600 + Bärental 1,050 + Cedorf 470 = 6,120 (the Kreis row);
+    under 21 = 1,064 (0 to under 20) + 1/5 × 315 (20 to under 25) = 1,127."""
+    monkeypatch.setenv("SOZIALRAUM_DB", store_url)
+    official = Path(__file__).parent / "fixtures" / "amtlich" / "12411-02-03-5_musterkreis_cp1252_crlf.csv"
+    assert cli.main(["importieren", "--art", "bevoelkerung", "--kreis", "08999", str(official)]) == 0
+    captured = capsys.readouterr()
+    assert "unter 21 Jahre wird aus den amtlichen Altersgruppen geschätzt" in captured.err
+    s = Store(store_url)
+    stored = s.tabelle("bevoelkerung")
+    assert stored["anzahl"].sum() == 6120 and set(stored["raum_id"].astype(str)) == {"08999001", "08999002", "08999003"}
+    engine = Engine(load_store(s))
+    assert engine.table("kreis").at[(2015, "kreis", "gesamt"), "bevoelkerung_u21"] == pytest.approx(1127.0)
+    s.dispose()
