@@ -39,7 +39,11 @@ for kind in KIND_ORDER:
         anzahl = len(dataset.gebiete) if dataset.gebiete is not None else None
     else:
         anzahl = len(dataset.tables[kind]) if dataset.has(kind) else None
-    if anzahl is not None:
+    if kind == "faelle" and dataset.aus_einzelfaellen:
+        status, anzahl = "✓ in der Datenbank (dort je Jahr gezählt)", None
+    elif kind == "fallzahlen" and dataset.aus_einzelfaellen:
+        status = "✓ aus den Einzelfällen berechnet"
+    elif anzahl is not None:
         status = "✓ geladen"
     elif kind == "fallzahlen" and dataset.has("faelle"):
         status = "– nicht nötig (Einzelfalldaten geladen)"

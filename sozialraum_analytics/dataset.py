@@ -38,6 +38,9 @@ class Dataset:
     gebiete: object | None = None  # GeoDataFrame with raum_id, name, geometry (EPSG:4326)
     stand: dt.date | None = None
     version: int | None = None  # the store's data version behind every figure (None: a folder)
+    # Counts (fallzahlen) and durations (dauern) were computed by the database from case rows:
+    # complete like case-level data, but no case row is in the app.
+    aus_einzelfaellen: bool = False
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -248,8 +251,15 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
     chosen = store.version(version) if version is not None else store.aktuelle_version()
     tables: dict[str, pd.DataFrame] = {}
     gebiete = None
+    stand = None
     if chosen is not None:
         for kind in chosen.inhalt:
+            if kind == "faelle":
+                # Case rows stay in the database: it counts them per year and groups their durations.
+                tables["fallzahlen"] = store.fallzahlen(chosen)
+                tables["dauern"] = store.dauern(chosen)
+                stand = store.letztes_datum(chosen)
+                continue
             frame = store.tabelle(kind, chosen)
             if kind == "gebiete":
                 gebiete = frame
@@ -259,8 +269,8 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
         tables=tables, reports=[],
         quelle=(f"Datenbank, Version {chosen.id} vom {chosen.zeit:%d.%m.%Y %H:%M}" if chosen else "Datenbank (leer)"),
         kreis_name=kreis_name or os.environ.get("SOZIALRAUM_KREISNAME", "Kreis"), gebiete=gebiete,
-        version=chosen.id if chosen else None)
-    dataset.stand = _latest_date(dataset)
+        version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt)
+    dataset.stand = stand or _latest_date(dataset)
     cross = dataset.cross_check()
     if cross.problems:
         dataset.reports.append(cross)

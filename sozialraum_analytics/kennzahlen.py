@@ -165,10 +165,18 @@ class Engine:
                      {c: frame[c].to_numpy(dtype=float, na_value=np.nan) for c in columns})
 
     def _build_dauer(self) -> tuple[_Rows, np.ndarray] | None:
-        if not self.dataset.has("faelle") or not self.jahre:
+        if not self.jahre:
             return None
-        ended = durations_of_ended(self._faelle, self.jahre)
-        return self._rows_from(ended, ["tage"])
+        if self.dataset.has("faelle"):
+            return self._rows_from(durations_of_ended(self._faelle, self.jahre), ["tage"])
+        if self.dataset.has("dauern"):
+            # Durations grouped by the database (days × count): one row per case again, as numbers
+            # only, so means and exact medians come out as from the case rows.
+            dauern = self.dataset.tables["dauern"]
+            dauern = classify(dauern[dauern["jahr"].isin(self.jahre)].reset_index(drop=True))
+            ended = dauern.loc[np.repeat(np.arange(len(dauern)), dauern["anzahl"].to_numpy())].reset_index(drop=True)
+            return self._rows_from(ended, ["tage"])
+        return None
 
     def _build_population(self) -> pd.DataFrame | None:
         """jahr, raum_id and one column per denominator (population in that age range)."""
@@ -380,7 +388,7 @@ class Engine:
         if self._fallzahlen is not None:
             for column in COUNTS:
                 # Case-level data counts every year: no case is a real 0.
-                cubes[column] = self._cube(self._fallzahlen, column, ebene, zero_when_absent=self.dataset.has("faelle"))
+                cubes[column] = self._cube(self._fallzahlen, column, ebene, zero_when_absent=self.dataset.has("faelle") or self.dataset.aus_einzelfaellen)
             inanspruchnahme = cubes["andauernd"] + cubes["beendet"]
             cubes["inanspruchnahme"] = np.where(protection, np.nan, inanspruchnahme)
             cubes["inobhutnahmen"] = np.where(group == "§42", cubes["beendet"], np.nan)

@@ -387,6 +387,47 @@ class Store:
             frame[column] = frame[column].astype("category")
         return frame[["jahr", *key_names, "begonnen", "beendet", "andauernd"]]
 
+    def dauern(self, version: Version | None = None) -> pd.DataFrame | None:
+        """Durations of the ended cases, grouped by the database: ``jahr`` (of Ende), ``raum_id,
+        hilfeart, basis, setting, tage`` (Ende − Beginn in days) and ``anzahl`` (cases).
+
+        Exact means and medians at every level follow from these counts; no case row leaves the database.
+        """
+        version = version or self.aktuelle_version()
+        if version is None or "faelle" not in version.inhalt:
+            return None
+        f = DATEN["faelle"]
+        if self.sqlite:
+            tage = sa.cast(sa.func.julianday(f.c.ende) - sa.func.julianday(f.c.beginn), sa.Integer)
+        else:
+            tage = f.c.ende - f.c.beginn  # PostgreSQL: date - date is a number of days
+        year = sa.extract("year", f.c.ende)
+        keys = [f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting]
+        query = (sa.select(year.label("jahr"), *keys, tage.label("tage"), sa.func.count().label("anzahl"))
+                 .where(f.c.import_id == version.inhalt["faelle"]["import_id"], f.c.ende.is_not(None),
+                        f.c.beginn.is_not(None))
+                 .group_by(year, *keys, tage))
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        frame["jahr"] = frame["jahr"].astype("int64")
+        frame["tage"] = frame["tage"].astype("int64")
+        frame["anzahl"] = frame["anzahl"].astype("int64")
+        for column in ("raum_id", "hilfeart", "setting"):
+            frame[column] = frame[column].astype("category")
+        return frame
+
+    def letztes_datum(self, version: Version | None = None) -> dt.date | None:
+        """The latest Beginn or Ende of the cases (the data's Stand)."""
+        version = version or self.aktuelle_version()
+        if version is None or "faelle" not in version.inhalt:
+            return None
+        f = DATEN["faelle"]
+        with self.engine.connect() as conn:
+            dates = conn.execute(sa.select(sa.func.max(f.c.beginn), sa.func.max(f.c.ende))
+                                 .where(f.c.import_id == version.inhalt["faelle"]["import_id"])).one()
+        found = [_as_date(d) for d in dates if d is not None]
+        return max(found) if found else None
+
     # --- column mappings ----------------------------------------------------------------
     def zuordnung_speichern(self, art: str, name: str, zuordnung: dict[str, str]) -> None:
         """Keep a column mapping under ``name`` (replacing one of the same name) for the next upload."""
