@@ -386,9 +386,10 @@ class Engine:
         group = np.array(GROUPS, dtype=object)
         protection = np.isin(group, ["§42", "§8a"])
         if self._fallzahlen is not None:
+            # Case-level data (also when the database counted it) counts every year: no case is a real 0.
+            complete = self.dataset.has("faelle") or self.dataset.aus_einzelfaellen
             for column in COUNTS:
-                # Case-level data counts every year: no case is a real 0.
-                cubes[column] = self._cube(self._fallzahlen, column, ebene, zero_when_absent=self.dataset.has("faelle") or self.dataset.aus_einzelfaellen)
+                cubes[column] = self._cube(self._fallzahlen, column, ebene, zero_when_absent=complete)
             inanspruchnahme = cubes["andauernd"] + cubes["beendet"]
             cubes["inanspruchnahme"] = np.where(protection, np.nan, inanspruchnahme)
             cubes["inobhutnahmen"] = np.where(group == "§42", cubes["beendet"], np.nan)
