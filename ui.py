@@ -610,3 +610,35 @@ def zeige_karte(fmap, auswahl_layer, key: str = "karte", height: int = 640) -> s
         st.session_state[_KLICK] = raum_id
         return str(raum_id)
     return None
+
+
+# --- page preamble ------------------------------------------------------------------------
+def seitenanfang(titel: str, wofuer: str) -> tuple[Dataset, Auswahl]:
+    """Title and the checks every per-area page needs: data, a year, the assignment for Sozialräume.
+
+    Stops the page (with a German note on what is missing) when one fails.
+    """
+    dataset = get_dataset()
+    auswahl_ = auswahl()
+    st.title(titel)
+    if leerer_bestand(dataset):
+        st.stop()
+    if auswahl_.jahr is None:
+        st.info("In den Daten ist kein Berichtsjahr zu erkennen: es fehlen Bevölkerung und Fälle.", icon=INFO)
+        st.stop()
+    if auswahl_.ebene == "sozialraum" and not dataset.has("zuordnung"):
+        pruefe_daten(dataset, ["zuordnung"], f"{wofuer} der Sozialräume")
+        st.stop()
+    return dataset, auswahl_
+
+
+def kennzahlen_katalog(engine: Engine, wofuer: str) -> dict:
+    """The mappable indicators of the data; stops the page with a note when there are none."""
+    from sozialraum_analytics.kartenwerte import merkmale
+
+    katalog = merkmale(engine)
+    if not katalog:
+        st.info(f"Für {wofuer} fehlen Kennzahlen: laden Sie Fälle und Bevölkerung oder Sozialstrukturindikatoren.",
+                icon=INFO)
+        st.stop()
+    return katalog

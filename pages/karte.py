@@ -5,33 +5,17 @@ import streamlit as st
 import ui
 from sozialraum_analytics import karte as kb
 from sozialraum_analytics.formatting import format_number
-from sozialraum_analytics.kartenwerte import gebietswerte, merkmale
+from sozialraum_analytics.kartenwerte import gebietswerte
 from sozialraum_analytics.klassen import SCHEMATA
 from sozialraum_analytics.raumstatistik import erklaerung, moran
 
-dataset = ui.get_dataset()
-auswahl = ui.auswahl()
+dataset, auswahl = ui.seitenanfang("Karte", "die Karte")
 jahr = auswahl.jahr
-
-st.title("Karte")
-if ui.leerer_bestand(dataset):
-    st.stop()
 if not ui.pruefe_daten(dataset, ["gebiete"], "die Karte"):
     st.stop()
-if jahr is None:
-    st.info("In den Daten ist kein Berichtsjahr zu erkennen.", icon=ui.INFO)
-    st.stop()
 flaechen = ui.flaechen(dataset, auswahl.ebene)
-if flaechen is None:
-    ui.pruefe_daten(dataset, ["zuordnung"], "Sozialräume auf der Karte")
-    st.stop()
-
 engine = ui.get_engine(auswahl.optionen)
-katalog = merkmale(engine)
-if not katalog:
-    st.info("Für eine Karte fehlen Kennzahlen: laden Sie Fälle und Bevölkerung oder Sozialstrukturindikatoren.",
-            icon=ui.INFO)
-    st.stop()
+katalog = ui.kennzahlen_katalog(engine, "eine Karte")
 
 oben = st.columns([3, 2, 2, 1])
 with oben[0]:

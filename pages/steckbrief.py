@@ -7,20 +7,9 @@ import ui
 from sozialraum_analytics.formatting import format_euro, format_number
 from sozialraum_analytics.steckbrief import steckbrief
 
-dataset = ui.get_dataset()
-auswahl = ui.auswahl()
+dataset, auswahl = ui.seitenanfang("Steckbrief", "Steckbriefe")
 jahr = auswahl.jahr
-
-st.title("Steckbrief")
-if ui.leerer_bestand(dataset):
-    st.stop()
-if jahr is None:
-    st.info("In den Daten ist kein Berichtsjahr zu erkennen.", icon=ui.INFO)
-    st.stop()
 ebene = auswahl.ebene
-if ebene == "sozialraum" and not dataset.has("zuordnung"):
-    ui.pruefe_daten(dataset, ["zuordnung"], "Steckbriefe der Sozialräume")
-    st.stop()
 engine = ui.get_engine(auswahl.optionen)
 areas = engine.areas(ebene)
 if not areas:

@@ -9,27 +9,12 @@ from plotly.subplots import make_subplots
 
 import ui
 from sozialraum_analytics.formatting import format_number
-from sozialraum_analytics.kartenwerte import KARTEN_HILFEGRUPPEN, bedarf_und_hilfe, gebietswerte, merkmale, zeitreihen
+from sozialraum_analytics.kartenwerte import KARTEN_HILFEGRUPPEN, bedarf_und_hilfe, gebietswerte, zeitreihen
 
-dataset = ui.get_dataset()
-auswahl = ui.auswahl()
+dataset, auswahl = ui.seitenanfang("Vergleich", "den Vergleich")
 jahr = auswahl.jahr
-
-st.title("Vergleich")
-if ui.leerer_bestand(dataset):
-    st.stop()
-if jahr is None:
-    st.info("In den Daten ist kein Berichtsjahr zu erkennen.", icon=ui.INFO)
-    st.stop()
-if auswahl.ebene == "sozialraum" and not dataset.has("zuordnung"):
-    ui.pruefe_daten(dataset, ["zuordnung"], "den Vergleich der Sozialräume")
-    st.stop()
 engine = ui.get_engine(auswahl.optionen)
-katalog = merkmale(engine)
-if not katalog:
-    st.info("Zum Vergleichen fehlen Kennzahlen: laden Sie Fälle und Bevölkerung oder Sozialstrukturindikatoren.",
-            icon=ui.INFO)
-    st.stop()
+katalog = ui.kennzahlen_katalog(engine, "den Vergleich")
 
 kennzahl = ui.kennzahl_auswahl(katalog, help="Gilt auch auf den Seiten Karte und Steckbrief.")
 merkmal = katalog[kennzahl]
