@@ -274,9 +274,9 @@ def _quelle() -> tuple[str, str]:
     import os
 
     if not os.environ.get("SOZIALRAUM_DATEN"):
-        version = store().aktuelle_version()
+        version = store().aktuelle_versionsnummer()
         if version is not None:
-            return "store", str(version.id)
+            return "store", str(version)
     directory = data_dir()
     return str(directory), _fingerprint(directory)
 

@@ -122,6 +122,8 @@ class Engine:
         self._population = self._build_population()
         self._membership = self._membership_matrix()
         self._wide: dict[str, pd.DataFrame] = {}
+        self._indikatoren: dict[str, pd.DataFrame] = {}
+        self._bedarfsindex: dict[tuple[str, int], pd.DataFrame | None] = {}
         self._cubes: dict[str, dict[str, np.ndarray]] = {}
 
     # --- inputs -----------------------------------------------------------------------
@@ -499,7 +501,12 @@ class Engine:
 
     # --- needs ------------------------------------------------------------------------
     def indikatoren(self, ebene: str) -> pd.DataFrame:
-        """Social indicators per jahr, area: Planungsraum as given, above population-weighted."""
+        """Social indicators per jahr, area: Planungsraum as given, above population-weighted (computed once)."""
+        if ebene not in self._indikatoren:
+            self._indikatoren[ebene] = self._compute_indikatoren(ebene)
+        return self._indikatoren[ebene]
+
+    def _compute_indikatoren(self, ebene: str) -> pd.DataFrame:
         columns = ["jahr", "area", "indikator", "wert", "richtung"]
         if not self.dataset.has("indikatoren"):
             return pd.DataFrame(columns=columns)
@@ -530,7 +537,12 @@ class Engine:
         return grouped[columns]
 
     def bedarfsindex(self, ebene: str, jahr: int) -> pd.DataFrame | None:
-        """Bedarfsindex of ``jahr``: area, z_*, bedarfsindex, klasse, klasse_label."""
+        """Bedarfsindex of ``jahr``: area, z_*, bedarfsindex, klasse, klasse_label (computed once)."""
+        if (ebene, jahr) not in self._bedarfsindex:
+            self._bedarfsindex[ebene, jahr] = self._compute_bedarfsindex(ebene, jahr)
+        return self._bedarfsindex[ebene, jahr]
+
+    def _compute_bedarfsindex(self, ebene: str, jahr: int) -> pd.DataFrame | None:
         ind = self.indikatoren(ebene)
         if ind.empty or jahr not in set(ind["jahr"]):
             return None

@@ -266,6 +266,11 @@ class Store:
         return self._version(conn, version_id)
 
     # --- reading ---------------------------------------------------------------------
+    def aktuelle_versionsnummer(self) -> int | None:
+        """The id of the current version (one small query: the dashboard asks on every click)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(versionen.c.id))).scalar()
+
     def aktuelle_version(self) -> Version | None:
         with self.engine.connect() as conn:
             latest = conn.execute(sa.select(sa.func.max(versionen.c.id))).scalar()
