@@ -32,6 +32,8 @@ ui.leerer_bestand(dataset)
 
 # --- tables ------------------------------------------------------------------------------
 st.header("Tabellen")
+# From the store: the file each table of this version was imported from.
+importiert = ui.store().version(dataset.version).inhalt if dataset.version is not None else {}
 zeilen = []
 for kind in KIND_ORDER:
     spec = TABLES[kind]
@@ -40,7 +42,7 @@ for kind in KIND_ORDER:
     else:
         anzahl = len(dataset.tables[kind]) if dataset.has(kind) else None
     if kind == "faelle" and dataset.aus_einzelfaellen:
-        status, anzahl = "✓ in der Datenbank (dort je Jahr gezählt)", None
+        status, anzahl = "✓ in der Datenbank (dort je Jahr gezählt)", importiert.get("faelle", {}).get("zeilen")
     elif kind == "fallzahlen" and dataset.aus_einzelfaellen:
         status = "✓ aus den Einzelfällen berechnet"
     elif anzahl is not None:
@@ -51,7 +53,8 @@ for kind in KIND_ORDER:
         status = "– ersetzt durch Fallzahlen"
     else:
         status = "✗ fehlt"
-    zeilen.append({"Tabelle": spec.label, "Status": status, "Zeilen": anzahl, "Datei": spec.file_pattern,
+    datei = importiert[kind]["datei"] if kind in importiert else spec.file_pattern
+    zeilen.append({"Tabelle": spec.label, "Status": status, "Zeilen": anzahl, "Datei": datei,
                    "Ermöglicht": ERMOEGLICHT.get(kind, spec.description)})
 tabellen = pd.DataFrame(zeilen)
 # A static table: the long "Ermöglicht" texts wrap instead of being cut off.
@@ -68,7 +71,11 @@ else:
 
 # --- validation reports ----------------------------------------------------------------
 st.header("Prüfberichte")
-if not dataset.reports:
+if dataset.version is not None and not dataset.reports:
+    st.info(f"Die Dateien von Datenversion {dataset.version} wurden beim Import geprüft; gespeichert wird nur, was "
+            "fehlerfrei war. Wann welche Datei von wem importiert wurde, zeigt die Seite **Daten importieren**.",
+            icon=ui.INFO)
+elif not dataset.reports:
     st.info("Keine Datei wurde geprüft: im Datenordner liegt keine erkannte Datei.", icon=ui.INFO)
 else:
     n_fehler = sum(r.n_errors for r in dataset.reports)

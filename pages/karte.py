@@ -37,7 +37,9 @@ with oben[3]:
 
 merkmal = katalog[kennzahl]
 werte = gebietswerte(engine, merkmal, auswahl.ebene, jahr)
-kreis = f" · {werte.kreis_text}: {format_number(werte.kreiswert, merkmal.dezimalen)}" if werte.kreiswert is not None else ""
+# The Bedarfsindex is standardised (mean 0): its "Bezug" already says so.
+kreis = (f" · {werte.kreis_text}: {format_number(werte.kreiswert, merkmal.dezimalen)}"
+         if werte.kreiswert is not None and merkmal.art != "bedarfsindex" else "")
 st.caption(f"{ui.escape_md(merkmal.label)} · {jahr} · {auswahl.ebene_plural} · "
            f"Bezug: {ui.escape_md(merkmal.nenner)}{kreis}")
 if werte.werte["wert"].notna().sum() == 0:
@@ -106,7 +108,12 @@ if ergebnis is not None:
     tabelle = tabelle.assign(muster=bild.daten["klasse"])
     spalten.append("Muster (LISA)")
 tabelle = tabelle.sort_values("rang")
+if tabelle["differenz_prozent"].isna().all():
+    # No Kreis value other than 0 (the Bedarfsindex): a column of dashes says nothing.
+    tabelle = tabelle.drop(columns="differenz_prozent")
+    spalten.remove("Differenz in %")
 tabelle.columns = spalten
 dez = merkmal.dezimalen
-ui.tabelle(tabelle, {spalten[1]: lambda v: format_number(v, dez), spalten[3]: lambda v: ui.format_signed(v, dez),
-                     spalten[4]: lambda v: ui.format_signed(v, 0, " %")})
+ui.tabelle(tabelle, {merkmal.label: lambda v: format_number(v, dez),
+                     f"Differenz zum {werte.kreis_text}": lambda v: ui.format_signed(v, dez),
+                     "Differenz in %": lambda v: ui.format_signed(v, 0, " %")})

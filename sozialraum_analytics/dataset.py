@@ -38,9 +38,11 @@ class Dataset:
     gebiete: object | None = None  # GeoDataFrame with raum_id, name, geometry (EPSG:4326)
     stand: dt.date | None = None
     version: int | None = None  # the store's data version behind every figure (None: a folder)
-    # Counts (fallzahlen) and durations (dauern) were computed by the database from case rows:
+    # Counts (fallzahlen) and durations were computed by the database from case rows:
     # complete like case-level data, but no case row is in the app.
     aus_einzelfaellen: bool = False
+    # Durations of ended cases grouped by the database: jahr, raum_id, hilfeart, basis, setting, tage, anzahl.
+    dauern: pd.DataFrame | None = None
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -250,14 +252,14 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
     """The dataset of one version of a :class:`~sozialraum_analytics.store.Store` (default: the current)."""
     chosen = store.version(version) if version is not None else store.aktuelle_version()
     tables: dict[str, pd.DataFrame] = {}
-    gebiete = None
+    gebiete = dauern = None
     stand = None
     if chosen is not None:
         for kind in chosen.inhalt:
             if kind == "faelle":
                 # Case rows stay in the database: it counts them per year and groups their durations.
                 tables["fallzahlen"] = store.fallzahlen(chosen)
-                tables["dauern"] = store.dauern(chosen)
+                dauern = store.dauern(chosen)
                 stand = store.letztes_datum(chosen)
                 continue
             frame = store.tabelle(kind, chosen)
@@ -269,7 +271,8 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
         tables=tables, reports=[],
         quelle=(f"Datenbank, Version {chosen.id} vom {chosen.zeit:%d.%m.%Y %H:%M}" if chosen else "Datenbank (leer)"),
         kreis_name=kreis_name or os.environ.get("SOZIALRAUM_KREISNAME", "Kreis"), gebiete=gebiete,
-        version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt)
+        version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt,
+        dauern=dauern)
     dataset.stand = stand or _latest_date(dataset)
     cross = dataset.cross_check()
     if cross.problems:

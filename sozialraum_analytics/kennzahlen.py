@@ -171,10 +171,10 @@ class Engine:
             return None
         if self.dataset.has("faelle"):
             return self._rows_from(durations_of_ended(self._faelle, self.jahre), ["tage"])
-        if self.dataset.has("dauern"):
+        if self.dataset.dauern is not None:
             # Durations grouped by the database (days × count): one row per case again, as numbers
             # only, so means and exact medians come out as from the case rows.
-            dauern = self.dataset.tables["dauern"]
+            dauern = self.dataset.dauern
             dauern = classify(dauern[dauern["jahr"].isin(self.jahre)].reset_index(drop=True))
             ended = dauern.loc[np.repeat(np.arange(len(dauern)), dauern["anzahl"].to_numpy())].reset_index(drop=True)
             return self._rows_from(ended, ["tage"])

@@ -183,3 +183,15 @@ def test_display_geometry_keeps_shared_borders_and_sozialraeume_are_unions() -> 
     sozialraeume = sozialraum_flaechen(anzeige, dataset.planungsraeume())
     assert sorted(sozialraeume["raum_id"]) == [f"SR{i:02d}" for i in range(1, 11)]
     assert sozialraeume.to_crs(25832).area.sum() == pytest.approx(anzeige.to_crs(25832).area.sum(), rel=1e-9)
+
+
+def test_karte_of_the_bedarfsindex_shows_no_empty_percent_column(demo: Path) -> None:
+    at = open_page("pages/karte.py", {"kennzahl": "bedarfsindex", "jahr": "2024"})
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Gebiet", "Bedarfsindex", "Rang", "Differenz zum Mittel der Gebiete"]
+    assert "Mittel der Gebiete: 0,00" not in texts(at)
+    at.radio(key="karte_darstellung").set_value("lisa")
+    at.run()
+    no_exception(at)
+    assert at.dataframe[0].value.columns[-1] == "Muster (LISA)"

@@ -341,3 +341,27 @@ def test_the_demo_kreis_from_the_database_equals_the_demo_from_its_files(tmp_pat
         pd.testing.assert_series_equal(a.set_index(key)["wert"].sort_index(), b.set_index(key)["wert"].sort_index())
     assert from_db.stand == load_folder(demo).stand
     s.dispose()
+
+
+def test_the_datenbestand_page_shows_the_stored_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no data folder set, the dashboard reads the store: files, counts and version are named."""
+    from streamlit.testing.v1 import AppTest
+
+    url = f"sqlite:///{tmp_path / 'seite.db'}"
+    s = Store(url)
+    fill(s)
+    s.dispose()
+    monkeypatch.delenv("SOZIALRAUM_DATEN", raising=False)
+    monkeypatch.setenv("SOZIALRAUM_DB", url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/daten.py")
+    at.run()
+    assert not at.exception
+    tables = at.table[0].value.set_index("Tabelle")
+    assert tables.loc["Fälle (Einzelfalldaten)", "Status"] == "✓ in der Datenbank (dort je Jahr gezählt)"
+    assert tables.loc["Fälle (Einzelfalldaten)", "Datei"] == "faelle.csv"
+    assert tables.loc["Fälle (Einzelfalldaten)", "Zeilen"] == "10"
+    text = "\n".join(str(m.value) for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
+    assert "Datenbank, Version 5" in text and "Datenversion 5" in text
+    assert any("beim Import geprüft" in i.value for i in at.info)
