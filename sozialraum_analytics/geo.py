@@ -20,8 +20,9 @@ def read_gebiete(path: Path | str, kreis_prefix: str | None = None):
     report = ValidationReport(Path(path).name)
     try:
         frame = gpd.read_file(path)
-    except Exception as error:  # pyogrio raises DataSourceError and friends
-        report.error(f"Die Geometriedatei lässt sich nicht lesen: {error}")
+    except Exception:  # noqa: BLE001 - pyogrio raises DataSourceError and friends, in English
+        report.error("Die Geometriedatei lässt sich nicht lesen: erwartet wird GeoJSON, GeoPackage oder ein Shapefile "
+                     "(mit .shx und .dbf); der Inhalt ist beschädigt oder in einem anderen Format.")
         return None, report
     spec = TABLES["gebiete"]
     columns = {normalise_header(c): c for c in frame.columns if c != "geometry"}

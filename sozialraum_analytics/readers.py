@@ -29,6 +29,7 @@ from .dialect import (
     read_text_table,
     special_reason,
 )
+from .formatting import format_number
 from .report import FEHLER, WARNUNG, ValidationReport
 from .tables import (
     DATE,
@@ -480,8 +481,11 @@ def _check_faelle(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) 
 
 
 def _check_bevoelkerung(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> pd.DataFrame:
-    """Derive alter_von / alter_bis from whichever age columns the file has."""
+    """Derive alter_von / alter_bis from whichever age columns the file has; no negative counts."""
     rows = frame["zeile"].to_numpy()
+    for position in np.flatnonzero((frame["anzahl"] < 0).to_numpy(dtype=bool, na_value=False)):
+        report.error(f'"{format_number(frame["anzahl"].iat[position])}" ist negativ, erwartet wird eine Anzahl '
+                     "Einwohner (0 oder mehr)", int(rows[position]), header_of(frame, "anzahl"))
     if "altersgruppe" in frame and "alter_von" not in frame:
         labels = frame["altersgruppe"].fillna("").astype(str)
         distinct = list(pd.unique(labels))

@@ -110,3 +110,19 @@ def test_wrong_file_types_get_a_german_message() -> None:
     assert result.frame is None and "GeoJSON, GeoPackage oder ein gezipptes Shapefile" in result.report.lines()[1]
     result = pruefe_datei("faelle", "faelle.pdf", b"%PDF")
     assert result.frame is None and "erwartet wird eine Tabelle" in result.report.lines()[1]
+
+
+@pytest.mark.parametrize(("art", "name", "data", "message"), [
+    ("faelle", "faelle.csv", b"", "Die Datei ist leer."),
+    ("faelle", "faelle.xlsx", b"PK\x03\x04 kaputt", "Die Excel-Datei lässt sich nicht öffnen"),
+    ("bevoelkerung", "bev.csv", b"jahr;raum_id;altersgruppe;anzahl\n2023;08111001;unter 3;10\n"
+                                b"2023;08111001;3 bis unter 6;-5\n",
+     'Zeile 3, Spalte "anzahl": "-5" ist negativ, erwartet wird eine Anzahl Einwohner (0 oder mehr)'),
+    ("gebiete", "g.zip", b"keinzip", "g.zip ist keine gültige Zip-Datei"),
+    ("gebiete", "g.geojson", b"{kaputt", "Die Geometriedatei lässt sich nicht lesen: erwartet wird GeoJSON"),
+])
+def test_broken_uploads_get_a_german_message_and_no_table(art: str, name: str, data: bytes, message: str) -> None:
+    result = pruefe_datei(art, name, data)
+    assert not result.report.ok
+    assert any(message in line for line in result.report.lines()), result.report.lines()
+    assert "/tmp" not in "\n".join(result.report.lines())  # no temporary paths in what the planner reads
