@@ -42,7 +42,7 @@ postgres:
 	fi
 
 # Dashboard on the demo Kreis (or on SOZIALRAUM_DATEN=DIR), bound to localhost.
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime browser
 	$(VENV)/bin/streamlit run app.py --server.address localhost --server.port $(PORT)
 
 test: $(VENV)/.dev browser postgres

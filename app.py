@@ -17,21 +17,32 @@ def start() -> None:
     st.switch_page(uebersicht, query_params=st.query_params.to_dict())
 
 
-navigation = st.navigation([
+oeffentliche_seiten = [
     st.Page(start, title="Start", url_path="start", default=True, visibility="hidden"),
     uebersicht,
     st.Page("pages/entwicklung.py", title="Entwicklung", icon=":material/show_chart:", url_path="entwicklung"),
     st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
     st.Page("pages/vergleich.py", title="Vergleich", icon=":material/leaderboard:", url_path="vergleich"),
     st.Page("pages/steckbrief.py", title="Steckbrief", icon=":material/description:", url_path="steckbrief"),
+    st.Page("pages/praesentation.py", title="Präsentation", icon=":material/slideshow:", url_path="praesentation"),
     st.Page("pages/methodik.py", title="Methodik", icon=":material/menu_book:", url_path="methodik"),
+]
+# The planning pages exist only for a logged-in planner in the planning view: for everyone else
+# Streamlit does not know their URLs (enforced on the server, not by hiding buttons).
+planungsseiten = [
     st.Page("pages/daten.py", title="Datenbestand", icon=":material/database:", url_path="daten"),
     st.Page("pages/importieren.py", title="Daten importieren", icon=":material/upload_file:", url_path="importieren"),
-])
+]
+anmelden = st.Page("pages/anmelden.py", title="Anmelden", icon=":material/login:", url_path="anmelden")
+seiten = oeffentliche_seiten + (planungsseiten if not ui.ist_oeffentlich() else []) + [anmelden]
+navigation = st.navigation(seiten, expanded=True)
 
 dataset = ui.get_dataset()
 with st.sidebar:
     st.title("Sozialraum-Analytics")
+ui.sidebar_ansicht()
 ui.sidebar_auswahl(dataset)
-ui.demo_hinweis(dataset)
+if navigation.url_path != "praesentation":
+    ui.ansicht_banner()
+    ui.demo_hinweis(dataset)
 navigation.run()

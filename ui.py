@@ -131,9 +131,14 @@ def sidebar_auswahl(dataset: Dataset) -> Auswahl:
         else:
             st.caption("Jahr: keine Jahre in den Daten")
             jahr = None
-        ebene = st.radio("Ebene", options=list(EBENEN_AUSWAHL), format_func=EBENEN_AUSWAHL.get,
-                         key=_STATE["ebene"], horizontal=True,
-                         help="Sozialräume fassen mehrere Planungsräume zusammen.")
+        if ist_oeffentlich():
+            # Gemeinden are too small to publish help counts: the public view has Sozialräume only.
+            ebene = "sozialraum"
+            st.caption("Ebene: Sozialraum (in der öffentlichen Ansicht keine Planungsräume)")
+        else:
+            ebene = st.radio("Ebene", options=list(EBENEN_AUSWAHL), format_func=EBENEN_AUSWAHL.get,
+                             key=_STATE["ebene"], horizontal=True,
+                             help="Sozialräume fassen mehrere Planungsräume zusammen.")
         nenner = st.radio("Bezugsgröße des Eckwerts", options=list(NENNER_AUSWAHL),
                           format_func=NENNER_AUSWAHL.get, key=_STATE["nenner"],
                           help="Junge Menschen, auf die Eckwert und Ausgaben je Einwohner bezogen werden: "
@@ -295,6 +300,26 @@ def _engine(path: str, fingerprint: str, nenner: str, skala: int, ausgaben_nenne
     return Engine(_load(path, fingerprint), Optionen(nenner=nenner, skala=skala, ausgaben_nenner=ausgaben_nenner))
 
 
+@st.cache_resource(show_spinner="Kleine Zahlen werden geschützt (Geheimhaltung) …", max_entries=4)
+def _schutz(path: str, fingerprint: str, verfahren: str):  # noqa: ANN202
+    """Which counts the public view suppresses: the same for every denominator and scale."""
+    from sozialraum_analytics.oeffentlich import OeffentlicheEngine
+
+    return OeffentlicheEngine(_load(path, fingerprint), verfahren=verfahren).schutz()
+
+
+@st.cache_resource(show_spinner="Kennzahlen werden berechnet …", max_entries=8)
+def _oeffentliche_engine(path: str, fingerprint: str, nenner: str, skala: int, ausgaben_nenner: str,
+                         verfahren: str) -> Engine:
+    from sozialraum_analytics.oeffentlich import OeffentlicheEngine
+
+    engine = OeffentlicheEngine(_load(path, fingerprint),
+                                Optionen(nenner=nenner, skala=skala, ausgaben_nenner=ausgaben_nenner),
+                                verfahren=verfahren)
+    engine.setze_schutz(_schutz(path, fingerprint, verfahren))
+    return engine
+
+
 def get_dataset() -> Dataset:
     """The current dataset (store version, ``SOZIALRAUM_DATEN`` or the demo Kreis), cached."""
     _ueber_app_starten()
@@ -302,8 +327,35 @@ def get_dataset() -> Dataset:
 
 
 def get_engine(optionen: Optionen) -> Engine:
-    """The indicator engine for the dataset and the chosen options, cached."""
+    """The indicator engine for the dataset, the chosen options and the view, cached.
+
+    In the public view this is the :class:`OeffentlicheEngine`: every figure a page draws from it
+    already obeys the confidentiality rules (server-side; the exact figures never reach the page).
+    """
+    if ist_oeffentlich():
+        return _oeffentliche_engine(*_quelle(), optionen.nenner, optionen.skala, optionen.ausgaben_nenner,
+                                    geheimhaltungsverfahren())
     return _engine(*_quelle(), optionen.nenner, optionen.skala, optionen.ausgaben_nenner)
+
+
+def get_oeffentliche_engine(optionen: Optionen) -> Engine:
+    """The public engine whatever the session's view (the presentation is always public)."""
+    return _oeffentliche_engine(*_quelle(), optionen.nenner, optionen.skala, optionen.ausgaben_nenner,
+                                geheimhaltungsverfahren())
+
+
+@st.cache_data(show_spinner="Bericht wird zusammengestellt …", max_entries=16)
+def _bericht(_engine: Engine, schluessel: tuple, jahr: int, raeume: tuple[str, ...]):  # noqa: ANN202
+    from sozialraum_analytics.bericht import bericht
+
+    return bericht(_engine, jahr, list(raeume))
+
+
+def get_bericht(engine: Engine, jahr: int, raeume: Sequence[str] = ()):  # noqa: ANN201
+    """The committee report (tables, charts, texts) of the engine's view, cached per data and choice."""
+    schluessel = (*_quelle(), type(engine).__name__, engine.optionen.nenner, engine.optionen.skala,
+                  getattr(engine, "verfahren", ""))
+    return _bericht(engine, schluessel, jahr, tuple(raeume))
 
 
 def versionshinweis(dataset: Dataset) -> str:
@@ -642,3 +694,120 @@ def kennzahlen_katalog(engine: Engine, wofuer: str) -> dict:
                 icon=INFO)
         st.stop()
     return katalog
+
+
+# --- views and access -------------------------------------------------------------------
+# Two views: "planung" (exact figures, case-level data, uploads; needs a login) and "oeffentlich"
+# (the committee view; confidentiality rules applied in the engine). Anonymous sessions only ever
+# get the public view: app.py does not even register the planning pages for them.
+PLANUNG, OEFFENTLICH = "planung", "oeffentlich"
+ANSICHTEN = {PLANUNG: "Planung", OEFFENTLICH: "Öffentlich"}
+_ANSICHT = "_ansicht"
+_ANGEMELDET = "_angemeldet_als"
+
+
+def oidc_konfiguriert() -> bool:
+    """Whether the server has an ``[auth]`` section in its secrets (OIDC via ``st.login``)."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except Exception:  # noqa: BLE001 - unreadable secrets: no OIDC
+        return False
+
+
+def angemeldet_als() -> str | None:
+    """The planner of this session (local account or OIDC), or None."""
+    if oidc_konfiguriert():
+        try:
+            if st.user.is_logged_in:
+                return str(st.user.get("email") or st.user.get("name") or "angemeldet")
+        except Exception:  # noqa: BLE001
+            pass
+    return st.session_state.get(_ANGEMELDET)
+
+
+def anmelden_lokal(name: str, passwort: str) -> bool:
+    from sozialraum_analytics import konten
+
+    if konten.pruefen(name, passwort):
+        st.session_state[_ANGEMELDET] = name
+        st.session_state[_ANSICHT] = PLANUNG
+        return True
+    return False
+
+
+def abmelden() -> None:
+    st.session_state.pop(_ANGEMELDET, None)
+    st.session_state[_ANSICHT] = OEFFENTLICH
+    if oidc_konfiguriert():
+        try:
+            if st.user.is_logged_in:
+                st.logout()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def ansicht() -> str:
+    """The active view: public unless a logged-in planner chose the planning view."""
+    if angemeldet_als() is None:
+        return OEFFENTLICH
+    return st.session_state.get(_ANSICHT, PLANUNG)
+
+
+def ist_oeffentlich() -> bool:
+    return ansicht() == OEFFENTLICH
+
+
+def geheimhaltungsverfahren() -> str:
+    """``SOZIALRAUM_GEHEIMHALTUNG``: ``sperren`` (default) or ``runden`` (all counts to multiples of 5)."""
+    import os
+
+    from sozialraum_analytics.oeffentlich import SPERREN, VERFAHREN
+
+    wert = os.environ.get("SOZIALRAUM_GEHEIMHALTUNG", SPERREN).strip().lower()
+    return wert if wert in VERFAHREN else SPERREN
+
+
+def nur_planung() -> None:
+    """Refuse a planning page to the public view (app.py does not register them; this is the second lock)."""
+    if ist_oeffentlich():
+        st.error("Diese Seite gehört zur Planungsansicht und ist nur nach Anmeldung erreichbar.",
+                 icon=":material/lock:")
+        st.stop()
+
+
+def ansicht_banner() -> None:
+    """Which view is active, on top of every page."""
+    from sozialraum_analytics.oeffentlich import LEGENDE, LEGENDE_RUNDEN, RUNDEN
+
+    if ist_oeffentlich():
+        regel = LEGENDE_RUNDEN if geheimhaltungsverfahren() == RUNDEN else LEGENDE
+        st.success(f"**Öffentliche Ansicht** (Jugendhilfeausschuss): nur Sozialräume und Kreis, kleine Zahlen "
+                   f"geschützt. {regel}", icon=":material/public:")
+    else:
+        st.warning(f"**Planungsansicht:** exakte Zahlen, nur für den internen Gebrauch, nicht für die öffentliche "
+                   f"Sitzung. Angemeldet: {escape_md(angemeldet_als() or '')}", icon=":material/lock_open:")
+
+
+def sidebar_ansicht() -> None:
+    """Login state and the choice of view in the sidebar."""
+    with st.sidebar:
+        name = angemeldet_als()
+        if name is None:
+            st.caption("Öffentliche Ansicht. Planerinnen und Planer melden sich auf der Seite **Anmelden** an.")
+            return
+        st.radio("Ansicht", list(ANSICHTEN), format_func=ANSICHTEN.get, horizontal=True,
+                 index=list(ANSICHTEN).index(ansicht()), key="w_ansicht",
+                 on_change=lambda: st.session_state.__setitem__(_ANSICHT, st.session_state["w_ansicht"]),
+                 help="Öffentlich: was der Jugendhilfeausschuss sieht (Geheimhaltung). Planung: exakte Zahlen.")
+        if st.button("Abmelden", icon=":material/logout:"):
+            abmelden()
+            st.rerun()
+
+
+def zelle_anzahl(wert: float | None, vermerk: int = 0) -> str:
+    """A count as the public view writes it: the number, "< 5", "•" (secondary) or "–"."""
+    from sozialraum_analytics.oeffentlich import ZEICHEN
+
+    if vermerk in ZEICHEN:
+        return ZEICHEN[vermerk]
+    return format_number(wert, 0)

@@ -8,6 +8,7 @@ from sozialraum_analytics.dataset import KIND_ORDER
 from sozialraum_analytics.formatting import format_date, format_number
 from sozialraum_analytics.tables import TABLES
 
+ui.nur_planung()
 dataset = ui.get_dataset()
 
 # What each table makes possible, in the words of a planner.

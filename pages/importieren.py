@@ -19,6 +19,7 @@ from sozialraum_analytics.hochladen import (
 from sozialraum_analytics.store import KINDS, StoreError
 from sozialraum_analytics.tables import TABLES
 
+ui.nur_planung()
 ui.auswahl()
 st.title("Daten importieren")
 ablage = ui.store()

@@ -219,6 +219,93 @@ def demo(out: str, seed: int) -> int:
     return 0
 
 
+def _dataset_for(daten: str | None):  # noqa: ANN202
+    """``--daten DIR``, else the store's current version, else the demo folder (as ``kennzahlen``)."""
+    if not daten:
+        from .dataset import load_store
+        from .store import Store
+
+        store = Store()
+        try:
+            if store.aktuelle_version() is not None:
+                return load_store(store)
+        finally:
+            store.dispose()
+    directory = Path(daten) if daten else default_data_dir()
+    if not directory.is_dir():
+        raise FileNotFoundError(f"Der Datenordner {directory} existiert nicht.")
+    return load_folder(directory)
+
+
+def export(ansicht: str, fmt: str, out: str, daten: str | None, jahr: int | None, raeume: list[str] | None,
+           verfahren: str) -> int:
+    """The committee report as XLSX, CSV, PPTX or PDF, in the public or the planning view."""
+    from .bericht import bericht
+    from .export import schreiben
+    from .oeffentlich import engine_fuer
+
+    try:
+        dataset = _dataset_for(daten)
+    except FileNotFoundError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    broken = [r for r in dataset.reports if not r.ok]
+    if broken:
+        for report in broken:
+            print("\n".join(report.lines()), file=sys.stderr)
+        print("Kein Export, solange Dateien Fehler enthalten.", file=sys.stderr)
+        return 1
+    engine = engine_fuer(dataset, ansicht=ansicht, verfahren=verfahren)
+    if not engine.jahre:
+        print("Die Daten enthalten keine Jahre.", file=sys.stderr)
+        return 1
+    if jahr is not None and jahr not in engine.jahre:
+        print(f"Für {jahr} gibt es keine Daten; vorhanden: {engine.jahre[0]}–{engine.jahre[-1]}.", file=sys.stderr)
+        return 1
+    areas = engine.areas("sozialraum")
+    unknown = [r for r in raeume or [] if r not in areas]
+    if unknown:
+        print(f"Unbekannte Sozialräume: {', '.join(unknown)}; vorhanden: {', '.join(areas)}.", file=sys.stderr)
+        return 1
+    Path(out).write_bytes(schreiben(bericht(engine, jahr, raeume), fmt))
+    print(f"Geschrieben: {out} ({'öffentliche Ansicht' if ansicht == 'oeffentlich' else 'Planungsansicht'})",
+          file=sys.stderr)
+    return 0
+
+
+def konto(aktion: str, name: str | None, passwort_stdin: bool, ersetzen: bool) -> int:
+    """Local accounts of the planning view (file: SOZIALRAUM_KONTEN or konten.txt beside the database)."""
+    import getpass
+
+    from . import konten
+
+    try:
+        if aktion == "liste":
+            for eintrag in sorted(konten.lesen()):
+                print(eintrag)
+            return 0
+        if not name:
+            print("Bitte einen Kontonamen angeben.", file=sys.stderr)
+            return 2
+        if aktion == "entfernen":
+            konten.entfernen(name)
+            print(f"Konto „{name}“ entfernt.", file=sys.stderr)
+            return 0
+        if passwort_stdin:
+            passwort = sys.stdin.readline().rstrip("\n")
+        else:
+            passwort = getpass.getpass("Passwort: ")
+            if getpass.getpass("Passwort wiederholen: ") != passwort:
+                print("Die Passwörter stimmen nicht überein.", file=sys.stderr)
+                return 1
+        konten.anlegen(name, passwort, ersetzen=ersetzen)
+        print(f"Konto „{name}“ gespeichert in {konten.kontendatei()}.", file=sys.stderr)
+        return 0
+    except konten.KontoFehler as error:
+        print(str(error), file=sys.stderr)
+        return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sozialraum_analytics",
                                      description="Sozialraum-Analytics: Prüfen von Dateien und Kennzahlen je Sozialraum.")
@@ -244,6 +331,20 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="Demo-Musterkreis (synthetisch) erzeugen")
     d.add_argument("--out", default="data")
     d.add_argument("--seed", type=int, default=20241231)
+    e = sub.add_parser("export", help="Bericht für den Jugendhilfeausschuss exportieren (XLSX, CSV, PPTX, PDF)")
+    e.add_argument("--ansicht", choices=["oeffentlich", "planung"], required=True)
+    e.add_argument("--format", choices=["xlsx", "csv", "pptx", "pdf"], required=True)
+    e.add_argument("--out", metavar="DATEI", required=True)
+    e.add_argument("--daten", metavar="ORDNER", help="Ordner mit den Dateien (Standard: Datenbank, sonst Demo)")
+    e.add_argument("--jahr", type=int, help="Berichtsjahr (Standard: das letzte)")
+    e.add_argument("--raum", action="append", metavar="SOZIALRAUM_ID", help="Folie/Steckbrief für diesen Sozialraum")
+    e.add_argument("--geheimhaltung", choices=["sperren", "runden"], default="sperren",
+                   help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
+    ko = sub.add_parser("konto", help="lokale Konten der Planungsansicht verwalten")
+    ko.add_argument("aktion", choices=["anlegen", "entfernen", "liste"])
+    ko.add_argument("name", nargs="?")
+    ko.add_argument("--passwort-stdin", action="store_true", help="Passwort aus der ersten Zeile der Eingabe lesen")
+    ko.add_argument("--ersetzen", action="store_true", help="Passwort eines bestehenden Kontos ändern")
     return parser
 
 
@@ -260,6 +361,10 @@ def main(argv: list[str] | None = None) -> int:
             return versionen()
         if args.befehl == "demo":
             return demo(args.out, args.seed)
+        if args.befehl == "export":
+            return export(args.ansicht, args.format, args.out, args.daten, args.jahr, args.raum, args.geheimhaltung)
+        if args.befehl == "konto":
+            return konto(args.aktion, args.name, args.passwort_stdin, args.ersetzen)
     except KeyboardInterrupt:
         return 130
     return 2

@@ -155,3 +155,109 @@ def rate_erlaubt(junge_menschen: float | None) -> bool:
 def mittel_erlaubt(faelle: float | None) -> bool:
     """An average (duration, cost per case) may be shown when it rests on at least 10 cases."""
     return faelle is not None and not np.isnan(faelle) and faelle >= MIN_FAELLE_MITTEL
+
+
+# --- published figures that are sums of unknown atoms -------------------------------------
+# The public view shows, per year, the count of every help group (a union of atomic kinds of
+# help: code × setting) in every Sozialraum and in the Kreis. Unlike an n-dimensional table, these
+# figures overlap (gesamt ⊃ HzE ⊃ ambulant ⊃ § 29 …), so the attacker works on the atoms: the
+# unknown number of cases of each atomic kind in each area, ≥ 0; every published figure is a
+# sum of atoms. A "< 5" tells the attacker that the figure lies in 1..4.
+
+
+@dataclass(frozen=True)
+class Zahlenwerk:
+    """Published figures of one year as sums of atoms: ``matrix`` (figures × atoms, 0/1) and values.
+
+    ``werte`` may hold NaN: such a figure is not published at all (no data), not even as a total.
+    """
+
+    matrix: object  # scipy.sparse CSR matrix, figures × atoms
+    werte: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.werte)
+
+
+def _bereich(werk: Zahlenwerk, gesperrt: np.ndarray, primaer: np.ndarray, figur: int,
+             bindend: list | None = None) -> tuple[float, float]:
+    """Least and greatest value of one figure consistent with everything published (LP, HiGHS).
+
+    With ``bindend`` given, the shown figures whose equations bound the result (non-zero dual
+    values) are appended to it: hiding one of them is what can widen the range.
+    """
+    from scipy.optimize import linprog
+    from scipy.sparse import vstack
+
+    shown = np.flatnonzero(~gesperrt & ~np.isnan(werk.werte))
+    a_eq = werk.matrix[shown]
+    b_eq = werk.werte[shown]
+    small = np.flatnonzero(primaer & gesperrt)
+    if len(small):
+        rows = werk.matrix[small]
+        a_ub = vstack([rows, -rows]).tocsr()
+        b_ub = np.concatenate([np.full(len(small), float(KLEIN_BIS)), -np.ones(len(small))])
+    else:
+        a_ub, b_ub = None, None
+    objective = werk.matrix[figur].toarray().ravel()
+    extremes = []
+    for sign in (1.0, -1.0):
+        result = linprog(sign * objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq if len(shown) else None,
+                         b_eq=b_eq if len(shown) else None, bounds=(0, None), method="highs")
+        if result.status == 3:  # unbounded
+            extremes.append(np.inf if sign < 0 else -np.inf)
+        elif result.success:
+            extremes.append(sign * result.fun)
+            if bindend is not None and len(shown):
+                bindend.extend(int(f) for f in shown[np.abs(result.eqlin.marginals) > 1e-9])
+        else:
+            raise RuntimeError(f"Geheimhaltungsprüfung: lineares Programm ohne Lösung ({result.message})")
+    return extremes[0], extremes[1]
+
+
+def bestimmbar(low: float, high: float) -> bool:
+    """Whether an attacker knows the value: only one whole number lies in [low, high]."""
+    return np.floor(high + 1e-6) - np.ceil(low - 1e-6) < 1
+
+
+def bereiche(werk: Zahlenwerk, gesperrt: np.ndarray, primaer: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The attacker: least and greatest value of every suppressed figure (NaN for shown ones)."""
+    primaer = (werk.werte >= 1) & (werk.werte <= KLEIN_BIS) if primaer is None else primaer
+    low = np.full(werk.n, np.nan)
+    high = np.full(werk.n, np.nan)
+    for figur in np.flatnonzero(gesperrt & ~np.isnan(werk.werte)):
+        low[figur], high[figur] = _bereich(werk, gesperrt, primaer, figur)
+    return low, high
+
+
+def sperren_summen(werk: Zahlenwerk, partner: object = None) -> Sperrung:
+    """Suppress the figures 1–4 and, while an attacker can still work one out, further figures.
+
+    For a figure the attacker pins down, the shown figures whose equations bind its least or
+    greatest value (the LP's dual values) are the ones that give it away; the smallest positive of
+    them is hidden (among equals, one ``partner(figur)`` names: same area or same help group),
+    and the figure is checked again. Hiding more only takes equations from the attacker, so a
+    protected figure stays protected: one pass over the small figures suffices.
+    """
+    werte = werk.werte
+    primaer = (werte >= 1) & (werte <= KLEIN_BIS)
+    gesperrt = primaer.copy()
+    for figur in np.flatnonzero(primaer):
+        nahe = {int(f) for f in partner(figur)} if partner is not None else set()
+        while True:
+            bindend: list[int] = []
+            if not bestimmbar(*_bereich(werk, gesperrt, primaer, figur, bindend)):
+                break
+            candidates = [f for f in set(bindend) if not gesperrt[f]]
+            if not candidates:
+                raise RuntimeError("Sekundärsperrung ohne Ergebnis: kleine Werte lassen sich nicht schützen.")
+            # Prefer positive figures (a hidden 0 says little), then small ones, then near ones.
+            gesperrt[min(candidates, key=lambda f: (werte[f] <= 0, werte[f], f not in nahe, f))] = True
+    # A hidden partner whose value follows exactly from what is shown protects nothing: its
+    # equation is already implied, so showing it again leaves the attacker's knowledge as it is.
+    for figur in np.flatnonzero(gesperrt & ~primaer)[::-1]:
+        low, high = _bereich(werk, gesperrt, primaer, figur)
+        if high - low < 1e-7:
+            gesperrt[figur] = False
+    return Sperrung(primaer, gesperrt & ~primaer)

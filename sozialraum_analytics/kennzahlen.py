@@ -382,6 +382,13 @@ class Engine:
         return self._cubes[ebene]
 
     def _compute(self, ebene: str) -> dict[str, np.ndarray]:
+        cubes = self._basis(ebene)
+        self._add_trends(cubes)
+        self._add_comparison(cubes, ebene)
+        return cubes
+
+    def _basis(self, ebene: str) -> dict[str, np.ndarray]:
+        """The measures of each cell (counts, population, rates, money, durations), before trends."""
         opt = self.optionen
         shape = (len(self.jahre), len(self.areas(ebene)), len(GROUPS))
         cubes: dict[str, np.ndarray] = {}
@@ -415,8 +422,6 @@ class Engine:
             cubes.update(self._duration_cubes(ebene))
         if "inanspruchnahme" in cubes:
             cubes["anteil_stationaer"] = _anteil_stationaer(cubes["inanspruchnahme"])
-        self._add_trends(cubes)
-        self._add_comparison(cubes, ebene)
         return cubes
 
     def _add_trends(self, cubes: dict[str, np.ndarray]) -> None:

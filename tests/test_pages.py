@@ -23,10 +23,15 @@ TITLES = {"pages/uebersicht.py": "Übersicht", "pages/entwicklung.py": "Entwickl
 DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"
 
 
-def open_page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    """Run app.py, switch to ``page`` and run it; query parameters as a copied link would carry them."""
+def open_page(page: str, query: dict[str, str] | None = None, angemeldet: bool = True) -> AppTest:
+    """Run app.py, switch to ``page`` and run it; query parameters as a copied link would carry them.
+
+    ``angemeldet``: as a logged-in planner (planning view), else an anonymous session (public view).
+    """
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update(query or {})
+    if angemeldet:
+        at.session_state["_angemeldet_als"] = "test"
     at.run()
     if page != PAGES[0]:
         at.switch_page(page)

@@ -354,6 +354,7 @@ def test_the_datenbestand_page_shows_the_stored_version(tmp_path: Path, monkeypa
     monkeypatch.delenv("SOZIALRAUM_DATEN", raising=False)
     monkeypatch.setenv("SOZIALRAUM_DB", url)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["_angemeldet_als"] = "test"  # the Datenbestand page belongs to the planning view
     at.run()
     at.switch_page("pages/daten.py")
     at.run()

@@ -57,6 +57,29 @@ def app_data_dir() -> Path:
     return _app_data_dir()
 
 
+KONTO, PASSWORT = "planung", "test-passwort-2026"
+
+
+def anmelden(page, url: str) -> None:  # noqa: ANN001 - playwright Page
+    """Log in as the test planner on the Anmelden page (the session then has the planning view).
+
+    A local login lasts as long as the browser tab's session: after ``page.goto`` it is gone, so
+    tests move on through the sidebar (:func:`oeffne`).
+    """
+    from playwright.sync_api import expect
+
+    page.goto(f"{url}/anmelden")
+    page.get_by_label("Benutzername").fill(KONTO)
+    page.get_by_label("Passwort").fill(PASSWORT)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_text("Angemeldet als").first).to_be_visible(timeout=60_000)
+
+
+def oeffne(page, titel: str) -> None:  # noqa: ANN001
+    """Go to a page through the sidebar navigation (keeps the session)."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=titel).first.click()
+
+
 @contextmanager
 def serve(data_dir: Path | None, log_dir: Path) -> Iterator[str]:
     """Run ``streamlit run app.py`` on ``data_dir`` (None: the store); yields its base URL, stops it afterwards.
@@ -67,6 +90,11 @@ def serve(data_dir: Path | None, log_dir: Path) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     log_path = log_dir / "server.log"
     env = dict(os.environ, PYTHONUNBUFFERED="1", SOZIALRAUM_ABLAGE=str(log_dir / "ablage"))
+    env.pop("SOZIALRAUM_KONTEN", None)
+    # One planner account in the server's own account file (konten.txt beside its store).
+    from sozialraum_analytics.konten import anlegen
+
+    anlegen(KONTO, PASSWORT, log_dir / "ablage" / "konten.txt", ersetzen=True)
     env.pop("SOZIALRAUM_DB", None)
     env.pop("SOZIALRAUM_DATEN", None)
     if data_dir is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import serve
+from .conftest import anmelden, oeffne, serve
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -22,7 +22,8 @@ def store_app_url(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_an_uploaded_file_becomes_the_version_the_dashboard_shows(page, store_app_url: str) -> None:
-    page.goto(f"{store_app_url}/importieren")
+    anmelden(page, store_app_url)
+    oeffne(page, "Daten importieren")
     wait_until_idle(page)
     expect(page.get_by_text("Noch keine Version gespeichert")).to_be_visible(timeout=30_000)
     page.locator('input[type="file"]').first.set_input_files(str(KLEINKREIS / "zuordnung.csv"))
@@ -35,7 +36,7 @@ def test_an_uploaded_file_becomes_the_version_the_dashboard_shows(page, store_ap
     assert_no_error(page)
     screenshot(page, "importieren")
     # The dashboard now reads version 1 of the store and names it.
-    page.goto(f"{store_app_url}/daten")
+    oeffne(page, "Datenbestand")
     wait_until_idle(page)
     expect(page.get_by_text("Datenbank, Version 1").first).to_be_visible(timeout=30_000)
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -47,7 +48,8 @@ def test_an_uploaded_file_becomes_the_version_the_dashboard_shows(page, store_ap
 def test_a_file_with_errors_is_not_stored(page, store_app_url: str, tmp_path: Path) -> None:
     bad = tmp_path / "faelle.csv"
     bad.write_text("fall_id;raum_id;hilfeart;beginn;ende\nF1;08111001;§ 34;31.02.2023;\n", encoding="utf-8")
-    page.goto(f"{store_app_url}/importieren")
+    anmelden(page, store_app_url)
+    oeffne(page, "Daten importieren")
     wait_until_idle(page)
     page.locator('[data-testid="stSelectbox"]').first.click()
     page.keyboard.type("Fälle (Einzel")
@@ -57,3 +59,16 @@ def test_a_file_with_errors_is_not_stored(page, store_app_url: str, tmp_path: Pa
     expect(page.get_by_text("Fehler: die Datei kann so nicht importiert werden")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("31.02.2023").first).to_be_attached()  # a cell of the report table
     assert page.get_by_role("button", name="Als neue Version speichern").count() == 0
+
+
+def test_an_anonymous_visitor_gets_no_upload(page, store_app_url: str) -> None:
+    """Without login the server does not know the planning pages: the link leads to the public Übersicht."""
+    for path in ("importieren", "daten"):
+        page.goto(f"{store_app_url}/{path}")
+        wait_until_idle(page)
+        expect(page.get_by_text("Öffentliche Ansicht").first).to_be_visible(timeout=60_000)
+        assert page.locator('input[type="file"]').count() == 0
+        assert page.locator("h1", has_text="Daten importieren").count() == 0
+        assert page.locator("h1", has_text="Datenbestand").count() == 0
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Daten importieren" not in nav and "Datenbestand" not in nav and "Anmelden" in nav

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import serve
+from .conftest import anmelden, oeffne, serve
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -37,9 +37,21 @@ def area_count(data_dir: Path, ebene: str) -> int:
     return zuordnung["raum_id"].nunique() if ebene == "planungsraum" else zuordnung["sozialraum_id"].nunique()
 
 
+def karte_oeffnen(page, url: str, ebene: str) -> None:  # noqa: ANN001
+    """The map at ``ebene``: Sozialräume in the public view; Planungsräume only for a logged-in planner."""
+    if ebene == "sozialraum":
+        page.goto(f"{url}/karte?ebene=sozialraum")
+        return
+    anmelden(page, url)
+    oeffne(page, "Karte")
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).click()
+    page.wait_for_function("() => new URL(location.href).searchParams.get('ebene') === 'planungsraum'")
+
+
 @pytest.mark.parametrize("ebene", ["planungsraum", "sozialraum"])
 def test_the_map_draws_one_polygon_per_area_offline(page, app_url: str, app_data_dir: Path, ebene: str) -> None:
-    page.goto(f"{app_url}/karte?ebene={ebene}")
+    karte_oeffnen(page, app_url, ebene)
     wait_until_idle(page)
     expect(page.locator("h1", has_text="Karte").first).to_be_visible(timeout=30_000)
     paths = polygons(page)
@@ -54,7 +66,7 @@ def test_the_map_draws_one_polygon_per_area_offline(page, app_url: str, app_data
 
 
 def test_the_map_does_not_rerun_in_a_loop(page, app_url: str) -> None:
-    page.goto(f"{app_url}/karte?ebene=planungsraum")
+    page.goto(f"{app_url}/karte?ebene=sozialraum")
     wait_until_idle(page)
     polygons(page)
     wait_until_idle(page)
@@ -113,7 +125,7 @@ def hostile_app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 def test_a_markup_name_is_shown_as_text_in_the_tooltip(page, hostile_app_url: str) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(f"{hostile_app_url}/karte?ebene=planungsraum")
+    karte_oeffnen(page, hostile_app_url, "planungsraum")
     wait_until_idle(page)
     paths = polygons(page)
     frame = map_frame(page)

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
 PAGES = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "karte": "Karte", "vergleich": "Vergleich",
-         "steckbrief": "Steckbrief", "methodik": "Methodik", "daten": "Datenbestand", "importieren": "Daten importieren"}
+         "steckbrief": "Steckbrief", "methodik": "Methodik", "anmelden": "Anmelden"}
+# Only after login (planning view); the presentation is tested on its own.
+PLANUNG = {"daten": "Datenbestand", "importieren": "Daten importieren"}
 # Pages that choose an indicator or an area carry it in the URL as well.
 EXTRA_QUERY = {"karte": {"kennzahl"}, "vergleich": {"kennzahl"}, "steckbrief": {"raum"}}
 DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"
@@ -63,7 +65,8 @@ def test_a_page_link_opened_first_runs_inside_the_app(page, app_url: str, app_da
     # Exactly our pages in the navigation (not the files of pages/ plus "app").
     links = page.locator('[data-testid="stSidebarNav"] a')
     # (The inner text also holds the icon's ligature name, e.g. "dashboard\n\nÜbersicht".)
-    assert sorted(t.split("\n")[-1].strip() for t in links.all_inner_texts()) == sorted(PAGES.values())
+    assert sorted(t.split("\n")[-1].strip() for t in links.all_inner_texts()) == sorted([*PAGES.values(),
+                                                                                         "Präsentation"])
     chart = page.locator(".js-plotly-plot").first
     chart.wait_for()
     assert "Eckwert je 10.000 unter 18 Jahre" in page.inner_text("body")
@@ -93,8 +96,48 @@ def test_every_page_renders(page, app_url: str, app_data_dir: Path, name: str) -
     screenshot(page, name)
 
 
+@pytest.mark.parametrize("name", list(PLANUNG))
+def test_every_planning_page_renders_after_login(page, app_url: str, name: str) -> None:
+    from .conftest import anmelden, oeffne
+
+    anmelden(page, app_url)
+    oeffne(page, PLANUNG[name])
+    wait_until_idle(page)
+    expect(page.locator("h1", has_text=PLANUNG[name]).first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Planungsansicht").first).to_be_visible()
+    assert_no_error(page)
+    screenshot(page, name)
+
+
+def test_the_presentation_shows_slides_in_the_public_view(page, app_url: str) -> None:
+    page.goto(f"{app_url}/praesentation")
+    wait_until_idle(page)
+    expect(page.get_by_text("Folie 1 von").first).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Bericht für den Jugendhilfeausschuss").first).to_be_visible()
+    assert not page.locator('[data-testid="stSidebar"]').is_visible()
+    screenshot(page, "praesentation_1")
+    page.get_by_role("button", name="Weiter ▶").click()
+    expect(page.get_by_text("Folie 2 von").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    text = page.inner_text('[data-testid="stMain"]')
+    assert "< 5" not in text or "Öffentliche Ansicht" in text
+    assert "Hilfen gesamt je Sozialraum" in text
+    assert_no_error(page)
+    screenshot(page, "praesentation_2")
+    page.get_by_role("button", name="◀ Zurück").click()
+    expect(page.get_by_text("Folie 1 von").first).to_be_visible(timeout=60_000)
+
+
 def test_the_navigation_keeps_the_selection(page, app_url: str) -> None:
-    page.goto(f"{app_url}/uebersicht?jahr=2022&ebene=planungsraum")
+    from .conftest import anmelden
+
+    anmelden(page, app_url)
+    page.locator('[data-testid="stSidebarNav"] a', has_text="Übersicht").click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).click()
+    wait_until_idle(page)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="2022").click()
     wait_until_idle(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="Entwicklung").click()
     page.wait_for_url("**/entwicklung**")

@@ -1,0 +1,33 @@
+"""Anmelden: planners log in (local account or the organisation's OIDC) to reach the planning view."""
+
+import streamlit as st
+
+import ui
+
+ui.auswahl()  # runs the page inside app.py even when its link is opened first
+st.title("Anmelden")
+name = ui.angemeldet_als()
+if name is not None:
+    st.success(f"Angemeldet als **{ui.escape_md(name)}**. Die Planungsansicht und der Datenimport sind freigeschaltet; "
+               "links wählen Sie die Ansicht.", icon=ui.OK)
+    if st.button("Abmelden", icon=":material/logout:", key="abmelden_seite"):
+        ui.abmelden()
+        st.rerun()
+    st.stop()
+
+st.markdown("Die **öffentliche Ansicht** braucht keine Anmeldung. Die **Planungsansicht** mit exakten Zahlen und "
+            "der **Datenimport** sind nur für angemeldete Planerinnen und Planer.")
+if ui.oidc_konfiguriert():
+    st.button("Mit dem Organisationskonto anmelden", icon=":material/login:", on_click=st.login, type="primary")
+    st.caption("Anmeldung über den Identitätsdienst des Kreises (OpenID Connect).")
+
+with st.form("anmelden"):
+    benutzer = st.text_input("Benutzername", autocomplete="username")
+    passwort = st.text_input("Passwort", type="password", autocomplete="current-password")
+    abgeschickt = st.form_submit_button("Anmelden", type="primary")
+if abgeschickt:
+    if ui.anmelden_lokal(benutzer.strip(), passwort):
+        st.rerun()
+    st.error("Benutzername oder Passwort ist falsch.", icon=":material/error:")
+st.caption("Konten legt die Administration auf dem Server an: "
+           "`python -m sozialraum_analytics konto anlegen NAME`.")

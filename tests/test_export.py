@@ -1,0 +1,205 @@
+"""Exports of the committee report, parsed back: XLSX cells, CSV, PPTX text, PDF text, PNG and SVG.
+
+In the public view no export holds a count of 1 to 4; every export names source, date, version,
+view and the denominator; text cells that Excel would run are neutralised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sozialraum_analytics import export
+from sozialraum_analytics.bericht import Bericht, Kopf, Tabelle, bericht
+from sozialraum_analytics.dataset import KREIS_ID, load_folder
+from sozialraum_analytics.formatting import format_number
+from sozialraum_analytics.kennzahlen import Engine
+from sozialraum_analytics.oeffentlich import OeffentlicheEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+JAHR = 2024
+DATUM = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_folder(ROOT / "data")
+
+
+@pytest.fixture(scope="module")
+def exakt(demo):
+    return Engine(demo, jahre=[2023, JAHR]).table("kreis")
+
+
+@pytest.fixture(scope="module")
+def oeffentlich(demo):
+    engine = OeffentlicheEngine(demo, jahre=[2023, JAHR])
+    return bericht(engine, JAHR, engine.areas("sozialraum")[:2], datum=DATUM)
+
+
+@pytest.fixture(scope="module")
+def bilder(oeffentlich):
+    return export.bilder(oeffentlich.figuren)
+
+
+def kreis_gesamt(exakt) -> int:
+    return int(exakt.loc[(JAHR, KREIS_ID, "gesamt"), "inanspruchnahme"])
+
+
+def small_counts(values) -> list:  # noqa: ANN001
+    return [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v <= 4]
+
+
+def test_the_report_of_the_public_view_has_no_small_count(oeffentlich) -> None:
+    for tabelle in oeffentlich.tabellen[:3]:
+        counts = [c for c in tabelle.daten.columns if c not in ("Eckwert", "Abweichung vom Kreis in %", "Jahr")]
+        assert not small_counts(tabelle.daten[counts].to_numpy().ravel()), tabelle.titel
+    markers = set(oeffentlich.tabellen[1].daten.to_numpy().ravel())
+    assert "< 5" in markers
+
+
+def test_xlsx_cells(oeffentlich, exakt) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(export.xlsx(oeffentlich)))
+    info = {row[0]: row[1] for row in wb["Info"].iter_rows(min_row=2, values_only=True)}
+    assert info["Ansicht"] == "Öffentliche Ansicht (Jugendhilfeausschuss)"
+    assert info["Datenversion"] == "Daten aus Ordner"
+    assert info["Stand des Exports"] == "23.11.2026"
+    assert info["Bezugsgröße"].startswith("Eckwert je 1.000 unter 21")
+    assert info["Quelle"].startswith("Demo-Daten")
+    rows = list(wb["Tabelle 1"].iter_rows(values_only=True))
+    assert rows[0][0] == f"Hilfen gesamt je Sozialraum {JAHR}"
+    assert rows[1] == ("Sozialraum", "Inanspruchnahme", "Eckwert", "Abweichung vom Kreis in %")
+    kreis = next(r for r in rows if r[0] == "Musterkreis (Kreis)")
+    assert kreis[1] == kreis_gesamt(exakt)
+    assert kreis[2] == pytest.approx(round(exakt.loc[(JAHR, KREIS_ID, "gesamt"), "eckwert_je_1000_u21"], 1))
+    counts = [row[1] for row in wb["Tabelle 1"].iter_rows(min_row=3, values_only=True)]
+    counts += [v for row in wb["Tabelle 2"].iter_rows(min_row=3, values_only=True) for v in row[1:]]
+    assert len(counts) > 90 and not small_counts(counts)
+
+
+def test_formula_injection_is_neutralised_in_xlsx_and_csv() -> None:
+    from openpyxl import load_workbook
+
+    kopf = Kopf("=Kreis", JAHR, "+Quelle", "Datenversion 1", "Öffentliche Ansicht (Jugendhilfeausschuss)",
+                "-Nenner", DATUM)
+    tabelle = Tabelle("@Titel", pd.DataFrame({"Sozialraum": ["=HYPERLINK(\"http://x\")", "@SUMME(A1)", "Nord"],
+                                              "Inanspruchnahme": [10, "< 5", 7]}), "=Hinweis")
+    report = Bericht(kopf, [tabelle], {})
+    wb = load_workbook(io.BytesIO(export.xlsx(report)))
+    values = [c for row in wb["Tabelle 1"].iter_rows() for c in row if c.value is not None]
+    texts = {c.value for c in values if isinstance(c.value, str)}
+    assert {"'=HYPERLINK(\"http://x\")", "'@SUMME(A1)", "'@Titel", "'=Hinweis"} <= texts
+    assert all(c.data_type == "s" for c in values if isinstance(c.value, str))
+    assert wb["Info"]["B2"].value == "'=Kreis"
+    text = export.csv(report).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUMME(A1)" in text and "'+Quelle" in text
+    assert not re.search(r"(^|;)[=+\-@]", text, flags=re.MULTILINE)
+
+
+def test_csv_parsed_back(oeffentlich, exakt) -> None:
+    text = export.csv(oeffentlich).decode("utf-8-sig")
+    assert "Öffentliche Ansicht (Jugendhilfeausschuss)" in text and "23.11.2026" in text
+    assert f"Musterkreis (Kreis);{kreis_gesamt(exakt)};" in text
+    assert "< 5" in text
+    counts = re.findall(r"^(?:[^;\r\n]*;)([^;\r\n]*)", text, flags=re.MULTILINE)
+    assert "1" not in counts and "2" not in counts
+
+
+def test_pptx_text(oeffentlich, exakt, bilder) -> None:
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(export.pptx(oeffentlich, bilder)))
+    texts, cells, pictures = [], [], 0
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                cells += [c.text for row in shape.table.rows for c in row.cells]
+            pictures += shape.shape_type == 13
+    text = "\n".join(texts + cells)
+    assert "Hilfen zur Erziehung im Musterkreis" in text
+    assert "Öffentliche Ansicht (Jugendhilfeausschuss)" in text and "Stand 23.11.2026" in text
+    assert format_number(kreis_gesamt(exakt)) in cells
+    assert "< 5" in cells
+    assert not [c for c in cells if c in {"1", "2", "3", "4"}]
+    assert pictures >= 3  # map, ranking, trend (and Bedarf)
+    assert len(deck.slides) >= 8  # title, Kreis, ranking, map, trend, help table, two Sozialräume
+
+
+def test_pdf_text(oeffentlich, exakt, bilder) -> None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(export.pdf(oeffentlich, bilder)))
+    pages = [page.extract_text() for page in reader.pages]
+    text = "\n".join(pages)
+    assert "Öffentliche Ansicht (Jugendhilfeausschuss)" in text and "23.11.2026" in text
+    assert format_number(kreis_gesamt(exakt)) in text
+    assert "Steckbrief Sozialraum" in text
+    tabellen = [p for p in pages if "Inanspruchnahme nach Hilfeart" in p]
+    assert tabellen and "< 5" in tabellen[0]
+    # The data rows of the table: lines of numbers, "< 5" and "•" only.
+    def cell(token: str) -> bool:
+        return bool(re.fullmatch(r"X|•|\d{1,3}(\.\d{3})*", token))
+
+    rows = []
+    for line in tabellen[0].replace("< 5", "X").splitlines():
+        tokens = line.split()
+        while tokens and not cell(tokens[0]):  # the label of the row (help group) comes first
+            tokens.pop(0)
+        if len(tokens) >= 5 and all(cell(t) for t in tokens):
+            rows.append(tokens)
+    assert len(rows) >= 8
+    assert not [t for r in rows for t in r if t in {"1", "2", "3", "4"}], rows
+
+
+def test_steckbrief_pdf_of_one_sozialraum(oeffentlich) -> None:
+    from pypdf import PdfReader
+
+    raum = oeffentlich.raeume[0]
+    reader = PdfReader(io.BytesIO(export.pdf(oeffentlich, {}, nur_raum=raum.raum_id)))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert f"Steckbrief Sozialraum {raum.name} {JAHR}" in text
+    assert len(reader.pages) <= 2  # the Steckbrief only, not the whole report
+
+
+def test_charts_as_png_and_svg(oeffentlich, bilder) -> None:
+    assert set(bilder) >= {"eckwerte", "entwicklung", "karte"}
+    assert all(data.startswith(b"\x89PNG") for data in bilder.values())
+    svg = export.bild(oeffentlich.figuren["eckwerte"], "svg")
+    assert svg.lstrip().startswith(b"<svg") and b"Kreis: 66,3" in svg
+
+
+def test_cli_export_in_both_views(tmp_path: Path, exakt) -> None:
+    for ansicht in ("oeffentlich", "planung"):
+        out = tmp_path / f"{ansicht}.xlsx"
+        result = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "export", "--ansicht", ansicht,
+                                 "--format", "xlsx", "--out", str(out), "--daten", str(ROOT / "data"),
+                                 "--jahr", str(JAHR)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        from openpyxl import load_workbook
+
+        wb = load_workbook(out)
+        info = {row[0]: row[1] for row in wb["Info"].iter_rows(min_row=2, values_only=True)}
+        cells = [v for row in wb["Tabelle 2"].iter_rows(min_row=3, values_only=True) for v in row[1:]]
+        if ansicht == "oeffentlich":
+            assert info["Ansicht"].startswith("Öffentliche Ansicht")
+            assert not small_counts(cells)
+        else:
+            assert info["Ansicht"].startswith("Planungsansicht")
+            assert small_counts(cells)  # the planners' export is exact
+    bad = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "export", "--ansicht", "oeffentlich",
+                          "--format", "pdf", "--out", str(tmp_path / "x.pdf"), "--daten", str(ROOT / "data"),
+                          "--jahr", "1999"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert bad.returncode == 1 and "Für 1999 gibt es keine Daten" in bad.stderr
+    assert np.isfinite(kreis_gesamt(exakt))
