@@ -591,6 +591,40 @@ def zeige(fig: go.Figure, key: str | None = None) -> None:
     dataset = get_dataset()
     if dataset.version is not None:
         st.caption(f"Quelle: {escape_md(dataset.quelle)}")
+    bild_downloads(fig, key or "diagramm")
+
+
+def exportfuss() -> str:
+    """Source, version, view, date and denominator: the footer of every exported image."""
+    import datetime as dt
+
+    dataset = get_dataset()
+    auswahl_ = st.session_state.get(_CURRENT)
+    nenner = f" · {auswahl_.eckwert_label}: Hilfen je junge Menschen am 31.12." if auswahl_ else ""
+    return (f"Quelle: {dataset.quelle} · {versionshinweis(dataset)} · "
+            f"{'Öffentliche Ansicht' if ist_oeffentlich() else 'Planungsansicht (nicht zur Veröffentlichung)'} · "
+            f"Stand {format_date(dt.date.today())}{nenner}")
+
+
+def _mit_fuss(fig: go.Figure) -> go.Figure:
+    copy = go.Figure(fig)
+    bottom = (copy.layout.margin.b or 80) + 70
+    copy.update_layout(margin=dict(b=bottom), width=copy.layout.width or 1400)
+    copy.add_annotation(text=html.escape(exportfuss()).replace(" · Eckwert", "<br>Eckwert"), xref="paper",
+                        yref="paper", x=0, y=0, yshift=-bottom + 20, xanchor="left", yanchor="bottom",
+                        showarrow=False, font=dict(size=11, color="#555"))
+    return copy
+
+
+def bild_downloads(fig: go.Figure, name: str) -> None:
+    """PNG and SVG of a chart with the export footer; drawn on the server (kaleido) only when clicked."""
+    from sozialraum_analytics.export import bild
+
+    spalten = st.columns([1, 1, 8])
+    for spalte, fmt, mime in ((spalten[0], "png", "image/png"), (spalten[1], "svg", "image/svg+xml")):
+        spalte.download_button(fmt.upper(), data=lambda fmt=fmt: bild(_mit_fuss(fig), fmt), file_name=f"{name}.{fmt}",
+                               mime=mime, on_click="ignore", icon=":material/download:", key=f"{name}_{fmt}",
+                               type="tertiary", help=f"Diagramm als {fmt.upper()} mit Quelle, Datenversion und Ansicht")
 
 
 def legende_platz(fig: go.Figure, title: str | None = None) -> None:
@@ -811,3 +845,52 @@ def zelle_anzahl(wert: float | None, vermerk: int = 0) -> str:
     if vermerk in ZEICHEN:
         return ZEICHEN[vermerk]
     return format_number(wert, 0)
+
+
+def anzahl_texte(optionen: Optionen, ebene: str, jahr: int, hilfeart: str | Sequence[str],
+                 areas: Sequence[str], werte: Sequence[float]) -> list:
+    """Counts as the active view writes them: in the public view "< 5" and "•" where suppressed
+    (the whole column as text); in the planning view the numbers as they are (formatted by the table).
+
+    ``hilfeart`` is one group for all rows or one per row; ``areas`` one per row (the Kreis: KREIS_ID).
+    """
+    from sozialraum_analytics.dataset import KREIS_ID
+
+    gruppen = [hilfeart] * len(areas) if isinstance(hilfeart, str) else list(hilfeart)
+    if not ist_oeffentlich():
+        return list(werte)
+    engine = get_engine(optionen)
+    vermerke = {e: engine.sperrvermerk(e) for e in ("sozialraum", "kreis")}
+    texte = []
+    for area, gruppe, wert in zip(areas, gruppen, werte):
+        vermerk = vermerke["kreis" if area == KREIS_ID else ebene]
+        code = int(vermerk.get((jahr, area, gruppe), 0))
+        texte.append(zelle_anzahl(wert, code))  # all text: a table column holds one type
+    return texte
+
+
+def text_oder_zahl(dezimalen: int = 0):  # noqa: ANN201
+    """A table formatter that leaves pre-formatted text ("< 5") as it is."""
+    return lambda v: v if isinstance(v, str) else format_number(v, dezimalen)
+
+
+def bericht_downloads(optionen: Optionen, jahr: int, raeume: Sequence[str] = (), formate: Sequence[str] = ("xlsx", "csv"),
+                      key: str = "bericht") -> None:
+    """Download buttons for the committee report of the active view; built only when clicked."""
+    from sozialraum_analytics import export
+    from sozialraum_analytics.bericht import bericht
+
+    engine = get_engine(optionen)
+    mimes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",
+             "pdf": "application/pdf",
+             "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
+    ansicht_name = "oeffentlich" if ist_oeffentlich() else "planung"
+    spalten = st.columns(len(formate) + 3)
+    for spalte, fmt in zip(spalten, formate):
+        def daten(fmt: str = fmt) -> bytes:
+            report = bericht(engine, jahr, list(raeume), mit_karte=fmt in ("pdf", "pptx"))
+            if fmt == "pdf" and len(raeume) == 1:
+                return export.pdf(report, {}, nur_raum=raeume[0])
+            return export.schreiben(report, fmt)
+        spalte.download_button(fmt.upper(), data=daten, file_name=f"{key}_{jahr}_{ansicht_name}.{fmt}",
+                               mime=mimes[fmt], on_click="ignore", icon=":material/download:", key=f"{key}_{fmt}")

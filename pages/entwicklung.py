@@ -163,7 +163,8 @@ zeilen = pd.concat([ui.auszug(gebiete, jahr, hilfeart), ui.auszug(kreis, jahr, h
 trend = pd.DataFrame({
     auswahl.ebene_label: [namen.get(a, a) if a != KREIS_ID else ui.kreis_label(dataset)
                           for a in zeilen.index],
-    "Inanspruchnahme": spalte(zeilen, "inanspruchnahme").to_numpy(),
+    "Inanspruchnahme": ui.anzahl_texte(auswahl.optionen, auswahl.ebene, jahr, hilfeart, list(zeilen.index),
+                                       list(spalte(zeilen, "inanspruchnahme"))),
     "Veränderung zum Vorjahr": spalte(zeilen, "inanspruchnahme_vorjahr_abs").to_numpy(),
     "Veränderung in %": spalte(zeilen, "inanspruchnahme_vorjahr_prozent").to_numpy(),
     f"Index ({basis} = 100)": spalte(zeilen, "inanspruchnahme_index").to_numpy(),
@@ -173,7 +174,7 @@ trend = pd.DataFrame({
 })
 ui.tabelle(
     trend, {
-        "Inanspruchnahme": lambda v: format_number(v, 0),
+        "Inanspruchnahme": ui.text_oder_zahl(0),
         "Veränderung zum Vorjahr": lambda v: ui.format_signed(v, 0),
         "Veränderung in %": lambda v: format_percent(v, 1, signed=True),
         f"Index ({basis} = 100)": lambda v: format_number(v, 1),

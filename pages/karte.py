@@ -74,6 +74,13 @@ with links:
     st.caption(" ".join(hinweise))
 with rechts:
     st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.legende_html(bild.legende)}")
+    from sozialraum_analytics.export import bild as bild_datei
+
+    st.download_button("Karte als PNG", icon=":material/download:", on_click="ignore", mime="image/png",
+                       file_name=f"karte_{auswahl.ebene}_{jahr}.png", key="karte_png",
+                       data=lambda: bild_datei(kb.statische_karte(flaechen, bild, f"{merkmal.label} {jahr}",
+                                                                  ui.exportfuss(), merkmal.dezimalen), "png"),
+                       help="Die Karte mit Legende, Quelle, Datenversion und Ansicht, ohne Kartenhintergrund.")
 if geklickt:
     ui.setze_gebiet(geklickt)
     st.rerun()

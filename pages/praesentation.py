@@ -16,7 +16,8 @@ dataset = ui.get_dataset()
 st.html("""<style>
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
 .block-container {padding-top: 1.2rem; max-width: 100%;}
-.folie h1 {font-size: 3.2rem; line-height: 1.15;} .folie p, .folie li {font-size: 1.7rem;}
+.folie {padding-top: 8vh;} .folie h1 {font-size: 4rem; line-height: 1.15; color: #1f5f8b;}
+.folie p, .folie li {font-size: 1.8rem;}
 div[data-testid="stMarkdownContainer"] p {font-size: 1.45rem;}
 table.folientabelle {font-size: 1.35rem; border-collapse: collapse; width: 100%;}
 table.folientabelle td, table.folientabelle th {padding: 0.35rem 0.8rem; border-bottom: 1px solid #d0d7de; text-align: right;}

@@ -57,7 +57,9 @@ tabelle = hilfen[["label", "inanspruchnahme", "eckwert", "eckwert_kreis", "eckwe
                   "ausgaben", "ausgaben_je_jugendeinwohner", "ausgaben_je_jugendeinwohner_kreis"]].copy()
 tabelle.columns = ["Hilfegruppe", "Inanspruchnahme", "Eckwert", "Eckwert Kreis", "Abweichung Eckwert",
                    "Ausgaben", "Je Einwohner", "Je Einwohner Kreis"]
-ui.tabelle(tabelle, {"Inanspruchnahme": lambda v: format_number(v, 0), "Eckwert": lambda v: format_number(v, 1),
+tabelle["Inanspruchnahme"] = ui.anzahl_texte(auswahl.optionen, ebene, profil.jahr, list(hilfen["hilfeart"]),
+                                             [profil.raum_id] * len(hilfen), list(hilfen["inanspruchnahme"]))
+ui.tabelle(tabelle, {"Inanspruchnahme": ui.text_oder_zahl(0), "Eckwert": lambda v: format_number(v, 1),
                      "Eckwert Kreis": lambda v: format_number(v, 1),
                      "Abweichung Eckwert": lambda v: ui.format_signed(v, 0, " %"),
                      "Ausgaben": lambda v: format_euro(v, 0), "Je Einwohner": lambda v: format_euro(v, 2),
@@ -115,3 +117,8 @@ else:
                         "Alter bis": lambda v: format_number(v, 0)})
     st.caption(f"{len(angebote)} Angebote, zusammen {format_number(angebote['plaetze'].sum(), 0)} Plätze."
                if "plaetze" in angebote else f"{len(angebote)} Angebote.")
+
+if ebene == "sozialraum" and dataset.has("zuordnung"):
+    st.subheader("Export")
+    st.caption("Der Steckbrief als PDF, mit Quelle, Datum, Datenversion, Ansicht und Bezugsgröße.")
+    ui.bericht_downloads(auswahl.optionen, profil.jahr, [profil.raum_id], formate=("pdf",), key=f"steckbrief_{raum_id}")

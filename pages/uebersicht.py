@@ -96,11 +96,13 @@ if jahr is not None:
             "Inanspruchnahme": teil["inanspruchnahme"].to_numpy(),
             "Eckwert": teil[auswahl.eckwert].to_numpy(),
             "Abweichung vom Kreis": teil[abweichung].to_numpy() if abweichung in teil else float("nan"),
-        }).sort_values("Eckwert", ascending=False, na_position="last").reset_index(drop=True)
+        }).assign(Inanspruchnahme=ui.anzahl_texte(auswahl.optionen, auswahl.ebene, jahr, "gesamt", list(teil.index),
+                                                  list(teil["inanspruchnahme"])))
+        tabelle = tabelle.sort_values("Eckwert", ascending=False, na_position="last").reset_index(drop=True)
         links, rechts = st.columns([1, 1], gap="large")
         with links:
             ui.tabelle(tabelle, {
-                "Inanspruchnahme": lambda v: format_number(v, 0),
+                "Inanspruchnahme": ui.text_oder_zahl(0),
                 "Eckwert": lambda v: format_number(v, 1),
                 "Abweichung vom Kreis": lambda v: format_percent(v, 1, signed=True),
             }, height=min(40 + 35 * len(tabelle), 640), column_config={
@@ -140,6 +142,12 @@ if jahr is not None:
     elif gebiete is not None:
         st.info(f"Für den Vergleich der {auswahl.ebene_plural} fehlen Fallzahlen oder Bevölkerung je Gebiet.",
                 icon=ui.INFO)
+
+if jahr is not None and dataset.has_cases and dataset.has("zuordnung") and dataset.has("bevoelkerung"):
+    st.subheader("Export")
+    st.caption("Die Tabellen dieser Ansicht für die Sitzungsunterlagen: Sozialräume, Hilfearten, Entwicklung und "
+               "Bedarf, mit Quelle, Datum, Datenversion, Ansicht und Bezugsgröße.")
+    ui.bericht_downloads(auswahl.optionen, jahr, key="bericht")
 
 # --- loaded tables -------------------------------------------------------------------
 st.subheader("Geladene Tabellen")

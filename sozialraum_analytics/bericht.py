@@ -263,35 +263,14 @@ def _fig_bedarf(daten: pd.DataFrame, k: Kopf) -> go.Figure:
 
 
 def _fig_karte(engine: Engine, daten: pd.DataFrame, areas: list[str], k: Kopf) -> go.Figure:
-    """The Eckwert map as a static figure (no tiles, no internet): the same classes and colours as the app."""
-    from .karte import anzeige_geometrie, palette, sozialraum_flaechen
-    from .klassen import klassieren
+    """The Eckwert map as a static figure: the same values, classes and colours as the Karte page."""
+    from .karte import anzeige_geometrie, sozialraum_flaechen, statische_karte, wertekarte
+    from .kartenwerte import _kennzahl_merkmal, gebietswerte
 
     flaechen = anzeige_geometrie(sozialraum_flaechen(engine.dataset.gebiete[["raum_id", "name", "geometry"]],
                                                      engine.dataset.planungsraeume()))
-    werte = pd.Series(list(daten.iloc[:-1]["Eckwert"]), index=areas, dtype=float)
-    flaechen = flaechen.assign(wert=flaechen["raum_id"].map(werte))
-    klassen = klassieren(flaechen["wert"], "quantile", min(5, max(1, int(flaechen["wert"].notna().sum()))))
-    farben = palette(klassen.k) if klassen.k else []
-    labels = klassen.labels(1)
-    fig = go.Figure()
-    for index, row in enumerate(flaechen.itertuples()):
-        klasse = int(klassen.klasse[index])
-        farbe = farben[klasse] if klasse >= 0 else "#d9d9d9"
-        geoms = getattr(row.geometry, "geoms", [row.geometry])
-        for geom in geoms:
-            x, y = geom.exterior.xy
-            fig.add_trace(go.Scatter(x=list(x), y=list(y), fill="toself", fillcolor=farbe, mode="lines",
-                                     line=dict(color="white", width=1.5), hoverinfo="skip",
-                                     showlegend=False))
-        punkt = row.geometry.representative_point()
-        fig.add_annotation(x=punkt.x, y=punkt.y, text=f"{html.escape(str(row.name))}<br><b>{format_number(row.wert, 1)}</b>",
-                           showarrow=False, font=dict(size=13, color="#111"), bgcolor="rgba(255,255,255,0.7)")
-    for klasse, (farbe, label) in enumerate(zip(farben, labels)):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=dict(size=18, color=farbe, symbol="square"),
-                                 name=f"{label} ({klassen.anzahl[klasse]})", showlegend=True))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / np.cos(np.radians(float(flaechen.total_bounds[1]))))
-    _layout(fig, f"Eckwert Hilfen gesamt {k.jahr}: Sozialräume", k, height=760)
-    fig.update_layout(showlegend=True, legend=dict(title=dict(text="Eckwert (Quantile)"), x=1.0, y=0.5))
-    return fig
+    merkmal = _kennzahl_merkmal("eckwert", engine.optionen.eckwert, "gesamt")
+    werte = gebietswerte(engine, merkmal, "sozialraum", k.jahr)
+    bild = wertekarte(flaechen, werte, "quantile", 5)
+    return statische_karte(flaechen, bild, f"Eckwert Hilfen gesamt {k.jahr}: Sozialräume", k.fusszeile(),
+                           merkmal.dezimalen)

@@ -337,3 +337,49 @@ def lisakarte(flaechen, werte, ergebnis, grenzen=None, kacheln: Kacheln | None =
     extra = [("Muster", c) for c in daten["klasse"]]
     fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte, extra), grenzen, kacheln, asset_url)
     return Kartenbild(fmap, legende, daten)
+
+
+def statische_karte(flaechen, bild: Kartenbild, titel: str, fusszeile: str = "", dez: int = 1):  # noqa: ANN001, ANN201
+    """The same map as a plotly figure for PNG/SVG/slides: the Kartenbild's colours, legend and values.
+
+    No tiles and no web fonts, so kaleido draws it without internet. Names are escaped (plotly
+    reads pseudo-HTML in text).
+    """
+    import plotly.graph_objects as go
+
+    from .formatting import format_number
+
+    daten = bild.daten.set_index("raum_id")
+    fig = go.Figure()
+    for row in flaechen.itertuples(index=False):
+        farbe = daten["farbe"].get(row.raum_id, OHNE_WERT) if "farbe" in daten else OHNE_WERT
+        for geom in getattr(row.geometry, "geoms", [row.geometry]):
+            x, y = geom.exterior.xy
+            fig.add_trace(go.Scatter(x=list(x), y=list(y), fill="toself", fillcolor=farbe, mode="lines",
+                                     line=dict(color="white", width=1.2), hoverinfo="skip", showlegend=False))
+    if len(flaechen) <= 40:
+        for row in flaechen.itertuples(index=False):
+            punkt = row.geometry.representative_point()
+            wert = daten["wert"].get(row.raum_id, float("nan"))
+            fig.add_annotation(x=punkt.x, y=punkt.y, showarrow=False, bgcolor="rgba(255,255,255,0.7)",
+                               text=f"{html.escape(str(row.name))}<br><b>{format_number(wert, dez)}</b>",
+                               font=dict(size=12, color="#111"))
+    for farbe, label, anzahl in bild.legende.klassen:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=html.escape(f"{label} ({anzahl})"),
+                                 marker=dict(size=18, color=farbe, symbol="square")))
+    if bild.legende.ohne_wert:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"kein Wert ({bild.legende.ohne_wert})",
+                                 marker=dict(size=18, color=OHNE_WERT, symbol="square")))
+    south = float(flaechen.total_bounds[1]) if len(flaechen) else 0.0
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x", scaleratio=1 / max(0.2, float(np.cos(np.radians(south)))))
+    legende = html.escape(f"{bild.legende.titel}" + (f" ({bild.legende.einheit})" if bild.legende.einheit else ""))
+    fig.update_layout(template="plotly_white", width=1400, height=860, title=dict(text=html.escape(titel), x=0.01,
+                                                                                 font=dict(size=24)),
+                      font=dict(family="DejaVu Sans, Arial, sans-serif", size=16),
+                      legend=dict(title=dict(text=legende), x=1.0, y=0.5), margin=dict(l=20, r=20, t=80, b=110))
+    if fusszeile:
+        fig.add_annotation(text=html.escape(fusszeile).replace(" · Eckwert", "<br>Eckwert"), xref="paper",
+                           yref="paper", x=0, y=0, yshift=-90, xanchor="left", yanchor="bottom", showarrow=False,
+                           font=dict(size=11, color="#555"))
+    return fig

@@ -146,3 +146,29 @@ def test_the_navigation_keeps_the_selection(page, app_url: str) -> None:
     query = parse_qs(urlparse(page.url).query)
     assert query.get("jahr") == ["2022"] and query.get("ebene") == ["planungsraum"]
     assert "Planungsräume" in page.inner_text('[data-testid="stMain"]')
+
+
+def test_a_chart_downloads_as_png_and_svg_with_source_and_view(page, app_url: str) -> None:
+    import re
+
+    page.goto(f"{app_url}/entwicklung")
+    wait_until_idle(page)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=re.compile("PNG")).first.click()
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=re.compile("SVG")).first.click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert svg.lstrip().startswith("<svg")
+    assert "Öffentliche Ansicht" in svg and "Quelle: Demo-Daten" in svg and "Eckwert je 1.000 unter 21 Jahre" in svg
+    assert not page.blocked_requests
+
+
+def test_the_map_downloads_as_png(page, app_url: str) -> None:
+    page.goto(f"{app_url}/karte?ebene=sozialraum")
+    wait_until_idle(page)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Karte als PNG").click()
+    data = Path(download.value.path()).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
