@@ -203,3 +203,19 @@ def test_cli_export_in_both_views(tmp_path: Path, exakt) -> None:
                           "--jahr", "1999"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert bad.returncode == 1 and "Für 1999 gibt es keine Daten" in bad.stderr
     assert np.isfinite(kreis_gesamt(exakt))
+
+
+def test_the_deck_is_exported_without_network(tmp_path: Path) -> None:
+    """PPTX with map and chart images in a network namespace without any interface but loopback:
+    kaleido's Chromium, plotly.js and the fonts all come from this machine."""
+    out = tmp_path / "ausschuss.pptx"
+    result = subprocess.run(["unshare", "-n", sys.executable, "-m", "sozialraum_analytics", "export", "--ansicht",
+                             "oeffentlich", "--format", "pptx", "--out", str(out), "--daten", str(ROOT / "data"),
+                             "--jahr", str(JAHR), "--raum", "SR01"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stderr
+    from pptx import Presentation
+
+    deck = Presentation(str(out))
+    pictures = sum(shape.shape_type == 13 for slide in deck.slides for shape in slide.shapes)
+    assert pictures >= 3
