@@ -231,13 +231,14 @@ def bereiche(werk: Zahlenwerk, gesperrt: np.ndarray, primaer: np.ndarray | None 
     return low, high
 
 
-def sperren_summen(werk: Zahlenwerk, partner: object = None) -> Sperrung:
+def sperren_summen(werk: Zahlenwerk, partner: object = None, zuletzt: np.ndarray | None = None) -> Sperrung:
     """Suppress the figures 1–4 and, while an attacker can still work one out, further figures.
 
     For a figure the attacker pins down, the shown figures whose equations bind its least or
     greatest value (the LP's dual values) are the ones that give it away; the smallest positive of
     them is hidden (among equals, one ``partner(figur)`` names: same area or same help group),
-    and the figure is checked again. Hiding more only takes equations from the attacker, so a
+    and the figure is checked again. Figures marked in ``zuletzt`` (e.g. the Kreis totals) are hidden
+    only when nothing else binds. Hiding more only takes equations from the attacker, so a
     protected figure stays protected: one pass over the small figures suffices.
     """
     werte = werk.werte
@@ -253,7 +254,8 @@ def sperren_summen(werk: Zahlenwerk, partner: object = None) -> Sperrung:
             if not candidates:
                 raise RuntimeError("Sekundärsperrung ohne Ergebnis: kleine Werte lassen sich nicht schützen.")
             # Prefer positive figures (a hidden 0 says little), then small ones, then near ones.
-            gesperrt[min(candidates, key=lambda f: (werte[f] <= 0, werte[f], f not in nahe, f))] = True
+            last = zuletzt if zuletzt is not None else np.zeros(werk.n, dtype=bool)
+            gesperrt[min(candidates, key=lambda f: (bool(last[f]), werte[f] <= 0, werte[f], f not in nahe, f))] = True
     # A hidden partner whose value follows exactly from what is shown protects nothing: its
     # equation is already implied, so showing it again leaves the attacker's knowledge as it is.
     for figur in np.flatnonzero(gesperrt & ~primaer)[::-1]:

@@ -108,7 +108,9 @@ def schuetzen_jahr(gebiete: np.ndarray, kreis: np.ndarray) -> tuple[np.ndarray, 
         same_group = [a * n_groups + group for a in range(n_areas + 1)]
         return same_area + same_group
 
-    sperrung = geheimhaltung.sperren_summen(werk, partner)
+    kreis = np.zeros(werk.n, dtype=bool)
+    kreis[n_areas * n_groups:] = True  # the Kreis totals stay visible wherever possible
+    sperrung = geheimhaltung.sperren_summen(werk, partner, zuletzt=kreis)
     codes = np.where(sperrung.primaer, PRIMAER, np.where(sperrung.sekundaer, SEKUNDAER, OFFEN))
     return codes[:n_areas * n_groups].reshape(n_areas, n_groups), codes[n_areas * n_groups:]
 

@@ -120,6 +120,8 @@ def test_no_count_of_one_to_four_is_shown(oeffentlich, planung) -> None:
             assert (vermerk[small] == PRIMAER).all()
             assert public[column][vermerk != OFFEN].isna().all()
     assert (oeffentlich.sperrvermerk("sozialraum") == PRIMAER).sum() > 0
+    # The Kreis totals are hidden only when nothing else helps; in the demo Kreis never.
+    assert (oeffentlich.sperrvermerk("kreis") == OFFEN).all()
 
 
 def test_rates_need_300_young_people_and_averages_10_cases(demo, planung) -> None:
