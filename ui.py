@@ -526,10 +526,21 @@ def format_styler(frame: pd.DataFrame, formats: dict[str, callable]) -> pd.io.fo
     return frame.style.format({c: f for c, f in formats.items() if c in frame.columns})
 
 
+_ZAHLTEXT = re.compile(r"[+\-−]?\s?[\d.,]+\s?(%|€| %| €)?")  # "+4,7 %" is a number for Excel, not a formula
+
+
 def tabelle(frame: pd.DataFrame, formats: dict[str, callable] | None = None, **kwargs) -> None:  # noqa: ANN003
     """``st.dataframe`` with German number formats, no index and "–" for missing values."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
+    # The table's own CSV download hands text cells to Excel: neutralise formulas (=, +, -, @) first.
+    from sozialraum_analytics.formatting import neutralise_formula
+
+    frame = frame.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            frame[column] = frame[column].map(
+                lambda v: v if not isinstance(v, str) or _ZAHLTEXT.fullmatch(v) else neutralise_formula(v))
     data = format_styler(frame, formats) if formats else frame
     st.dataframe(data, placeholder="–", **kwargs)
 
@@ -743,7 +754,7 @@ _ANGEMELDET = "_angemeldet_als"
 def oidc_konfiguriert() -> bool:
     """Whether the server has an ``[auth]`` section in its secrets (OIDC via ``st.login``)."""
     try:
-        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+        return "auth" in st.secrets
     except Exception:  # noqa: BLE001 - unreadable secrets: no OIDC
         return False
 

@@ -21,13 +21,20 @@ if ui.oidc_konfiguriert():
     st.button("Mit dem Organisationskonto anmelden", icon=":material/login:", on_click=st.login, type="primary")
     st.caption("Anmeldung über den Identitätsdienst des Kreises (OpenID Connect).")
 
+
+def pruefen() -> None:
+    """Runs before the page (form callback): check, forget the typed password, remember a failure."""
+    ok = ui.anmelden_lokal(st.session_state.get("anmelden_name", "").strip(),
+                           st.session_state.get("anmelden_passwort", ""))
+    st.session_state["anmelden_passwort"] = ""
+    st.session_state["_anmeldefehler"] = not ok
+
+
 with st.form("anmelden"):
-    benutzer = st.text_input("Benutzername", autocomplete="username")
-    passwort = st.text_input("Passwort", type="password", autocomplete="current-password")
-    abgeschickt = st.form_submit_button("Anmelden", type="primary")
-if abgeschickt:
-    if ui.anmelden_lokal(benutzer.strip(), passwort):
-        st.rerun()
+    st.text_input("Benutzername", autocomplete="username", key="anmelden_name")
+    st.text_input("Passwort", type="password", autocomplete="current-password", key="anmelden_passwort")
+    st.form_submit_button("Anmelden", type="primary", on_click=pruefen)
+if st.session_state.pop("_anmeldefehler", False):
     st.error("Benutzername oder Passwort ist falsch.", icon=":material/error:")
 st.caption("Konten legt die Administration auf dem Server an: "
            "`python -m sozialraum_analytics konto anlegen NAME`.")

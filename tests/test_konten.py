@@ -88,3 +88,21 @@ def test_login_with_a_local_account_opens_the_planning_view(tmp_path: Path, monk
     at.run()
     assert not at.exception
     assert at.title[0].value == "Daten importieren"
+
+
+def test_with_an_oidc_provider_configured_the_login_page_offers_it() -> None:
+    """Server deployments: an [auth] section in the secrets (Keycloak, Entra ID) adds st.login's button."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "sozialraum", "client_secret": "geheim",
+                          "server_metadata_url": "https://idp.invalid/realms/kreis/.well-known/openid-configuration"}
+    at.run()
+    at.switch_page("pages/anmelden.py")
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button][0] == "Mit dem Organisationskonto anmelden"
+    plain = AppTest.from_file(APP, default_timeout=180)
+    plain.run()
+    plain.switch_page("pages/anmelden.py")
+    plain.run()
+    assert "Mit dem Organisationskonto anmelden" not in [b.label for b in plain.button]

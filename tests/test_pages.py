@@ -274,6 +274,21 @@ def test_area_names_are_data_not_markup(monkeypatch: pytest.MonkeyPatch, tmp_pat
         assert "<b>" not in texts(at)
 
 
+def test_a_formula_as_area_name_is_neutralised_in_the_table(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The table's own CSV download must not hand Excel a formula: the cell starts with an apostrophe."""
+    for name in ("bevoelkerung.csv", "faelle.csv"):
+        shutil.copy(KLEINKREIS / name, tmp_path / name)
+    zuordnung = (KLEINKREIS / "zuordnung.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "zuordnung.csv").write_text(zuordnung.replace("Nord", "=2+5*Nord"),
+                                            encoding="utf-8")
+    monkeypatch.setenv("SOZIALRAUM_DATEN", str(tmp_path))
+    at = open_page(PAGES[0], {"jahr": "2023"})
+    no_exception(at)
+    names = list(at.dataframe[0].value.iloc[:, 0])
+    assert "'=2+5*Nord" in names
+    assert not [n for n in names if str(n).startswith("=")]
+
+
 # --- the demo Kreis ------------------------------------------------------------------------
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_the_demo_data(monkeypatch: pytest.MonkeyPatch, page: str) -> None:
