@@ -24,6 +24,7 @@ oeffentliche_seiten = [
     st.Page("pages/karte.py", title="Karte", icon=":material/map:", url_path="karte"),
     st.Page("pages/vergleich.py", title="Vergleich", icon=":material/leaderboard:", url_path="vergleich"),
     st.Page("pages/steckbrief.py", title="Steckbrief", icon=":material/description:", url_path="steckbrief"),
+    st.Page("pages/steuerung.py", title="Steuerung", icon=":material/flag:", url_path="steuerung"),
     st.Page("pages/praesentation.py", title="Präsentation", icon=":material/slideshow:", url_path="praesentation"),
     st.Page("pages/methodik.py", title="Methodik", icon=":material/menu_book:", url_path="methodik"),
 ]

@@ -345,17 +345,18 @@ def get_oeffentliche_engine(optionen: Optionen) -> Engine:
 
 
 @st.cache_data(show_spinner="Bericht wird zusammengestellt …", max_entries=16)
-def _bericht(_engine: Engine, schluessel: tuple, jahr: int, raeume: tuple[str, ...]):  # noqa: ANN202
+def _bericht(_engine: Engine, schluessel: tuple, jahr: int, raeume: tuple[str, ...], _meilensteine):  # noqa: ANN001, ANN202
     from sozialraum_analytics.bericht import bericht
 
-    return bericht(_engine, jahr, list(raeume))
+    return bericht(_engine, jahr, list(raeume), meilensteine=_meilensteine)
 
 
-def get_bericht(engine: Engine, jahr: int, raeume: Sequence[str] = ()):  # noqa: ANN201
-    """The committee report (tables, charts, texts) of the engine's view, cached per data and choice."""
+def get_bericht(engine: Engine, jahr: int, raeume: Sequence[str] = (), meilensteine: pd.DataFrame | None = None):  # noqa: ANN201
+    """The committee report (tables, charts, texts) of the engine's view, cached per data, choice and milestones."""
+    stand = () if meilensteine is None else tuple(map(tuple, meilensteine[["id", "stand"]].to_numpy().tolist()))
     schluessel = (*_quelle(), type(engine).__name__, engine.optionen.nenner, engine.optionen.skala,
-                  getattr(engine, "verfahren", ""))
-    return _bericht(engine, schluessel, jahr, tuple(raeume))
+                  getattr(engine, "verfahren", ""), stand)
+    return _bericht(engine, schluessel, jahr, tuple(raeume), meilensteine)
 
 
 def versionshinweis(dataset: Dataset) -> str:

@@ -62,6 +62,14 @@ elif darstellung == "abweichung" and werte.werte["differenz_prozent"].notna().su
 else:
     bild = kb.wertekarte(flaechen, werte, schema, int(k), darstellung == "abweichung", grenzen, kacheln)
 
+angebote_farben: dict[str, str] = {}
+if dataset.has("angebote") and st.checkbox("Angebote (Bestand) auf der Karte zeigen", key="karte_angebote",
+                                           help="Jedes Angebot mit Koordinaten als Punkt, Farbe nach Angebotsart."):
+    from sozialraum_analytics.angebote import im_jahr
+
+    layer, angebote_farben = kb.angebote_layer(im_jahr(dataset.tables["angebote"], jahr))
+    layer.add_to(bild.karte)
+
 gewaehlt = ui.gewaehltes_gebiet()
 links, rechts = st.columns([3, 1])
 with links:
@@ -74,6 +82,13 @@ with links:
     st.caption(" ".join(hinweise))
 with rechts:
     st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.legende_html(bild.legende)}")
+    if angebote_farben:
+        import html as _html
+
+        st.html("<div class='sra-legende'><b>Angebote</b>" + "".join(
+            f"<div class='sra-legende-zeile'><span class='sra-legende-farbe' style='background:{farbe};"
+            f"border-radius:50%'></span><span>{_html.escape(typ)}</span></div>"
+            for typ, farbe in angebote_farben.items()) + "</div>")
     from sozialraum_analytics.export import bild as bild_datei
 
     st.download_button("Karte als PNG", icon=":material/download:", on_click="ignore", mime="image/png",

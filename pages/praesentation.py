@@ -9,6 +9,7 @@ import streamlit as st
 import ui
 from sozialraum_analytics import export
 from sozialraum_analytics.export import tabellen_text
+from sozialraum_analytics.meilensteine import liste as meilensteine_liste
 
 auswahl = ui.auswahl()
 dataset = ui.get_dataset()
@@ -35,7 +36,7 @@ jahr = auswahl.jahr
 with st.expander("Folien einrichten", expanded=False):
     raeume = st.multiselect("Eine Folie je Sozialraum", areas, default=areas[:2], format_func=lambda a: namen.get(a, a),
                             key="praesentation_raeume")
-bericht = ui.get_bericht(engine, jahr, raeume)
+bericht = ui.get_bericht(engine, jahr, raeume, meilensteine_liste(ui.store()))
 k = bericht.kopf
 
 
@@ -98,6 +99,11 @@ folien += [("Eckwerte", figur("eckwerte", f"Eckwerte der Sozialräume {jahr}")),
 folien += [(f"Sozialraum {s.name}", raumfolie(s)) for s in bericht.raeume]
 if "bedarf" in bericht.figuren:
     folien.append(("Bedarf", figur("bedarf", f"Bedarf und Inanspruchnahme {jahr}")))
+if bericht.meilensteine is not None:
+    def meilensteine_folie() -> None:
+        st.header(bericht.meilensteine.titel)
+        st.html(tabelle_html(bericht.meilensteine))
+    folien.append(("Meilensteine", meilensteine_folie))
 
 nummer = min(max(int(st.session_state.get("folie", 0)), 0), len(folien) - 1)
 steuerung = st.columns([1.4, 1.4, 4.6, 2.3, 2.3])

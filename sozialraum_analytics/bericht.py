@@ -83,6 +83,12 @@ class Bericht:
     figuren: dict[str, go.Figure]
     raeume: list[Raumseite] = field(default_factory=list)
     kreis_kennzahlen: list[tuple[str, str]] = field(default_factory=list)
+    meilensteine: Tabelle | None = None
+
+    @property
+    def alle_tabellen(self) -> list[Tabelle]:
+        """The tables of XLSX and CSV: the report's, then the milestones."""
+        return self.tabellen + ([self.meilensteine] if self.meilensteine is not None else [])
 
 
 def kopf(engine: Engine, jahr: int, datum: dt.date | None = None) -> Kopf:
@@ -115,8 +121,21 @@ def _zahl(wert: float, dezimalen: int = 1) -> float | None:
     return None if wert is None or np.isnan(wert) else round(float(wert), dezimalen)
 
 
+def meilenstein_tabelle(meilensteine: pd.DataFrame, names: dict) -> Tabelle:
+    """The steering group's milestones for the report (the internal notes stay out)."""
+    daten = pd.DataFrame({
+        "Meilenstein": meilensteine["titel"].astype(str),
+        "Sozialraum": ["alle Sozialräume" if pd.isna(r) or not r else names.get(r, r) for r in meilensteine["raum_id"]],
+        "Fällig": [format_date(f) for f in meilensteine["faellig"]],
+        "Status": meilensteine["status"].astype(str),
+        "Verantwortlich": ["" if pd.isna(v) else str(v) for v in meilensteine["verantwortlich"]],
+    })
+    return Tabelle("Meilensteine der Steuerungsgruppe", daten, "Stand der Datenbank beim Export.")
+
+
 def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = None,
-            datum: dt.date | None = None, mit_karte: bool = True) -> Bericht:
+            datum: dt.date | None = None, mit_karte: bool = True,
+            meilensteine: pd.DataFrame | None = None) -> Bericht:
     """The committee report of ``jahr`` (default: the last year) for the engine's view."""
     jahr = jahr if jahr is not None else engine.jahre[-1]
     k = kopf(engine, jahr, datum)
@@ -186,7 +205,8 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
     kreis_kz = [("Inanspruchnahme gesamt", _text(t1.daten.iloc[-1]["Inanspruchnahme"])),
                 (describe(eck).label, format_number(t1.daten.iloc[-1]["Eckwert"], 1))]
     seiten = [_raumseite(engine, area, jahr, names) for area in (raeume or [])]
-    return Bericht(k, tabellen, figuren, seiten, kreis_kz)
+    ms = meilenstein_tabelle(meilensteine, names) if meilensteine is not None and len(meilensteine) else None
+    return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms)
 
 
 def _text(wert: object) -> str:

@@ -267,7 +267,15 @@ def export(ansicht: str, fmt: str, out: str, daten: str | None, jahr: int | None
     if unknown:
         print(f"Unbekannte Sozialräume: {', '.join(unknown)}; vorhanden: {', '.join(areas)}.", file=sys.stderr)
         return 1
-    Path(out).write_bytes(schreiben(bericht(engine, jahr, raeume), fmt))
+    from .meilensteine import liste
+    from .store import Store
+
+    store = Store()
+    try:
+        meilensteine = liste(store)
+    finally:
+        store.dispose()
+    Path(out).write_bytes(schreiben(bericht(engine, jahr, raeume, meilensteine=meilensteine), fmt))
     print(f"Geschrieben: {out} ({'öffentliche Ansicht' if ansicht == 'oeffentlich' else 'Planungsansicht'})",
           file=sys.stderr)
     return 0

@@ -88,7 +88,7 @@ def xlsx(bericht: Bericht) -> bytes:
         info.append([label, neutralise_formula(wert)])
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 110
-    for nummer, tabelle in enumerate(bericht.tabellen, start=1):
+    for nummer, tabelle in enumerate(bericht.alle_tabellen, start=1):
         ws = wb.create_sheet(f"Tabelle {nummer}")
         ws.append([neutralise_formula(tabelle.titel)])
         ws["A1"].font = Font(bold=True, size=13)
@@ -114,7 +114,7 @@ def xlsx(bericht: Bericht) -> bytes:
 def csv(bericht: Bericht) -> bytes:
     """German Excel CSV (``;``, decimal comma, UTF-8 with BOM): the Kopf, then every table."""
     teile = [to_german_csv(pd.DataFrame(bericht.kopf.zeilen(), columns=["Angabe", "Wert"]))]
-    for tabelle in bericht.tabellen:
+    for tabelle in bericht.alle_tabellen:
         teile.append(to_german_csv(pd.DataFrame({"Tabelle": [tabelle.titel]})))
         teile.append(to_german_csv(tabelle.daten))
         if tabelle.hinweis:
@@ -215,6 +215,8 @@ def pptx(bericht: Bericht, bilder_png: dict[str, bytes] | None = None) -> bytes:
             para.font.size = Pt(18)
     if len(bericht.tabellen) > 3:
         bild_folie(f"Bedarf und Inanspruchnahme {k.jahr}", "bedarf")
+    if bericht.meilensteine is not None:
+        tabelle_folie(bericht.meilensteine)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
@@ -267,7 +269,7 @@ def pdf(bericht: Bericht, bilder_png: dict[str, bytes] | None = None, nur_raum: 
         for label, wert in k.zeilen():
             absatz(f"{label}: {wert}")
         fuss()
-        for t in bericht.tabellen:
+        for t in bericht.alle_tabellen:
             tabelle(t)
         for name, titel in (("eckwerte", "Eckwerte der Sozialräume"), ("karte", "Karte"),
                             ("entwicklung", "Entwicklung"), ("bedarf", "Bedarf und Inanspruchnahme")):

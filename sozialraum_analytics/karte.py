@@ -383,3 +383,32 @@ def statische_karte(flaechen, bild: Kartenbild, titel: str, fusszeile: str = "",
                            yref="paper", x=0, y=0, yshift=-90, xanchor="left", yanchor="bottom", showarrow=False,
                            font=dict(size=11, color="#555"))
     return fig
+
+
+ANGEBOT_FARBEN = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#666666", "#d95f02", "#1f78b4")
+
+
+def angebote_layer(angebote: pd.DataFrame):  # noqa: ANN201
+    """The offers with coordinates as one map layer: a small circle per offer, coloured by type.
+
+    Tooltips are built from escaped text (folium does not escape). Returns (layer, {typ: colour}).
+    """
+    import folium
+
+    frame = angebote[angebote["lat"].notna() & angebote["lon"].notna()] if {"lat", "lon"} <= set(angebote) else \
+        angebote.iloc[0:0]
+    typen = sorted(set(frame["typ"].astype(str))) if len(frame) else []
+    farben = {typ: ANGEBOT_FARBEN[i % len(ANGEBOT_FARBEN)] for i, typ in enumerate(typen)}
+    layer = folium.FeatureGroup(name="Angebote", control=False)
+    e = html.escape
+    for row in frame.itertuples(index=False):
+        plaetze = "" if pd.isna(getattr(row, "plaetze", None)) else f"<br>{int(row.plaetze)} Plätze"
+        alter = ""
+        if not pd.isna(getattr(row, "alter_von", None)) and not pd.isna(getattr(row, "alter_bis", None)):
+            alter = f"<br>Alter {int(row.alter_von)} bis unter {int(row.alter_bis)}"
+        traeger = "" if pd.isna(getattr(row, "traeger", None)) else f"<br>{e(str(row.traeger))}"
+        tip = f"<b>{e(str(row.name))}</b><br>{e(str(row.typ))}{traeger}{plaetze}{alter}"
+        folium.CircleMarker(location=(float(row.lat), float(row.lon)), radius=6, weight=1.5, color="#ffffff",
+                            fill=True, fill_color=farben[str(row.typ)], fill_opacity=0.95,
+                            tooltip=folium.Tooltip(tip, sticky=True)).add_to(layer)
+    return layer, farben

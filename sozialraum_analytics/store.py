@@ -98,11 +98,40 @@ spaltenzuordnungen = sa.Table(
     sa.Column("zeit", sa.DateTime, nullable=False),
 )
 
+# The steering group's milestones: the current state and every earlier state (history).
+def _meilenstein_spalten() -> list[sa.Column]:
+    return [sa.Column("titel", sa.Text, nullable=False),
+            sa.Column("raum_id", sa.Text),  # NULL: all Sozialräume (the whole Kreis)
+            sa.Column("faellig", sa.Date, nullable=False),
+            sa.Column("status", sa.String(30), nullable=False),
+            sa.Column("verantwortlich", sa.Text),
+            sa.Column("notiz", sa.Text)]
+
+
+meilensteine = sa.Table(
+    "meilensteine", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    *_meilenstein_spalten(),
+    sa.Column("stand", sa.Integer, nullable=False),  # revision: 1 when created, +1 per change
+    sa.Column("geloescht", sa.Boolean, nullable=False, default=False),
+)
+meilenstein_historie = sa.Table(
+    "meilenstein_historie", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("meilenstein_id", sa.Integer, sa.ForeignKey("meilensteine.id"), nullable=False, index=True),
+    sa.Column("stand", sa.Integer, nullable=False),
+    sa.Column("aktion", sa.String(20), nullable=False),  # angelegt, geändert, gelöscht
+    sa.Column("zeit", sa.DateTime, nullable=False),
+    sa.Column("benutzer", sa.Text, nullable=False),
+    *_meilenstein_spalten(),
+)
+
 # Schema migrations, applied in order; the schema_info table records how far a database is.
 # A new column or table is a new entry here, never an edit of an old one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "Grundschema: Importe, Versionen, Versionsinhalt, eine Datentabelle je Art"),
     (2, "Gespeicherte Spaltenzuordnungen für Dateien mit unbekannten Spaltennamen"),
+    (3, "Meilensteine der Steuerungsgruppe mit ihrer Geschichte"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -467,7 +496,11 @@ def _add_column_mappings(conn: sa.Connection) -> None:
     spaltenzuordnungen.create(conn)
 
 
-_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings}
+def _add_milestones(conn: sa.Connection) -> None:
+    metadata.create_all(conn, tables=[meilensteine, meilenstein_historie])
+
+
+_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings, 3: _add_milestones}
 
 
 # --- frames in and out --------------------------------------------------------------------

@@ -219,3 +219,27 @@ def test_the_deck_is_exported_without_network(tmp_path: Path) -> None:
     deck = Presentation(str(out))
     pictures = sum(shape.shape_type == 13 for slide in deck.slides for shape in slide.shapes)
     assert pictures >= 3
+
+
+def test_milestones_go_into_the_deck_and_the_workbook(demo) -> None:
+    """Milestones from the database appear as a slide and a sheet, without their internal notes."""
+    from openpyxl import load_workbook
+    from pptx import Presentation
+
+    meilensteine = pd.DataFrame({"id": [1, 2], "titel": ["Bestandsaufnahme", "=Budget beschlossen"],
+                                 "raum_id": ["SR01", None], "faellig": [dt.date(2025, 3, 31), dt.date(2025, 6, 30)],
+                                 "status": ["erledigt", "geplant"], "verantwortlich": ["Planung", None],
+                                 "notiz": ["intern: nicht zeigen", None], "stand": [2, 1]})
+    engine = OeffentlicheEngine(demo, jahre=[JAHR])
+    report = bericht(engine, JAHR, meilensteine=meilensteine, mit_karte=False, datum=DATUM)
+    deck = Presentation(io.BytesIO(export.pptx(report, {})))
+    cells = [c.text for s in deck.slides for sh in s.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
+    assert {"Bestandsaufnahme", "=Budget beschlossen", "31.03.2025", "alle Sozialräume", "Sozialraum Lindenbrück",
+            "erledigt"} <= set(cells)
+    texts = [sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame]
+    assert "Meilensteine der Steuerungsgruppe" in texts
+    assert "intern: nicht zeigen" not in "\n".join(cells + texts)
+    wb = load_workbook(io.BytesIO(export.xlsx(report)))
+    sheet = wb[wb.sheetnames[-1]]
+    assert sheet["A1"].value == "Meilensteine der Steuerungsgruppe"
+    assert sheet["A4"].value == "'=Budget beschlossen"

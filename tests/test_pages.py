@@ -16,8 +16,9 @@ APP = str(ROOT / "app.py")
 KLEINKREIS = ROOT / "tests" / "fixtures" / "kleinkreis"
 DEMO = ROOT / "data"
 PAGES = ["pages/uebersicht.py", "pages/entwicklung.py", "pages/karte.py", "pages/vergleich.py", "pages/steckbrief.py",
-         "pages/methodik.py", "pages/daten.py", "pages/importieren.py"]
-TITLES = {"pages/uebersicht.py": "Übersicht", "pages/entwicklung.py": "Entwicklung", "pages/karte.py": "Karte",
+         "pages/methodik.py", "pages/daten.py", "pages/importieren.py", "pages/steuerung.py"]
+TITLES = {"pages/steuerung.py": "Steuerung",
+          "pages/uebersicht.py": "Übersicht", "pages/entwicklung.py": "Entwicklung", "pages/karte.py": "Karte",
           "pages/vergleich.py": "Vergleich", "pages/steckbrief.py": "Steckbrief",
           "pages/methodik.py": "Methodik", "pages/daten.py": "Datenbestand", "pages/importieren.py": "Daten importieren"}
 DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"

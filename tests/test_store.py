@@ -366,3 +366,52 @@ def test_the_datenbestand_page_shows_the_stored_version(tmp_path: Path, monkeypa
     text = "\n".join(str(m.value) for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
     assert "Datenbank, Version 5" in text and "Datenversion 5" in text
     assert any("beim Import geprüft" in i.value for i in at.info)
+
+
+# --- Meilensteine: in the database, with their history -------------------------------------------
+def test_milestones_keep_every_state(store: Store) -> None:
+    import datetime as dt
+
+    from sozialraum_analytics import meilensteine as ms
+
+    first = ms.anlegen(store, ms.Meilenstein("Bestandsaufnahme abgeschlossen", dt.date(2025, 3, 31), "in Arbeit",
+                                             "SR01", "Jugendhilfeplanung", "=Notiz"), "anna")
+    second = ms.anlegen(store, ms.Meilenstein("Regionalbudget beschlossen", dt.date(2025, 1, 15)), "ben")
+    assert ms.aendern(store, first, ms.Meilenstein("Bestandsaufnahme abgeschlossen", dt.date(2025, 4, 30),
+                                                   "erledigt", "SR01", "Jugendhilfeplanung"), "ben", stand=1) == 2
+    with pytest.raises(ms.MeilensteinFehler, match="inzwischen von jemand anderem"):
+        ms.aendern(store, first, ms.Meilenstein("x", dt.date(2025, 1, 1)), "carla", stand=1)
+    with pytest.raises(ms.MeilensteinFehler, match="braucht einen Titel"):
+        ms.anlegen(store, ms.Meilenstein(" ", dt.date(2025, 1, 1)), "anna")
+    with pytest.raises(ms.MeilensteinFehler, match="Unbekannter Status"):
+        ms.anlegen(store, ms.Meilenstein("y", dt.date(2025, 1, 1), "fertig"), "anna")
+    liste = ms.liste(store)
+    assert list(liste["id"]) == [second, first]  # by due date
+    assert liste.set_index("id").loc[first, "status"] == "erledigt"
+    assert liste.set_index("id").loc[second, "raum_id"] is None  # all Sozialräume
+    ms.loeschen(store, second, "anna")
+    assert list(ms.liste(store)["id"]) == [first]
+    history = ms.historie(store)
+    assert sorted(zip(history["meilenstein_id"], history["stand"], history["aktion"], history["benutzer"])) == sorted([
+        (first, 1, "angelegt", "anna"), (second, 1, "angelegt", "ben"), (first, 2, "geändert", "ben"),
+        (second, 2, "gelöscht", "anna")])
+    old = ms.historie(store, first).set_index("stand")
+    assert old.loc[1, "faellig"] == dt.date(2025, 3, 31) and old.loc[1, "status"] == "in Arbeit"
+    assert old.loc[1, "notiz"] == "=Notiz" and old.loc[2, "notiz"] is None
+    late = ms.ueberfaellig(ms.liste(store), dt.date(2025, 6, 1))
+    assert not late.any()  # the only one left is done
+
+
+def test_an_older_database_gets_the_milestone_tables(store_url: str) -> None:
+    s = Store(store_url)
+    with s.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE meilenstein_historie"))
+        conn.execute(sa.text("DROP TABLE meilensteine"))
+        conn.execute(sa.text("UPDATE schema_info SET version = 2"))
+    s.dispose()
+    again = Store(store_url)
+    assert again.schema_version() == SCHEMA_VERSION == 3
+    from sozialraum_analytics import meilensteine as ms
+
+    assert ms.liste(again).empty
+    again.dispose()

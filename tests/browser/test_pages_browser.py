@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 SCREENS = Path("/tmp/screens")
 PAGES = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "karte": "Karte", "vergleich": "Vergleich",
-         "steckbrief": "Steckbrief", "methodik": "Methodik", "anmelden": "Anmelden"}
+         "steckbrief": "Steckbrief", "steuerung": "Steuerung", "methodik": "Methodik", "anmelden": "Anmelden"}
 # Only after login (planning view); the presentation is tested on its own.
 PLANUNG = {"daten": "Datenbestand", "importieren": "Daten importieren"}
 # Pages that choose an indicator or an area carry it in the URL as well.
