@@ -89,6 +89,22 @@ with reiter[0]:
             ui.tabelle(tabelle, {"Angebote": lambda v: format_number(v, 0), "Plätze": lambda v: format_number(v, 0),
                                  "Zielgruppe": lambda v: format_number(v, 0),
                                  "Plätze je 1.000": lambda v: format_number(v, 1)})
+        with st.expander(f"Alle Angebote der Art „{typ}“ {jahr}"):
+            from sozialraum_analytics.angebote import im_jahr
+
+            einzeln = im_jahr(dataset.tables["angebote"], jahr)
+            einzeln = einzeln[einzeln["typ"].astype(str) == typ]
+            zuordnung = dataset.assignment([jahr]).set_index("raum_id")["sozialraum_id"]
+            inventar = pd.DataFrame({
+                "Angebot": einzeln["name"].astype(str).to_numpy(),
+                "Träger": einzeln["traeger"].astype(object).to_numpy() if "traeger" in einzeln else None,
+                "Planungsraum": [namen.get(str(r), str(r)) for r in einzeln["raum_id"]],
+                "Sozialraum": [namen.get(zuordnung.get(str(r)), "") for r in einzeln["raum_id"]],
+                "Plätze": pd.to_numeric(einzeln["plaetze"]).to_numpy(),
+                "Alter": [f"{int(v)} bis unter {int(b)}" if pd.notna(v) and pd.notna(b) else "ohne Angabe"
+                          for v, b in zip(einzeln["alter_von"], einzeln["alter_bis"])],
+            }).sort_values(["Sozialraum", "Planungsraum", "Angebot"])
+            ui.tabelle(inventar, {"Plätze": lambda v: format_number(v, 0)})
         st.subheader("Mögliche Doppelstrukturen")
         if doppelt.empty:
             st.success("Keine Angebote gleicher Art mit überlappendem Zielalter im selben Planungsraum.", icon=ui.OK)
@@ -121,6 +137,7 @@ with reiter[1]:
                                 "bedarfsklasse": [klassen.get(a) for a in areas]})
         gesamt = st.number_input("Gesamtbudget in €", min_value=0.0, value=1_000_000.0, step=10_000.0, format="%.2f",
                                  key="budget_gesamt")
+        st.caption(f"Gesamtbudget: {format_euro(gesamt, 2)}")
         st.markdown(f"Verteilt wird nach **Sockel** (gleich je Sozialraum), **Einwohnern {auswahl.nenner_label}** "
                     f"und **Bedarf** (Einwohner × Gewicht der Bedarfsklasse {jahr}: niedrig 0,8 · durchschnittlich 1,0 "
                     "· erhöht 1,2 · hoch 1,5, nach dem Hamburger Jugendeinwohnerwert).")
@@ -257,7 +274,7 @@ with reiter[3]:
                 x_band = list(prog["jahr"]) + list(prog["jahr"])[::-1]
                 y_band = list(prog[f"{spalte}_oben"]) + list(prog[f"{spalte}_unten"])[::-1]
                 fig.add_trace(go.Scatter(x=x_band, y=y_band, fill="toself", fillcolor="rgba(31,95,139,0.15)",
-                                         line=dict(width=0), hoverinfo="skip",
+                                         mode="lines", line=dict(width=0), hoverinfo="skip",
                                          name=f"Band ({format_percent(prognose.niveau * 100, 0)})"))
                 ui.linie(fig, beob["jahr"], beob[spalte].to_numpy(), "beobachtet", 0,
                          [format_number(v, dez) for v in beob[spalte]])
