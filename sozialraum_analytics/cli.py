@@ -104,28 +104,14 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
     from .formatting import to_german_csv
     from .kennzahlen import Engine, Optionen
 
-    dataset = None
-    if not daten:
-        # Without --daten: the store's current version, if anything was imported.
-        from .dataset import load_store
-        from .store import Store
-
-        store = Store()
-        if store.aktuelle_version() is not None:
-            dataset = load_store(store)
-            print(f"Daten: {dataset.quelle}", file=sys.stderr)
-        store.dispose()
+    try:
+        dataset = _dataset_for(daten)
+    except FileNotFoundError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    if _fehlerhaft(dataset, "Kennzahlen werden nicht berechnet"):
+        return 1
     directory = Path(daten) if daten else default_data_dir()
-    if dataset is None and not directory.is_dir():
-        print(f"Der Datenordner {directory} existiert nicht.", file=sys.stderr)
-        return 1
-    dataset = dataset or load_folder(directory)
-    broken = [r for r in dataset.reports if not r.ok]
-    if broken:
-        for report in broken:
-            print("\n".join(report.lines()), file=sys.stderr)
-        print("Kennzahlen werden nicht berechnet, solange Dateien Fehler enthalten.", file=sys.stderr)
-        return 1
     if not dataset.has_cases and not dataset.has("bevoelkerung") and not dataset.has("indikatoren"):
         print(f"Im Ordner {directory} wurden keine auswertbaren Dateien gefunden (erwartet z. B. faelle*.csv, "
               f"bevoelkerung*.csv). Es fehlen: {', '.join(dataset.missing())}.", file=sys.stderr)
@@ -220,7 +206,7 @@ def demo(out: str, seed: int) -> int:
 
 
 def _dataset_for(daten: str | None):  # noqa: ANN202
-    """``--daten DIR``, else the store's current version, else the demo folder (as ``kennzahlen``)."""
+    """``--daten DIR``, else the store's current version (if anything was imported), else the data folder."""
     if not daten:
         from .dataset import load_store
         from .store import Store
@@ -228,13 +214,25 @@ def _dataset_for(daten: str | None):  # noqa: ANN202
         store = Store()
         try:
             if store.aktuelle_version() is not None:
-                return load_store(store)
+                dataset = load_store(store)
+                print(f"Daten: {dataset.quelle}", file=sys.stderr)
+                return dataset
         finally:
             store.dispose()
     directory = Path(daten) if daten else default_data_dir()
     if not directory.is_dir():
         raise FileNotFoundError(f"Der Datenordner {directory} existiert nicht.")
     return load_folder(directory)
+
+
+def _fehlerhaft(dataset, was: str) -> bool:  # noqa: ANN001
+    """Print the reports of files with errors (German, with row and column); True if there are any."""
+    broken = [r for r in dataset.reports if not r.ok]
+    for report in broken:
+        print("\n".join(report.lines()), file=sys.stderr)
+    if broken:
+        print(f"{was}, solange Dateien Fehler enthalten.", file=sys.stderr)
+    return bool(broken)
 
 
 def export(ansicht: str, fmt: str, out: str, daten: str | None, jahr: int | None, raeume: list[str] | None,
@@ -249,11 +247,7 @@ def export(ansicht: str, fmt: str, out: str, daten: str | None, jahr: int | None
     except FileNotFoundError as error:
         print(str(error), file=sys.stderr)
         return 1
-    broken = [r for r in dataset.reports if not r.ok]
-    if broken:
-        for report in broken:
-            print("\n".join(report.lines()), file=sys.stderr)
-        print("Kein Export, solange Dateien Fehler enthalten.", file=sys.stderr)
+    if _fehlerhaft(dataset, "Kein Export"):
         return 1
     engine = engine_fuer(dataset, ansicht=ansicht, verfahren=verfahren)
     if not engine.jahre:
