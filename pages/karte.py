@@ -83,12 +83,7 @@ with links:
 with rechts:
     st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.legende_html(bild.legende)}")
     if angebote_farben:
-        import html as _html
-
-        st.html("<div class='sra-legende'><b>Angebote</b>" + "".join(
-            f"<div class='sra-legende-zeile'><span class='sra-legende-farbe' style='background:{farbe};"
-            f"border-radius:50%'></span><span>{_html.escape(typ)}</span></div>"
-            for typ, farbe in angebote_farben.items()) + "</div>")
+        st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.angebote_legende_html(angebote_farben)}")
     from sozialraum_analytics.export import bild as bild_datei
 
     st.download_button("Karte als PNG", icon=":material/download:", on_click="ignore", mime="image/png",

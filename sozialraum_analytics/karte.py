@@ -412,3 +412,12 @@ def angebote_layer(angebote: pd.DataFrame):  # noqa: ANN201
                             fill=True, fill_color=farben[str(row.typ)], fill_opacity=0.95,
                             tooltip=folium.Tooltip(tip, sticky=True)).add_to(layer)
     return layer, farben
+
+
+def angebote_legende_html(farben: dict[str, str]) -> str:
+    """The legend of :func:`angebote_layer` (escaped), in the style of :func:`legende_html`."""
+    e = html.escape
+    rows = "".join(f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{e(farbe)};'
+                   f'width:1.1rem;border-radius:50%"></span><span>{e(typ)}</span></div>'
+                   for typ, farbe in farben.items())
+    return f'<div class="sra-legende"><b>Angebote</b>{rows}</div>'

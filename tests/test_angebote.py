@@ -90,7 +90,7 @@ def test_on_the_demo_the_places_add_up_to_the_file() -> None:
 def test_offers_as_a_map_layer_with_escaped_tooltips() -> None:
     import folium
 
-    from sozialraum_analytics.karte import angebote_layer
+    from sozialraum_analytics.karte import angebote_layer, angebote_legende_html
 
     angebote = INVENTAR.assign(lat=[48.1, 48.2, 48.3, 48.4, 48.5, None, 48.6], lon=[8.1] * 7)
     angebote.loc[0, "name"] = "<img src=x onerror=alert(1)>"
@@ -101,3 +101,5 @@ def test_offers_as_a_map_layer_with_escaped_tooltips() -> None:
     assert text.count("L.circleMarker(") == 6  # the offer without coordinates is left out
     assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
     assert set(farben) == {"Kita", "Jugendtreff"}
+    legende = angebote_legende_html({"<b>Kita</b>": farben["Kita"]})
+    assert "&lt;b&gt;Kita&lt;/b&gt;" in legende and farben["Kita"] in legende
