@@ -3,9 +3,13 @@
 Data come from ``SOZIALRAUM_DATEN`` or the demo Kreis in ``data/``; the pages are in ``pages/``.
 """
 
+import logging
+
 import streamlit as st
 
 import ui
+
+ui.streamlit_haerten()
 
 st.set_page_config(page_title="Sozialraum-Analytics", page_icon="📊", layout="wide")
 
@@ -46,4 +50,12 @@ ui.sidebar_auswahl(dataset)
 if navigation.url_path != "praesentation":
     ui.ansicht_banner()
     ui.demo_hinweis(dataset)
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # noqa: BLE001 - Streamlit's stop and rerun are BaseExceptions and pass through
+    # No traceback, path or "Ask Google" button reaches a user (showErrorDetails is off too); the
+    # server log has the details.
+    logging.getLogger("sozialraum_analytics").exception("Unerwarteter Fehler auf der Seite %s", navigation.url_path)
+    st.error("Auf dieser Seite ist ein unerwarteter Fehler aufgetreten. Die Einzelheiten stehen im Protokoll des "
+             "Servers; bitte melden Sie den Fehler der Jugendhilfeplanung. Die anderen Seiten sind davon nicht "
+             "betroffen.", icon=":material/error:")

@@ -23,6 +23,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from sozialraum_analytics.dataset import Dataset, default_data_dir, load_folder
 from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent, format_signed
+from sozialraum_analytics.geheimhaltung import GESPERRT
 from sozialraum_analytics.hilfearten import HILFEGRUPPEN_BY_ID, RATE_GROUPS
 from sozialraum_analytics.kennzahlen import EBENE_LABELS, Engine, Optionen
 from sozialraum_analytics.registry import describe
@@ -150,7 +151,7 @@ def sidebar_auswahl(dataset: Dataset) -> Auswahl:
         st.caption(f"Gewählt: {auswahl.eckwert_label}")
         st.divider()
         st.caption(f"Daten: {escape_md(dataset.kreis_name)}"
-                   + (f" · Stand {format_date(dataset.stand)}" if dataset.stand else "")
+                   + (f" · {dataset.stand_text()}" if dataset.stand_text() else "")
                    + (f" · {versionshinweis(dataset)}" if dataset.version is not None else ""))
     _mirror_in_url(auswahl)
     st.session_state[_CURRENT] = auswahl
@@ -229,6 +230,24 @@ def _ueber_app_starten() -> None:
         st.rerun()
 
 
+def streamlit_haerten() -> None:
+    """Refuse the client's "clear cache" message: Streamlit's caches are shared by all visitors, and
+    any anonymous client could otherwise make everyone wait for data and protection to load again.
+
+    Streamlit offers no setting for it; the handler of that message is replaced (tested: the test
+    fails loudly when Streamlit renames it).
+    """
+    import logging
+
+    from streamlit.runtime.app_session import AppSession
+
+    def ablehnen(_session: AppSession) -> None:
+        logging.getLogger("sozialraum_analytics").warning("Anfrage eines Browsers, die Caches zu leeren: abgelehnt")
+
+    if getattr(AppSession._handle_clear_cache_request, "__name__", "") != "ablehnen":
+        AppSession._handle_clear_cache_request = ablehnen
+
+
 def auswahl() -> Auswahl:
     """The selection of this run (drawn by app.py; drawn here when a page runs on its own)."""
     _ueber_app_starten()
@@ -302,35 +321,68 @@ def _engine(path: str, fingerprint: str, nenner: str, skala: int, ausgaben_nenne
 
 @st.cache_resource(show_spinner="Kleine Zahlen werden geschützt (Geheimhaltung) …", max_entries=4)
 def _schutz(path: str, fingerprint: str, verfahren: str):  # noqa: ANN202
-    """Which counts the public view suppresses: the same for every denominator and scale."""
-    from sozialraum_analytics.oeffentlich import OeffentlicheEngine
+    """The public view's protection of one data version: the same for every denominator and scale.
 
-    return OeffentlicheEngine(_load(path, fingerprint), verfahren=verfahren).schutz()
+    A store version brings its pattern along (worked out when it was saved); otherwise it is worked
+    out here once, and for a store version kept with it for the next server.
+    """
+    from sozialraum_analytics.oeffentlich import Schutz
+
+    dataset = _load(path, fingerprint)
+    schutz = Schutz(verfahren)
+    muster = schutz.muster(Engine(dataset, schutz=schutz))
+    if path == "store" and verfahren not in dataset.sperrmuster:
+        import logging
+
+        try:
+            store().sperrmuster_speichern(int(fingerprint), muster)
+        except Exception:  # noqa: BLE001 - worked out again by the next server
+            logging.getLogger(__name__).exception("Sperrmuster für Version %s nicht gespeichert", fingerprint)
+    return schutz
+
+
+def version_vorbereiten(version_id: int) -> None:
+    """Work out and keep the public view's protection of a stored version; a failure loses no data."""
+    import logging
+
+    from sozialraum_analytics.oeffentlich import version_vorbereiten as vorbereiten
+
+    try:
+        vorbereiten(store(), version_id)
+    except Exception:  # noqa: BLE001 - the pattern is worked out again on first use
+        logging.getLogger(__name__).exception("Sperrmuster für Version %s nicht gespeichert", version_id)
 
 
 @st.cache_resource(show_spinner="Kennzahlen werden berechnet …", max_entries=8)
 def _oeffentliche_engine(path: str, fingerprint: str, nenner: str, skala: int, ausgaben_nenner: str,
                          verfahren: str) -> Engine:
-    from sozialraum_analytics.oeffentlich import OeffentlicheEngine
+    return Engine(_load(path, fingerprint), Optionen(nenner=nenner, skala=skala, ausgaben_nenner=ausgaben_nenner),
+                  schutz=_schutz(path, fingerprint, verfahren))
 
-    engine = OeffentlicheEngine(_load(path, fingerprint),
-                                Optionen(nenner=nenner, skala=skala, ausgaben_nenner=ausgaben_nenner),
-                                verfahren=verfahren)
-    engine.setze_schutz(_schutz(path, fingerprint, verfahren))
-    return engine
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _oeffentlicher_bestand(path: str, fingerprint: str) -> Dataset:
+    return _load(path, fingerprint).ohne_einzeldaten()
 
 
 def get_dataset() -> Dataset:
-    """The current dataset (store version, ``SOZIALRAUM_DATEN`` or the demo Kreis), cached."""
+    """The current dataset (store version, ``SOZIALRAUM_DATEN`` or the demo Kreis), cached.
+
+    The public view gets it without case rows, case counts and money: its figures come only from
+    the protected engine (:func:`get_engine`).
+    """
     _ueber_app_starten()
+    if ist_oeffentlich():
+        return _oeffentlicher_bestand(*_quelle())
     return _load(*_quelle())
 
 
 def get_engine(optionen: Optionen) -> Engine:
     """The indicator engine for the dataset, the chosen options and the view, cached.
 
-    In the public view this is the :class:`OeffentlicheEngine`: every figure a page draws from it
-    already obeys the confidentiality rules (server-side; the exact figures never reach the page).
+    In the public view the engine carries the protection (:class:`~sozialraum_analytics.oeffentlich.Schutz`):
+    every figure a page draws from it already obeys the confidentiality rules (server-side; the exact
+    figures never reach the page).
     """
     if ist_oeffentlich():
         return _oeffentliche_engine(*_quelle(), optionen.nenner, optionen.skala, optionen.ausgaben_nenner,
@@ -354,8 +406,8 @@ def _bericht(_engine: Engine, schluessel: tuple, jahr: int, raeume: tuple[str, .
 def get_bericht(engine: Engine, jahr: int, raeume: Sequence[str] = (), meilensteine: pd.DataFrame | None = None):  # noqa: ANN201
     """The committee report (tables, charts, texts) of the engine's view, cached per data, choice and milestones."""
     stand = () if meilensteine is None else tuple(map(tuple, meilensteine[["id", "stand"]].to_numpy().tolist()))
-    schluessel = (*_quelle(), type(engine).__name__, engine.optionen.nenner, engine.optionen.skala,
-                  getattr(engine, "verfahren", ""), stand)
+    schluessel = (*_quelle(), engine.oeffentlich, engine.optionen.nenner, engine.optionen.skala,
+                  engine.schutz.verfahren if engine.schutz else "", stand)
     return _bericht(engine, schluessel, jahr, tuple(raeume), meilensteine)
 
 
@@ -463,7 +515,7 @@ def hinweis_fehlend(dataset: Dataset) -> None:
 
 def leerer_bestand(dataset: Dataset) -> bool:
     """True (with a German note) when the folder holds no usable table at all."""
-    if dataset.tables or dataset.gebiete is not None:
+    if dataset.tables or dataset.zurueckgehalten or dataset.gebiete is not None:
         return False
     st.info(f"**Keine Daten gefunden.** Im Datenordner `{escape_md(str(data_dir()))}` liegt keine lesbare "
             "Tabelle. Erwartet werden z. B. zuordnung.csv, bevoelkerung.csv, faelle.csv oder fallzahlen.csv, "
@@ -822,16 +874,32 @@ def nur_planung() -> None:
 
 
 def ansicht_banner() -> None:
-    """Which view is active, on top of every page."""
+    """Which view is active, on top of every page; in the public view what had to be withheld and why."""
     from sozialraum_analytics.oeffentlich import LEGENDE, LEGENDE_RUNDEN, RUNDEN
 
     if ist_oeffentlich():
         regel = LEGENDE_RUNDEN if geheimhaltungsverfahren() == RUNDEN else LEGENDE
         st.success(f"**Öffentliche Ansicht** (Jugendhilfeausschuss): nur Sozialräume und Kreis, kleine Zahlen "
-                   f"geschützt. {regel}", icon=":material/public:")
+                   f"geschützt. {escape_md(regel)}", icon=":material/public:")
+        hinweise = geheimhaltungshinweise()
+        if hinweise:
+            with st.expander(f"Was zusätzlich gesperrt ist und warum ({len(hinweise)} Hinweise)"):
+                st.markdown("\n".join(f"- {escape_md(h)}" for h in hinweise))
     else:
         st.warning(f"**Planungsansicht:** exakte Zahlen, nur für den internen Gebrauch, nicht für die öffentliche "
                    f"Sitzung. Angemeldet: {escape_md(angemeldet_als() or '')}", icon=":material/lock_open:")
+
+
+def geheimhaltungshinweise() -> list[str]:
+    """German notes of the public view's protection: years withheld, Kreis totals and money hidden beyond the usual."""
+    dataset = get_dataset()
+    if not dataset.has_cases or not dataset.years():
+        return []
+    try:
+        engine = get_oeffentliche_engine(Optionen())
+        return engine.schutz.hinweise(engine)
+    except (KeyError, ValueError, IndexError):
+        return []
 
 
 def sidebar_ansicht() -> None:
@@ -851,18 +919,16 @@ def sidebar_ansicht() -> None:
 
 
 def zelle_anzahl(wert: float | None, vermerk: int = 0) -> str:
-    """A count as the public view writes it: the number, "< 5", "•" (secondary) or "–"."""
-    from sozialraum_analytics.oeffentlich import ZEICHEN
-
-    if vermerk in ZEICHEN:
-        return ZEICHEN[vermerk]
+    """A count as the public view writes it: the number, "•" (gesperrt) or "–" (no data)."""
+    if vermerk:
+        return GESPERRT
     return format_number(wert, 0)
 
 
 def anzahl_texte(optionen: Optionen, ebene: str, jahr: int, hilfeart: str | Sequence[str],
-                 areas: Sequence[str], werte: Sequence[float]) -> list:
-    """Counts as the active view writes them: in the public view "< 5" and "•" where suppressed
-    (the whole column as text); in the planning view the numbers as they are (formatted by the table).
+                 areas: Sequence[str], werte: Sequence[float], kennzahl: str | None = None) -> list:
+    """Counts (or, with ``kennzahl``, that measure) as the active view writes them: in the public view
+    "•" where suppressed (the whole column as text); in the planning view the numbers as they are.
 
     ``hilfeart`` is one group for all rows or one per row; ``areas`` one per row (the Kreis: KREIS_ID).
     """
@@ -872,7 +938,7 @@ def anzahl_texte(optionen: Optionen, ebene: str, jahr: int, hilfeart: str | Sequ
     if not ist_oeffentlich():
         return list(werte)
     engine = get_engine(optionen)
-    vermerke = {e: engine.sperrvermerk(e) for e in ("sozialraum", "kreis")}
+    vermerke = {e: engine.sperrvermerk(e, kennzahl) for e in ("sozialraum", "kreis")}
     texte = []
     for area, gruppe, wert in zip(areas, gruppen, werte):
         vermerk = vermerke["kreis" if area == KREIS_ID else ebene]
@@ -881,8 +947,54 @@ def anzahl_texte(optionen: Optionen, ebene: str, jahr: int, hilfeart: str | Sequ
     return texte
 
 
+def ist_gesperrt(optionen: Optionen, ebene: str, jahr: int | None, area: str, hilfeart: str, kennzahl: str) -> bool:
+    """Whether the public view withholds this figure (then it shows "•", never "–")."""
+    if not ist_oeffentlich() or jahr is None:
+        return False
+    try:
+        vermerk = get_engine(optionen).sperrvermerk(ebene, kennzahl)
+    except (KeyError, ValueError):
+        return False
+    return bool(vermerk.get((jahr, area, hilfeart), 0))
+
+
+def gesperrte_jahre(optionen: Optionen, ebene: str, hilfeart: str, areas: Sequence[str] | None = None,
+                    kennzahl: str | None = None) -> dict[str, list[int]]:
+    """Per area the years whose figure the public view withholds (empty in the planning view)."""
+    if not ist_oeffentlich():
+        return {}
+    try:
+        vermerk = get_engine(optionen).sperrvermerk(ebene, kennzahl)
+    except (KeyError, ValueError):
+        return {}
+    gesperrt = vermerk[(vermerk != 0) & (vermerk.index.get_level_values("hilfeart") == hilfeart)]
+    out: dict[str, list[int]] = {}
+    for jahr, area, _gruppe in gesperrt.index:
+        if areas is None or area in areas:
+            out.setdefault(area, []).append(int(jahr))
+    return out
+
+
+def keine_werte(text: str, gesperrt: dict[str, list[int]]) -> None:
+    """The note for an empty chart: "gesperrt" when the public view withholds the values, else ``text``."""
+    if gesperrt:
+        st.info(f"Die Werte sind in der öffentlichen Ansicht gesperrt ({GESPERRT}): es sind so wenige Fälle, dass "
+                "sie auf einzelne Familien schließen ließen.", icon=":material/lock:")
+    else:
+        st.info(text, icon=INFO)
+
+
+def gesperrt_markieren(fig: go.Figure, jahre: Sequence[int]) -> None:
+    """Mark withheld years of a bar chart on the axis with "• gesperrt", so a gap never reads as 0."""
+    if not jahre:
+        return
+    fig.add_trace(go.Scatter(x=list(jahre), y=[0] * len(jahre), mode="text", text=[f"{GESPERRT} gesperrt"] * len(jahre),
+                             textposition="top center", textfont=dict(size=15, color=KREIS_FARBE), showlegend=False,
+                             hovertemplate="%{x}: gesperrt (Geheimhaltung)<extra></extra>"))
+
+
 def text_oder_zahl(dezimalen: int = 0):  # noqa: ANN201
-    """A table formatter that leaves pre-formatted text ("< 5") as it is."""
+    """A table formatter that leaves pre-formatted text ("•") as it is."""
     return lambda v: v if isinstance(v, str) else format_number(v, dezimalen)
 
 

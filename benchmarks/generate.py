@@ -85,3 +85,36 @@ def gemeinden_geometrie(areas: int = 1100, seed: int = 7, vertex_spacing_m: floa
     ids = [f"08{i:06d}" for i in range(1, areas + 1)]
     names = [f"Gemeinde {i:04d}" for i in range(1, areas + 1)]
     return gpd.GeoDataFrame({"raum_id": ids, "name": names}, geometry=cells, crs=25832)
+
+
+def write_sozialraum_kreis(folder: Path, sozialraeume: int, jahre: int, seed: int = 11) -> Path:
+    """A Kreis of ``sozialraeume`` Sozialräume (four Planungsräume each) over ``jahre`` years up to 2024,
+    about as dense as the demo Kreis (some 60 new cases per Planungsraum and year), with costs per
+    Planungsraum, year and help and the population: the protection's growth is measured on it."""
+    rng = np.random.default_rng(seed)
+    areas = 4 * sozialraeume
+    first = 2025 - jahre
+    rows = 60 * areas * jahre
+    ags = np.array([f"08{i:06d}" for i in range(1, areas + 1)])
+    start = np.datetime64(f"{first}-01-01") + rng.integers(0, jahre * 365, rows).astype("timedelta64[D]")
+    end = start + rng.gamma(1.5, 200, rows).astype(np.int64).astype("timedelta64[D]")
+    open_case = end > np.datetime64("2024-12-31")
+    codes = np.array(CODES)[rng.choice(len(CODES), rows, p=WEIGHTS / WEIGHTS.sum())]
+    raum = ags[rng.integers(0, areas, rows)]
+    pd.DataFrame({
+        "fall_id": [f"F-{i:07d}" for i in range(rows)], "raum_id": raum, "hilfeart": codes,
+        "setting": np.array(SETTINGS)[rng.integers(0, 4, rows)],
+        "beginn": pd.to_datetime(start).strftime("%d.%m.%Y"),
+        "ende": np.where(open_case, "", pd.to_datetime(end).strftime("%d.%m.%Y")),
+    }).to_csv(folder / "faelle.csv", sep=";", index=False)
+    kosten = pd.DataFrame({"jahr": pd.to_datetime(start).year, "raum_id": raum, "hilfeart": codes})
+    kosten = kosten.groupby(["jahr", "raum_id", "hilfeart"], as_index=False).size()
+    kosten["betrag"] = (kosten["size"] * rng.uniform(800, 30_000, len(kosten))).round(2)
+    kosten[["jahr", "raum_id", "hilfeart", "betrag"]].to_csv(folder / "kosten.csv", sep=";", index=False, decimal=",")
+    population = [(year, a, group, count) for year in range(first, 2025) for a in ags
+                  for group, count in (("unter 18", 900), ("18 bis unter 21", 180), ("21 und älter", 5000))]
+    pd.DataFrame(population, columns=["jahr", "raum_id", "altersgruppe", "anzahl"]).to_csv(
+        folder / "bevoelkerung.csv", sep=";", index=False)
+    pd.DataFrame({"raum_id": ags, "sozialraum_id": [f"SR{(i // 4) + 1:02d}" for i in range(areas)]}).to_csv(
+        folder / "zuordnung.csv", sep=";", index=False)
+    return folder

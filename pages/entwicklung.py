@@ -93,20 +93,23 @@ if hat_eckwert:
                    f"{ui.SKALEN_AUSWAHL[auswahl.skala].removeprefix('je ')} Einwohner {auswahl.nenner_label} "
                    "am 31.12. Gestrichelt: der Kreis. Gebiete mit sehr wenigen Einwohnern schwanken stark.")
     else:
-        st.info(f"Für „{gruppe_label}“ gibt es keine Eckwerte in diesen Daten.", icon=ui.INFO)
+        ui.keine_werte(f"Für „{gruppe_label}“ gibt es keine Eckwerte in diesen Daten.",
+                       ui.gesperrte_jahre(auswahl.optionen, auswahl.ebene, hilfeart))
 
 # --- Inanspruchnahme per area ---------------------------------------------------------
 inan_gebiete = ui.zeitreihe(gebiete, hilfeart, "inanspruchnahme")
 inan_kreis = ui.zeitreihe(kreis, hilfeart, "inanspruchnahme")
 fig = ui.figur(f"Inanspruchnahme: {ui.plot_text(gruppe_label)}, {auswahl.ebene_plural} {zeitraum}",
                "Hilfen im Jahr", height=480, x_jahre=jahre)
+gesperrt_gebiete = ui.gesperrte_jahre(auswahl.optionen, auswahl.ebene, hilfeart, gewaehlt)
 if linien(fig, inan_gebiete, 0):
     ui.legende_platz(fig, auswahl.ebene_label)
     ui.zeige(fig, key="entwicklung_inanspruchnahme")
     st.caption(f"Inanspruchnahme ({gruppe_label}) = am 31.12. andauernde plus im Jahr beendete Hilfen. "
-               "Der Kreis ist die Summe aller Gebiete und steht deshalb unten in einem eigenen Diagramm.")
+               "Der Kreis ist die Summe aller Gebiete und steht deshalb unten in einem eigenen Diagramm."
+               + (" Lücken in den Linien: gesperrt (Geheimhaltung), nicht null." if gesperrt_gebiete else ""))
 else:
-    st.info(f"Für „{gruppe_label}“ gibt es keine Fälle je {auswahl.ebene_label}.", icon=ui.INFO)
+    ui.keine_werte(f"Für „{gruppe_label}“ gibt es keine Fälle je {auswahl.ebene_label}.", gesperrt_gebiete)
 
 # --- the Kreis: the chosen group and HzE by setting ------------------------------------
 st.subheader(f"{ui.escape_md(dataset.kreis_name)} insgesamt")
@@ -120,19 +123,23 @@ with links:
         fig.add_bar(x=list(werte.index), y=werte.to_numpy(), marker_color=ui.KREIS_FARBE, showlegend=False,
                     customdata=[[str(j), format_number(v, 0)] for j, v in werte.items()],
                     hovertemplate="%{customdata[0]}: %{customdata[1]} Hilfen<extra></extra>")
+        ui.gesperrt_markieren(fig, ui.gesperrte_jahre(auswahl.optionen, "kreis", hilfeart).get(KREIS_ID, []))
         if len(jahre) > 6:
             fig.update_xaxes(tickvals=jahre[::2], ticktext=[str(j) for j in jahre[::2]], tickangle=0)
         ui.zeige(fig, key="entwicklung_inanspruchnahme_kreis")
         st.caption(f"Inanspruchnahme des ganzen Kreises: {gruppe_label}.")
     else:
-        st.info(f"Für „{gruppe_label}“ gibt es im Kreis keine Fälle.", icon=ui.INFO)
+        ui.keine_werte(f"Für „{gruppe_label}“ gibt es im Kreis keine Fälle.",
+                       ui.gesperrte_jahre(auswahl.optionen, "kreis", hilfeart))
 with rechts:
     fig = ui.figur(f"HzE nach Setting {zeitraum}", "Hilfen im Jahr", height=460, x_jahre=jahre)
     fig.update_layout(title=dict(subtitle=dict(text="Inanspruchnahme Hilfen zur Erziehung, Kreis",
                                                font=dict(size=15))))
     gezeichnet = False
+    gesperrt_setting = {}
     for setting, label in (("ambulant", "ambulant"), ("teilstationaer", "teilstationär"),
                            ("stationaer", "stationär")):
+        gesperrt_setting |= ui.gesperrte_jahre(auswahl.optionen, "kreis", setting)
         reihe = ui.zeitreihe(kreis, setting, "inanspruchnahme")
         if KREIS_ID not in reihe.columns or reihe[KREIS_ID].isna().all():
             continue
@@ -146,9 +153,10 @@ with rechts:
         fig.update_layout(barmode="stack", legend=dict(traceorder="reversed", title_text="Setting"))
         ui.zeige(fig, key="entwicklung_setting")
         st.caption("Ambulant: §§ 27.2, 28–31, 35 und 41 ambulant; teilstationär: § 32; stationär: §§ 33, 34, 35 "
-                   "und 41 stationär. § 41 ohne bekanntes Setting zählt nur in den Summen.")
+                   "und 41 stationär. § 41 ohne bekanntes Setting zählt nur in den Summen."
+                   + (" Fehlende Teile: gesperrt (Geheimhaltung), nicht null." if gesperrt_setting else ""))
     else:
-        st.info("Keine Hilfen zur Erziehung mit Setting in den Daten.", icon=ui.INFO)
+        ui.keine_werte("Keine Hilfen zur Erziehung mit Setting in den Daten.", gesperrt_setting)
 
 # --- Trend figures of the year -------------------------------------------------------
 st.subheader(f"Veränderungen {jahr}: {gruppe_label}")

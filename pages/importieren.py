@@ -116,6 +116,8 @@ if datei is not None:
             except (StoreError, ValueError) as error:
                 st.error(f"Nichts gespeichert: {ui.escape_md(error)}", icon=":material/block:")
             else:
+                balken.progress(1.0, text="Geheimhaltung der öffentlichen Ansicht wird berechnet …")
+                ui.version_vorbereiten(version.id)
                 st.session_state["import_meldung"] = (f"Gespeichert als **Version {version.id}**: "
                                                       f"{TABLES[art].label} aus „{ui.escape_md(datei.name)}“, "
                                                       f"{format_number(len(ergebnis.frame))} Zeilen.")
@@ -161,5 +163,7 @@ if len(liste) > 1:
                          "wird gelöscht).", key="rueck_ok")
     if st.button("Zurücksetzen", disabled=not sicher, key="rueck_los"):
         version = ablage.zuruecknehmen(ziel)
+        with st.spinner("Geheimhaltung der öffentlichen Ansicht wird berechnet …"):
+            ui.version_vorbereiten(version.id)
         st.session_state["import_meldung"] = f"Version {version.id} zeigt wieder den Stand von Version {ziel}."
         st.rerun()

@@ -108,6 +108,31 @@ st.markdown(
     "Kreisen, und ersetzt nicht die fachliche Einschätzung vor Ort."
 )
 
+# --- confidentiality ------------------------------------------------------------------------
+st.header("Geheimhaltung in der öffentlichen Ansicht")
+st.markdown(
+    "Die öffentliche Ansicht (Jugendhilfeausschuss) zeigt nur Sozialräume und den Kreis und darf keine Familie "
+    "erkennbar machen (§ 16 BStatG, Praxis der Statistischen Ämter):\n\n"
+    "- **Fallzahlen von 1 bis 4 werden gesperrt**, dazu so viele weitere Zahlen, dass sich keine gesperrte Zahl "
+    "zurückrechnen lässt – nicht aus Summen über Hilfearten, Sozialräume und Kreis, nicht aus "
+    "Vorjahresveränderungen, Eckwerten mal Bevölkerung oder Anteilen. Gesperrt sieht überall gleich aus: "
+    f"„{ui.GESPERRT}“ in Tabellen, Folien und Exporten; „–“ heißt dagegen: keine Daten.\n"
+    "- **Prüfung wie ein Angreifer:** Für jede gesperrte Zahl sucht ein lineares Programm (HiGHS) die kleinsten "
+    "und größten Werte, die zu allem Gezeigten passen. Sie müssen mindestens zwei ganze Zahlen umfassen; sonst "
+    "werden die Zahlen gesperrt, die sich am wenigsten Information kosten (kleine zuerst, Kreiswerte zuletzt). "
+    "Reicht nichts anderes, werden auch Kreiswerte oder ein ganzes Jahr gesperrt; die Seite sagt dann, was und "
+    "warum.\n"
+    "- **Ausgaben** einer gesperrten Fallzahl sind mit ihr gesperrt, ebenso Kosten je Hilfe, Ausgaben je "
+    "Einwohner und Dauern. Die Ausgaben werden eigens geprüft: aus den gezeigten Summen darf sich keine "
+    "gesperrte Ausgabe auf weniger als 10 % genau ergeben; wo nötig, sind weitere Ausgaben gesperrt.\n"
+    "- **Quoten** (Eckwerte, Ausgaben je Einwohner) erst ab 300 jungen Menschen, **Durchschnitte** (Dauer, "
+    "Kosten je Hilfe) erst ab 10 Fällen. Veränderungen und Trends nur aus gezeigten Werten.\n"
+    "- **Alternative Rundung** (`SOZIALRAUM_GEHEIMHALTUNG=runden`): alle Fallzahlen auf Vielfache von 5; "
+    "Ausgaben nur neben einer gerundeten Fallzahl ab 10, geprüft wie oben; keine Kosten je Hilfe.\n\n"
+    "Das Sperrmuster hängt nur von den Daten ab: es wird beim Speichern einer Datenversion berechnet und mit ihr "
+    "aufbewahrt."
+)
+
 # --- maps ------------------------------------------------------------------------------
 st.header("Karten: Klassen und räumliche Muster")
 st.markdown(

@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from sozialraum_analytics.dataset import KREIS_ID
-from sozialraum_analytics.formatting import format_date, format_number, format_percent
+from sozialraum_analytics.formatting import format_number, format_percent
 from sozialraum_analytics.registry import describe
 from sozialraum_analytics.tables import TABLES
 
@@ -22,8 +22,8 @@ jahre = dataset.years()
 kopf = []
 if jahre:
     kopf.append(f"**Jahre der Daten:** {jahre[0]}–{jahre[-1]}" if len(jahre) > 1 else f"**Jahr der Daten:** {jahre[0]}")
-if dataset.stand:
-    kopf.append(f"**Datenstand:** {format_date(dataset.stand)}")
+if dataset.stand_text():
+    kopf.append(f"**Datenstand:** {ui.escape_md(dataset.stand_text().removeprefix('Stand: ').removeprefix('Stand '))}")
 kopf.append(f"**Quelle:** {ui.escape_md(dataset.quelle)}")
 st.markdown(" · ".join(kopf))
 
@@ -41,7 +41,11 @@ def karte(spalte: str, hilfeart: str, label: str, help_text: str, *, prozentpunk
     jetzt = ui.wert(kreis, jahr, KREIS_ID, hilfeart, spalte)
     vorher = ui.wert(kreis, jahr - 1, KREIS_ID, hilfeart, spalte)
     if jetzt is None:
-        ui.kpi(label, "–", None, f"{help_text} Für {jahr} liegen dazu keine Daten vor.")
+        if ui.ist_gesperrt(auswahl.optionen, "kreis", jahr, KREIS_ID, hilfeart, spalte):
+            ui.kpi(label, ui.GESPERRT, None, f"{help_text} Gesperrt (Geheimhaltung): die Zahl könnte auf einzelne "
+                                            "Familien schließen lassen.")
+        else:
+            ui.kpi(label, "–", None, f"{help_text} Für {jahr} liegen dazu keine Daten vor.")
         return
     dezimalen = describe(spalte).dezimalen
     suffix = " €" if spalte.startswith("ausgaben") or spalte == "kosten_je_hilfe" else ""
@@ -153,6 +157,11 @@ if jahr is not None and dataset.has_cases and dataset.has("zuordnung") and datas
 st.subheader("Geladene Tabellen")
 zeilen = [{"Tabelle": TABLES[kind].label if kind in TABLES else kind, "Zeilen": len(frame)}
           for kind, frame in dataset.tables.items()]
+# The public view names the case tables it has, not their size.
+zeilen += [{"Tabelle": TABLES[kind].label, "Zeilen": None} for kind in sorted(dataset.zurueckgehalten)]
 if dataset.gebiete is not None:
     zeilen.append({"Tabelle": TABLES["gebiete"].label, "Zeilen": len(dataset.gebiete)})
-ui.tabelle(pd.DataFrame(zeilen, columns=["Tabelle", "Zeilen"]), {"Zeilen": lambda v: format_number(v, 0)}, width=560)
+ui.tabelle(pd.DataFrame({"Tabelle": [z["Tabelle"] for z in zeilen],
+                         "Zeilen": ["vorhanden" if z["Zeilen"] is None else format_number(z["Zeilen"], 0)
+                                    for z in zeilen]}), width=560,
+           column_config={"Zeilen": st.column_config.TextColumn(alignment="right")})

@@ -67,6 +67,11 @@ def doppelstrukturen(angebote: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _zahlen(values: pd.Series) -> pd.Series:
+    """Numbers as float64 with NaN for missing (nullable Int64/Float64 and object columns alike)."""
+    return pd.Series(pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan), index=values.index)
+
+
 def zielalter(angebote: pd.DataFrame) -> pd.DataFrame:
     """typ, alter_von, alter_bis: the widest age range of each type's offers (the type's target group)."""
     frame = angebote.assign(typ=angebote["typ"].astype(str))
@@ -82,8 +87,11 @@ def versorgung(angebote: pd.DataFrame, zielgruppe: pd.DataFrame, bedarf: pd.Data
     area of the level, also those without any offer); ``bedarf``: area, bedarfsindex, bedarfsklasse.
     Returns :data:`SPALTEN_VERSORGUNG`; ``kreiswert`` = all places of the type / all its target group.
     """
+    # Tables from the store come with nullable types (pd.NA): plain floats with NaN from here on.
+    angebote = angebote.assign(**{c: _zahlen(angebote[c]) for c in ("plaetze", "alter_von", "alter_bis")})
+    zielgruppe = zielgruppe.assign(zielgruppe=_zahlen(zielgruppe["zielgruppe"]))
     alter = zielalter(angebote) if len(angebote) else pd.DataFrame(columns=["typ", "alter_von", "alter_bis"])
-    offers = angebote.assign(typ=angebote["typ"].astype(str), plaetze=pd.to_numeric(angebote["plaetze"]))
+    offers = angebote.assign(typ=angebote["typ"].astype(str))
     summe = (offers.groupby(["area", "typ"], sort=True)
              .agg(angebote=("typ", "size"), plaetze=("plaetze", lambda p: p.sum(min_count=1))).reset_index())
     frame = zielgruppe.merge(summe, on=["area", "typ"], how="left").merge(alter, on="typ", how="left")
@@ -102,6 +110,7 @@ def versorgung(angebote: pd.DataFrame, zielgruppe: pd.DataFrame, bedarf: pd.Data
     else:
         frame["bedarfsindex"] = np.nan
         frame["bedarfsklasse"] = None
+    frame["bedarfsindex"] = _zahlen(frame["bedarfsindex"])
     frame["luecke"] = (frame["bedarfsindex"] > 0) & (frame["plaetze_je_1000"] < frame["kreiswert"])
     return frame[SPALTEN_VERSORGUNG].sort_values(["typ", "area"]).reset_index(drop=True)
 

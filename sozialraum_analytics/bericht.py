@@ -1,9 +1,10 @@
 """The committee report: the tables, charts and texts that slides, PDF, XLSX and CSV are made of.
 
-Built from an engine: from an :class:`~sozialraum_analytics.oeffentlich.OeffentlicheEngine` the
-report obeys the confidentiality rules because every figure comes from its cubes; counts carry
-their suppression mark ("< 5", "•"). Each part carries the :class:`Kopf`: source, date, data
-version, view and the denominator note. No Streamlit here: usable from the CLI and a notebook.
+Built from an engine: from an engine with the public view's protection
+(:class:`~sozialraum_analytics.oeffentlich.Schutz`) the report obeys the confidentiality rules
+because every figure comes from its cubes; suppressed figures carry the one sign "•" (gesperrt).
+Each part carries the :class:`Kopf`: source, date, data version, view and the denominator note.
+No Streamlit here: usable from the CLI and a notebook.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import plotly.graph_objects as go
 
 from .dataset import KREIS_ID
 from .formatting import format_date, format_number
+from .geheimhaltung import GESPERRT
 from .hilfearten import HILFEGRUPPEN_BY_ID
 from .kennzahlen import Engine
-from .oeffentlich import LEGENDE, LEGENDE_RUNDEN, OFFEN, RUNDEN, VERFAHREN, ZEICHEN, OeffentlicheEngine
+from .oeffentlich import OFFEN, VERFAHREN
 from .registry import describe
 
 # The help groups a committee sees in the overview table.
@@ -43,6 +45,8 @@ class Kopf:
     nenner: str
     datum: dt.date
     geheimhaltung: str = ""
+    datenstand: str = ""
+    gesperrt: tuple[str, ...] = ()  # what the protection had to withhold beyond the usual, and why
 
     @property
     def oeffentlich(self) -> bool:
@@ -52,8 +56,12 @@ class Kopf:
         rows = [("Kreis", self.kreis), ("Berichtsjahr", str(self.jahr)), ("Quelle", self.quelle),
                 ("Datenversion", self.version), ("Ansicht", self.ansicht), ("Stand des Exports", format_date(self.datum)),
                 ("Bezugsgröße", self.nenner)]
+        if self.datenstand:
+            rows.append(("Datenstand", self.datenstand.removeprefix("Stand: ").removeprefix("Stand ")))
         if self.geheimhaltung:
             rows.append(("Geheimhaltung", self.geheimhaltung))
+        for hinweis in self.gesperrt:
+            rows.append(("Zusätzlich gesperrt", hinweis))
         return rows
 
     def fusszeile(self) -> str:
@@ -64,7 +72,7 @@ class Kopf:
 @dataclass(frozen=True)
 class Tabelle:
     titel: str
-    daten: pd.DataFrame  # numbers as numbers, suppressed counts as "< 5" / "•", missing as None
+    daten: pd.DataFrame  # numbers as numbers, suppressed figures as "•", missing as None
     hinweis: str = ""
 
 
@@ -93,28 +101,33 @@ class Bericht:
 
 def kopf(engine: Engine, jahr: int, datum: dt.date | None = None) -> Kopf:
     dataset = engine.dataset
-    oeffentlich = isinstance(engine, OeffentlicheEngine)
     opt = engine.optionen
     eck = describe(opt.eckwert).label
     version = f"Datenversion {dataset.version}" if dataset.version is not None else "Daten aus Ordner"
-    if oeffentlich:
-        regel = LEGENDE_RUNDEN if engine.verfahren == RUNDEN else LEGENDE
+    nenner = f"{eck}: Hilfen je {format_number(opt.skala)} junge Menschen am 31.12."
+    if engine.oeffentlich:
         return Kopf(dataset.kreis_name, jahr, dataset.quelle, version, "Öffentliche Ansicht (Jugendhilfeausschuss)",
-                    f"{eck}: Hilfen je {format_number(opt.skala)} junge Menschen am 31.12.",
-                    datum or dt.date.today(), f"{VERFAHREN[engine.verfahren]}. {regel}")
+                    nenner, datum or dt.date.today(), f"{VERFAHREN[engine.schutz.verfahren]}. {engine.schutz.legende}",
+                    dataset.stand_text(), tuple(engine.schutz.hinweise(engine)))
     return Kopf(dataset.kreis_name, jahr, dataset.quelle, version,
-                "Planungsansicht: exakte Zahlen, nicht zur Veröffentlichung",
-                f"{eck}: Hilfen je {format_number(opt.skala)} junge Menschen am 31.12.", datum or dt.date.today())
+                "Planungsansicht: exakte Zahlen, nicht zur Veröffentlichung", nenner, datum or dt.date.today(),
+                datenstand=dataset.stand_text())
 
 
-def _vermerke(engine: Engine, ebene: str) -> pd.Series | None:
-    return engine.sperrvermerk(ebene) if isinstance(engine, OeffentlicheEngine) else None
+def _vermerke(engine: Engine, ebene: str, kennzahl: str | None = None) -> pd.Series | None:
+    return engine.sperrvermerk(ebene, kennzahl) if engine.oeffentlich else None
 
 
 def _anzahl(wert: float, vermerk: int | None) -> object:
     if vermerk is not None and vermerk != OFFEN:
-        return ZEICHEN[int(vermerk)]
+        return GESPERRT
     return None if wert is None or np.isnan(wert) else int(round(wert))
+
+
+def _geld(wert: float, vermerk: int | None) -> object:
+    if vermerk is not None and vermerk != OFFEN:
+        return GESPERRT
+    return _zahl(wert, 0)
 
 
 def _zahl(wert: float, dezimalen: int = 1) -> float | None:
@@ -145,6 +158,7 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
     gebiete = engine.table("sozialraum")
     kreis = engine.table("kreis")
     v_geb, v_kreis = _vermerke(engine, "sozialraum"), _vermerke(engine, "kreis")
+    g_kreis = _vermerke(engine, "kreis", "ausgaben")
 
     def zeile(table: pd.DataFrame, vermerk: pd.Series | None, area: str, gruppe: str, spalte: str) -> tuple:
         key = (jahr, area, gruppe)
@@ -185,7 +199,8 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
             return float(kreis.at[key, c]) if c in kreis.columns else np.nan
         rows.append({"Jahr": j, "Inanspruchnahme": _anzahl(get("inanspruchnahme"),
                                                              int(v_kreis.at[key]) if v_kreis is not None else None),
-                     "Eckwert": _zahl(get(eck)), "Ausgaben in €": _zahl(get("ausgaben"), 0)})
+                     "Eckwert": _zahl(get(eck)),
+                     "Ausgaben in €": _geld(get("ausgaben"), int(g_kreis.at[key]) if g_kreis is not None else None)})
     t3 = Tabelle(f"Entwicklung {k.kreis}: Hilfen gesamt", pd.DataFrame(rows), k.nenner)
     tabellen = [t1, t2, t3]
     bedarf = engine.bedarfsindex("sozialraum", jahr)

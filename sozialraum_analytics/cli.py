@@ -100,9 +100,15 @@ def _json_value(value: float) -> float | int | None:
 
 
 def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner: str, skala: int,
-               out: str | None) -> int:
+               out: str | None, ansicht: str = "planung", verfahren: str = "sperren") -> int:
     from .formatting import to_german_csv
-    from .kennzahlen import Engine, Optionen
+    from .kennzahlen import Optionen
+    from .oeffentlich import EBENEN, engine_fuer
+
+    if ansicht == "oeffentlich" and ebene not in EBENEN:
+        print("Die öffentliche Ansicht zeigt nur Sozialräume und den Kreis, keine Planungsräume "
+              "(--ebene sozialraum oder kreis).", file=sys.stderr)
+        return 1
 
     try:
         dataset = _dataset_for(daten)
@@ -119,7 +125,7 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
     missing = dataset.missing()
     if missing:
         print(f"Hinweis: nicht vorhanden: {', '.join(missing)}.", file=sys.stderr)
-    engine = Engine(dataset, Optionen(nenner=nenner, skala=skala))
+    engine = engine_fuer(dataset, Optionen(nenner=nenner, skala=skala), ansicht, verfahren)
     if jahr is not None and jahr not in engine.jahre:
         print(f"Für {jahr} gibt es keine Daten; vorhanden: {engine.jahre[0]}–{engine.jahre[-1]}."
               if engine.jahre else "Die Daten enthalten keine Jahre.", file=sys.stderr)
@@ -168,14 +174,34 @@ def importieren(datei: str, art: str, kreis: str | None) -> int:
         return 1
     store = Store()
     try:
-        version = store.importieren(art, frame, path.name, path.read_bytes())
-    except StoreError as error:
-        print(f"Nichts gespeichert: {error}", file=sys.stderr)
-        return 1
+        try:
+            version = store.importieren(art, frame, path.name, path.read_bytes())
+        except StoreError as error:
+            print(f"Nichts gespeichert: {error}", file=sys.stderr)
+            return 1
+        print(f"Gespeichert als Version {version.id}: {art} aus {path.name}, {format_number(len(frame))} Zeilen.")
+        _version_vorbereiten(store, version.id)
     finally:
         store.dispose()
-    print(f"Gespeichert als Version {version.id}: {art} aus {path.name}, {format_number(len(frame))} Zeilen.")
     return 0
+
+
+def _version_vorbereiten(store, version_id: int) -> None:  # noqa: ANN001
+    """The public view's protection of a new version, kept with it; a failure here loses no data."""
+    import logging
+    import time
+
+    from .oeffentlich import version_vorbereiten
+
+    start = time.perf_counter()
+    try:
+        version_vorbereiten(store, version_id)
+    except Exception:  # noqa: BLE001 - the version is saved; the dashboard works the pattern out itself
+        logging.getLogger(__name__).exception("Sperrmuster für Version %s nicht berechnet", version_id)
+        print("Hinweis: die Geheimhaltung der öffentlichen Ansicht wird beim ersten Aufruf berechnet.", file=sys.stderr)
+        return
+    print(f"Geheimhaltung der öffentlichen Ansicht berechnet und gespeichert "
+          f"({format_number(time.perf_counter() - start, 1)} s).", file=sys.stderr)
 
 
 def versionen() -> int:
@@ -324,6 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Bezugsgröße des Eckwerts (Standard: unter 21)")
     k.add_argument("--skala", type=int, choices=[1000, 10000], default=1000)
     k.add_argument("--out", metavar="DATEI")
+    k.add_argument("--ansicht", choices=["planung", "oeffentlich"], default="planung",
+                   help="planung: exakte Zahlen (Standard); oeffentlich: die Zahlen des Jugendhilfeausschusses "
+                        "mit Geheimhaltung")
+    k.add_argument("--geheimhaltung", choices=["sperren", "runden"], default="sperren",
+                   help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
     i = sub.add_parser("importieren", help="eine Datei prüfen und als neue Datenversion speichern (SOZIALRAUM_DB)")
     i.add_argument("--art", required=True, choices=["faelle", "bevoelkerung", "zuordnung", "gebiete", "indikatoren",
                                                     "angebote", "kosten", "fallzahlen"])
@@ -356,7 +387,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.befehl == "pruefen":
             return pruefen(args.dateien, args.art)
         if args.befehl == "kennzahlen":
-            return kennzahlen(args.daten, args.jahr, args.ebene, args.format, args.nenner, args.skala, args.out)
+            return kennzahlen(args.daten, args.jahr, args.ebene, args.format, args.nenner, args.skala, args.out,
+                              args.ansicht, args.geheimhaltung)
         if args.befehl == "importieren":
             return importieren(args.datei, args.art, args.kreis)
         if args.befehl == "versionen":

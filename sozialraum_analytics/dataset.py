@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,8 @@ DEMO_DIR = PROJECT_ROOT / "data"
 DEMO_KREIS_NAME = "Musterkreis"
 KREIS_ID = "kreis"
 
+# Tables with case-level data, exact case counts or money: never handed to a page of the public view.
+SENSIBEL = ("faelle", "fallzahlen", "kosten")
 KIND_ORDER = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
 
 
@@ -43,12 +45,41 @@ class Dataset:
     aus_einzelfaellen: bool = False
     # Durations of ended cases grouped by the database: jahr, raum_id, hilfeart, basis, setting, tage, anzahl.
     dauern: pd.DataFrame | None = None
+    # The public view's suppression patterns kept with a store version, by procedure (oeffentlich.Sperrmuster).
+    sperrmuster: dict = field(default_factory=dict)
+    # "Stand" per kind of data (label -> date), e.g. {"Fälle": 14.11.2024, "Bevölkerung": 31.12.2024}.
+    staende: dict[str, dt.date] = field(default_factory=dict)
+    # Kinds withheld from this copy (the public view's, see :meth:`ohne_einzeldaten`) and its years.
+    zurueckgehalten: frozenset[str] = frozenset()
+    feste_jahre: tuple[int, ...] | None = None
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
             return self.gebiete is not None
+        if kind in self.zurueckgehalten:
+            return True
         frame = self.tables.get(kind)
         return frame is not None and len(frame) > 0
+
+    def ohne_einzeldaten(self) -> Dataset:
+        """A copy for the public view: no case rows, no exact case counts, no money, no check reports.
+
+        It still says which kinds exist (``has``) and which years; the figures themselves come only
+        from the protected engine.
+        """
+        withheld = frozenset(kind for kind in SENSIBEL if self.has(kind))
+        return replace(self, tables={k: v for k, v in self.tables.items() if k not in SENSIBEL}, reports=[],
+                       dauern=None, zurueckgehalten=withheld, feste_jahre=tuple(self.years()))
+
+    def stand_text(self) -> str:
+        """``Stand: Fälle 14.11.2024 · Bevölkerung 31.12.2024`` (one date when all kinds agree)."""
+        from .formatting import format_date
+
+        if not self.staende:
+            return f"Stand {format_date(self.stand)}" if self.stand else ""
+        if len(set(self.staende.values())) == 1:
+            return f"Stand {format_date(next(iter(self.staende.values())))}"
+        return "Stand: " + " · ".join(f"{art} {format_date(datum)}" for art, datum in self.staende.items())
 
     def table(self, kind: str) -> pd.DataFrame | None:
         return self.tables.get(kind)
@@ -69,6 +100,8 @@ class Dataset:
 
     def years(self) -> list[int]:
         """The reporting years: those with population if present, else those with cases."""
+        if self.feste_jahre is not None:
+            return list(self.feste_jahre)
         if self.has("bevoelkerung"):
             values = self.tables["bevoelkerung"]["jahr"].dropna().astype(int)
             if len(values):
@@ -183,6 +216,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
     tables: dict[str, list[pd.DataFrame]] = {}
     reports: list[ValidationReport] = []
     gebiete = None
+    genutzt: list[str] = []
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
         if path.name.startswith(".") or not path.is_file():
             continue
@@ -199,6 +233,8 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
 
             gebiete, report = read_gebiete(path)
             reports.append(report)
+            if gebiete is not None:
+                genutzt.append(path.name)
             continue
         if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
             continue
@@ -208,6 +244,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
         reports.append(result.report)
         if result.ok:
             tables.setdefault(kind, []).append(result.frame)
+            genutzt.append(path.name)
     stacked = {kind: frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
                for kind, frames in tables.items()}
     for kind, frame in stacked.items():
@@ -218,17 +255,37 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
     is_demo = directory.resolve() == DEMO_DIR.resolve()
     dataset = Dataset(
         tables=stacked, reports=reports,
+        # As a planner cites it: the files, never the server's folder.
         quelle=("Demo-Daten „Musterkreis“ (synthetisch erzeugt, keine echten Personen oder Orte)" if is_demo
-                else f"Ordner {directory}"),
+                else "Dateien " + ", ".join(genutzt) if genutzt else "keine lesbaren Dateien"),
         synthetisch=is_demo if synthetisch is None else synthetisch,
         kreis_name=kreis_name or (DEMO_KREIS_NAME if is_demo else os.environ.get("SOZIALRAUM_KREISNAME", "Kreis")),
         gebiete=gebiete,
     )
     dataset.stand = _latest_date(dataset)
+    dataset.staende = _staende(dataset, dataset.stand if dataset.has("faelle") else None)
     cross = dataset.cross_check()
     if cross.problems:
         reports.append(cross)
     return dataset
+
+
+def _staende(dataset: Dataset, faelle_datum: dt.date | None) -> dict[str, dt.date]:
+    """The Stand of each kind of data: the latest case date, else 31.12. of the latest year."""
+    out: dict[str, dt.date] = {}
+    for kind, label in (("faelle", "Fälle"), ("fallzahlen", "Fälle"), ("bevoelkerung", "Bevölkerung"),
+                        ("kosten", "Ausgaben"), ("indikatoren", "Indikatoren")):
+        if label in out or not dataset.has(kind):
+            continue
+        if label == "Fälle" and faelle_datum is not None:
+            out[label] = faelle_datum
+            continue
+        frame = dataset.tables.get(kind)
+        if frame is not None and "jahr" in frame:
+            years = pd.to_numeric(frame["jahr"], errors="coerce").dropna()
+            if len(years):
+                out[label] = dt.date(int(years.max()), 12, 31)
+    return out
 
 
 def _latest_date(dataset: Dataset) -> dt.date | None:
@@ -274,6 +331,9 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
         version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt,
         dauern=dauern)
     dataset.stand = stand or _latest_date(dataset)
+    dataset.staende = _staende(dataset, stand)
+    if chosen is not None:
+        dataset.sperrmuster = store.sperrmuster(chosen.id)
     cross = dataset.cross_check()
     if cross.problems:
         dataset.reports.append(cross)

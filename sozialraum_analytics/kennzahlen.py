@@ -17,6 +17,7 @@ rates, trends and the comparison with the Kreis are then plain array arithmetic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,9 @@ from .altersgruppen import DENOMINATORS, population_in_range
 from .bedarfsindex import KLASSEN, compute_bedarfsindex
 from .counting import DAYS_PER_MONTH, classify, count_cases_per_year, durations_of_ended, fallzahlen_from_aggregate
 from .dataset import KREIS_ID, Dataset
+
+if TYPE_CHECKING:
+    from .oeffentlich import Schutz
 
 EBENEN = ("planungsraum", "sozialraum", "kreis")
 EBENE_LABELS = {"planungsraum": "Planungsraum", "sozialraum": "Sozialraum", "kreis": "Kreis"}
@@ -105,8 +109,10 @@ def _combine(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, list[t
 class Engine:
     """Computes once per dataset and options; ``table(ebene)`` gives the wide results."""
 
-    def __init__(self, dataset: Dataset, optionen: Optionen | None = None, jahre: list[int] | None = None):
-        self.dataset = dataset
+    def __init__(self, dataset: Dataset, optionen: Optionen | None = None, jahre: list[int] | None = None,
+                 schutz: Schutz | None = None):
+        self._dataset = dataset
+        self.schutz = schutz
         self.optionen = optionen or Optionen()
         self.jahre = sorted(jahre) if jahre else dataset.years()
         self._year_pos = {y: i for i, y in enumerate(self.jahre)}
@@ -125,25 +131,59 @@ class Engine:
         self._indikatoren: dict[str, pd.DataFrame] = {}
         self._bedarfsindex: dict[tuple[str, int], pd.DataFrame | None] = {}
         self._cubes: dict[str, dict[str, np.ndarray]] = {}
+        self._basis_cache: dict[str, dict[str, np.ndarray]] = {}
+
+    # --- the view ----------------------------------------------------------------------
+    @property
+    def oeffentlich(self) -> bool:
+        """Whether this engine's figures obey the confidentiality rules (the public view)."""
+        return self.schutz is not None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The data behind the figures; in the public view without case rows, case counts and money."""
+        if self.schutz is None:
+            return self._dataset
+        if self._redigiert is None:
+            self._redigiert = self._dataset.ohne_einzeldaten()
+        return self._redigiert
+
+    _redigiert: Dataset | None = None
+
+    def mit_optionen(self, optionen: Optionen) -> Engine:
+        """The same data, years and protection with other options (denominator, scale …)."""
+        if optionen == self.optionen:
+            return self
+        return Engine(self._dataset, optionen, self.jahre, self.schutz)
+
+    def sperrvermerk(self, ebene: str, kennzahl: str | None = None) -> pd.Series:
+        """Per (jahr, area, hilfeart) of :meth:`table`: 0 shown, 1 primary, 2 secondary suppression.
+
+        Counts and what derives from them by default; money (``kennzahl="ausgaben"`` …) has its own.
+        """
+        index = self.table(ebene).index
+        if self.schutz is None:
+            return pd.Series(np.zeros(len(index), dtype=np.int8), index=index)
+        return pd.Series(self.schutz.vermerke(self, ebene, kennzahl).ravel(), index=index)
 
     # --- inputs -----------------------------------------------------------------------
     def _build_fallzahlen(self) -> pd.DataFrame | None:
         if not self.jahre:
             return None
-        if self.dataset.has("faelle"):
+        if self._dataset.has("faelle"):
             return count_cases_per_year(self._faelle, self.jahre)
-        if self.dataset.has("fallzahlen"):
-            return fallzahlen_from_aggregate(self.dataset.tables["fallzahlen"])
+        if self._dataset.has("fallzahlen"):
+            return fallzahlen_from_aggregate(self._dataset.tables["fallzahlen"])
         return None
 
     def _build_ausgaben(self) -> pd.DataFrame | None:
         frames = []
-        if self.dataset.has("kosten"):
-            kosten = self.dataset.tables["kosten"]
+        if self._dataset.has("kosten"):
+            kosten = self._dataset.tables["kosten"]
             kosten = kosten[kosten["hilfeart"].notna() & kosten["jahr"].notna()]
             frames.append(classify(kosten).assign(ausgaben=kosten["betrag"].astype(float)))
-        elif self.dataset.has("fallzahlen") and "ausgaben" in self.dataset.tables["fallzahlen"]:
-            fz = self.dataset.tables["fallzahlen"]
+        elif self._dataset.has("fallzahlen") and "ausgaben" in self._dataset.tables["fallzahlen"]:
+            fz = self._dataset.tables["fallzahlen"]
             fz = fz[fz["hilfeart"].notna() & fz["jahr"].notna()]
             frames.append(classify(fz).assign(ausgaben=fz["ausgaben"].astype(float)))
         if not frames:
@@ -169,12 +209,12 @@ class Engine:
     def _build_dauer(self) -> tuple[_Rows, np.ndarray] | None:
         if not self.jahre:
             return None
-        if self.dataset.has("faelle"):
+        if self._dataset.has("faelle"):
             return self._rows_from(durations_of_ended(self._faelle, self.jahre), ["tage"])
-        if self.dataset.dauern is not None:
+        if self._dataset.dauern is not None:
             # Durations grouped by the database (days × count): one row per case again, as numbers
             # only, so means and exact medians come out as from the case rows.
-            dauern = self.dataset.dauern
+            dauern = self._dataset.dauern
             dauern = classify(dauern[dauern["jahr"].isin(self.jahre)].reset_index(drop=True))
             ended = dauern.loc[np.repeat(np.arange(len(dauern)), dauern["anzahl"].to_numpy())].reset_index(drop=True)
             return self._rows_from(ended, ["tage"])
@@ -182,9 +222,9 @@ class Engine:
 
     def _build_population(self) -> pd.DataFrame | None:
         """jahr, raum_id and one column per denominator (population in that age range)."""
-        if not self.dataset.has("bevoelkerung"):
+        if not self._dataset.has("bevoelkerung"):
             return None
-        bev = self.dataset.tables["bevoelkerung"].dropna(subset=["jahr", "raum_id", "alter_von"])
+        bev = self._dataset.tables["bevoelkerung"].dropna(subset=["jahr", "raum_id", "alter_von"])
         bev = bev.assign(raum_id=bev["raum_id"].astype(str), jahr=bev["jahr"].astype(np.int64))
         frame = None
         for key, bereich in DENOMINATORS.items():
@@ -205,6 +245,8 @@ class Engine:
     # --- levels -----------------------------------------------------------------------
     def areas(self, ebene: str) -> list[str]:
         """The area ids of a level, sorted."""
+        if self.schutz is not None:
+            self.schutz.pruefe_ebene(ebene)
         return list(self._areas(ebene))
 
     def _areas(self, ebene: str) -> tuple[str, ...]:
@@ -217,7 +259,7 @@ class Engine:
             return [KREIS_ID]
         if ebene == "sozialraum":
             return sorted(set(self._pr["sozialraum_id"].dropna()))
-        if self.dataset.has("zuordnung") or self.dataset.gebiete is not None:
+        if self._dataset.has("zuordnung") or self._dataset.gebiete is not None:
             return sorted(self._pr["raum_id"])
         ids: set[str] = set()
         for rows in (self._fallzahlen, self._ausgaben):
@@ -252,7 +294,7 @@ class Engine:
 
     def _assignment(self, years: tuple[int, ...]) -> dict[tuple[int, str], str]:
         if years not in self._assignments:
-            frame = self.dataset.assignment(list(years))
+            frame = self._dataset.assignment(list(years))
             self._assignments[years] = dict(zip(zip(frame["jahr"].astype(int), frame["raum_id"]),
                                                 frame["sozialraum_id"]))
         return self._assignments[years]
@@ -382,10 +424,33 @@ class Engine:
         return self._cubes[ebene]
 
     def _compute(self, ebene: str) -> dict[str, np.ndarray]:
-        cubes = self._basis(ebene)
+        if self.schutz is not None:
+            self.schutz.pruefe_ebene(ebene)
+            cubes = self.schutz.anwenden(self, ebene)
+        else:
+            cubes = dict(self.basis(ebene))
         self._add_trends(cubes)
         self._add_comparison(cubes, ebene)
         return cubes
+
+    def basis(self, ebene: str) -> dict[str, np.ndarray]:
+        """The exact measures of each cell before trends (computed once; the protection starts from them)."""
+        if ebene not in self._basis_cache:
+            self._basis_cache[ebene] = self._basis(ebene)
+        return self._basis_cache[ebene]
+
+    def atome(self, art: str) -> np.ndarray:
+        """Help combinations (code × setting group × bereich) that carry cases (``art="faelle"``) or money
+        (``"ausgaben"``) anywhere in the data: combinations × help groups, 1 where one counts in a group.
+
+        The protection's attacker knows that the other combinations are 0 in every area and year.
+        """
+        rows = self._fallzahlen if art == "faelle" else self._ausgaben
+        if rows is None:
+            return np.zeros((0, len(GROUPS)))
+        values = sum(np.nan_to_num(np.abs(v)) for v in rows.values.values())
+        carried = np.bincount(rows.combo, weights=values, minlength=len(self._combos)) > 0
+        return self._membership[carried]
 
     def _basis(self, ebene: str) -> dict[str, np.ndarray]:
         """The measures of each cell (counts, population, rates, money, durations), before trends."""
@@ -396,7 +461,7 @@ class Engine:
         protection = np.isin(group, ["§42", "§8a"])
         if self._fallzahlen is not None:
             # Case-level data (also when the database counted it) counts every year: no case is a real 0.
-            complete = self.dataset.has("faelle") or self.dataset.aus_einzelfaellen
+            complete = self._dataset.has("faelle") or self._dataset.aus_einzelfaellen
             for column in COUNTS:
                 cubes[column] = self._cube(self._fallzahlen, column, ebene, zero_when_absent=complete)
             inanspruchnahme = cubes["andauernd"] + cubes["beendet"]
@@ -469,6 +534,8 @@ class Engine:
 
     def long(self, ebene: str, jahre: list[int] | None = None) -> pd.DataFrame:
         """The documented long table for one level: cell by cell, Kennzahlen in computed order."""
+        if self.schutz is not None:
+            self.schutz.pruefe_ebene(ebene)
         cubes = {name: cube for name, cube in self.cubes(ebene).items() if name != "dauer_anzahl"}
         areas = np.array(self.areas(ebene), dtype=object)
         names = list(cubes)
@@ -486,7 +553,7 @@ class Engine:
         cell, k = np.nonzero(keep)
         year_pos, rest = np.divmod(cell, n_areas * n_groups)
         area_pos, group_pos = np.divmod(rest, n_groups)
-        area_names = self.dataset.area_names()
+        area_names = self._dataset.area_names()
         name_codes, name_labels = pd.factorize(pd.Series([area_names.get(a, a) for a in areas], dtype=object))
         # Categoricals from codes: millions of rows without millions of Python strings.
         frame = pd.DataFrame({
@@ -513,9 +580,9 @@ class Engine:
 
     def _compute_indikatoren(self, ebene: str) -> pd.DataFrame:
         columns = ["jahr", "area", "indikator", "wert", "richtung"]
-        if not self.dataset.has("indikatoren"):
+        if not self._dataset.has("indikatoren"):
             return pd.DataFrame(columns=columns)
-        ind = self.dataset.tables["indikatoren"].dropna(subset=["jahr", "raum_id", "indikator"])
+        ind = self._dataset.tables["indikatoren"].dropna(subset=["jahr", "raum_id", "indikator"])
         jahr = ind["jahr"].to_numpy(dtype=np.int64)
         areas = np.array(self.areas(ebene), dtype=object)
         position = self._area_positions(ebene, jahr, *_codes(ind["raum_id"]))

@@ -1,118 +1,71 @@
-"""The public view (Jugendhilfeausschuss): the engine's figures with the confidentiality rules applied.
+"""The public view (Jugendhilfeausschuss): the confidentiality rules as a policy the engine is given.
 
-domain.md, Confidentiality: counts 1–4 are suppressed ("< 5") with secondary suppression so that no
-suppressed count can be recovered; rates need 300 young people, averages 10 cases; alternatively
-every count is rounded to a multiple of 5. :class:`OeffentlicheEngine` is an :class:`Engine` whose
-cubes already obey these rules, so every table, map, chart, text and export built on it does too.
-
-What the public view publishes (and the attacker of :mod:`geheimhaltung` is given):
+``Engine(dataset, schutz=Schutz())`` computes every figure of the public view; every table, map,
+chart, text and export built on that engine obeys domain.md's rules:
 
 - per year, Sozialraum and Kreis the Inanspruchnahme of every help group, the Inobhutnahmen (§ 42)
   and Gefährdungseinschätzungen (§ 8a); begonnen, beendet and andauernd are left out (with them,
   the counts of different years would be tied together by andauernd(j) = andauernd(j−1) +
   begonnen(j) − beendet(j));
-- rates, money and averages only where the count they rest on is shown, the area has at least 300
-  young people (rates) or the average rests on at least 10 cases;
-- changes, indices and trends computed from the shown values only, so no difference between years
-  reveals a suppressed one.
+- counts of 1 to 4 are suppressed, and further counts so that none can be worked out from what is
+  shown (:mod:`geheimhaltung`); Ausgaben, Kosten je Hilfe, Ausgaben je Einwohner and durations of
+  a suppressed count are suppressed with it, and the Ausgaben get their own check: hidden money must
+  not follow from sums over help groups, areas and the Kreis either;
+- rates only from 300 young people, averages (durations, cost per case) only from 10 cases; trends,
+  indices and comparisons are computed from the shown values only;
+- or, instead of suppression, every count rounded to a multiple of 5 (Destatis); then the money of
+  a cell whose rounded count is below 10 is hidden and checked the same way.
 
-There is no Planungsraum level: Gemeinden are too small to publish help counts.
-Measures not named here are dropped (safe by default).
+There is no Planungsraum level: Gemeinden are too small to publish help counts. Measures not named
+here are dropped (safe by default). The pattern (:class:`Sperrmuster`) depends on the data only:
+it is worked out once per data version (kept with the version in the store) and shared by every
+denominator and scale.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 from scipy import sparse
 
-from . import geheimhaltung, hilfearten, registry
-from .dataset import Dataset
-from .kennzahlen import GROUPS, Engine, Optionen, _anteil_stationaer, _rate
+from . import geheimhaltung, registry
+from .formatting import format_number
+from .hilfearten import HILFEGRUPPEN_BY_ID
+from .kennzahlen import GROUPS, Engine, _anteil_stationaer, _rate
 
 SPERREN = "sperren"
 RUNDEN = "runden"
 VERFAHREN = {SPERREN: "Sperrung kleiner Zahlen (1 bis 4) mit Sekundärsperrung",
              RUNDEN: "Rundung aller Fallzahlen auf ein Vielfaches von 5"}
 EBENEN = ("sozialraum", "kreis")
-# Codes of :meth:`OeffentlicheEngine.sperrvermerk`.
+# Codes of :meth:`Engine.sperrvermerk`; shown alike (one sign), kept apart for tests and notes.
 OFFEN, PRIMAER, SEKUNDAER = 0, 1, 2
-ZEICHEN = {PRIMAER: geheimhaltung.GESPERRT, SEKUNDAER: "•"}
-LEGENDE = ("„< 5“: 1 bis 4 Fälle, zum Schutz der Familien nicht genannt. „•“: gesperrt, damit sich kleine "
-           "Zahlen nicht aus Summen zurückrechnen lassen. Quoten erst ab 300 jungen Menschen, Durchschnitte "
-           "erst ab 10 Fällen.")
-LEGENDE_RUNDEN = ("Alle Fallzahlen auf ein Vielfaches von 5 gerundet (Summen für sich gerundet); Eckwerte aus "
-                  "den gerundeten Zahlen. Quoten erst ab 300 jungen Menschen, Durchschnitte erst ab 10 Fällen.")
+LEGENDE = (f"„{geheimhaltung.GESPERRT}“ = gesperrt: Fallzahlen von 1 bis 4 und die Zahlen, aus denen sie sich "
+           "zurückrechnen ließen, werden zum Schutz der Familien nicht genannt, mit ihnen Ausgaben, Quoten und "
+           "Dauern. Quoten erst ab 300 jungen Menschen, Durchschnitte erst ab 10 Fällen.")
+LEGENDE_RUNDEN = ("Alle Fallzahlen auf ein Vielfaches von 5 gerundet (Summen für sich gerundet); Eckwerte aus den "
+                  f"gerundeten Zahlen. „{geheimhaltung.GESPERRT}“ = gesperrt: Ausgaben bei weniger als 10 Fällen und "
+                  "die Summen, aus denen sie sich zurückrechnen ließen. Quoten erst ab 300 jungen Menschen, "
+                  "Durchschnitte erst ab 10 Fällen.")
 COUNTS = ("inanspruchnahme", "inobhutnahmen", "gefaehrdungseinschaetzungen")
+GELD = ("ausgaben", "kosten_je_hilfe")  # and ausgaben_je_* (see :func:`ist_geld`)
+GERUNDET_AB = 10  # rounding mode: money is shown only beside a rounded count of at least 10
+GELD_MARKE = "geld:"  # a pattern's note on money hidden beyond the counts: "geld:<number of figures>"
 
 
 class NichtOeffentlich(ValueError):
     """Asked for something the public view does not show."""
 
 
-# --- the atoms: kinds of help that no published group splits further ---------------------
-def _atome() -> pd.DataFrame:
-    rows = []
-    for h in hilfearten.CATALOGUE:
-        bereiche = [h.bereich] + ([hilfearten.EINGLIEDERUNGSHILFE] if h.code == "§41" else [])
-        if h.default_setting is None:
-            settings = [None]
-        elif h.code == "§35":
-            settings = [hilfearten.AMBULANT, hilfearten.STATIONAER]
-        elif h.setting_from_field:
-            settings = [*hilfearten.SETTINGS] + ([None] if h.code in ("§35a", "§41") else [])
-        else:
-            settings = [h.default_setting]
-        rows += [(h.code, b, s) for b in bereiche for s in settings]
-    return pd.DataFrame(rows, columns=["code", "bereich", "setting"])
-
-
-ATOME = _atome()
-
-
-def gruppen_matrix() -> np.ndarray:
-    """Help groups (rows, in the engine's order) × atoms: 1 where the atom counts in the group."""
-    code, bereich, setting = ATOME["code"], ATOME["bereich"], ATOME["setting"]
-    return np.array([hilfearten.HILFEGRUPPEN_BY_ID[g].mask(code, bereich, setting).to_numpy(dtype=float)
-                     for g in GROUPS])
-
-
-def zahlenwerk(gebiete: np.ndarray, kreis: np.ndarray) -> tuple[geheimhaltung.Zahlenwerk, int]:
-    """The published counts of one year as sums of atoms: areas × groups, then the Kreis row.
-
-    When the Kreis is more than the sum of its areas (cases or Gemeinden without a Sozialraum), the
-    difference is one more unknown area whose figures are not published.
-    """
-    n_areas, n_groups = gebiete.shape
-    g = sparse.csr_matrix(gruppen_matrix())
-    with np.errstate(invalid="ignore"):
-        rest = np.nan_to_num(kreis) - np.nansum(gebiete, axis=0)
-    blocks = n_areas + (1 if np.any(np.abs(rest) > 1e-9) else 0)
-    area_rows = sparse.kron(sparse.eye(n_areas, blocks, format="csr"), g)
-    kreis_rows = sparse.kron(sparse.csr_matrix(np.ones((1, blocks))), g)
-    matrix = sparse.vstack([area_rows, kreis_rows]).tocsr()
-    werte = np.concatenate([gebiete.ravel(), kreis.ravel()]).astype(float)
-    return geheimhaltung.Zahlenwerk(matrix, werte), n_groups
-
-
-def schuetzen_jahr(gebiete: np.ndarray, kreis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Suppression codes (areas × groups, groups) for the counts of one year."""
-    werk, n_groups = zahlenwerk(gebiete, kreis)
-    n_areas = gebiete.shape[0]
-
-    def partner(figur: int) -> list[int]:
-        area, group = divmod(figur, n_groups)
-        same_area = [area * n_groups + k for k in range(n_groups)]
-        same_group = [a * n_groups + group for a in range(n_areas + 1)]
-        return same_area + same_group
-
-    kreis = np.zeros(werk.n, dtype=bool)
-    kreis[n_areas * n_groups:] = True  # the Kreis totals stay visible wherever possible
-    sperrung = geheimhaltung.sperren_summen(werk, partner, zuletzt=kreis)
-    codes = np.where(sperrung.primaer, PRIMAER, np.where(sperrung.sekundaer, SEKUNDAER, OFFEN))
-    return codes[:n_areas * n_groups].reshape(n_areas, n_groups), codes[n_areas * n_groups:]
+def ist_geld(kennzahl: str) -> bool:
+    """Whether a measure is money (its suppression follows the money check, not the count's)."""
+    return kennzahl.startswith(("ausgaben", "kosten_je_hilfe"))
 
 
 def zaehlwuerfel(cubes: dict[str, np.ndarray]) -> np.ndarray | None:
@@ -125,143 +78,327 @@ def zaehlwuerfel(cubes: dict[str, np.ndarray]) -> np.ndarray | None:
     return counts
 
 
+# --- one year: the published figures as sums of atoms ------------------------------------------
+def zahlenwerk(gebiete: np.ndarray, kreis: np.ndarray, atome: np.ndarray) -> geheimhaltung.Zahlenwerk:
+    """The published figures of one year (areas × groups, then the Kreis row) as sums of atoms.
+
+    ``atome`` is combinations × groups (:meth:`Engine.atome`): the kinds of help that occur. When the
+    Kreis is more than the sum of its areas (cases or Gemeinden without a Sozialraum), the difference
+    is one more unknown area whose figures are not published.
+    """
+    n_areas = gebiete.shape[0]
+    g = sparse.csr_matrix(np.asarray(atome, dtype=float).T)  # groups × atoms
+    with np.errstate(invalid="ignore"):
+        rest = np.nan_to_num(kreis) - np.nansum(gebiete, axis=0)
+    blocks = n_areas + (1 if np.any(np.abs(rest) > 1e-6) else 0)
+    area_rows = sparse.kron(sparse.eye(n_areas, blocks, format="csr"), g)
+    kreis_rows = sparse.kron(sparse.csr_matrix(np.ones((1, blocks))), g)
+    matrix = sparse.vstack([area_rows, kreis_rows]).tocsr()
+    werte = np.concatenate([gebiete.ravel(), kreis.ravel()]).astype(float)
+    return geheimhaltung.Zahlenwerk(matrix, werte)
+
+
+def schuetzen_jahr(gebiete: np.ndarray, kreis: np.ndarray, atome: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Suppression codes (areas × groups, groups) for the counts of one year."""
+    werk = zahlenwerk(gebiete, kreis, atome)
+    n_areas, n_groups = gebiete.shape
+    zuletzt = np.zeros(werk.n, dtype=bool)
+    zuletzt[n_areas * n_groups:] = True  # the Kreis totals stay visible wherever possible
+    sperrung = geheimhaltung.sperren_summen(werk, geheimhaltung.klein(werk.werte), zuletzt=zuletzt)
+    codes = np.where(sperrung.primaer, PRIMAER, np.where(sperrung.sekundaer, SEKUNDAER, OFFEN)).astype(np.int8)
+    return codes[:n_areas * n_groups].reshape(n_areas, n_groups), codes[n_areas * n_groups:]
+
+
+def geld_jahr(gebiete: np.ndarray, kreis: np.ndarray, atome: np.ndarray, start_gebiete: np.ndarray,
+              start_kreis: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which Ausgaben of one year are hidden: those of hidden counts (``start_*``) and what protects them."""
+    werk = zahlenwerk(gebiete, kreis, atome)
+    n_areas, n_groups = gebiete.shape
+    zuletzt = np.zeros(werk.n, dtype=bool)
+    zuletzt[n_areas * n_groups:] = True
+    start = np.concatenate([start_gebiete.ravel(), start_kreis.ravel()])
+    with np.errstate(invalid="ignore"):
+        positiv = werk.werte > 0
+    sperrung = geheimhaltung.sperren_summen(werk, start, schuetzen=positiv, spanne=geheimhaltung.spanne_geld, zuletzt=zuletzt)
+    hidden = sperrung.gesperrt
+    return hidden[:n_areas * n_groups].reshape(n_areas, n_groups), hidden[n_areas * n_groups:]
+
+
+# --- the pattern of a dataset ------------------------------------------------------------------
 @dataclass(frozen=True)
-class Schutz:
-    """Suppression codes per level: years × areas × groups (OFFEN, PRIMAER, SEKUNDAER)."""
+class Sperrmuster:
+    """What the public view hides: per level (``sozialraum``, ``kreis``) years × areas × groups.
+
+    ``anzahl``: codes OFFEN / PRIMAER / SEKUNDAER of the counts (and everything derived from them);
+    ``geld``: True where the Ausgaben are hidden; ``hinweise``: (year, German note) on what had to be
+    withheld beyond the usual.
+    """
 
     verfahren: str
-    codes: dict[str, np.ndarray]
+    jahre: tuple[int, ...]
+    gebiete: tuple[str, ...]
+    anzahl: dict[str, np.ndarray]
+    geld: dict[str, np.ndarray]
+    hinweise: tuple[tuple[int, str], ...] = ()
+    gruppen: tuple[str, ...] = field(default=tuple(GROUPS))
+
+    def passt(self, engine: Engine) -> bool:
+        """Whether this pattern belongs to the engine's areas, groups and (a subset of) years."""
+        return (self.gruppen == tuple(GROUPS) and set(engine.jahre) <= set(self.jahre)
+                and self.gebiete == tuple(engine._areas("sozialraum")))
+
+    def fuer_jahre(self, jahre: list[int]) -> Sperrmuster:
+        if list(jahre) == list(self.jahre):
+            return self
+        position = [self.jahre.index(j) for j in jahre]
+        return Sperrmuster(self.verfahren, tuple(jahre), self.gebiete,
+                           {e: c[position] for e, c in self.anzahl.items()},
+                           {e: c[position] for e, c in self.geld.items()},
+                           tuple(h for h in self.hinweise if h[0] in jahre), self.gruppen)
+
+    def als_bytes(self) -> bytes:
+        """For the store: arrays as npz, the rest as JSON."""
+        buffer = io.BytesIO()
+        meta = {"verfahren": self.verfahren, "jahre": list(self.jahre), "gebiete": list(self.gebiete),
+                "gruppen": list(self.gruppen), "hinweise": [list(h) for h in self.hinweise],
+                "ebenen": sorted(set(self.anzahl) | set(self.geld))}
+        arrays = {f"anzahl_{e}": c for e, c in self.anzahl.items()} | {f"geld_{e}": c for e, c in self.geld.items()}
+        np.savez_compressed(buffer, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def aus_bytes(cls, data: bytes) -> Sperrmuster:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            meta = json.loads(arrays["meta"].tobytes().decode())
+            anzahl = {e: arrays[f"anzahl_{e}"] for e in meta["ebenen"] if f"anzahl_{e}" in arrays}
+            geld = {e: arrays[f"geld_{e}"] for e in meta["ebenen"] if f"geld_{e}" in arrays}
+        return cls(meta["verfahren"], tuple(meta["jahre"]), tuple(meta["gebiete"]), anzahl, geld,
+                   tuple((int(j), str(t)) for j, t in meta["hinweise"]), tuple(meta["gruppen"]))
 
 
-class OeffentlicheEngine(Engine):
-    """The engine of the public view: same interface, every figure obeys the confidentiality rules."""
-
-    ansicht = "oeffentlich"
-
-    def __init__(self, dataset: Dataset, optionen: Optionen | None = None, jahre: list[int] | None = None,
-                 verfahren: str = SPERREN):
-        if verfahren not in VERFAHREN:
-            raise ValueError(f"Unbekanntes Geheimhaltungsverfahren {verfahren!r}; erlaubt: {', '.join(VERFAHREN)}")
-        super().__init__(dataset, optionen, jahre)
-        self.verfahren = verfahren
-        self._basis_cache: dict[str, dict[str, np.ndarray]] = {}
-        self._schutz: Schutz | None = None
-
-    def areas(self, ebene: str) -> list[str]:
-        self._pruefe_ebene(ebene)
-        return super().areas(ebene)
-
-    @staticmethod
-    def _pruefe_ebene(ebene: str) -> None:
-        if ebene not in EBENEN:
-            raise NichtOeffentlich("Die öffentliche Ansicht zeigt nur Sozialräume und den Kreis, keine Planungsräume.")
-
-    def _basis_von(self, ebene: str) -> dict[str, np.ndarray]:
-        if ebene not in self._basis_cache:
-            self._basis_cache[ebene] = self._basis(ebene)
-        return self._basis_cache[ebene]
-
-    def schutz(self) -> Schutz:
-        """Which counts are suppressed, worked out once for Sozialräume and Kreis together."""
-        if self._schutz is None:
-            codes: dict[str, np.ndarray] = {}
-            gebiete = zaehlwuerfel(self._basis_von("sozialraum"))
-            kreis = zaehlwuerfel(self._basis_von("kreis"))
-            if gebiete is not None and kreis is not None and self.verfahren == SPERREN:
-                codes["sozialraum"] = np.zeros(gebiete.shape, dtype=np.int8)
-                codes["kreis"] = np.zeros(kreis.shape, dtype=np.int8)
-                for j in range(len(self.jahre)):
-                    codes["sozialraum"][j], codes["kreis"][j, 0] = schuetzen_jahr(gebiete[j], kreis[j, 0])
-            self._schutz = Schutz(self.verfahren, codes)
-        return self._schutz
-
-    def setze_schutz(self, schutz: Schutz) -> None:
-        """Reuse the suppression worked out by another engine on the same data (it does not depend
-        on denominator or scale)."""
-        if schutz.verfahren != self.verfahren:
-            raise ValueError("Geheimhaltungsverfahren passt nicht")
-        self._schutz = schutz
-        self._cubes.clear()
-        self._wide.clear()
-
-    def sperrvermerk(self, ebene: str) -> pd.Series:
-        """Per (jahr, area, hilfeart) of :meth:`table`: OFFEN, PRIMAER ("< 5") or SEKUNDAER ("•")."""
-        self._pruefe_ebene(ebene)
-        codes = self.schutz().codes.get(ebene)
-        index = self.table(ebene).index
-        if codes is None:
-            return pd.Series(OFFEN, index=index, dtype=np.int8)
-        return pd.Series(codes.ravel(), index=index)
-
-    def _compute(self, ebene: str) -> dict[str, np.ndarray]:
-        self._pruefe_ebene(ebene)
-        cubes = schuetzen(self._basis_von(ebene), self.schutz().codes.get(ebene), self.optionen, self.verfahren)
-        self._add_trends(cubes)
-        self._add_comparison(cubes, ebene)
-        return cubes
-
-    def long(self, ebene: str, jahre: list[int] | None = None) -> pd.DataFrame:
-        self._pruefe_ebene(ebene)
-        return super().long(ebene, jahre)
+def _label(gruppe: str) -> str:
+    return HILFEGRUPPEN_BY_ID[gruppe].label
 
 
-def schuetzen(basis: dict[str, np.ndarray], codes: np.ndarray | None, optionen: Optionen,
-              verfahren: str = SPERREN) -> dict[str, np.ndarray]:
-    """The public measures of one level from the exact ones (see the module docstring)."""
-    opt = optionen
-    out: dict[str, np.ndarray] = {}
-    for name, cube in basis.items():
-        if name.startswith("bevoelkerung_"):
-            out[name] = cube.copy()
-    counts = zaehlwuerfel(basis)
-    if counts is not None:
-        if verfahren == RUNDEN:
-            shown = geheimhaltung.runden_auf_fuenf(counts)
-            hidden = np.zeros(counts.shape, dtype=bool)
-        else:
-            hidden = codes != OFFEN if codes is not None else np.zeros(counts.shape, dtype=bool)
-            shown = np.where(hidden, np.nan, counts)
-        for column in COUNTS:
-            out[column] = np.where(np.isnan(basis[column]), np.nan, shown)
-        exact = basis["inanspruchnahme"]
+def _hinweise(jahr: int, kreis_codes: np.ndarray, gebiete_codes: np.ndarray, counts_kreis: np.ndarray,
+              geld_extra: int) -> list[tuple[int, str]]:
+    out = []
+    published = ~np.isnan(counts_kreis)
+    kreis_hidden = (kreis_codes != OFFEN) & published
 
-        def with_people(values: np.ndarray, nenner: str) -> np.ndarray:
-            people = basis.get(f"bevoelkerung_{nenner}")
-            if people is None:
-                return np.full(values.shape, np.nan)
-            return np.where(people >= geheimhaltung.MIN_JUNGE_MENSCHEN, values, np.nan)
+    def namen(codes: np.ndarray) -> str:
+        gruppen = [_label(GROUPS[g]) for g in np.flatnonzero(codes)]
+        return ", ".join(gruppen[:4]) + (" …" if len(gruppen) > 4 else "")
 
-        if opt.eckwert in basis:
-            out[opt.eckwert] = with_people(_rate(out["inanspruchnahme"], basis[f"bevoelkerung_{opt.nenner}"],
-                                                 opt.skala), opt.nenner)
-        eck41 = registry.eckwert_id(opt.skala, "18_21")
-        if eck41 in basis and eck41 != opt.eckwert:
-            group = np.array(GROUPS, dtype=object)
-            rate = _rate(out["inanspruchnahme"], basis["bevoelkerung_18_21"], opt.skala)
-            out[eck41] = with_people(np.where(group == "§41", rate, np.nan), "18_21")
-        if "ausgaben" in basis:
-            out["ausgaben"] = np.where(hidden, np.nan, basis["ausgaben"])
-            if opt.ausgaben_je in basis:
-                out[opt.ausgaben_je] = np.where(hidden, np.nan,
-                                                with_people(basis[opt.ausgaben_je], opt.ausgaben_nenner))
-            if "kosten_je_hilfe" in basis and verfahren == SPERREN:
-                # With rounded counts, exact costs per case and exact money would give the exact count.
-                enough = ~hidden & (exact >= geheimhaltung.MIN_FAELLE_MITTEL)
-                out["kosten_je_hilfe"] = np.where(enough, basis["kosten_je_hilfe"], np.nan)
-        out["anteil_stationaer"] = _anteil_stationaer(out["inanspruchnahme"])
-    if "dauer_anzahl" in basis:
-        enough = basis["dauer_anzahl"] >= geheimhaltung.MIN_FAELLE_MITTEL
-        for column in ("dauer_mittel_monate", "dauer_median_monate"):
-            if column in basis:
-                out[column] = np.where(enough, basis[column], np.nan)
+    if published.any() and kreis_hidden.sum() == published.sum() and (gebiete_codes != OFFEN).all():
+        out.append((jahr, f"{jahr}: keine Fallzahlen veröffentlicht: bei so wenigen Fällen ließe sich jede Zahl "
+                          "auf einzelne Familien zurückführen."))
+        return out
+    if (kreis_hidden & (kreis_codes == PRIMAER)).any():
+        out.append((jahr, f"{jahr}: Kreiswerte mit 1 bis 4 Fällen gesperrt ({namen(kreis_hidden & (kreis_codes == PRIMAER))})."))
+    if (kreis_hidden & (kreis_codes == SEKUNDAER)).any():
+        out.append((jahr, f"{jahr}: auch Kreiswerte gesperrt ({namen(kreis_hidden & (kreis_codes == SEKUNDAER))}), weil "
+                          "sich sonst kleine Zahlen der Sozialräume zurückrechnen ließen."))
+    if geld_extra:
+        out.append((jahr, f"{GELD_MARKE}{geld_extra}"))  # worded for all years together (Schutz.hinweise)
     return out
 
 
-def engine_fuer(dataset: Dataset, optionen: Optionen | None = None, ansicht: str = "planung",
-                verfahren: str = SPERREN) -> Engine:
+def sperrmuster_berechnen(engine: Engine, verfahren: str = SPERREN) -> Sperrmuster:
+    """Work out the pattern from the engine's exact figures of Sozialräume and Kreis, year by year."""
+    if verfahren not in VERFAHREN:
+        raise ValueError(f"Unbekanntes Geheimhaltungsverfahren {verfahren!r}; erlaubt: {', '.join(VERFAHREN)}")
+    gebiete = engine.basis("sozialraum")
+    kreis = engine.basis("kreis")
+    n_years, n_areas, n_groups = len(engine.jahre), len(engine._areas("sozialraum")), len(GROUPS)
+    anzahl = {"sozialraum": np.zeros((n_years, n_areas, n_groups), dtype=np.int8),
+              "kreis": np.zeros((n_years, 1, n_groups), dtype=np.int8)}
+    geld = {"sozialraum": np.zeros((n_years, n_areas, n_groups), dtype=bool),
+            "kreis": np.zeros((n_years, 1, n_groups), dtype=bool)}
+    hinweise: list[tuple[int, str]] = []
+    counts_g, counts_k = zaehlwuerfel(gebiete), zaehlwuerfel(kreis)
+    hat_faelle = counts_g is not None and counts_k is not None
+    hat_geld = "ausgaben" in gebiete and "ausgaben" in kreis
+    atome_faelle = engine.atome("faelle") if hat_faelle else None
+    atome_geld = engine.atome("ausgaben") if hat_geld else None
+
+    def jahr(j: int) -> int:
+        """One year's counts, then its money (the years do not depend on each other)."""
+        # What hides the money of a cell: its hidden count, or (rounding) a rounded count below 10.
+        verdeckt_g = np.zeros((n_areas, n_groups), dtype=bool)
+        verdeckt_k = np.zeros(n_groups, dtype=bool)
+        if hat_faelle and verfahren == SPERREN:
+            anzahl["sozialraum"][j], anzahl["kreis"][j, 0] = schuetzen_jahr(counts_g[j], counts_k[j, 0], atome_faelle)
+            verdeckt_g, verdeckt_k = anzahl["sozialraum"][j] != OFFEN, anzahl["kreis"][j, 0] != OFFEN
+        elif hat_faelle:
+            with np.errstate(invalid="ignore"):
+                verdeckt_g = geheimhaltung.runden_auf_fuenf(counts_g[j]) < GERUNDET_AB
+                verdeckt_k = geheimhaltung.runden_auf_fuenf(counts_k[j, 0]) < GERUNDET_AB
+        if not hat_geld:
+            return 0
+        geld["sozialraum"][j], geld["kreis"][j, 0] = geld_jahr(gebiete["ausgaben"][j], kreis["ausgaben"][j, 0],
+                                                                atome_geld, verdeckt_g, verdeckt_k)
+        return int((geld["sozialraum"][j] & ~verdeckt_g).sum() + (geld["kreis"][j, 0] & ~verdeckt_k).sum())
+
+    # HiGHS releases the GIL while it solves: the years run on every core the process may use.
+    kerne = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, n_years)
+    if kerne > 1:
+        with ThreadPoolExecutor(kerne) as pool:
+            extra = list(pool.map(jahr, range(n_years)))
+    else:
+        extra = [jahr(j) for j in range(n_years)]
+    for j, jahr_ in enumerate(engine.jahre):
+        counts_kreis = counts_k[j, 0] if counts_k is not None else np.full(n_groups, np.nan)
+        hinweise += _hinweise(jahr_, anzahl["kreis"][j, 0], anzahl["sozialraum"][j], counts_kreis, extra[j])
+    return Sperrmuster(verfahren, tuple(engine.jahre), tuple(engine._areas("sozialraum")), anzahl, geld,
+                       tuple(hinweise))
+
+
+# --- the policy ---------------------------------------------------------------------------------
+class Schutz:
+    """The protection of the public view, given to an :class:`Engine`.
+
+    Holds the procedure (``sperren`` or ``runden``) and the pattern once it is worked out: from the
+    store's copy of the data version when there is one, else from the engine's exact figures.
+    """
+
+    ansicht = "oeffentlich"
+
+    def __init__(self, verfahren: str = SPERREN, muster: Sperrmuster | None = None):
+        if verfahren not in VERFAHREN:
+            raise ValueError(f"Unbekanntes Geheimhaltungsverfahren {verfahren!r}; erlaubt: {', '.join(VERFAHREN)}")
+        if muster is not None and muster.verfahren != verfahren:
+            raise ValueError("Das Sperrmuster gehört zu einem anderen Geheimhaltungsverfahren.")
+        self.verfahren = verfahren
+        self._muster = muster
+        self._lock = threading.Lock()
+
+    @property
+    def legende(self) -> str:
+        return LEGENDE_RUNDEN if self.verfahren == RUNDEN else LEGENDE
+
+    @staticmethod
+    def pruefe_ebene(ebene: str) -> None:
+        if ebene not in EBENEN:
+            raise NichtOeffentlich("Die öffentliche Ansicht zeigt nur Sozialräume und den Kreis, keine Planungsräume.")
+
+    def muster(self, engine: Engine) -> Sperrmuster:
+        """The pattern for the engine's data and years (worked out at most once per data)."""
+        with self._lock:
+            if self._muster is None or not self._muster.passt(engine):
+                gespeichert = engine._dataset.sperrmuster.get(self.verfahren)
+                if gespeichert is not None and gespeichert.passt(engine):
+                    self._muster = gespeichert
+                else:
+                    self._muster = sperrmuster_berechnen(engine, self.verfahren)
+            return self._muster.fuer_jahre(engine.jahre)
+
+    def hinweise(self, engine: Engine) -> list[str]:
+        """German notes on what had to be withheld beyond the usual (whole years, Kreis totals, money)."""
+        muster = self.muster(engine)
+        out = [text for _jahr, text in muster.hinweise if not text.startswith(GELD_MARKE)]
+        geld = [(jahr, int(text.removeprefix(GELD_MARKE))) for jahr, text in muster.hinweise
+                if text.startswith(GELD_MARKE)]
+        if geld:
+            n = sum(k for _j, k in geld)
+            jahre = sorted(j for j, _k in geld)
+            wann = f"{jahre[0]}" if len(jahre) == 1 else f"{jahre[0]}–{jahre[-1]}"
+            felder = "einem weiteren Feld" if n == 1 else f"{format_number(n)} weiteren Feldern"
+            out.append(f"{wann}: Ausgaben in {felder} gesperrt, obwohl die Fallzahl genannt ist: sonst ließen sich "
+                       "gesperrte Ausgaben aus Summen über Hilfearten, Sozialräume und Kreis zurückrechnen.")
+        return out
+
+    def vermerke(self, engine: Engine, ebene: str, kennzahl: str | None = None) -> np.ndarray:
+        """Codes per year × area × group; for money the money's own pattern (SEKUNDAER where only it is hidden)."""
+        self.pruefe_ebene(ebene)
+        muster = self.muster(engine)
+        codes = muster.anzahl[ebene].copy()
+        if self.verfahren == RUNDEN:
+            codes[:] = OFFEN
+        if kennzahl is not None and ist_geld(kennzahl):
+            codes = np.where(muster.geld[ebene] & (codes == OFFEN), SEKUNDAER, codes).astype(np.int8)
+            codes = np.where(~muster.geld[ebene], OFFEN, codes).astype(np.int8)
+        return codes
+
+    def anwenden(self, engine: Engine, ebene: str) -> dict[str, np.ndarray]:
+        """The public measures of one level from the engine's exact ones (see the module docstring)."""
+        basis = engine.basis(ebene)
+        muster = self.muster(engine)
+        opt = engine.optionen
+        out: dict[str, np.ndarray] = {name: cube.copy() for name, cube in basis.items()
+                                      if name.startswith("bevoelkerung_")}
+        counts = zaehlwuerfel(basis)
+        geld = muster.geld[ebene]
+        sichtbar = None  # where a cell's count is published (money and durations need it)
+        if counts is not None:
+            if self.verfahren == RUNDEN:
+                shown = geheimhaltung.runden_auf_fuenf(counts)
+                with np.errstate(invalid="ignore"):
+                    sichtbar = shown >= GERUNDET_AB
+            else:
+                hidden = muster.anzahl[ebene] != OFFEN
+                shown = np.where(hidden, np.nan, counts)
+                sichtbar = ~hidden
+            for column in COUNTS:
+                out[column] = np.where(np.isnan(basis[column]), np.nan, shown)
+
+            def with_people(values: np.ndarray, nenner: str) -> np.ndarray:
+                people = basis.get(f"bevoelkerung_{nenner}")
+                if people is None:
+                    return np.full(values.shape, np.nan)
+                return np.where(people >= geheimhaltung.MIN_JUNGE_MENSCHEN, values, np.nan)
+
+            if opt.eckwert in basis:
+                out[opt.eckwert] = with_people(_rate(out["inanspruchnahme"], basis[f"bevoelkerung_{opt.nenner}"],
+                                                     opt.skala), opt.nenner)
+            eck41 = registry.eckwert_id(opt.skala, "18_21")
+            if eck41 in basis and eck41 != opt.eckwert:
+                group = np.array(GROUPS, dtype=object)
+                rate = _rate(out["inanspruchnahme"], basis["bevoelkerung_18_21"], opt.skala)
+                out[eck41] = with_people(np.where(group == "§41", rate, np.nan), "18_21")
+            out["anteil_stationaer"] = _anteil_stationaer(out["inanspruchnahme"])
+        if "ausgaben" in basis:
+            out["ausgaben"] = np.where(geld, np.nan, basis["ausgaben"])
+            if opt.ausgaben_je in basis:
+                people = basis.get(f"bevoelkerung_{opt.ausgaben_nenner}")
+                ok = ~geld & (people >= geheimhaltung.MIN_JUNGE_MENSCHEN if people is not None else False)
+                out[opt.ausgaben_je] = np.where(ok, basis[opt.ausgaben_je], np.nan)
+            if "kosten_je_hilfe" in basis and self.verfahren == SPERREN and counts is not None:
+                # With rounded counts, exact costs per case and exact money would give the exact count.
+                enough = ~geld & sichtbar & (basis["inanspruchnahme"] >= geheimhaltung.MIN_FAELLE_MITTEL)
+                out["kosten_je_hilfe"] = np.where(enough, basis["kosten_je_hilfe"], np.nan)
+        if "dauer_anzahl" in basis:
+            enough = basis["dauer_anzahl"] >= geheimhaltung.MIN_FAELLE_MITTEL
+            if sichtbar is not None:
+                enough &= sichtbar
+            for column in ("dauer_mittel_monate", "dauer_median_monate"):
+                if column in basis:
+                    out[column] = np.where(enough, basis[column], np.nan)
+        return out
+
+
+def engine_fuer(dataset, optionen=None, ansicht: str = "planung", verfahren: str = SPERREN) -> Engine:  # noqa: ANN001
     """The engine of a view: exact for ``planung``, protected for ``oeffentlich``."""
     if ansicht == "oeffentlich":
-        return OeffentlicheEngine(dataset, optionen, verfahren=verfahren)
+        return Engine(dataset, optionen, schutz=Schutz(verfahren))
     if ansicht != "planung":
         raise ValueError(f"Unbekannte Ansicht {ansicht!r}; erlaubt: oeffentlich, planung")
     return Engine(dataset, optionen)
+
+
+def version_vorbereiten(store, version_id: int) -> list[Sperrmuster]:  # noqa: ANN001 - store.Store
+    """Work out the public view's patterns (both procedures) of a stored version and keep them with it.
+
+    Called when a version is saved (import, rollback), so that no visitor of the public view waits
+    for the protection; a version saved before this existed gets its patterns on first use instead.
+    """
+    from .dataset import load_store
+
+    dataset = load_store(store, version_id)
+    engine = Engine(dataset)
+    out = []
+    for verfahren in VERFAHREN:
+        muster = sperrmuster_berechnen(engine, verfahren)
+        store.sperrmuster_speichern(version_id, muster)
+        out.append(muster)
+    return out

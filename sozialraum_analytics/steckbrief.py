@@ -109,7 +109,7 @@ def steckbrief(engine: Engine, raum_id: str, jahr: int, ebene: str = "sozialraum
     year and the Bedarfsindex class, where they exist. Missing values give no sentence.
     """
     if optionen is not None and optionen != engine.optionen:
-        engine = Engine(engine.dataset, optionen, engine.jahre)
+        engine = engine.mit_optionen(optionen)
     if ebene not in EBENEN:
         raise ValueError(f"Unbekannte Ebene {ebene!r}; erlaubt: {', '.join(EBENEN)}")
     if raum_id not in engine.areas(ebene):

@@ -126,12 +126,23 @@ meilenstein_historie = sa.Table(
     *_meilenstein_spalten(),
 )
 
+# The public view's suppression pattern of a version (oeffentlich.Sperrmuster), worked out when the
+# version is saved, so that no visitor waits for it.
+sperrmuster_tabelle = sa.Table(
+    "sperrmuster", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("versionen.id"), primary_key=True),
+    sa.Column("verfahren", sa.String(20), primary_key=True),
+    sa.Column("daten", sa.LargeBinary, nullable=False),
+    sa.Column("zeit", sa.DateTime, nullable=False),
+)
+
 # Schema migrations, applied in order; the schema_info table records how far a database is.
 # A new column or table is a new entry here, never an edit of an old one.
 MIGRATIONS: list[tuple[int, str]] = [
     (1, "Grundschema: Importe, Versionen, Versionsinhalt, eine Datentabelle je Art"),
     (2, "Gespeicherte Spaltenzuordnungen für Dateien mit unbekannten Spaltennamen"),
     (3, "Meilensteine der Steuerungsgruppe mit ihrer Geschichte"),
+    (4, "Sperrmuster der öffentlichen Ansicht je Datenversion"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -483,6 +494,28 @@ class Store:
                                 .where(spaltenzuordnungen.c.art == art).order_by(spaltenzuordnungen.c.name)).all()
         return {name: json.loads(text) for name, text in rows}
 
+    # --- the public view's pattern per version ----------------------------------------------
+    def sperrmuster(self, version_id: int) -> dict:
+        """The stored suppression patterns of a version by procedure (``sperren``, ``runden``)."""
+        from .oeffentlich import Sperrmuster
+
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(sperrmuster_tabelle.c.verfahren, sperrmuster_tabelle.c.daten)
+                                .where(sperrmuster_tabelle.c.version_id == version_id)).all()
+        return {verfahren: Sperrmuster.aus_bytes(bytes(daten)) for verfahren, daten in rows}
+
+    def sperrmuster_speichern(self, version_id: int, muster) -> None:  # noqa: ANN001 - oeffentlich.Sperrmuster
+        """Keep a version's pattern (a second writer with the same pattern changes nothing)."""
+        daten = muster.als_bytes()
+        now = dt.datetime.now().replace(microsecond=0)
+        with self._transaction() as conn:
+            exists = conn.execute(sa.select(sperrmuster_tabelle.c.version_id).where(
+                (sperrmuster_tabelle.c.version_id == version_id)
+                & (sperrmuster_tabelle.c.verfahren == muster.verfahren))).first()
+            if exists is None:
+                conn.execute(sperrmuster_tabelle.insert().values(version_id=version_id, verfahren=muster.verfahren,
+                                                                  daten=daten, zeit=now))
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -500,7 +533,11 @@ def _add_milestones(conn: sa.Connection) -> None:
     metadata.create_all(conn, tables=[meilensteine, meilenstein_historie])
 
 
-_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings, 3: _add_milestones}
+def _add_suppression_patterns(conn: sa.Connection) -> None:
+    sperrmuster_tabelle.create(conn)
+
+
+_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings, 3: _add_milestones, 4: _add_suppression_patterns}
 
 
 # --- frames in and out --------------------------------------------------------------------

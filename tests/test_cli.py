@@ -97,3 +97,55 @@ def test_demo_loads_without_errors():
     assert dataset.synthetisch and dataset.missing() == []
     assert all(report.ok for report in dataset.reports), [r.lines() for r in dataset.reports if not r.ok]
     assert dataset.years() == list(range(2014, 2025))
+
+
+WINZKREIS = KLEINKREIS.parent / "winzkreis"
+
+
+def test_kennzahlen_of_the_public_view():
+    """The committee's figures can be scripted: no count of 1 to 4, no Planungsraum."""
+    result = run("kennzahlen", "--daten", str(WINZKREIS), "--ansicht", "oeffentlich", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    counts = [r["wert"] for r in records if r["kennzahl"] in ("inanspruchnahme", "inobhutnahmen")]
+    assert counts and not [v for v in counts if v is not None and 1 <= v <= 4]
+    assert not {r["kennzahl"] for r in records} & {"begonnen", "beendet", "andauernd"}
+    exact = json.loads(run("kennzahlen", "--daten", str(WINZKREIS), "--format", "json").stdout)
+    assert [r for r in exact if r["kennzahl"] == "inanspruchnahme" and r["wert"] and 1 <= r["wert"] <= 4]
+    refused = run("kennzahlen", "--daten", str(WINZKREIS), "--ansicht", "oeffentlich", "--ebene", "planungsraum")
+    assert refused.returncode == 1 and "keine Planungsräume" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_export_of_the_public_view_for_a_kreis_of_twelve_cases(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "bericht.xlsx"
+    result = run("export", "--ansicht", "oeffentlich", "--format", "xlsx", "--out", str(out), "--daten", str(WINZKREIS),
+                 env={**__import__("os").environ, "SOZIALRAUM_ABLAGE": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    workbook = load_workbook(out)
+    info = {row[0]: row[1] for row in workbook["Info"].iter_rows(values_only=True)}
+    assert any("gesperrt" in str(v) for k, v in info.items() if k == "Zusätzlich gesperrt")
+    assert "winzkreis" not in str(info.get("Quelle"))  # file names, not the server's folder
+    # Counts: the Inanspruchnahme of table 1, every cell of table 2 (help groups × Sozialräume).
+    for sheet, columns in ((workbook.worksheets[1], slice(1, 2)), (workbook.worksheets[2], slice(1, None))):
+        values = [c for row in sheet.iter_rows(min_row=3, values_only=True) for c in row[columns]]
+        assert not [v for v in values if isinstance(v, (int, float)) and 1 <= v <= 4], sheet.title
+        assert "•" in values
+
+
+def test_importieren_keeps_the_public_views_protection_with_the_version(tmp_path):
+    import os
+
+    from sozialraum_analytics.store import Store
+
+    env = {**os.environ, "SOZIALRAUM_ABLAGE": str(tmp_path), "SOZIALRAUM_DB": str(tmp_path / "ablage.db")}
+    for art in ("zuordnung", "bevoelkerung", "faelle"):
+        result = run("importieren", "--art", art, str(WINZKREIS / f"{art}.csv"), env=env)
+        assert result.returncode == 0, result.stderr
+        assert "Geheimhaltung der öffentlichen Ansicht berechnet" in result.stderr
+    store = Store(f"sqlite:///{tmp_path / 'ablage.db'}")
+    try:
+        assert set(store.sperrmuster(store.aktuelle_versionsnummer())) == {"sperren", "runden"}
+    finally:
+        store.dispose()

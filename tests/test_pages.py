@@ -107,7 +107,9 @@ def test_uebersicht_shows_the_kreis_figures_of_2023(kleinkreis_ordner: Path) -> 
     assert metric(at, "Bevölkerung unter 21").value == "3.530"
     assert metric(at, "Ausgaben je Einwohner unter 21").value == "66,15 €"
     page = texts(at)
-    assert "Datenstand:** 31.12.2024" in page
+    # "Stand" per kind of data where they differ (the indicators and costs end in 2023).
+    assert ("Datenstand:** Fälle 31\\.12\\.2024 · Bevölkerung 31\\.12\\.2024 · Ausgaben 31\\.12\\.2023 · "
+            "Indikatoren 31\\.12\\.2023") in page
     assert "2022–2024" in page
     # The Sozialräume of the year, highest Eckwert first: Nord 6 / 1,500 * 1,000 = 4.0.
     areas = at.dataframe[0].value

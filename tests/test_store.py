@@ -405,12 +405,14 @@ def test_milestones_keep_every_state(store: Store) -> None:
 def test_an_older_database_gets_the_milestone_tables(store_url: str) -> None:
     s = Store(store_url)
     with s.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE sperrmuster"))
         conn.execute(sa.text("DROP TABLE meilenstein_historie"))
         conn.execute(sa.text("DROP TABLE meilensteine"))
         conn.execute(sa.text("UPDATE schema_info SET version = 2"))
     s.dispose()
     again = Store(store_url)
-    assert again.schema_version() == SCHEMA_VERSION == 3
+    assert again.schema_version() == SCHEMA_VERSION == 4
+    assert again.sperrmuster(1) == {}  # migration 4: the table of suppression patterns
     from sozialraum_analytics import meilensteine as ms
 
     assert ms.liste(again).empty
