@@ -45,8 +45,9 @@ postgres:
 run: $(VENV)/.runtime browser
 	$(VENV)/bin/streamlit run app.py --server.address localhost --server.port $(PORT)
 
+# Two workers: the browser tests run one after another in one of them (tests/browser/conftest.py).
 test: $(VENV)/.dev browser postgres
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests -n 2 --dist loadgroup
 
 bench: $(VENV)/.dev
 	$(PY) -m pytest benchmarks -s --benchmark-columns=min,mean,max,rounds

@@ -42,6 +42,7 @@ anmelden = st.Page("pages/anmelden.py", title="Anmelden", icon=":material/login:
 seiten = oeffentliche_seiten + (planungsseiten if not ui.ist_oeffentlich() else []) + [anmelden]
 navigation = st.navigation(seiten, expanded=True)
 
+ui.deutsche_oberflaeche()
 dataset = ui.get_dataset()
 with st.sidebar:
     st.title("Sozialraum-Analytics")

@@ -248,6 +248,24 @@ def streamlit_haerten() -> None:
         AppSession._handle_clear_cache_request = ablehnen
 
 
+# Streamlit's own English in widgets it offers no setting for: the file uploader's button and size
+# note, the "Press Enter to submit form" hint. Hidden (display: none, so not read out either) and
+# replaced by German text; the upload pages state the limits in German themselves.
+DEUTSCHE_WIDGETS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {display: none;}
+[data-testid="stFileUploaderDropzone"] button span[data-has-shortcut]::after {content: "Datei auswählen"; margin-left: .35rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] span {display: none;}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {content: "oder die Datei hierher ziehen";}
+[data-testid="stFileUploaderFile"] small {display: none;}
+[data-testid="InputInstructions"] {display: none;}
+</style>"""
+
+
+def deutsche_oberflaeche() -> None:
+    """German in place of Streamlit's English widget texts (see :data:`DEUTSCHE_WIDGETS`), on every page."""
+    st.html(DEUTSCHE_WIDGETS)
+
+
 def auswahl() -> Auswahl:
     """The selection of this run (drawn by app.py; drawn here when a page runs on its own)."""
     _ueber_app_starten()
@@ -274,6 +292,9 @@ def _fingerprint(directory: Path) -> str:
     return "|".join(parts)
 
 
+_STORE = "store:"  # data-source key of a store version: "store:<url>"
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str):  # noqa: ANN202
     from sozialraum_analytics.store import Store
@@ -298,19 +319,23 @@ def _quelle() -> tuple[str, str]:
     import os
 
     if not os.environ.get("SOZIALRAUM_DATEN"):
+        from sozialraum_analytics.store import default_url
+
         version = store().aktuelle_versionsnummer()
         if version is not None:
-            return "store", str(version)
+            # The database is part of the key: version 3 of one store is not version 3 of another;
+            # the Kreis's name too (it can be changed without a new version).
+            return f"{_STORE}{default_url()}", f"{version}:{store().kreisname() or ''}"
     directory = data_dir()
     return str(directory), _fingerprint(directory)
 
 
 @st.cache_resource(show_spinner="Daten werden geladen …", max_entries=4)
 def _load(path: str, fingerprint: str) -> Dataset:
-    if path == "store":
+    if path.startswith(_STORE):
         from sozialraum_analytics.dataset import load_store
 
-        return load_store(store(), int(fingerprint))
+        return load_store(store(), int(fingerprint.split(":", 1)[0]))
     return load_folder(path)
 
 
@@ -331,11 +356,11 @@ def _schutz(path: str, fingerprint: str, verfahren: str):  # noqa: ANN202
     dataset = _load(path, fingerprint)
     schutz = Schutz(verfahren)
     muster = schutz.muster(Engine(dataset, schutz=schutz))
-    if path == "store" and verfahren not in dataset.sperrmuster:
+    if path.startswith(_STORE) and verfahren not in dataset.sperrmuster:
         import logging
 
         try:
-            store().sperrmuster_speichern(int(fingerprint), muster)
+            store().sperrmuster_speichern(int(fingerprint.split(":", 1)[0]), muster)
         except Exception:  # noqa: BLE001 - worked out again by the next server
             logging.getLogger(__name__).exception("Sperrmuster für Version %s nicht gespeichert", fingerprint)
     return schutz
@@ -464,7 +489,9 @@ def wert(table: pd.DataFrame | None, jahr: int | None, area: str, hilfeart: str,
 
 def kreis_label(dataset: Dataset) -> str:
     """``Musterkreis (Kreis)``, or just ``Kreis`` when the data do not name it."""
-    return "Kreis" if dataset.kreis_name == "Kreis" else f"{dataset.kreis_name} (Kreis)"
+    from sozialraum_analytics.formatting import kreis_label as label
+
+    return label(dataset.kreis_name)
 
 
 def hilfegruppen_auswahl() -> list[str]:
@@ -600,11 +627,9 @@ def tabelle(frame: pd.DataFrame, formats: dict[str, callable] | None = None, **k
 
 def kurznamen(names: Sequence[str]) -> dict[str, str]:
     """Names for legends and axes without a first word all of them share ("Sozialraum Nord" -> "Nord")."""
-    names = [str(n) for n in names]
-    firsts = {n.split(" ", 1)[0] for n in names}
-    if len(names) < 2 or len(firsts) != 1 or not all(" " in n for n in names):
-        return {n: n for n in names}
-    return {n: n.split(" ", 1)[1] for n in names}
+    from sozialraum_analytics.formatting import kurznamen as kurz
+
+    return kurz(names)
 
 
 # --- charts --------------------------------------------------------------------------
@@ -617,6 +642,7 @@ SYMBOLS = ["circle", "square", "diamond", "triangle-up", "triangle-down", "x", "
 SETTING_FARBEN = {"ambulant": "#56B4E9", "teilstationaer": "#E69F00", "stationaer": "#0072B2"}
 KREIS_FARBE = "#1b1f24"
 UEBER_KREIS = "#E69F00"  # bars above the Kreis value (orange against blue: colour-blind safe)
+KLEINE_BASIS_FARBE = "#b8bec6"  # a rate or average on a small base: shown apart, not ranked
 
 pio.templates["sozialraum"] = go.layout.Template(layout=go.Layout(
     font=dict(family="Source Sans, Source Sans Pro, Arial, sans-serif", size=16, color="#1b1f24"),
@@ -627,10 +653,11 @@ pio.templates["sozialraum"] = go.layout.Template(layout=go.Layout(
     plot_bgcolor="#ffffff",
     hoverlabel=dict(font=dict(size=16), namelength=-1),
     legend=dict(font=dict(size=15), title=dict(font=dict(size=15))),
+    # Whole numbers with German thousands separators on the axes, never "150k" or "50M".
     xaxis=dict(showgrid=False, linecolor="#8a8f96", ticks="outside", tickfont=dict(size=15),
-               title=dict(font=dict(size=16)), automargin=True),
+               title=dict(font=dict(size=16)), automargin=True, separatethousands=True, exponentformat="none"),
     yaxis=dict(gridcolor="#e2e5e9", zeroline=True, zerolinecolor="#8a8f96", tickfont=dict(size=15),
-               title=dict(font=dict(size=16)), automargin=True, separatethousands=True),
+               title=dict(font=dict(size=16)), automargin=True, separatethousands=True, exponentformat="none"),
     margin=dict(l=10, r=10, t=80, b=10),
 ))
 TEMPLATE = "plotly_white+sozialraum"
@@ -659,22 +686,26 @@ def zeige(fig: go.Figure, key: str | None = None) -> None:
 
 
 def exportfuss() -> str:
-    """Source, version, view, date and denominator: the footer of every exported image."""
+    """Source, version, view, date and denominator: the footer of every exported image.
+
+    Worked out while the page runs: a download's data are drawn later, outside the session, where the
+    view could no longer be told.
+    """
     import datetime as dt
 
     dataset = get_dataset()
     auswahl_ = st.session_state.get(_CURRENT)
-    nenner = f" · {auswahl_.eckwert_label}: Hilfen je junge Menschen am 31.12." if auswahl_ else ""
+    nenner = f" · Bezugsgröße: {auswahl_.eckwert_label}, Hilfen je junge Menschen am 31.12." if auswahl_ else ""
     return (f"Quelle: {dataset.quelle} · {versionshinweis(dataset)} · "
             f"{'Öffentliche Ansicht' if ist_oeffentlich() else 'Planungsansicht (nicht zur Veröffentlichung)'} · "
             f"Stand {format_date(dt.date.today())}{nenner}")
 
 
-def _mit_fuss(fig: go.Figure) -> go.Figure:
+def _mit_fuss(fig: go.Figure, fuss: str) -> go.Figure:
     copy = go.Figure(fig)
     bottom = (copy.layout.margin.b or 80) + 70
     copy.update_layout(margin=dict(b=bottom), width=copy.layout.width or 1400)
-    copy.add_annotation(text=html.escape(exportfuss()).replace(" · Eckwert", "<br>Eckwert"), xref="paper",
+    copy.add_annotation(text=html.escape(fuss).replace(" · Bezugsgröße", "<br>Bezugsgröße"), xref="paper",
                         yref="paper", x=0, y=0, yshift=-bottom + 20, xanchor="left", yanchor="bottom",
                         showarrow=False, font=dict(size=11, color="#555"))
     return copy
@@ -684,11 +715,13 @@ def bild_downloads(fig: go.Figure, name: str) -> None:
     """PNG and SVG of a chart with the export footer; drawn on the server (kaleido) only when clicked."""
     from sozialraum_analytics.export import bild
 
+    fuss = exportfuss()  # now, in the page's session: names the view the figure was made in
     spalten = st.columns([1, 1, 8])
     for spalte, fmt, mime in ((spalten[0], "png", "image/png"), (spalten[1], "svg", "image/svg+xml")):
-        spalte.download_button(fmt.upper(), data=lambda fmt=fmt: bild(_mit_fuss(fig), fmt), file_name=f"{name}.{fmt}",
-                               mime=mime, on_click="ignore", icon=":material/download:", key=f"{name}_{fmt}",
-                               type="tertiary", help=f"Diagramm als {fmt.upper()} mit Quelle, Datenversion und Ansicht")
+        spalte.download_button(fmt.upper(), data=lambda fmt=fmt: bild(_mit_fuss(fig, fuss), fmt),
+                               file_name=f"{name}.{fmt}", mime=mime, on_click="ignore", icon=":material/download:",
+                               key=f"{name}_{fmt}", type="tertiary",
+                               help=f"Diagramm als {fmt.upper()} mit Quelle, Datenversion, Ansicht und Bezugsgröße")
 
 
 def legende_platz(fig: go.Figure, title: str | None = None) -> None:
@@ -998,6 +1031,17 @@ def text_oder_zahl(dezimalen: int = 0):  # noqa: ANN201
     return lambda v: v if isinstance(v, str) else format_number(v, dezimalen)
 
 
+def steckbrief_download(optionen: Optionen, jahr: int, raum_id: str, ebene: str, key: str) -> None:
+    """The Steckbrief as PDF (its figures, sentences, charts and tables), built only when clicked."""
+    from sozialraum_analytics import export
+    from sozialraum_analytics.bericht import steckbrief_bericht
+
+    engine = get_engine(optionen)
+    st.download_button("PDF", data=lambda: export.steckbrief_pdf(steckbrief_bericht(engine, raum_id, jahr, ebene)),
+                       file_name=f"steckbrief_{raum_id}_{jahr}_{'oeffentlich' if ist_oeffentlich() else 'planung'}.pdf",
+                       mime="application/pdf", on_click="ignore", icon=":material/download:", key=key)
+
+
 def bericht_downloads(optionen: Optionen, jahr: int, raeume: Sequence[str] = (), formate: Sequence[str] = ("xlsx", "csv"),
                       key: str = "bericht") -> None:
     """Download buttons for the committee report of the active view; built only when clicked."""
@@ -1013,8 +1057,6 @@ def bericht_downloads(optionen: Optionen, jahr: int, raeume: Sequence[str] = (),
     for spalte, fmt in zip(spalten, formate):
         def daten(fmt: str = fmt) -> bytes:
             report = bericht(engine, jahr, list(raeume), mit_karte=fmt in ("pdf", "pptx"))
-            if fmt == "pdf" and len(raeume) == 1:
-                return export.pdf(report, {}, nur_raum=raeume[0])
             return export.schreiben(report, fmt)
         spalte.download_button(fmt.upper(), data=daten, file_name=f"{key}_{jahr}_{ansicht_name}.{fmt}",
                                mime=mimes[fmt], on_click="ignore", icon=":material/download:", key=f"{key}_{fmt}")

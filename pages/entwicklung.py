@@ -49,7 +49,7 @@ if len(areas) > 10:
     vorwahl = list(letzte.dropna().sort_values(ascending=False).index[:6]) or areas[:6]
     gewaehlt = st.multiselect(f"{auswahl.ebene_plural} im Diagramm", options=areas,
                               default=[a for a in areas if a in vorwahl], format_func=lambda a: namen.get(a, a),
-                              key=f"entwicklung_gebiete_{auswahl.ebene}",
+                              key=f"entwicklung_gebiete_{auswahl.ebene}", placeholder="Gebiete wählen",
                               help=f"Vorauswahl: die 6 {auswahl.ebene_plural} mit dem höchsten Wert {jahr} "
                                    f"(ab {format_number(MIN_EINWOHNER)} Einwohnern).")
 else:

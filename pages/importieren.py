@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from sozialraum_analytics.ablage import DEMO_DATEIEN, demo_importieren
 from sozialraum_analytics.formatting import format_number
 from sozialraum_analytics.hochladen import (
     GEO_ENDUNGEN,
@@ -16,7 +17,7 @@ from sozialraum_analytics.hochladen import (
     pruefe_datei,
     vorschau,
 )
-from sozialraum_analytics.store import KINDS, StoreError
+from sozialraum_analytics.store import KINDS, StoreError, Unveraendert
 from sozialraum_analytics.tables import TABLES
 
 ui.nur_planung()
@@ -28,6 +29,13 @@ if os.environ.get("SOZIALRAUM_DATEN"):
             f"`{str(ui.data_dir()).replace('`', '')}`, nicht die Datenablage. Importe werden trotzdem als Versionen "
             "gespeichert und erscheinen, sobald SOZIALRAUM_DATEN nicht mehr gesetzt ist.", icon=ui.INFO)
     ui.leerer_bestand(ui.get_dataset())
+name_jetzt = ablage.kreisname() or ""
+kreisname = st.text_input("Name des Kreises", value=name_jetzt, key="import_kreisname", max_chars=80,
+                          placeholder="z. B. Ortenaukreis",
+                          help="Steht auf jeder Seite, jeder Folie und jedem Export; wird mit den Daten gespeichert.")
+if kreisname.strip() and kreisname.strip() != name_jetzt:
+    ablage.einstellung_setzen("kreisname", kreisname.strip(), ui.angemeldet_als())
+    st.success(f"Name des Kreises gespeichert: {ui.escape_md(kreisname.strip())}", icon=ui.OK)
 limits = grenzen()
 st.caption(f"Jede angenommene Datei wird eine neue Datenversion; das Dashboard zeigt immer die neueste. Erlaubt sind "
            f"{limits.text}. Eine fehlerhafte Datei wird nicht gespeichert, auch nicht teilweise.")
@@ -104,6 +112,26 @@ if datei is not None:
         if bericht.n_warnings:
             bestaetigt = st.checkbox("Ich habe die Warnungen gelesen und möchte trotzdem importieren.",
                                      key=f"import_ok_{art}")
+        # Before saving: what the dashboard will show afterwards.
+        aktuell = ablage.aktuelle_version()
+        mit_demo = False
+        if aktuell is None:
+            st.warning("**Erster Import.** Bisher zeigt das Dashboard den Demo-Musterkreis. Nach dem Speichern zeigt "
+                       "es nur, was in der Datenablage steht.", icon=":material/info:")
+            start = st.radio("Ausgangspunkt", ["leer", "demo"], key="import_start", horizontal=True,
+                             format_func={"leer": f"Nur diese Datei ({TABLES[art].label})",
+                                          "demo": "Die Demo-Dateien, diese Datei ersetzt die Demo-Tabelle "
+                                                  "ihrer Art"}.get)
+            mit_demo = start == "demo"
+            danach = [TABLES[k].label for k in KINDS if k == art or (mit_demo and k in DEMO_DATEIEN)]
+        else:
+            danach = [TABLES[k].label for k in KINDS if k == art or k in aktuell.inhalt]
+            if art in aktuell.inhalt:
+                st.caption(f"Die Datei ersetzt „{ui.escape_md(aktuell.inhalt[art]['datei'])}“ aus Version "
+                           f"{aktuell.id}; die übrigen Tabellen bleiben.")
+        fehlen = [TABLES[k].label for k in KINDS if TABLES[k].label not in danach and k != "fallzahlen"]
+        st.info("**Danach zeigt das Dashboard:** " + ", ".join(danach)
+                + (f".  \n**Es fehlen dann:** {', '.join(fehlen)}." if fehlen else "."), icon=ui.INFO)
         if st.button("Als neue Version speichern", type="primary", disabled=not bestaetigt, key=f"import_los_{art}"):
             balken = st.progress(0.0, text="Wird gespeichert …")
 
@@ -112,7 +140,12 @@ if datei is not None:
                                 text=f"{format_number(fertig)} von {format_number(gesamt)} Zeilen gespeichert …")
 
             try:
-                version = ablage.importieren(art, ergebnis.frame, datei.name, daten, fortschritt=fortschritt)
+                if mit_demo:
+                    demo_importieren(ablage, ohne=art, benutzer=ui.angemeldet_als())
+                version = ablage.importieren(art, ergebnis.frame, datei.name, daten, benutzer=ui.angemeldet_als(),
+                                             fortschritt=fortschritt)
+            except Unveraendert as gleich:
+                st.info(ui.escape_md(gleich), icon=ui.INFO)
             except (StoreError, ValueError) as error:
                 st.error(f"Nichts gespeichert: {ui.escape_md(error)}", icon=":material/block:")
             else:
@@ -151,18 +184,19 @@ if len(liste) > 1:
     diff = ablage.unterschied(von, bis)
     diff["art"] = diff["art"].map(lambda k: TABLES[k].label)
     diff.columns = ["Tabelle", "Datei vorher", "Datei nachher", "Zeilen vorher", "Zeilen nachher", "hinzugefügt",
-                    "entfernt"]
+                    "entfernt", "geändert", "Beispiele geänderter Werte"]
     ui.tabelle(diff, {c: lambda v: format_number(v, 0) for c in ("Zeilen vorher", "Zeilen nachher", "hinzugefügt",
-                                                                   "entfernt")})
-    st.caption("Zeilen werden als Ganzes verglichen: ein geänderter Wert zählt als eine entfernte und eine "
-               "hinzugefügte Zeile.")
+                                                                   "entfernt", "geändert")},
+               column_config={"Beispiele geänderter Werte": st.column_config.TextColumn(width="large")})
+    st.caption("Zeilen werden über ihren Schlüssel verglichen (etwa Jahr, Gebiet und Altersgruppe): „geändert“ heißt "
+               "derselbe Schlüssel mit anderen Werten; bis zu fünf Beispiele zeigen alten und neuen Wert.")
 
     st.subheader("Auf eine frühere Version zurücksetzen")
     ziel = st.selectbox("Version", ids[1:], key="rueck_ziel")
     sicher = st.checkbox(f"Ja, Version {ziel} wieder zur aktuellen machen (als neue Version {aktuell + 1}; nichts "
                          "wird gelöscht).", key="rueck_ok")
     if st.button("Zurücksetzen", disabled=not sicher, key="rueck_los"):
-        version = ablage.zuruecknehmen(ziel)
+        version = ablage.zuruecknehmen(ziel, benutzer=ui.angemeldet_als())
         with st.spinner("Geheimhaltung der öffentlichen Ansicht wird berechnet …"):
             ui.version_vorbereiten(version.id)
         st.session_state["import_meldung"] = f"Version {version.id} zeigt wieder den Stand von Version {ziel}."

@@ -62,6 +62,10 @@ elif darstellung == "abweichung" and werte.werte["differenz_prozent"].notna().su
 else:
     bild = kb.wertekarte(flaechen, werte, schema, int(k), darstellung == "abweichung", grenzen, kacheln)
 
+if st.checkbox("Namen der Gebiete auf der Karte", value=len(flaechen) <= 60, key=f"karte_namen_{auswahl.ebene}",
+               help="Bei vielen kleinen Gebieten lieber aus: die Namen stehen dann im Tooltip."):
+    kb.namen_ebene(flaechen).add_to(bild.karte)
+
 angebote_farben: dict[str, str] = {}
 if dataset.has("angebote") and st.checkbox("Angebote (Bestand) auf der Karte zeigen", key="karte_angebote",
                                            help="Jedes Angebot mit Koordinaten als Punkt, Farbe nach Angebotsart."):
@@ -86,10 +90,11 @@ with rechts:
         st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.angebote_legende_html(angebote_farben)}")
     from sozialraum_analytics.export import bild as bild_datei
 
+    fuss = ui.exportfuss()  # now, in the page's session: names the view the map was made in
     st.download_button("Karte als PNG", icon=":material/download:", on_click="ignore", mime="image/png",
                        file_name=f"karte_{auswahl.ebene}_{jahr}.png", key="karte_png",
                        data=lambda: bild_datei(kb.statische_karte(flaechen, bild, f"{merkmal.label} {jahr}",
-                                                                  ui.exportfuss(), merkmal.dezimalen), "png"),
+                                                                  fuss, merkmal.dezimalen), "png"),
                        help="Die Karte mit Legende, Quelle, Datenversion und Ansicht, ohne Kartenhintergrund.")
 if geklickt:
     ui.setze_gebiet(geklickt)
@@ -99,8 +104,10 @@ daten = bild.daten.set_index("raum_id")
 with rechts:
     st.divider()
     if gewaehlt in daten.index:
+        wert_text = (ui.GESPERRT + " gesperrt" if daten.at[gewaehlt, "gesperrt"]
+                     else format_number(daten.at[gewaehlt, "wert"], merkmal.dezimalen))
         st.markdown(f"**Ausgewählt:** {ui.escape_md(daten.at[gewaehlt, 'name'])}  \n"
-                    f"{ui.escape_md(merkmal.label)}: {format_number(daten.at[gewaehlt, 'wert'], merkmal.dezimalen)}")
+                    f"{ui.escape_md(merkmal.label)}: {ui.escape_md(wert_text)}")
         st.page_link("pages/steckbrief.py", label="Steckbrief öffnen", icon=":material/description:")
     else:
         st.caption("Klicken Sie auf ein Gebiet: es wird ausgewählt, und sein Steckbrief lässt sich öffnen.")
@@ -120,10 +127,19 @@ if ergebnis is not None:
 
 st.subheader(f"Werte je {auswahl.ebene_label}")
 spalten = ["Gebiet", merkmal.label, "Rang", f"Differenz zum {werte.kreis_text}", "Differenz in %"]
-tabelle = bild.daten[["name", "wert", "rang", "differenz", "differenz_prozent"]]
+tabelle = bild.daten[["name", "wert", "rang", "differenz", "differenz_prozent"]].copy()
+if bild.daten["gesperrt"].any():
+    # Withheld is not missing: the one sign of the public view, never "–".
+    tabelle["wert"] = [ui.GESPERRT if g else w for w, g in zip(bild.daten["wert"], bild.daten["gesperrt"])]
 if ergebnis is not None:
     tabelle = tabelle.assign(muster=bild.daten["klasse"])
     spalten.append("Muster (LISA)")
+if bild.daten["kleine_basis"].any():
+    from sozialraum_analytics.kartenwerte import KLEINE_BASIS, basis_art
+
+    tabelle = tabelle.assign(hinweis=[KLEINE_BASIS[basis_art(merkmal)][1] if k else ""
+                                      for k in bild.daten["kleine_basis"]])
+    spalten.append("Hinweis")
 tabelle = tabelle.sort_values("rang")
 if tabelle["differenz_prozent"].isna().all():
     # No Kreis value other than 0 (the Bedarfsindex): a column of dashes says nothing.
@@ -131,6 +147,6 @@ if tabelle["differenz_prozent"].isna().all():
     spalten.remove("Differenz in %")
 tabelle.columns = spalten
 dez = merkmal.dezimalen
-ui.tabelle(tabelle, {merkmal.label: lambda v: format_number(v, dez),
+ui.tabelle(tabelle, {merkmal.label: ui.text_oder_zahl(dez),
                      f"Differenz zum {werte.kreis_text}": lambda v: ui.format_signed(v, dez),
                      "Differenz in %": lambda v: ui.format_signed(v, 0, " %")})

@@ -1,9 +1,9 @@
 """Steckbrief: one Sozialraum (or Planungsraum) at a glance, against the Kreis."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 import ui
+from sozialraum_analytics.bericht import steckbrief_figuren
 from sozialraum_analytics.formatting import format_euro, format_number
 from sozialraum_analytics.steckbrief import steckbrief
 
@@ -40,17 +40,10 @@ st.caption("Jeder Satz beruht auf einer Zahl in den Tabellen unten; hervorgehobe
 # --- helps against the Kreis ----------------------------------------------------------
 st.subheader("Hilfen im Vergleich zum Kreis")
 hilfen = profil.hilfen
-if hilfen["eckwert"].notna().any():
-    # Short axis labels (the table below has the full names): "§ 35a Eingliederungshilfe …" -> "§ 35a".
-    labels = [ui.plot_text(lbl if len(lbl) <= 18 else lbl.split(" Eingliederungshilfe")[0]) for lbl in hilfen["label"]]
-    fig = ui.figur(f"{ui.plot_text(auswahl.eckwert_label)} nach Hilfegruppe, {jahr}", auswahl.eckwert_label, height=430)
-    fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert"], name=ui.plot_text(profil.raum_name), marker_color=ui.PALETTE[0],
-                         text=[format_number(v, 1) for v in hilfen["eckwert"]], textposition="outside",
-                         hovertemplate="%{x}: %{text}<extra></extra>"))
-    fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert_kreis"], name=ui.plot_text(kreis), marker_color="#8a8f96",
-                         text=[format_number(v, 1) for v in hilfen["eckwert_kreis"]], textposition="outside",
-                         hovertemplate="%{x}: %{text}<extra></extra>"))
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
+figuren = steckbrief_figuren(profil, dataset.kreis_name)
+if "hilfen" in figuren:
+    fig = figuren["hilfen"]
+    fig.update_layout(template=ui.TEMPLATE, title=dict(text=fig.layout.title.text))
     fig.update_xaxes(title_text=None)
     ui.zeige(fig, key="steckbrief_hilfen")
 tabelle = hilfen[["label", "inanspruchnahme", "eckwert", "eckwert_kreis", "eckwert_abweichung_prozent",
@@ -86,18 +79,13 @@ bev = profil.bevoelkerung
 if bev.empty:
     ui.pruefe_daten(dataset, ["bevoelkerung"], "die Altersstruktur")
 else:
-    jahre = sorted(bev["jahr"].unique())
-    # The young age bands (the adults would dwarf them); the total is in the caption.
-    junge = bev[~bev["altersgruppe"].astype(str).str.contains("und älter")]
-    fig = ui.figur(f"Junge Menschen nach Altersgruppe, {jahre[0]}–{jahre[-1]}", "Einwohner", height=430, x_jahre=jahre)
-    for i, (gruppe, rows) in enumerate(junge.groupby("altersgruppe", observed=True, sort=True)):
-        fig.add_trace(go.Bar(x=rows["jahr"], y=rows["einwohner"], name=ui.plot_text(gruppe),
-                             marker_color=ui.PALETTE[i % len(ui.PALETTE)],
-                             customdata=[format_number(v, 0) for v in rows["einwohner"]],
-                             hovertemplate=f"{ui.plot_text(gruppe)}, %{{x}}: %{{customdata}}<extra></extra>"))
-    fig.update_layout(barmode="stack")
-    ui.legende_platz(fig, "Altersgruppe")
-    ui.zeige(fig, key="steckbrief_bevoelkerung")
+    if "bevoelkerung" in figuren:
+        fig = figuren["bevoelkerung"]
+        fig.update_layout(template=ui.TEMPLATE, title=dict(text=fig.layout.title.text))
+        ui.legende_platz(fig, "Altersgruppe")
+        ui.zeige(fig, key="steckbrief_bevoelkerung")
+    else:
+        st.info("Für diese Altersgruppen gibt es keine Einwohnerzahlen je Gebiet.", icon=ui.INFO)
     gesamt = bev.groupby("jahr")["einwohner"].sum(min_count=1)
     if jahr in gesamt.index:
         st.caption(f"Einwohner insgesamt {jahr}: {format_number(gesamt[jahr], 0)}.")
@@ -118,7 +106,7 @@ else:
     st.caption(f"{len(angebote)} Angebote, zusammen {format_number(angebote['plaetze'].sum(), 0)} Plätze."
                if "plaetze" in angebote else f"{len(angebote)} Angebote.")
 
-if ebene == "sozialraum" and dataset.has("zuordnung"):
-    st.subheader("Export")
-    st.caption("Der Steckbrief als PDF, mit Quelle, Datum, Datenversion, Ansicht und Bezugsgröße.")
-    ui.bericht_downloads(auswahl.optionen, profil.jahr, [profil.raum_id], formate=("pdf",), key=f"steckbrief_{raum_id}")
+st.subheader("Export")
+st.caption("Der Steckbrief als PDF: Kennzahlen, Sätze, Diagramme und Tabellen dieser Seite, mit Quelle, Datum, "
+           "Datenversion, Ansicht und Bezugsgröße.")
+ui.steckbrief_download(auswahl.optionen, profil.jahr, profil.raum_id, ebene, key=f"steckbrief_{raum_id}_pdf")

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
+from sozialraum_analytics.dialect import parse_number
 from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent
 
 auswahl = ui.auswahl()
@@ -105,10 +106,14 @@ with reiter[0]:
                           for v, b in zip(einzeln["alter_von"], einzeln["alter_bis"])],
             }).sort_values(["Sozialraum", "Planungsraum", "Angebot"])
             ui.tabelle(inventar, {"Plätze": lambda v: format_number(v, 0)})
-        st.subheader("Mögliche Doppelstrukturen")
-        if doppelt.empty:
+        # An internal assessment with the names of Träger: for the steering group (planning view) only.
+        if ui.ist_oeffentlich():
+            pass
+        elif doppelt.empty:
+            st.subheader("Mögliche Doppelstrukturen")
             st.success("Keine Angebote gleicher Art mit überlappendem Zielalter im selben Planungsraum.", icon=ui.OK)
         else:
+            st.subheader("Mögliche Doppelstrukturen")
             paare = doppelt.assign(Planungsraum=[namen.get(r, r) for r in doppelt["raum_id"]])[[
                 "Planungsraum", "typ", "name_1", "traeger_1", "alter_1", "name_2", "traeger_2", "alter_2"]]
             paare.columns = ["Planungsraum", "Art", "Angebot 1", "Träger 1", "Alter 1", "Angebot 2", "Träger 2",
@@ -135,8 +140,14 @@ with reiter[1]:
         gebiete = pd.DataFrame({"raum_id": areas, "name": [namen.get(a, a) for a in areas],
                                 "einwohner": einwohner.to_numpy(),
                                 "bedarfsklasse": [klassen.get(a) for a in areas]})
-        gesamt = st.number_input("Gesamtbudget in €", min_value=0.0, value=1_000_000.0, step=10_000.0, format="%.2f",
-                                 key="budget_gesamt")
+        # A text field: the number as a planner writes it ("1.000.000,00"), not Streamlit's "1000000.00".
+        eingabe = st.text_input("Gesamtbudget in €", value="1.000.000,00", key="budget_gesamt",
+                                help="Mit Tausenderpunkten und Dezimalkomma, z. B. 1.250.000,00")
+        gesamt = parse_number(eingabe.replace("€", ""), "de")
+        if gesamt is None or gesamt < 0:
+            st.error(f"„{ui.escape_md(eingabe)}“ ist kein Betrag; erwartet wird z. B. 1.250.000,00.",
+                     icon=":material/error:")
+            gesamt = 0.0
         st.caption(f"Gesamtbudget: {format_euro(gesamt, 2)}")
         st.markdown(f"Verteilt wird nach **Sockel** (gleich je Sozialraum), **Einwohnern {auswahl.nenner_label}** "
                     f"und **Bedarf** (Einwohner × Gewicht der Bedarfsklasse {jahr}: niedrig 0,8 · durchschnittlich 1,0 "
@@ -203,10 +214,11 @@ with reiter[2]:
     else:
         kopf_ = st.columns([2, 2, 1, 2])
         modell = kopf_[0].multiselect("Modellregionen", areas, default=areas[:2], format_func=lambda a: namen.get(a, a),
-                                      key="did_modell")
+                                      key="did_modell", placeholder="Sozialräume wählen")
         vergleich = kopf_[1].multiselect("Vergleichsregionen", [a for a in areas if a not in modell],
                                          default=[a for a in areas if a not in modell],
-                                         format_func=lambda a: namen.get(a, a), key="did_vergleich")
+                                         format_func=lambda a: namen.get(a, a), key="did_vergleich",
+                                         placeholder="Sozialräume wählen")
         start = kopf_[2].selectbox("Start", jahre[1:], index=len(jahre[1:]) // 2, key="did_start",
                                    help="Erstes Jahr des Modellprojekts")
         hilfeart = kopf_[3].selectbox("Hilfeart", ui.hilfegruppen_auswahl(), format_func=ui.hilfe_label,

@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from sozialraum_analytics.dataset import KREIS_ID
 from sozialraum_analytics.formatting import format_number, format_percent
+from sozialraum_analytics.geheimhaltung import MIN_JUNGE_MENSCHEN
 from sozialraum_analytics.registry import describe
 from sozialraum_analytics.tables import TABLES
 
@@ -102,7 +103,13 @@ if jahr is not None:
             "Abweichung vom Kreis": teil[abweichung].to_numpy() if abweichung in teil else float("nan"),
         }).assign(Inanspruchnahme=ui.anzahl_texte(auswahl.optionen, auswahl.ebene, jahr, "gesamt", list(teil.index),
                                                   list(teil["inanspruchnahme"])))
-        tabelle = tabelle.sort_values("Eckwert", ascending=False, na_position="last").reset_index(drop=True)
+        # An Eckwert on fewer than 300 young people is shown, marked and not compared (planning view).
+        klein = (teil[f"bevoelkerung_{auswahl.nenner}"] < MIN_JUNGE_MENSCHEN).to_numpy() & tabelle["Eckwert"].notna()
+        if klein.any():
+            tabelle["Hinweis"] = ["kleine Basis: unter 300 junge Menschen" if k else "" for k in klein]
+        tabelle = tabelle.assign(_klein=klein).sort_values(["_klein", "Eckwert"], ascending=[True, False],
+                                                           na_position="last").drop(columns="_klein")
+        tabelle = tabelle.reset_index(drop=True)
         links, rechts = st.columns([1, 1], gap="large")
         with links:
             ui.tabelle(tabelle, {
@@ -121,7 +128,10 @@ if jahr is not None:
                        "„–“: keine Bevölkerung oder keine Daten.")
         with rechts:
             kreiswert = ui.wert(kreis, jahr, KREIS_ID, "gesamt", auswahl.eckwert)
-            daten = tabelle.dropna(subset=["Eckwert"]).sort_values("Eckwert")
+            daten = tabelle.dropna(subset=["Eckwert"])
+            if "Hinweis" in daten:  # the ranking chart leaves small bases out (the table names them)
+                daten = daten[daten["Hinweis"] == ""]
+            daten = daten.sort_values("Eckwert")
             if len(daten):
                 kurz = ui.kurznamen(list(daten[auswahl.ebene_label]))
                 fig = ui.figur(f"{auswahl.eckwert_label}, Hilfen gesamt {jahr}", "",

@@ -3,13 +3,22 @@
 import math
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
 import ui
+from sozialraum_analytics.bericht import streuung_beschriften
 from sozialraum_analytics.formatting import format_number
-from sozialraum_analytics.kartenwerte import KARTEN_HILFEGRUPPEN, bedarf_und_hilfe, gebietswerte, zeitreihen
+from sozialraum_analytics.kartenwerte import (
+    KARTEN_HILFEGRUPPEN,
+    KLEINE_BASIS,
+    basis_art,
+    bedarf_und_hilfe,
+    gebietswerte,
+    zeitreihen,
+)
 
 dataset, auswahl = ui.seitenanfang("Vergleich", "den Vergleich")
 jahr = auswahl.jahr
@@ -25,21 +34,27 @@ gewaehlt = ui.gewaehltes_gebiet()
 # --- ranking -------------------------------------------------------------------------
 st.subheader(f"Rangfolge {jahr}: {ui.escape_md(merkmal.label)}")
 rang = werte.werte.dropna(subset=["wert"]).sort_values("wert")
+gesperrt = werte.werte[werte.werte["gesperrt"]]
 if rang.empty:
-    st.info(f"Für {jahr} gibt es keine Werte dieser Kennzahl auf der Ebene {auswahl.ebene_label}.", icon=ui.INFO)
+    ui.keine_werte(f"Für {jahr} gibt es keine Werte dieser Kennzahl auf der Ebene {auswahl.ebene_label}.",
+                   {a: [jahr] for a in gesperrt["raum_id"]})
 else:
     kreiswert = werte.kreiswert
-    farben = [ui.UEBER_KREIS if kreiswert is not None and w > kreiswert else ui.PALETTE[0] for w in rang["wert"]]
+    # A small base is shown apart (grey, at the bottom, without rank): its value swings too much to rank.
+    rang = rang.sort_values(["kleine_basis", "wert"], ascending=[False, True])
+    farben = [ui.KLEINE_BASIS_FARBE if klein else ui.UEBER_KREIS if kreiswert is not None and w > kreiswert
+              else ui.PALETTE[0] for w, klein in zip(rang["wert"], rang["kleine_basis"])]
     linien = ["#1b1f24" if r == gewaehlt else "rgba(0,0,0,0)" for r in rang["raum_id"]]
     fig = ui.figur("", merkmal.einheit_text or merkmal.label, height=max(360, 32 * len(rang) + 120))
     kurz_rang = ui.kurznamen(list(rang["name"]))
     fig.add_trace(go.Bar(
         x=rang["wert"], y=[ui.plot_text(kurz_rang[n]) for n in rang["name"]], orientation="h",
         marker=dict(color=farben, line=dict(color=linien, width=3)),
-        text=[format_number(w, dez) for w in rang["wert"]], textposition="outside", cliponaxis=False,
-        customdata=[[ui.plot_text(n), int(r), format_number(w, dez)] for n, r, w in
-                    zip(rang["name"], rang["rang"], rang["wert"])],
-        hovertemplate="<b>%{customdata[0]}</b><br>Rang %{customdata[1]}: %{customdata[2]}<extra></extra>",
+        text=[format_number(w, dez) + (" (kleine Basis)" if klein else "") for w, klein in
+              zip(rang["wert"], rang["kleine_basis"])], textposition="outside", cliponaxis=False,
+        customdata=[[ui.plot_text(n), "ohne Rang, kleine Basis" if pd.isna(r) else f"Rang {int(r)}",
+                     format_number(w, dez)] for n, r, w in zip(rang["name"], rang["rang"], rang["wert"])],
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
         showlegend=False))
     if kreiswert is not None:
         fig.add_vline(x=kreiswert, line=dict(color=ui.KREIS_FARBE, width=3, dash="dash"),
@@ -50,7 +65,12 @@ else:
                      showgrid=True, gridcolor="#e2e5e9")
     fig.update_layout(margin=dict(t=40, r=60))
     ui.zeige(fig, key="vergleich_rang")
-    st.caption(f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}.")
+    klein = rang["kleine_basis"].any()
+    st.caption(f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}."
+               + (f" Grau, unten und ohne Rang: kleine Basis ({ui.escape_md(KLEINE_BASIS[basis_art(merkmal)][1])}); "
+                  "der Wert schwankt zu stark, um ihn einzureihen." if klein else "")
+               + (f" {ui.GESPERRT} Gesperrt (Geheimhaltung), daher ohne Rang: "
+                  + ", ".join(ui.escape_md(n) for n in gesperrt["name"]) + "." if len(gesperrt) else ""))
 
 # --- need against help ---------------------------------------------------------------
 st.subheader("Bedarf und Inanspruchnahme")
@@ -66,14 +86,10 @@ else:
     if gezeigt.empty:
         st.info(f"Für {jahr} fehlt der Bedarfsindex oder der Eckwert.", icon=ui.INFO)
     else:
-        kurz = ui.kurznamen(list(gezeigt["name"]))
         fig = ui.figur(f"Bedarfsindex und {ui.plot_text(auswahl.eckwert_label)} ({ui.plot_text(ui.hilfe_label(hilfeart))}), "
                        f"{jahr}", auswahl.eckwert_label, height=560)
         fig.add_trace(go.Scatter(
             x=gezeigt["bedarfsindex"], y=gezeigt["eckwert"], mode="markers+text",
-            text=[ui.plot_text(kurz[n]) for n in gezeigt["name"]],
-            # Alternate label sides by rank so that neighbouring points do not print over each other.
-            textposition=["top center" if r % 2 else "bottom center" for r in gezeigt["eckwert"].rank(method="first")],
             marker=dict(size=[18 if r == gewaehlt else 13 for r in gezeigt["raum_id"]], color=ui.PALETTE[0],
                         line=dict(color="#ffffff", width=1.5)),
             customdata=[[ui.plot_text(n), format_number(b, 2), format_number(e, 1), ui.plot_text(k or "–")]
@@ -88,6 +104,8 @@ else:
                           annotation_text=f"Kreiswert {format_number(kreis_eckwert, 1)}", annotation_position="top left")
         fig.update_xaxes(title_text="Bedarfsindex (Standardabweichungen vom Mittel der Gebiete)", zeroline=False,
                          showgrid=True, gridcolor="#e2e5e9")
+        # Labels that neither overlap nor leave the chart (numbers and a legend where names would collide).
+        streuung_beschriften(fig, gezeigt["bedarfsindex"], gezeigt["eckwert"], list(gezeigt["name"]), 950, 400)
         ui.zeige(fig, key="vergleich_streuung")
         korrelation = np.corrcoef(gezeigt["bedarfsindex"], gezeigt["eckwert"])[0, 1] if len(gezeigt) > 2 else np.nan
         text = ("Rechts oben: hoher Bedarf und viele Hilfen; rechts unten: hoher Bedarf, wenige Hilfen (mögliche "

@@ -18,15 +18,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .dataset import KREIS_ID
-from .formatting import format_date, format_number
+from .formatting import format_date, format_number, format_percent, kreis_label, kurznamen, mit_ebene
 from .geheimhaltung import GESPERRT
 from .hilfearten import HILFEGRUPPEN_BY_ID
 from .kennzahlen import Engine
 from .oeffentlich import OFFEN, VERFAHREN
 from .registry import describe
 
-# The help groups a committee sees in the overview table.
+# The help groups a committee sees in the overview table, and their short names as column titles.
 UEBERSICHT_GRUPPEN = ("gesamt", "hze", "ambulant", "teilstationaer", "stationaer", "§35a", "§41", "§42")
+KURZ = {"gesamt": "gesamt", "hze": "HzE", "ambulant": "ambulant", "teilstationaer": "teilstat.",
+        "stationaer": "stationär", "§35a": "§ 35a", "§41": "§ 41", "§42": "§ 42"}
+# A table slide at 14 pt: at most this many rows under the header, and this many characters across
+# (the table area of a 16:9 slide, 12.3 inches); a longer table is split, a wider one turned or split.
+FOLIE_ZEILEN = 12
+FOLIE_ZEICHEN = 96
 FARBE = "#1f5f8b"
 UEBER_KREIS = "#d9822b"
 KREIS_FARBE = "#3b3b3b"
@@ -68,12 +74,21 @@ class Kopf:
         return (f"Quelle: {self.quelle} · {self.version} · {self.ansicht} · Stand {format_date(self.datum)} · "
                 f"{self.nenner}")
 
+    def kurzfuss(self) -> str:
+        """The footer of a slide (14 pt, one line): version, view, date; the source is on the title slide."""
+        ansicht = "Öffentliche Ansicht" if self.oeffentlich else "Planungsansicht, nicht zur Veröffentlichung"
+        return f"{self.kreis} · {self.version} · {ansicht} · Stand {format_date(self.datum)}"
+
 
 @dataclass(frozen=True)
 class Tabelle:
     titel: str
     daten: pd.DataFrame  # numbers as numbers, suppressed figures as "•", missing as None
     hinweis: str = ""
+    # A table whose columns are areas (help groups × Sozialräume) may be turned on slides when there
+    # are many Sozialräume: its rows become the columns, under these short names.
+    kurz: dict[str, str] = field(default_factory=dict)
+    quer_titel: str = ""  # the first column's title when turned ("Sozialraum")
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,110 @@ class Bericht:
     def alle_tabellen(self) -> list[Tabelle]:
         """The tables of XLSX and CSV: the report's, then the milestones."""
         return self.tabellen + ([self.meilensteine] if self.meilensteine is not None else [])
+
+
+# --- the slides: one list for the presentation, PPTX and PDF ---------------------------------
+@dataclass(frozen=True)
+class Folie:
+    """One slide of the committee deck, the same on screen, in PPTX and in PDF."""
+
+    art: str  # titel, kreis, bild, tabelle, raum
+    titel: str
+    kurz: str  # its name in the slide navigation
+    bild: str | None = None  # the figure's key in Bericht.figuren
+    tabelle: Tabelle | None = None
+    raum: Raumseite | None = None
+
+
+def folien(b: Bericht) -> list[Folie]:
+    """The slides in the order the committee sees them; long and wide tables split to fit at 14 pt."""
+    k = b.kopf
+    out = [Folie("titel", f"Hilfen zur Erziehung im {k.kreis}", "Titel")]
+    teile = folientabellen(b.tabellen[0])
+    out += [Folie("kreis" if i == 0 else "tabelle", t.titel, "Kreis", tabelle=t) for i, t in enumerate(teile)]
+    for name, titel, kurz in (("karte", f"Karte: Eckwert je Sozialraum {k.jahr}", "Karte"),
+                              ("eckwerte", f"Eckwerte der Sozialräume {k.jahr}", "Eckwerte"),
+                              ("entwicklung", f"Entwicklung im {k.kreis}", "Entwicklung")):
+        if name in b.figuren:
+            out.append(Folie("bild", titel, kurz, bild=name))
+    out += [Folie("tabelle", t.titel, "Hilfearten", tabelle=t) for t in folientabellen(b.tabellen[1])]
+    out += [Folie("raum", mit_ebene(s.name, "Sozialraum"), s.name, raum=s) for s in b.raeume]
+    if "bedarf" in b.figuren:
+        out.append(Folie("bild", f"Bedarf und Inanspruchnahme {k.jahr}", "Bedarf", bild="bedarf"))
+    if b.meilensteine is not None:
+        out += [Folie("tabelle", t.titel, "Meilensteine", tabelle=t) for t in folientabellen(b.meilensteine)]
+    return out
+
+
+def _zelltext(wert: object, spalte: str) -> str:
+    if wert is None or (isinstance(wert, float) and pd.isna(wert)):
+        return "–"
+    if isinstance(wert, str):
+        return wert
+    if spalte == "Jahr":
+        return str(int(wert))
+    if spalte.startswith("Abweichung"):
+        return format_percent(wert, 1, signed=True)  # "+33,6 %", "−8,5 %": sign and unit kept
+    dezimalen = 0 if isinstance(wert, int) or spalte.startswith(("Inanspruchnahme", "Ausgaben", "Plätze")) else 1
+    if spalte == "Bedarfsindex":
+        dezimalen = 2
+    return format_number(wert, dezimalen)
+
+
+def tabellen_text(tabelle: Tabelle) -> list[list[str]]:
+    """A table as German text cells (header first), for slides and PDF."""
+    columns = [str(c) for c in tabelle.daten.columns]
+    return [columns] + [[_zelltext(v, c) for v, c in zip(row, columns)]
+                        for row in tabelle.daten.itertuples(index=False, name=None)]
+
+
+def spaltenbreiten(zellen: list[list[str]]) -> list[int]:
+    """Characters each column needs: its longest word (a word is never broken) or, up to 18, its text."""
+    out = []
+    for j in range(len(zellen[0])):
+        texte = [row[j] for row in zellen]
+        wort = max((len(w) for t in texte for w in t.split()), default=1)
+        out.append(max(wort, min(max(len(t) for t in texte), 18)) + 2)
+    return out
+
+
+def ist_zahl(text: str) -> bool:
+    """Whether a cell is a number (or the sign of one): right-aligned in tables."""
+    return bool(text) and (text in ("–", GESPERRT) or text.lstrip("+−-").replace(".", "").replace(",", "")
+                           .replace(" %", "").replace(" €", "").isdigit())
+
+
+def _teilen(titel: str, teile: list[pd.DataFrame], t: Tabelle) -> list[Tabelle]:
+    if len(teile) == 1:
+        return [Tabelle(titel, teile[0], t.hinweis, t.kurz, t.quer_titel)]
+    return [Tabelle(f"{titel} ({i}/{len(teile)})", teil, t.hinweis, t.kurz, t.quer_titel)
+            for i, teil in enumerate(teile, start=1)]
+
+
+def folientabellen(t: Tabelle, zeilen: int = FOLIE_ZEILEN, zeichen: int = FOLIE_ZEICHEN) -> list[Tabelle]:
+    """A table as one or more slide tables that fit at 14 pt.
+
+    Too wide: a table whose columns are areas (``t.kurz``) is turned (Sozialräume as rows, help
+    groups under their short names as columns); what is still too wide is split by columns, the
+    first column repeated. Too long: split by rows, the header repeated. Parts are numbered (1/2).
+    """
+    daten = t.daten
+    if sum(spaltenbreiten(tabellen_text(t))) > zeichen and t.kurz:
+        erste = daten.columns[0]
+        quer = daten.set_index(erste).T
+        quer.columns = [t.kurz.get(str(c), str(c)) for c in quer.columns]
+        daten = quer.rename_axis(t.quer_titel or "Gebiet").reset_index()
+        t = Tabelle(t.titel, daten, t.hinweis)
+    breiten = spaltenbreiten(tabellen_text(t))
+    gruppen: list[list[int]] = [[]]
+    for j in range(1, len(breiten)):
+        if gruppen[-1] and breiten[0] + sum(breiten[i] for i in gruppen[-1]) + breiten[j] > zeichen:
+            gruppen.append([])
+        gruppen[-1].append(j)
+    spaltenteile = [daten.iloc[:, [0, *g]] for g in gruppen] if len(breiten) > 1 else [daten]
+    teile = [teil.iloc[start:start + zeilen].reset_index(drop=True) for teil in spaltenteile
+             for start in range(0, max(len(daten), 1), zeilen)]
+    return _teilen(t.titel, teile, t)
 
 
 def kopf(engine: Engine, jahr: int, datum: dt.date | None = None) -> Kopf:
@@ -173,7 +292,7 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
         inan, mark = zeile(table, vermerk, area, "gesamt", "inanspruchnahme")
         eckwert, _ = zeile(table, vermerk, area, "gesamt", eck)
         abw, _ = zeile(table, vermerk, area, "gesamt", f"{eck}_abweichung_kreis_prozent")
-        rows.append({"Sozialraum": names.get(area, area) if area != KREIS_ID else f"{k.kreis} (Kreis)",
+        rows.append({"Sozialraum": names.get(area, area) if area != KREIS_ID else kreis_label(k.kreis),
                      "Inanspruchnahme": _anzahl(inan, mark), "Eckwert": _zahl(eckwert),
                      "Abweichung vom Kreis in %": _zahl(abw) if area != KREIS_ID else None})
     t1 = Tabelle(f"Hilfen gesamt je Sozialraum {jahr}", pd.DataFrame(rows),
@@ -189,7 +308,9 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
             row[names.get(area, area) if area != KREIS_ID else "Kreis"] = _anzahl(wert, mark)
         rows.append(row)
     t2 = Tabelle(f"Inanspruchnahme nach Hilfeart und Sozialraum {jahr}", pd.DataFrame(rows),
-                 "§ 42: im Jahr beendete Inobhutnahmen." + (" " + k.geheimhaltung if k.geheimhaltung else ""))
+                 "§ 42: im Jahr beendete Inobhutnahmen." + (f" {GESPERRT} = gesperrt (Geheimhaltung)."
+                                                            if k.oeffentlich else ""),
+                 kurz={HILFEGRUPPEN_BY_ID[g].label: KURZ[g] for g in UEBERSICHT_GRUPPEN}, quer_titel="Sozialraum")
     # 3. the Kreis over the years
     rows = []
     for j in engine.jahre:
@@ -243,9 +364,9 @@ def _raumseite(engine: Engine, area: str, jahr: int, names: dict) -> Raumseite:
         mark = int(vermerk.at[(jahr, area, gruppe)]) if vermerk is not None else None
         kennzahlen.append((f"{HILFEGRUPPEN_BY_ID[gruppe].label}: Inanspruchnahme",
                            _text(_anzahl(hilfen.at[gruppe, "inanspruchnahme"], mark))))
+        eckwert = GESPERRT if mark else format_number(hilfen.at[gruppe, "eckwert"], 1)
         kennzahlen.append((f"{HILFEGRUPPEN_BY_ID[gruppe].label}: Eckwert (Kreis)",
-                           f"{format_number(hilfen.at[gruppe, 'eckwert'], 1)} "
-                           f"({format_number(hilfen.at[gruppe, 'eckwert_kreis'], 1)})"))
+                           f"{eckwert} ({format_number(hilfen.at[gruppe, 'eckwert_kreis'], 1)})"))
     return Raumseite(area, names.get(area, area), kennzahlen, [a.text for a in profil.aussagen])
 
 
@@ -253,7 +374,9 @@ def _raumseite(engine: Engine, area: str, jahr: int, names: dict) -> Raumseite:
 def _layout(fig: go.Figure, titel: str, k: Kopf, height: int = 620) -> go.Figure:
     fig.update_layout(template="plotly_white", height=height, width=1200, font=dict(family=SCHRIFT, size=18),
                       title=dict(text=titel, font=dict(size=26), x=0.01),
-                      margin=dict(l=80, r=40, t=90, b=110), showlegend=False)
+                      margin=dict(l=80, r=40, t=90, b=110), showlegend=False, separators=",.")
+    fig.update_xaxes(separatethousands=True, exponentformat="none")
+    fig.update_yaxes(separatethousands=True, exponentformat="none")
     fuss = html.escape(k.fusszeile()).replace(" · Eckwert", "<br>Eckwert")
     fig.add_annotation(text=fuss, xref="paper", yref="paper", x=0, y=0, yshift=-60,
                        showarrow=False, xanchor="left", yanchor="top", font=dict(size=11, color="#555"))
@@ -263,17 +386,26 @@ def _layout(fig: go.Figure, titel: str, k: Kopf, height: int = 620) -> go.Figure
 def _fig_ranking(daten: pd.DataFrame, k: Kopf) -> go.Figure:
     kreiswert = daten.iloc[-1]["Eckwert"]
     teil = daten.iloc[:-1].dropna(subset=["Eckwert"]).sort_values("Eckwert")
+    # Withheld areas keep their row, marked: a missing bar must not read as "none".
+    gesperrt = daten.iloc[:-1][daten.iloc[:-1]["Inanspruchnahme"].astype(str) == GESPERRT]
     farben = [UEBER_KREIS if kreiswert is not None and v > kreiswert else FARBE for v in teil["Eckwert"]]
     fig = go.Figure(go.Bar(x=teil["Eckwert"], y=[html.escape(str(n)) for n in teil["Sozialraum"]], orientation="h",
                            marker_color=farben,
                            text=[format_number(v, 1) for v in teil["Eckwert"]], textposition="outside",
                            cliponaxis=False))
+    if len(gesperrt):
+        fig.add_trace(go.Scatter(x=[0] * len(gesperrt), y=[html.escape(str(n)) for n in gesperrt["Sozialraum"]],
+                                 mode="text", text=[f"{GESPERRT} gesperrt"] * len(gesperrt), textposition="middle right",
+                                 cliponaxis=False))
+        fig.update_yaxes(categoryorder="array",
+                         categoryarray=[html.escape(str(n)) for n in [*gesperrt["Sozialraum"], *teil["Sozialraum"]]])
     if kreiswert is not None:
         fig.add_vline(x=kreiswert, line=dict(color=KREIS_FARBE, width=3, dash="dash"))
         fig.add_annotation(x=kreiswert, y=1.02, yref="paper", showarrow=False, yanchor="bottom",
                            text=f"Kreis: {format_number(kreiswert, 1)}")
     fig.update_layout(separators=",.")
-    return _layout(fig, f"Eckwert Hilfen gesamt {k.jahr} je Sozialraum", k, height=max(520, 140 + 46 * len(teil)))
+    return _layout(fig, f"Eckwert Hilfen gesamt {k.jahr} je Sozialraum", k,
+                   height=max(520, 140 + 46 * (len(teil) + len(gesperrt))))
 
 
 def _fig_entwicklung(daten: pd.DataFrame, k: Kopf) -> go.Figure:
@@ -286,15 +418,35 @@ def _fig_entwicklung(daten: pd.DataFrame, k: Kopf) -> go.Figure:
     return _layout(fig, f"Eckwert Hilfen gesamt {k.kreis}, {daten['Jahr'].min()}–{daten['Jahr'].max()}", k)
 
 
+def streuung_beschriften(fig: go.Figure, x, y, namen, breite_px: float, hoehe_px: float,  # noqa: ANN001
+                         schrift_px: int = 15) -> None:
+    """Labels of the scatter's points without overlaps and inside the chart (:mod:`beschriftung`); where
+    names collide, numbers and a legend beside the chart."""
+    from .beschriftung import platzieren
+
+    kurz = kurznamen(namen)
+    platz = platzieren(x, y, [kurz[str(n)] for n in namen], breite_px, hoehe_px, schrift_px)
+    fig.update_traces(text=[html.escape(t) for t in platz.texte], textposition=platz.orte,
+                      textfont=dict(size=schrift_px), cliponaxis=False, selector=dict(type="scatter"))
+    fig.update_xaxes(range=list(platz.x_bereich))
+    fig.update_yaxes(range=list(platz.y_bereich))
+    if platz.legende:
+        fig.add_annotation(text="<br>".join(f"{nr}  {html.escape(name)}" for nr, name in platz.legende),
+                           xref="paper", yref="paper", x=1.02, y=1, xanchor="left", yanchor="top", align="left",
+                           showarrow=False, font=dict(size=schrift_px - 1))
+        fig.update_layout(margin=dict(r=40 + int(max(len(n) for _, n in platz.legende) * schrift_px * 0.6)))
+
+
 def _fig_bedarf(daten: pd.DataFrame, k: Kopf) -> go.Figure:
     teil = daten.dropna(subset=["Bedarfsindex", "Eckwert"])
     fig = go.Figure(go.Scatter(x=teil["Bedarfsindex"], y=teil["Eckwert"], mode="markers+text",
-                               text=[html.escape(str(n)) for n in teil["Sozialraum"]],
-                               textposition="top center", marker=dict(size=16, color=FARBE)))
+                               marker=dict(size=16, color=FARBE)))
     fig.update_xaxes(title_text="Bedarfsindex (0 = Mittel der Sozialräume)")
     fig.update_yaxes(title_text="Eckwert Hilfen gesamt")
     fig.update_layout(separators=",.")
-    return _layout(fig, f"Bedarf und Inanspruchnahme {k.jahr}", k)
+    fig = _layout(fig, f"Bedarf und Inanspruchnahme {k.jahr}", k)
+    streuung_beschriften(fig, teil["Bedarfsindex"], teil["Eckwert"], list(teil["Sozialraum"]), 1000, 400, 16)
+    return fig
 
 
 def _fig_karte(engine: Engine, daten: pd.DataFrame, areas: list[str], k: Kopf) -> go.Figure:
@@ -309,3 +461,101 @@ def _fig_karte(engine: Engine, daten: pd.DataFrame, areas: list[str], k: Kopf) -
     bild = wertekarte(flaechen, werte, "quantile", 5)
     return statische_karte(flaechen, bild, f"Eckwert Hilfen gesamt {k.jahr}: Sozialräume", k.fusszeile(),
                            merkmal.dezimalen)
+
+
+# --- the Steckbrief of one area: its tables and charts, for the page and the PDF --------------
+@dataclass
+class Steckbriefbericht:
+    """What the Steckbrief page shows of one area, ready for the PDF: figures, sentences, tables, charts."""
+
+    kopf: Kopf
+    raum: Raumseite
+    tabellen: list[Tabelle]
+    figuren: dict[str, go.Figure]
+
+
+def steckbrief_figuren(profil, kreis_name: str) -> dict[str, go.Figure]:  # noqa: ANN001 - steckbrief.Steckbrief
+    """The Steckbrief's charts: Eckwerte of the area against the Kreis, young people by age group."""
+    out: dict[str, go.Figure] = {}
+    hilfen = profil.hilfen
+    eck = describe(profil.optionen.eckwert).label
+    if hilfen["eckwert"].notna().any():
+        # Short axis labels (the table has the full names): "§ 35a Eingliederungshilfe …" -> "§ 35a".
+        labels = [html.escape(lbl if len(lbl) <= 18 else lbl.split(" Eingliederungshilfe")[0]) for lbl in hilfen["label"]]
+        fig = go.Figure()
+        fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert"], name=html.escape(profil.raum_name), marker_color=FARBE,
+                             text=[format_number(v, 1) for v in hilfen["eckwert"]], textposition="outside",
+                             hovertemplate="%{x}: %{text}<extra></extra>"))
+        fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert_kreis"], name=html.escape(kreis_label(kreis_name)),
+                             marker_color="#8a8f96", text=[format_number(v, 1) for v in hilfen["eckwert_kreis"]],
+                             textposition="outside", hovertemplate="%{x}: %{text}<extra></extra>"))
+        fig.update_layout(barmode="group", separators=",.", template="plotly_white", height=430,
+                          title=dict(text=f"{html.escape(eck)} nach Hilfegruppe, {profil.jahr}"),
+                          legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
+        fig.update_yaxes(title_text=html.escape(eck), rangemode="tozero")
+        out["hilfen"] = fig
+    bev = profil.bevoelkerung
+    junge = bev[~bev["altersgruppe"].astype(str).str.contains("und älter")] if len(bev) else bev
+    if len(junge):
+        jahre = sorted(int(j) for j in bev["jahr"].unique())
+        fig = go.Figure()
+        farben = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#882255", "#44AA99"]
+        for i, (gruppe, rows) in enumerate(junge.groupby("altersgruppe", observed=True, sort=True)):
+            fig.add_trace(go.Bar(x=rows["jahr"], y=rows["einwohner"], name=html.escape(str(gruppe)),
+                                 marker_color=farben[i % len(farben)],
+                                 customdata=[format_number(v, 0) for v in rows["einwohner"]],
+                                 hovertemplate=f"{html.escape(str(gruppe))}, %{{x}}: %{{customdata}}<extra></extra>"))
+        fig.update_layout(barmode="stack", separators=",.", template="plotly_white", height=430,
+                          title=dict(text=f"Junge Menschen nach Altersgruppe, {jahre[0]}–{jahre[-1]}"),
+                          legend=dict(title=dict(text="Altersgruppe")))
+        fig.update_xaxes(tickmode="array", tickvals=jahre, ticktext=[str(j) for j in jahre], title_text="Jahr")
+        fig.update_yaxes(title_text="Einwohner", rangemode="tozero", separatethousands=True, exponentformat="none")
+        out["bevoelkerung"] = fig
+    return out
+
+
+def steckbrief_tabellen(engine: Engine, profil) -> list[Tabelle]:  # noqa: ANN001 - steckbrief.Steckbrief
+    """The Steckbrief's tables as the page shows them; in the public view withheld counts are "•"."""
+    hilfen = profil.hilfen
+    marken = [None] * len(hilfen)
+    if engine.oeffentlich:
+        vermerk = engine.sperrvermerk(profil.ebene)
+        marken = [int(vermerk.get((profil.jahr, profil.raum_id, h), 0)) for h in hilfen["hilfeart"]]
+    daten = pd.DataFrame({
+        "Hilfegruppe": hilfen["label"],
+        "Inanspruchnahme": [_anzahl(w, m) for w, m in zip(hilfen["inanspruchnahme"], marken)],
+        "Eckwert": [_zahl(v) for v in hilfen["eckwert"]], "Eckwert Kreis": [_zahl(v) for v in hilfen["eckwert_kreis"]],
+        "Abweichung in %": [_zahl(v) for v in hilfen["eckwert_abweichung_prozent"]],
+        "Ausgaben in €": [_zahl(v, 0) for v in hilfen["ausgaben"]],
+    })
+    opt = profil.optionen
+    tabellen = [Tabelle(f"Hilfen im Vergleich zum Kreis {profil.jahr}", daten,
+                        f"{describe(opt.eckwert).label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr "
+                        "beendete Hilfen." + (f" {GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else ""))]
+    ind = profil.indikatoren
+    if len(ind):
+        tabellen.append(Tabelle(f"Sozialstruktur und Bedarfsindex {profil.jahr}", pd.DataFrame({
+            "Indikator": ind["label"], "Einheit": ind["einheit"], "Wert": [_zahl(v, 2) for v in ind["wert"]],
+            "Kreis": [_zahl(v) for v in ind["kreiswert"]], "Differenz": [_zahl(v) for v in ind["abweichung"]],
+            "Klasse": ind["klasse"].fillna("").astype(str)}),
+            "Bedarfsindex: gewichtetes Mittel der standardisierten Indikatoren (0 = Mittel der Gebiete)."))
+    angebote = profil.angebote
+    if len(angebote):
+        tabellen.append(Tabelle(f"Angebote im Gebiet {profil.jahr}", pd.DataFrame({
+            "Angebot": angebote["name"].astype(str), "Art": angebote["typ"].astype(str),
+            "Träger": angebote["traeger"].fillna("").astype(str) if "traeger" in angebote else "",
+            "Plätze": [_zahl(v, 0) for v in pd.to_numeric(angebote["plaetze"], errors="coerce")]})))
+    return tabellen
+
+
+def steckbrief_bericht(engine: Engine, raum_id: str, jahr: int, ebene: str = "sozialraum",
+                       datum: dt.date | None = None) -> Steckbriefbericht:
+    """The Steckbrief of one area for the PDF: the page's figures, sentences, tables and charts."""
+    from .steckbrief import steckbrief
+
+    profil = steckbrief(engine, raum_id, jahr, ebene)
+    names = engine.dataset.area_names()
+    raum = _raumseite(engine, raum_id, jahr, names) if ebene == "sozialraum" else \
+        Raumseite(raum_id, profil.raum_name, [], [a.text for a in profil.aussagen])
+    return Steckbriefbericht(kopf(engine, jahr, datum), raum, steckbrief_tabellen(engine, profil),
+                             steckbrief_figuren(profil, engine.dataset.kreis_name))

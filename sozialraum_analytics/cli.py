@@ -147,23 +147,16 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
     return 0
 
 
-def importieren(datei: str, art: str, kreis: str | None) -> int:
+def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None = None) -> int:
     """Validate one file and store it as a new version; nothing is stored on any error (exit 1)."""
-    from .store import Store, StoreError
+    from .ablage import kreisname_aus_amtlich, lesen
+    from .store import Store, StoreError, Unveraendert
 
     path = Path(datei)
     if not path.is_file():
         print(f"Die Datei {path} gibt es nicht.", file=sys.stderr)
         return 1
-    if art == "gebiete":
-        from .geo import read_gebiete
-
-        frame, report = read_gebiete(path, kreis_prefix=kreis)
-    else:
-        from .hochladen import lies_tabelle
-
-        result = lies_tabelle(path, art, kreis=kreis, display_name=path.name)
-        frame, report = result.frame, result.report
+    frame, report = lesen(path, art, kreis)
     if report.problems:
         print("\n".join(report.lines()), file=sys.stderr)
     if not report.ok or frame is None:
@@ -174,8 +167,16 @@ def importieren(datei: str, art: str, kreis: str | None) -> int:
         return 1
     store = Store()
     try:
+        # The Kreis keeps its name with the data: given, or read from an official table of that Kreis.
+        name = kreisname or (kreisname_aus_amtlich(path, kreis) if kreis and not store.kreisname() else None)
+        if name:
+            store.einstellung_setzen("kreisname", name.strip())
+            print(f"Name des Kreises: {name.strip()}", file=sys.stderr)
         try:
             version = store.importieren(art, frame, path.name, path.read_bytes())
+        except Unveraendert as gleich:
+            print(str(gleich))
+            return 0
         except StoreError as error:
             print(f"Nichts gespeichert: {error}", file=sys.stderr)
             return 1
@@ -359,6 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--art", required=True, choices=["faelle", "bevoelkerung", "zuordnung", "gebiete", "indikatoren",
                                                     "angebote", "kosten", "fallzahlen"])
     i.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317")
+    i.add_argument("--kreisname", metavar="NAME", help="Name des Kreises, mit den Daten gespeichert (z. B. Ortenaukreis); "
+                                                      "sonst aus einer amtlichen Tabelle mit --kreis")
     i.add_argument("datei", metavar="DATEI")
     sub.add_parser("versionen", help="die gespeicherten Datenversionen auflisten")
     d = sub.add_parser("demo", help="Demo-Musterkreis (synthetisch) erzeugen")
@@ -390,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             return kennzahlen(args.daten, args.jahr, args.ebene, args.format, args.nenner, args.skala, args.out,
                               args.ansicht, args.geheimhaltung)
         if args.befehl == "importieren":
-            return importieren(args.datei, args.art, args.kreis)
+            return importieren(args.datei, args.art, args.kreis, args.kreisname)
         if args.befehl == "versionen":
             return versionen()
         if args.befehl == "demo":

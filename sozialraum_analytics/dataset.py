@@ -327,7 +327,7 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
     dataset = Dataset(
         tables=tables, reports=[],
         quelle=(f"Datenbank, Version {chosen.id} vom {chosen.zeit:%d.%m.%Y %H:%M}" if chosen else "Datenbank (leer)"),
-        kreis_name=kreis_name or os.environ.get("SOZIALRAUM_KREISNAME", "Kreis"), gebiete=gebiete,
+        kreis_name=kreis_name or store.kreisname() or os.environ.get("SOZIALRAUM_KREISNAME", "Kreis"), gebiete=gebiete,
         version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt,
         dauern=dauern)
     dataset.stand = stand or _latest_date(dataset)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .bericht import Bericht, Tabelle
-from .formatting import format_number, neutralise_formula, to_german_csv
+from .bericht import Bericht, Steckbriefbericht, Tabelle, folien, ist_zahl, spaltenbreiten, tabellen_text
+from .formatting import mit_ebene, neutralise_formula, to_german_csv
 
 FORMATE = ("xlsx", "csv", "pptx", "pdf")
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
@@ -122,174 +122,279 @@ def csv(bericht: Bericht) -> bytes:
     return "\r\n".join(teile).encode("utf-8-sig")
 
 
-def _text(wert: object, spalte: str) -> str:
-    if wert is None or (isinstance(wert, float) and pd.isna(wert)):
-        return "–"
-    if isinstance(wert, str):
-        return wert
-    if spalte == "Jahr":
-        return str(int(wert))
-    dezimalen = 0 if isinstance(wert, int) or spalte.startswith(("Inanspruchnahme", "Ausgaben")) else 1
-    if spalte == "Bedarfsindex":
-        dezimalen = 2
-    return format_number(wert, dezimalen)
-
-
-def tabellen_text(tabelle: Tabelle) -> list[list[str]]:
-    """A table as German text cells (header first), for slides and PDF."""
-    columns = [str(c) for c in tabelle.daten.columns]
-    return [columns] + [[_text(v, c) for v, c in zip(row, columns)]
-                        for row in tabelle.daten.itertuples(index=False, name=None)]
-
-
 # --- slides --------------------------------------------------------------------------------
+ZOLL = 914400  # EMU per inch
+BREITE, HOEHE = 13.333, 7.5  # 16:9, inches
+RAND = 0.5
+INHALT_OBEN = 1.3  # below the title
+FUSS_OBEN = 6.95  # the footer line
+ZEICHEN_ZOLL = 0.118  # an average character of 14 pt text, inches (0.6 em)
+ZEILE_ZOLL = 0.42  # a table row at 14 pt with its padding
+
+
+def _zoll(wert: float) -> int:
+    return int(round(wert * ZOLL))
+
+
+def _zeilen_fuer(text: str, breite_zoll: float) -> int:
+    """Lines a 14 pt text takes in a box of that width (estimate, words not broken)."""
+    je_zeile = max(int(breite_zoll / ZEICHEN_ZOLL), 10)
+    zeilen, laenge = 1, 0
+    for wort in str(text).split():
+        if laenge and laenge + 1 + len(wort) > je_zeile:
+            zeilen, laenge = zeilen + 1, len(wort)
+        else:
+            laenge += len(wort) + (1 if laenge else 0)
+    return zeilen
+
+
 def pptx(bericht: Bericht, bilder_png: dict[str, bytes] | None = None) -> bytes:
-    """The committee deck, 16:9: title, Kreis, map, trend, one slide per chosen Sozialraum, Bedarf."""
+    """The committee deck (16:9): the slides of :func:`bericht.folien`, editable.
+
+    Titles sit in the layouts' title placeholders; no text is smaller than 14 pt; tables are split
+    or turned to fit (:func:`bericht.folientabellen`), numbers right-aligned, no word broken; notes
+    never cover rows, pictures never the footer. The full source line is in each slide's notes.
+    """
     from pptx import Presentation
-    from pptx.util import Emu, Pt
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Pt
 
     bilder_png = bilder_png if bilder_png is not None else bilder(bericht.figuren)
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)
-    blank = prs.slide_layouts[6]
+    prs.slide_width, prs.slide_height = _zoll(BREITE), _zoll(HOEHE)
     k = bericht.kopf
-    width = prs.slide_width
+    liste = [f for f in folien(bericht) if f.art != "bild" or f.bild in bilder_png]
+    innen = BREITE - 2 * RAND
 
-    def textbox(slide, text: str, top: float, size: int, bold: bool = False, height: float = 0.8):  # noqa: ANN001, ANN202
-        box = slide.shapes.add_textbox(Emu(457200), Emu(int(top * 914400)), width - Emu(914400),
-                                       Emu(int(height * 914400)))
-        box.text_frame.word_wrap = True
-        para = box.text_frame.paragraphs[0]
+    def absatz(frame, text: str, size: int = 14, bold: bool = False, neu: bool = True) -> None:  # noqa: ANN001
+        para = frame.add_paragraph() if neu else frame.paragraphs[0]
         para.text = text
         para.font.size, para.font.bold = Pt(size), bold
+
+    def textbox(slide, text: str, top: float, height: float, size: int = 14, left: float = RAND,  # noqa: ANN001, ANN202
+                width: float = innen, bold: bool = False):
+        box = slide.shapes.add_textbox(_zoll(left), _zoll(top), _zoll(width), _zoll(height))
+        box.text_frame.word_wrap = True
+        absatz(box.text_frame, text, size, bold, neu=False)
         return box
 
-    def folie(titel: str):  # noqa: ANN202
-        slide = prs.slides.add_slide(blank)
-        textbox(slide, titel, 0.3, 32, bold=True)
-        textbox(slide, k.fusszeile(), 7.05, 10, height=0.4)
-        return slide
+    def titel_setzen(slide, text: str, size: int | None = None) -> None:  # noqa: ANN001
+        size = size or (30 if len(text) <= 45 else 26)  # a long title stays on two lines above the table
+        title = slide.shapes.title
+        title.left, title.top, title.width, title.height = _zoll(RAND), _zoll(0.3), _zoll(innen), _zoll(0.9)
+        title.text = text
+        for para in title.text_frame.paragraphs:
+            para.font.size, para.font.bold = Pt(size), True
+            para.alignment = PP_ALIGN.LEFT
 
-    slide = prs.slides.add_slide(blank)
-    textbox(slide, f"Hilfen zur Erziehung im {k.kreis}", 1.6, 40, bold=True, height=1.2)
-    textbox(slide, f"Bericht für den Jugendhilfeausschuss · Berichtsjahr {k.jahr}", 2.9, 24)
-    textbox(slide, f"{k.version} · Stand {k.datum:%d.%m.%Y} · {k.ansicht}", 3.7, 18)
-    textbox(slide, f"Quelle: {k.quelle}", 4.4, 14, height=0.8)
-    textbox(slide, k.nenner + (" " + k.geheimhaltung if k.geheimhaltung else ""), 5.2, 12, height=1.6)
+    def fuss(slide, nummer: int) -> None:  # noqa: ANN001
+        textbox(slide, f"{k.kurzfuss()} · Folie {nummer} von {len(liste)}", FUSS_OBEN, 0.4)
+        slide.notes_slide.notes_text_frame.text = k.fusszeile()
 
-    def tabelle_folie(tabelle: Tabelle, max_spalten: int = 12) -> None:
-        slide = folie(tabelle.titel)
-        zellen = [row[:max_spalten] for row in tabellen_text(tabelle)]
+    def tabelle(slide, t: Tabelle) -> None:  # noqa: ANN001
+        zellen = tabellen_text(t)
+        breiten = spaltenbreiten(zellen)
         rows, cols = len(zellen), len(zellen[0])
-        shape = slide.shapes.add_table(rows, cols, Emu(457200), Emu(1100000), width - Emu(914400),
-                                       Emu(min(5200000, 330000 * rows)))
-        size = Pt(14 if rows <= 12 and cols <= 6 else 11)
+        faktor = innen / (sum(breiten) * ZEICHEN_ZOLL)
+        hoehe = rows * ZEILE_ZOLL
+        shape = slide.shapes.add_table(rows, cols, _zoll(RAND), _zoll(INHALT_OBEN), _zoll(innen), _zoll(hoehe))
+        table = shape.table
+        for j, breite in enumerate(breiten):
+            table.columns[j].width = _zoll(breite * ZEICHEN_ZOLL * faktor)
+        rechts = [j > 0 and all(ist_zahl(row[j]) for row in zellen[1:]) for j in range(cols)]
         for i, row in enumerate(zellen):
+            table.rows[i].height = _zoll(ZEILE_ZOLL)
             for j, text in enumerate(row):
-                cell = shape.table.cell(i, j)
+                cell = table.cell(i, j)
                 cell.text = text
+                cell.text_frame.word_wrap = True
                 for para in cell.text_frame.paragraphs:
-                    para.font.size = size
-        if tabelle.hinweis:
-            textbox(slide, tabelle.hinweis, 6.45, 10, height=0.6)
+                    para.font.size, para.font.bold = Pt(14), i == 0
+                    para.alignment = PP_ALIGN.RIGHT if rechts[j] else PP_ALIGN.LEFT
+        unten = INHALT_OBEN + hoehe + 0.12
+        if t.hinweis:
+            hoehe_hinweis = _zeilen_fuer(t.hinweis, innen) * 0.3 + 0.1
+            if unten + hoehe_hinweis <= FUSS_OBEN:
+                textbox(slide, t.hinweis, unten, hoehe_hinweis)
+            else:  # no room below the rows: the note goes to the speaker's notes, never over the table
+                slide.notes_slide.notes_text_frame.text = t.hinweis
 
-    def bild_folie(titel: str, name: str) -> None:
-        if name not in bilder_png:
-            return
-        slide = folie(titel)
-        slide.shapes.add_picture(io.BytesIO(bilder_png[name]), Emu(1300000), Emu(1050000),
-                                 height=Emu(5500000))
+    def bild(slide, name: str) -> None:  # noqa: ANN001
+        from PIL import Image
 
-    tabelle_folie(bericht.tabellen[0])
-    bild_folie(f"Eckwerte der Sozialräume {k.jahr}", "eckwerte")
-    bild_folie(f"Karte: Eckwert je Sozialraum {k.jahr}", "karte")
-    bild_folie(f"Entwicklung im {k.kreis}", "entwicklung")
-    tabelle_folie(bericht.tabellen[1])
-    for seite in bericht.raeume:
-        slide = folie(f"Sozialraum {seite.name}")
-        zeilen = [f"{label}: {wert}" for label, wert in seite.kennzahlen] + [""] + seite.aussagen
-        box = textbox(slide, zeilen[0], 1.2, 20, height=5.5)
-        for zeile in zeilen[1:]:
-            para = box.text_frame.add_paragraph()
-            para.text = zeile
-            para.font.size = Pt(18)
-    if len(bericht.tabellen) > 3:
-        bild_folie(f"Bedarf und Inanspruchnahme {k.jahr}", "bedarf")
-    if bericht.meilensteine is not None:
-        tabelle_folie(bericht.meilensteine)
+        daten = bilder_png[name]
+        with Image.open(io.BytesIO(daten)) as image:
+            seitenverhaeltnis = image.width / image.height
+        hoehe = FUSS_OBEN - 0.1 - INHALT_OBEN
+        breite = min(innen, hoehe * seitenverhaeltnis)
+        hoehe = breite / seitenverhaeltnis
+        slide.shapes.add_picture(io.BytesIO(daten), _zoll(RAND + (innen - breite) / 2), _zoll(INHALT_OBEN),
+                                 _zoll(breite), _zoll(hoehe))
+
+    def raum(slide, seite) -> None:  # noqa: ANN001
+        links = textbox(slide, seite.kennzahlen[0][0] + ": " + seite.kennzahlen[0][1] if seite.kennzahlen else "",
+                        INHALT_OBEN, FUSS_OBEN - INHALT_OBEN - 0.1, size=16, width=5.0)
+        for label, wert in seite.kennzahlen[1:]:
+            absatz(links.text_frame, f"{label}: {wert}", 16)
+        rechts = textbox(slide, "", INHALT_OBEN, FUSS_OBEN - INHALT_OBEN - 0.1, size=16, left=RAND + 5.3,
+                         width=innen - 5.3)
+        for i, aussage in enumerate(seite.aussagen):
+            absatz(rechts.text_frame, f"• {aussage}", 16, neu=i > 0)
+
+    for nummer, f in enumerate(liste, start=1):
+        if f.art == "titel":
+            slide = prs.slides.add_slide(prs.slide_layouts[0])
+            titel_setzen(slide, f.titel, 40)
+            slide.shapes.title.top, slide.shapes.title.height = _zoll(1.0), _zoll(1.4)
+            untertitel = slide.placeholders[1]
+            untertitel.left, untertitel.top, untertitel.width, untertitel.height = (
+                _zoll(RAND), _zoll(2.5), _zoll(innen), _zoll(0.6))
+            untertitel.text = f"Bericht für den Jugendhilfeausschuss · Berichtsjahr {k.jahr}"
+            untertitel.text_frame.paragraphs[0].font.size = Pt(24)
+            untertitel.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+            angaben = [f"{label}: {wert}" for label, wert in k.zeilen() if label not in ("Kreis", "Berichtsjahr")]
+            box = textbox(slide, angaben[0], 3.3, FUSS_OBEN - 3.4)
+            platz, zeilen = FUSS_OBEN - 3.4, _zeilen_fuer(angaben[0], innen) * 0.27
+            uebrig = []
+            for text in angaben[1:]:
+                zeilen += _zeilen_fuer(text, innen) * 0.27
+                if zeilen <= platz:
+                    absatz(box.text_frame, text)
+                else:
+                    uebrig.append(text)
+            fuss(slide, nummer)
+            if uebrig:
+                slide.notes_slide.notes_text_frame.text = "\n".join([k.fusszeile(), *uebrig])
+            continue
+        slide = prs.slides.add_slide(prs.slide_layouts[5])
+        titel_setzen(slide, f.titel)
+        fuss(slide, nummer)
+        if f.art in ("kreis", "tabelle"):
+            tabelle(slide, f.tabelle)
+        elif f.art == "bild":
+            bild(slide, f.bild)
+        elif f.art == "raum":
+            raum(slide, f.raum)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
 
 
 # --- PDF -------------------------------------------------------------------------------------
-def pdf(bericht: Bericht, bilder_png: dict[str, bytes] | None = None, nur_raum: str | None = None) -> bytes:
-    """The report as PDF (A4 landscape); with ``nur_raum`` the Steckbrief of one Sozialraum."""
+def _pdf_dokument(k):  # noqa: ANN001, ANN202 - Kopf in, FPDF out
+    """A4 landscape with the DejaVu fonts and the short footer on every page (no page of its own)."""
     from fpdf import FPDF
 
-    bilder_png = bilder_png if bilder_png is not None else (bilder(bericht.figuren) if nur_raum is None else {})
-    k = bericht.kopf
-    doc = FPDF(orientation="L", format="A4")
+    class Dokument(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 8)
+            self.cell(0, 5, f"{k.kurzfuss()} · Seite {self.page_no()}", align="L")
+
+    doc = Dokument(orientation="L", format="A4")
     doc.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     doc.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-    doc.set_auto_page_break(True, margin=18)
+    doc.set_margins(15, 12, 15)
+    doc.set_auto_page_break(True, margin=16)
     doc.set_title(f"Sozialraum-Analytics {k.kreis} {k.jahr}")
+    return doc
 
-    def fuss() -> None:
-        doc.set_y(-14)
-        doc.set_font("DejaVu", "", 7)
-        doc.multi_cell(0, 3.5, k.fusszeile())
 
-    def seite(titel: str) -> None:
-        doc.add_page()
-        doc.set_font("DejaVu", "B", 18)
-        doc.multi_cell(0, 9, titel)
+def _pdf_titel(doc, titel: str, size: int = 18) -> None:  # noqa: ANN001
+    doc.set_font("DejaVu", "B", size)
+    doc.multi_cell(0, size * 0.5, titel)
+    doc.ln(2)
+
+
+def _pdf_absatz(doc, text: str, size: int = 10) -> None:  # noqa: ANN001
+    doc.set_font("DejaVu", "", size)
+    doc.multi_cell(0, size * 0.5, text)
+    doc.ln(1)
+
+
+def _pdf_tabelle(doc, t: Tabelle, size: int = 11) -> None:  # noqa: ANN001
+    """A table within the page: column widths by their text, numbers right-aligned."""
+    zellen = tabellen_text(t)
+    breiten = spaltenbreiten(zellen)
+    gesamt = doc.w - doc.l_margin - doc.r_margin
+    cols = len(zellen[0])
+    rechts = [j > 0 and all(ist_zahl(row[j]) for row in zellen[1:]) for j in range(cols)]
+    doc.set_font("DejaVu", "", size)
+    with doc.table(first_row_as_headings=True, width=gesamt, col_widths=tuple(breiten),
+                   text_align=tuple("RIGHT" if r else "LEFT" for r in rechts), line_height=size * 0.55) as table:
+        for row in zellen:
+            r = table.row()
+            for text in row:
+                r.cell(text)
+    if t.hinweis:
         doc.ln(2)
+        _pdf_absatz(doc, t.hinweis, 9)
 
-    def absatz(text: str, size: int = 10) -> None:
-        doc.set_font("DejaVu", "", size)
-        doc.multi_cell(0, size * 0.5, text)
-        doc.ln(1)
 
-    def tabelle(t: Tabelle) -> None:
-        seite(t.titel)
-        zellen = tabellen_text(t)
-        doc.set_font("DejaVu", "", 8 if len(zellen[0]) > 8 else 10)
-        with doc.table(first_row_as_headings=True, text_align="LEFT") as table:
-            for row in zellen:
-                r = table.row()
-                for text in row:
-                    r.cell(text)
-        if t.hinweis:
-            absatz(t.hinweis, 8)
-        fuss()
+def _pdf_bild(doc, daten: bytes) -> None:  # noqa: ANN001
+    from PIL import Image
 
-    if nur_raum is None:
-        seite(f"Hilfen zur Erziehung im {k.kreis}: Bericht {k.jahr}")
-        for label, wert in k.zeilen():
-            absatz(f"{label}: {wert}")
-        fuss()
-        for t in bericht.alle_tabellen:
-            tabelle(t)
-        for name, titel in (("eckwerte", "Eckwerte der Sozialräume"), ("karte", "Karte"),
-                            ("entwicklung", "Entwicklung"), ("bedarf", "Bedarf und Inanspruchnahme")):
-            if name in bilder_png:
-                seite(titel)
-                doc.image(io.BytesIO(bilder_png[name]), h=150)
-                fuss()
-    for raum in bericht.raeume:
-        if nur_raum is not None and raum.raum_id != nur_raum:
+    with Image.open(io.BytesIO(daten)) as image:
+        seitenverhaeltnis = image.width / image.height
+    frei_b = doc.w - doc.l_margin - doc.r_margin
+    frei_h = doc.h - doc.get_y() - 18
+    breite = min(frei_b, frei_h * seitenverhaeltnis)
+    doc.image(io.BytesIO(daten), x=doc.l_margin + (frei_b - breite) / 2, w=breite)
+
+
+def pdf(bericht: Bericht, bilder_png: dict[str, bytes] | None = None) -> bytes:
+    """The deck as PDF (A4 landscape): one page per slide, in the order of the presentation."""
+    bilder_png = bilder_png if bilder_png is not None else bilder(bericht.figuren)
+    k = bericht.kopf
+    doc = _pdf_dokument(k)
+    for f in folien(bericht):
+        if f.art == "bild" and f.bild not in bilder_png:
             continue
-        seite(f"Steckbrief Sozialraum {raum.name} {k.jahr}")
-        for label, wert in raum.kennzahlen:
-            absatz(f"{label}: {wert}", 11)
-        doc.ln(2)
-        for aussage in raum.aussagen:
-            absatz(f"• {aussage}", 11)
-        doc.ln(2)
-        for label, wert in k.zeilen():
-            absatz(f"{label}: {wert}", 8)
-        fuss()
+        doc.add_page()
+        if f.art == "titel":
+            _pdf_titel(doc, f"{f.titel}: Bericht {k.jahr}", 22)
+            _pdf_absatz(doc, "Bericht für den Jugendhilfeausschuss", 14)
+            for label, wert in k.zeilen():
+                _pdf_absatz(doc, f"{label}: {wert}", 10)
+            continue
+        _pdf_titel(doc, f.titel)
+        if f.art in ("kreis", "tabelle"):
+            _pdf_tabelle(doc, f.tabelle)
+        elif f.art == "bild":
+            _pdf_bild(doc, bilder_png[f.bild])
+        elif f.art == "raum":
+            for label, wert in f.raum.kennzahlen:
+                _pdf_absatz(doc, f"{label}: {wert}", 12)
+            doc.ln(2)
+            for aussage in f.raum.aussagen:
+                _pdf_absatz(doc, f"• {aussage}", 12)
+    return bytes(doc.output())
+
+
+def steckbrief_pdf(sb: Steckbriefbericht, bilder_png: dict[str, bytes] | None = None) -> bytes:
+    """The Steckbrief of one area as on its page: figures and sentences, the charts, the tables, the source."""
+    bilder_png = bilder_png if bilder_png is not None else bilder(sb.figuren)
+    k = sb.kopf
+    doc = _pdf_dokument(k)
+    doc.add_page()
+    _pdf_titel(doc, f"Steckbrief {mit_ebene(sb.raum.name, 'Sozialraum')} {k.jahr}")
+    for label, wert in sb.raum.kennzahlen:
+        _pdf_absatz(doc, f"{label}: {wert}", 11)
+    doc.ln(1)
+    _pdf_absatz(doc, "Das Wichtigste", 12)
+    for aussage in sb.raum.aussagen:
+        _pdf_absatz(doc, f"• {aussage}", 11)
+    for name in ("hilfen", "bevoelkerung"):
+        if name in bilder_png:
+            doc.add_page()
+            _pdf_bild(doc, bilder_png[name])
+    for t in sb.tabellen:
+        doc.add_page()
+        _pdf_titel(doc, t.titel, 14)
+        _pdf_tabelle(doc, t, 10)
+    doc.ln(3)
+    for label, wert in k.zeilen():
+        _pdf_absatz(doc, f"{label}: {wert}", 8)
     return bytes(doc.output())
 
 

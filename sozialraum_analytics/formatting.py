@@ -124,3 +124,39 @@ def to_german_csv(frame: pd.DataFrame, decimals: dict[str, int] | None = None) -
 def write_german_csv(frame: pd.DataFrame, path: Path | str, decimals: dict[str, int] | None = None) -> None:
     """Write ``frame`` as UTF-8 with BOM (so Excel shows umlauts) in the German dialect."""
     Path(path).write_text(to_german_csv(frame, decimals), encoding="utf-8-sig", newline="")
+
+
+def mit_ebene(name: str, ebene: str) -> str:
+    """``Sozialraum Nord`` from ``Nord``; a name that already starts with the level word stays as it is.
+
+    >>> mit_ebene("Nord", "Sozialraum")
+    'Sozialraum Nord'
+    >>> mit_ebene("Sozialraum Lindenbrück", "Sozialraum")
+    'Sozialraum Lindenbrück'
+    """
+    name = str(name)
+    return name if name.split(" ", 1)[0].lower() == ebene.lower() else f"{ebene} {name}"
+
+
+def kreis_label(name: str) -> str:
+    """``Musterkreis (Kreis)``; just ``Kreis`` when the data do not name it (never "Kreis (Kreis)").
+
+    >>> kreis_label("Ortenaukreis")
+    'Ortenaukreis (Kreis)'
+    >>> kreis_label("Kreis")
+    'Kreis'
+    """
+    return "Kreis" if str(name).strip().lower() in ("", "kreis") else f"{name} (Kreis)"
+
+
+def kurznamen(names) -> dict[str, str]:  # noqa: ANN001 - any sequence of names
+    """Names for legends and axes without a first word all of them share.
+
+    >>> kurznamen(["Sozialraum Nord", "Sozialraum Süd"])
+    {'Sozialraum Nord': 'Nord', 'Sozialraum Süd': 'Süd'}
+    """
+    names = [str(n) for n in names]
+    firsts = {n.split(" ", 1)[0] for n in names}
+    if len(names) < 2 or len(firsts) != 1 or not all(" " in n for n in names):
+        return {n: n for n in names}
+    return {n: n.split(" ", 1)[1] for n in names}

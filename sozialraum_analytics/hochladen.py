@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .formatting import format_number
+from .formatting import format_date, format_number
 from .readers import ReadResult, read_raw, read_table
 from .report import ValidationReport
 from .tables import TABLES, match_columns
@@ -195,4 +195,20 @@ def vorschau(frame: pd.DataFrame | None, zeilen: int = 20) -> pd.DataFrame:
     if "geometry" in head:
         head = pd.DataFrame({"raum_id": head["raum_id"], "name": head["name"],
                              "Geometrie": head.geometry.geom_type.to_numpy()})
-    return head.drop(columns=["zeile"], errors="ignore")
+    head = head.drop(columns=["zeile"], errors="ignore")
+    # As the planner reads them: dates 31.12.2024, numbers 1.234,5; text stays text.
+    out = pd.DataFrame(index=head.index)
+    for column in head.columns:
+        values = head[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = [format_date(v.date()) if pd.notna(v) else "" for v in values]
+        elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+            zahlen = pd.to_numeric(values, errors="coerce")
+            ganz = bool(((zahlen.dropna() % 1) == 0).all())
+            if "jahr" in str(column) and ganz:  # 2024, not 2.024
+                out[column] = ["" if pd.isna(v) else str(int(v)) for v in zahlen]
+            else:
+                out[column] = [format_number(v, 0 if ganz else 2, missing="") for v in zahlen]
+        else:
+            out[column] = ["" if pd.isna(v) else str(v) for v in values.astype(object)]
+    return out

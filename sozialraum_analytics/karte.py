@@ -40,6 +40,8 @@ SEQUENZIELL = {
 DIVERGIEREND = ["#053061", "#2166ac", "#4393c3", "#92c5de", "#d1e5f0", "#f7f7f7",
                 "#fddbc7", "#f4a582", "#d6604d", "#b2182b", "#67001f"]
 OHNE_WERT = "#d9d9d9"
+GESPERRT_FARBE = "#8c959f"  # withheld (public view): darker than "kein Wert", its own legend entry
+GESPERRT = "gesperrt"
 GRENZE_SOZIALRAUM = "#1b1f24"
 GRENZE_FLAECHE = "#ffffff"
 
@@ -143,6 +145,7 @@ class Legende:
     klassen: tuple[tuple[str, str, int], ...]  # colour, label, number of areas
     ohne_wert: int = 0
     hinweis: str = ""
+    gesperrt: int = 0  # areas whose value the public view withholds
 
 
 def legende_html(legende: Legende) -> str:
@@ -152,6 +155,10 @@ def legende_html(legende: Legende) -> str:
     rows = [f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{e(farbe)}"></span>'
             f'<span>{e(label)}</span><span class="sra-legende-anzahl">{anzahl}</span></div>'
             for farbe, label, anzahl in legende.klassen]
+    if legende.gesperrt:
+        rows.append(f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{GESPERRT_FARBE}">'
+                    f'</span><span>• gesperrt (Geheimhaltung)</span><span class="sra-legende-anzahl">'
+                    f'{legende.gesperrt}</span></div>')
     if legende.ohne_wert:
         rows.append(f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{OHNE_WERT}">'
                     f'</span><span>kein Wert</span><span class="sra-legende-anzahl">{legende.ohne_wert}</span></div>')
@@ -195,8 +202,10 @@ def karte(flaechen, farben: Sequence[str], tooltips: Sequence[str], grenzen=None
     from branca.element import Element, MacroElement
     from jinja2 import Template
 
+    # keyboard=False: the map is no focus stop, so a click does not scroll a half-visible map into view
+    # (and lose the click) and draws no black focus frame.
     fmap = folium.Map(tiles=None, control_scale=False, prefer_canvas=False, zoom_snap=0.25,
-                      attribution_control=kacheln is not None)
+                      attribution_control=kacheln is not None, keyboard=False)
     # A metric scale bar only, and a light background where no tiles are drawn.
     scale = MacroElement()
     scale._template = Template(
@@ -204,7 +213,10 @@ def karte(flaechen, farben: Sequence[str], tooltips: Sequence[str], grenzen=None
         ".addTo({{ this._parent.get_name() }});{% endmacro %}")
     fmap.add_child(scale)
     fmap.get_root().header.add_child(Element(
-        "<style>.leaflet-container{background:#f4f6f8;font-family:'Source Sans Pro',Arial,sans-serif}</style>"))
+        "<style>.leaflet-container{background:#f4f6f8;font-family:'Source Sans Pro',Arial,sans-serif}"
+        ".leaflet-container:focus,.leaflet-interactive:focus{outline:none}"
+        ".sra-name{font-size:12px;font-weight:600;color:#1b1f24;text-align:center;white-space:nowrap;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 2px #fff;pointer-events:none}</style>"))
     # Only Leaflet, from the app: folium's defaults would fetch jQuery, Bootstrap and fonts from CDNs.
     fmap.default_js = [("leaflet", f"{asset_url}/leaflet.js")]
     fmap.default_css = [("leaflet_css", f"{asset_url}/leaflet.css")]
@@ -228,6 +240,19 @@ def karte(flaechen, farben: Sequence[str], tooltips: Sequence[str], grenzen=None
     if np.isfinite([minx, miny, maxx, maxy]).all():
         fmap.fit_bounds([[float(miny), float(minx)], [float(maxy), float(maxx)]])
     return fmap
+
+
+def namen_ebene(flaechen):  # noqa: ANN001, ANN201
+    """The areas' names on the map (escaped), at a point inside each area; they never catch the mouse."""
+    import folium
+
+    group = folium.FeatureGroup(name="Namen", control=False)
+    for row in flaechen.itertuples(index=False):
+        punkt = row.geometry.representative_point()
+        folium.Marker((punkt.y, punkt.x), interactive=False, icon=folium.DivIcon(
+            html=f'<div class="sra-name">{html.escape(str(row.name))}</div>', icon_size=(160, 18),
+            icon_anchor=(80, 9))).add_to(group)
+    return group
 
 
 def auswahl_ebene(flaechen, raum_id: str | None):  # noqa: ANN001, ANN201
@@ -267,14 +292,19 @@ def _tooltips(daten: pd.DataFrame, werte, extra: Sequence[tuple[str, str]] | Non
 
     merkmal = werte.merkmal
     dez = merkmal.dezimalen
-    mit_wert = int(daten["wert"].notna().sum())
+    mit_wert = int(daten["rang"].notna().sum())
     tips = []
     for i, row in enumerate(daten.itertuples(index=False)):
         wert = row.wert
+        leer = "• gesperrt (Geheimhaltung)" if _ist_gesperrt(row) else "kein Wert"
         zeilen = [(merkmal.label, f"{format_number(wert, dez)} {merkmal.einheit_text}".strip()
-                   if pd.notna(wert) else "kein Wert")]
+                   if pd.notna(wert) else leer)]
         if pd.notna(row.rang):
             zeilen.append(("Rang", f"{int(row.rang)} von {mit_wert}"))
+        if bool(getattr(row, "kleine_basis", False)):
+            from .kartenwerte import KLEINE_BASIS, basis_art
+
+            zeilen.append(("Hinweis", KLEINE_BASIS[basis_art(merkmal)][1] + ", ohne Rang"))
         if pd.notna(row.differenz):
             text = format_signed(row.differenz, dez)
             if pd.notna(row.differenz_prozent):
@@ -286,11 +316,22 @@ def _tooltips(daten: pd.DataFrame, werte, extra: Sequence[tuple[str, str]] | Non
     return tips
 
 
+def _ist_gesperrt(row) -> bool:  # noqa: ANN001 - a row of a Kartenbild's daten
+    return bool(getattr(row, "gesperrt", False)) and pd.isna(row.wert)
+
+
 def _daten(flaechen, werte) -> pd.DataFrame:  # noqa: ANN001
     daten = flaechen[["raum_id", "name"]].rename(columns={"name": "name_geometrie"}).merge(
         werte.werte, on="raum_id", how="left")
     daten["name"] = daten["name"].fillna(daten.pop("name_geometrie"))
+    for spalte in ("gesperrt", "kleine_basis"):
+        daten[spalte] = daten[spalte].fillna(False).astype(bool) if spalte in daten else False
     return daten
+
+
+def _gesperrt_faerben(daten: pd.DataFrame) -> None:
+    """Withheld areas get their own colour: never the grey of "kein Wert"."""
+    daten.loc[daten["gesperrt"], "farbe"] = GESPERRT_FARBE
 
 
 def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
@@ -307,14 +348,18 @@ def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung
     farbliste = palette(klassierung.k, divergierend=abweichung, grenzen=klassierung.grenzen)
     daten["klasse"] = klassierung.klasse
     daten["farbe"] = flaechen_farben(klassierung.klasse, farbliste)
+    _gesperrt_faerben(daten)
     merkmal = werte.merkmal
     labels = klassierung.labels(0 if abweichung else merkmal.dezimalen)
+    gesperrt = int(daten["gesperrt"].sum())
+    hinweise = [klassierung.hinweis(k)]
+    if merkmal.art == "bedarfsindex":
+        hinweise.append("Gebiete unter 300 Einwohnern erhalten keinen Bedarfsindex.")
     legende = Legende(f"Abweichung: {merkmal.label}" if abweichung else merkmal.label,
                       f"% zum {werte.kreis_text}" if abweichung else merkmal.einheit_text, merkmal.nenner, werte.jahr,
                       SCHEMATA[klassierung.schema], tuple(zip(farbliste, labels, klassierung.anzahl)),
-                      ohne_wert=int((klassierung.klasse < 0).sum()),
-                      hinweis="Gebiete unter 300 Einwohnern erhalten keinen Bedarfsindex."
-                      if merkmal.art == "bedarfsindex" else "")
+                      ohne_wert=int((klassierung.klasse < 0).sum()) - gesperrt,
+                      hinweis=" ".join(h for h in hinweise if h), gesperrt=gesperrt)
     fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte), grenzen, kacheln, asset_url)
     return Kartenbild(fmap, legende, daten)
 
@@ -328,11 +373,13 @@ def lisakarte(flaechen, werte, ergebnis, grenzen=None, kacheln: Kacheln | None =
     cluster = ergebnis.lokal.set_index("raum_id")["cluster"].reindex(daten["raum_id"]).fillna("ohne Wert")
     daten["klasse"] = cluster.to_numpy()
     daten["farbe"] = [CLUSTER_FARBEN[c] for c in daten["klasse"]]
+    _gesperrt_faerben(daten)
+    daten.loc[daten["gesperrt"], "klasse"] = GESPERRT
     counts = daten["klasse"].value_counts()
     merkmal = werte.merkmal
     legende = Legende(f"Hot Spots: {merkmal.label}", "", merkmal.nenner, werte.jahr, "LISA, Queen-Nachbarschaft",
                       tuple((farbe, label, int(counts[label])) for label, farbe in CLUSTER_FARBEN.items()
-                            if counts.get(label, 0)),
+                            if counts.get(label, 0)), gesperrt=int(counts.get(GESPERRT, 0)),
                       hinweis=f"Signifikant bei p < 0,05 ({ergebnis.global_.permutationen} Permutationen).")
     extra = [("Muster", c) for c in daten["klasse"]]
     fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte, extra), grenzen, kacheln, asset_url)
@@ -361,12 +408,17 @@ def statische_karte(flaechen, bild: Kartenbild, titel: str, fusszeile: str = "",
         for row in flaechen.itertuples(index=False):
             punkt = row.geometry.representative_point()
             wert = daten["wert"].get(row.raum_id, float("nan"))
+            gesperrt = bool(daten["gesperrt"].get(row.raum_id, False)) if "gesperrt" in daten else False
+            text = "•" if gesperrt and pd.isna(wert) else format_number(wert, dez)
             fig.add_annotation(x=punkt.x, y=punkt.y, showarrow=False, bgcolor="rgba(255,255,255,0.7)",
-                               text=f"{html.escape(str(row.name))}<br><b>{format_number(wert, dez)}</b>",
+                               text=f"{html.escape(str(row.name))}<br><b>{text}</b>",
                                font=dict(size=12, color="#111"))
     for farbe, label, anzahl in bild.legende.klassen:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=html.escape(f"{label} ({anzahl})"),
                                  marker=dict(size=18, color=farbe, symbol="square")))
+    if bild.legende.gesperrt:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"• gesperrt ({bild.legende.gesperrt})",
+                                 marker=dict(size=18, color=GESPERRT_FARBE, symbol="square")))
     if bild.legende.ohne_wert:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"kein Wert ({bild.legende.ohne_wert})",
                                  marker=dict(size=18, color=OHNE_WERT, symbol="square")))

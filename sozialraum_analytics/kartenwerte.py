@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import KREIS_ID
+from .geheimhaltung import MIN_FAELLE_MITTEL, MIN_JUNGE_MENSCHEN
 from .hilfearten import HILFEGRUPPEN_BY_ID
 from .kennzahlen import Engine
 from .registry import describe, indikator_label
@@ -89,7 +90,10 @@ class Gebietswerte:
 
     ``werte`` has one row per area of the level: ``raum_id, name, wert, rang`` (1 = highest value,
     ties share the best rank, no rank without a value), ``differenz`` and ``differenz_prozent`` to
-    ``kreiswert`` (missing where the Kreis value is missing or 0).
+    ``kreiswert`` (missing where the Kreis value is missing or 0), ``gesperrt`` (True where the
+    public view withholds the value: shown as "gesperrt", never as "kein Wert") and ``kleine_basis``
+    (a rate on fewer than 300 young people or an average on fewer than 10 cases: shown with a note,
+    without rank).
     """
 
     merkmal: Merkmal
@@ -139,7 +143,52 @@ def gebietswerte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> Geb
     else:
         frame["differenz"] = frame["wert"] - kreiswert
         frame["differenz_prozent"] = (frame["wert"] / kreiswert - 1) * 100 if kreiswert else np.nan
+    frame["gesperrt"] = _gesperrt(engine, merkmal, ebene, jahr, areas) & frame["wert"].isna()
+    basis, grenze = _basis(engine, merkmal, ebene, jahr, areas)
+    # A rate on fewer than 300 young people, an average on fewer than 10 cases: shown, marked, not ranked.
+    frame["kleine_basis"] = frame["wert"].notna() & (basis < grenze)
+    frame["rang"] = frame["wert"].where(~frame["kleine_basis"]).rank(ascending=False, method="min").astype("Int64")
     return Gebietswerte(merkmal, ebene, jahr, frame, kreiswert)
+
+
+KLEINE_BASIS = {"rate": (MIN_JUNGE_MENSCHEN, f"kleine Basis: weniger als {MIN_JUNGE_MENSCHEN} junge Menschen"),
+                "mittel": (MIN_FAELLE_MITTEL, f"kleine Basis: weniger als {MIN_FAELLE_MITTEL} Fälle")}
+
+
+def basis_art(merkmal: Merkmal) -> str | None:
+    """What a Merkmal rests on: ``rate`` (young people), ``mittel`` (cases) or nothing to check."""
+    if merkmal.art != "kennzahl":
+        return None
+    if merkmal.id.startswith(("eckwert", "ausgaben_je")):
+        return "rate"
+    if merkmal.id.startswith(("kosten_je_hilfe", "anteil_stationaer")):
+        return "mittel"
+    return None
+
+
+def _basis(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int, areas: list[str]) -> tuple[np.ndarray, float]:
+    art = basis_art(merkmal)
+    if art is None or jahr not in engine.jahre:
+        return np.full(len(areas), np.inf), 0.0
+    table = engine.table(ebene)
+    opt = engine.optionen
+    if art == "rate":
+        nenner = opt.ausgaben_nenner if merkmal.id.startswith("ausgaben_je") else opt.nenner
+        spalte = f"bevoelkerung_{nenner}"
+    else:
+        spalte = "inanspruchnahme"
+    if spalte not in table:
+        return np.full(len(areas), np.inf), 0.0
+    werte = table.xs((jahr, merkmal.hilfeart), level=("jahr", "hilfeart"))[spalte].reindex(areas)
+    return werte.to_numpy(dtype=float, na_value=np.inf), float(KLEINE_BASIS[art][0])
+
+
+def _gesperrt(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int, areas: list[str]) -> np.ndarray:
+    if not engine.oeffentlich or merkmal.art != "kennzahl" or jahr not in engine.jahre:
+        return np.zeros(len(areas), dtype=bool)
+    vermerk = engine.sperrvermerk(ebene, merkmal.spalte)
+    codes = vermerk.xs((jahr, merkmal.hilfeart), level=("jahr", "hilfeart")).reindex(areas).fillna(0)
+    return codes.to_numpy() != 0
 
 
 def zeitreihen(engine: Engine, merkmal: Merkmal, ebene: str) -> tuple[pd.DataFrame, pd.Series]:

@@ -11,8 +11,8 @@ mapclassify; this module only makes the result uniform for every scheme:
 
   - all values equal: one class ``(v, v)`` for every scheme (mapclassify's EqualInterval would raise);
   - quantile and fisher_jenks: ``k`` is capped at the number of distinct values, and quantile breaks
-    that coincide because of ties are merged (mapclassify's "pseudo quantiles"). A quantile class can
-    still be empty when interpolated breaks fall between two data values;
+    that coincide because of ties are merged (mapclassify's "pseudo quantiles"); a class left empty
+    (interpolated breaks between two data values) is merged with the next, so no legend row says 0;
   - gleiche_intervalle keeps ``k``: equal widths are the point of the scheme, so empty inner classes
     (count 0) stay in the legend;
   - standardabweichung: classes lying entirely outside the data range (below the minimum or above the
@@ -93,7 +93,17 @@ class Klassierung:
             Decimal places shown in every label.
         """
         edges = [format_number(edge, dezimalen) for edge in self.grenzen]
-        return [f"{unten} bis {oben}" for unten, oben in zip(edges[:-1], edges[1:])]
+        # A class of one value (an outlier alone) is that value, not "41,7 bis 41,7".
+        return [unten if unten == oben else f"{unten} bis {oben}" for unten, oben in zip(edges[:-1], edges[1:])]
+
+    def hinweis(self, gewuenscht: int) -> str:
+        """Why the map has fewer classes than asked for (empty when it has as many)."""
+        if self.k >= gewuenscht or self.k == 0:
+            return ""
+        if self.schema == "standardabweichung":
+            return (f"{self.k} statt {gewuenscht} Klassen: die übrigen Grenzen (Mittelwert ± Vielfache der "
+                    "Standardabweichung) lägen außerhalb der Werte.")
+        return f"{self.k} statt {gewuenscht} Klassen: so viele verschiedene Werte gibt es nur."
 
 
 def _quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
@@ -253,5 +263,15 @@ def klassieren(werte: Sequence[float] | pd.Series | np.ndarray, schema: str, k: 
         # side="left" makes the classes right-closed: x == upper bound -> that class.
         klasse[present] = np.searchsorted(np.asarray(grenzen[1:]), data, side="left")
     anzahl = tuple(int(c) for c in np.bincount(klasse[present], minlength=max(len(grenzen) - 1, 0)))
+    if schema in ("quantile", "fisher_jenks") and 0 in anzahl and len(anzahl) > 1:
+        # An empty class says nothing (interpolated quantile breaks between two values): merged with
+        # the next one. Equal intervals and standard deviations keep theirs: equal widths and distance
+        # from the mean are the point of those schemes.
+        leer = [i for i, n in enumerate(anzahl) if n == 0]
+        grenzen = tuple(g for i, g in enumerate(grenzen) if i == 0 or i - 1 not in leer or i == len(grenzen) - 1)
+        if len(grenzen) >= 2 and grenzen[-2] == grenzen[-1]:
+            grenzen = grenzen[:-2] + grenzen[-1:]
+        klasse[present] = np.searchsorted(np.asarray(grenzen[1:]), data, side="left")
+        anzahl = tuple(int(c) for c in np.bincount(klasse[present], minlength=max(len(grenzen) - 1, 0)))
     klasse.setflags(write=False)
     return Klassierung(schema=schema, grenzen=grenzen, klasse=klasse, anzahl=anzahl)

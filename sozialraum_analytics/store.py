@@ -136,6 +136,15 @@ sperrmuster_tabelle = sa.Table(
     sa.Column("zeit", sa.DateTime, nullable=False),
 )
 
+# Settings of the Kreis that belong to the data, not to a server (the Kreis name), with who set them.
+einstellungen = sa.Table(
+    "einstellungen", metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("wert", sa.Text, nullable=False),
+    sa.Column("zeit", sa.DateTime, nullable=False),
+    sa.Column("benutzer", sa.Text, nullable=False),
+)
+
 # Schema migrations, applied in order; the schema_info table records how far a database is.
 # A new column or table is a new entry here, never an edit of an old one.
 MIGRATIONS: list[tuple[int, str]] = [
@@ -143,8 +152,13 @@ MIGRATIONS: list[tuple[int, str]] = [
     (2, "Gespeicherte Spaltenzuordnungen für Dateien mit unbekannten Spaltennamen"),
     (3, "Meilensteine der Steuerungsgruppe mit ihrer Geschichte"),
     (4, "Sperrmuster der öffentlichen Ansicht je Datenversion"),
+    (5, "Einstellungen des Kreises (Name)"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+class Unveraendert(Exception):
+    """The file is the one the current version already holds for its kind: nothing to store."""
 
 
 class StoreError(Exception):
@@ -252,6 +266,12 @@ class Store:
         """
         if kind not in DATEN:
             raise StoreError(f"Unbekannte Art „{kind}“; erlaubt: {', '.join(KINDS)}")
+        sha256 = hashlib.sha256(inhalt).hexdigest()
+        aktuell = self.aktuelle_version()
+        if aktuell is not None and aktuell.inhalt.get(kind, {}).get("sha256") == sha256:
+            vorher = aktuell.inhalt[kind]
+            raise Unveraendert(f"Die Datei ist dieselbe wie „{vorher['datei']}“ in Version {aktuell.id} (importiert "
+                               f"am {vorher['zeit']:%d.%m.%Y %H:%M}): nichts gespeichert, keine neue Version.")
         rows = _rows_for_storage(kind, frame)
         names = list(rows)
         n_rows = len(rows[names[0]]) if names else 0
@@ -259,7 +279,7 @@ class Store:
         now = dt.datetime.now().replace(microsecond=0)
         with self._transaction() as conn:
             import_id = conn.execute(importe.insert().values(
-                art=kind, datei=datei, sha256=hashlib.sha256(inhalt).hexdigest(), zeilen=n_rows, zeit=now,
+                art=kind, datei=datei, sha256=sha256, zeilen=n_rows, zeit=now,
                 benutzer=benutzer)).inserted_primary_key[0]
             table = DATEN[kind]
             batch = 20_000
@@ -361,10 +381,12 @@ class Store:
         return _restore_types(kind, frame)
 
     def unterschied(self, von: int, bis: int) -> pd.DataFrame:
-        """What changed between two versions, per kind: file, rows before and after, rows added and removed.
+        """What changed between two versions, per kind: file, rows before and after, rows added, removed
+        and changed, with up to five examples of changed values.
 
-        Rows are compared as whole rows (every stored column), so a changed value counts as one
-        row removed and one added.
+        Rows are matched by their key (:data:`SCHLUESSEL`, e.g. year, area and age group of the
+        population); where a key is not unique, whole rows are compared (a changed value then counts
+        as one row removed and one added).
         """
         a, b = self.version(von), self.version(bis)
         out = []
@@ -375,17 +397,17 @@ class Store:
             if before is not None and after is not None and before["import_id"] == after["import_id"]:
                 out.append({"art": kind, "datei_vorher": before["datei"], "datei_nachher": after["datei"],
                             "zeilen_vorher": before["zeilen"], "zeilen_nachher": after["zeilen"],
-                            "hinzugefuegt": 0, "entfernt": 0})
+                            "hinzugefuegt": 0, "entfernt": 0, "geaendert": 0, "beispiele": ""})
                 continue
             old = self.tabelle(kind, a) if before else None
             new = self.tabelle(kind, b) if after else None
-            added, removed = _row_difference(kind, old, new)
+            added, removed, changed, beispiele = _wertunterschied(kind, old, new)
             out.append({"art": kind, "datei_vorher": before["datei"] if before else None,
                         "datei_nachher": after["datei"] if after else None,
                         "zeilen_vorher": before["zeilen"] if before else 0, "zeilen_nachher": after["zeilen"] if after else 0,
-                        "hinzugefuegt": added, "entfernt": removed})
-        return pd.DataFrame(out, columns=["art", "datei_vorher", "datei_nachher", "zeilen_vorher", "zeilen_nachher",
-                                          "hinzugefuegt", "entfernt"])
+                        "hinzugefuegt": added, "entfernt": removed, "geaendert": changed,
+                        "beispiele": " · ".join(beispiele)})
+        return pd.DataFrame(out, columns=UNTERSCHIED_SPALTEN)
 
     # --- aggregation in the database -------------------------------------------------------
     def fallzahlen(self, version: Version | None = None) -> pd.DataFrame | None:
@@ -494,6 +516,21 @@ class Store:
                                 .where(spaltenzuordnungen.c.art == art).order_by(spaltenzuordnungen.c.name)).all()
         return {name: json.loads(text) for name, text in rows}
 
+    # --- settings of the Kreis ------------------------------------------------------------------
+    def einstellung(self, name: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(einstellungen.c.wert).where(einstellungen.c.name == name)).scalar()
+
+    def einstellung_setzen(self, name: str, wert: str, benutzer: str | None = None) -> None:
+        now = dt.datetime.now().replace(microsecond=0)
+        with self._transaction() as conn:
+            conn.execute(einstellungen.delete().where(einstellungen.c.name == name))
+            conn.execute(einstellungen.insert().values(name=name, wert=wert, zeit=now, benutzer=benutzer or _benutzer()))
+
+    def kreisname(self) -> str | None:
+        """The Kreis's name as stored with the data (from an import or entered on the page)."""
+        return self.einstellung("kreisname")
+
     # --- the public view's pattern per version ----------------------------------------------
     def sperrmuster(self, version_id: int) -> dict:
         """The stored suppression patterns of a version by procedure (``sperren``, ``runden``)."""
@@ -537,7 +574,12 @@ def _add_suppression_patterns(conn: sa.Connection) -> None:
     sperrmuster_tabelle.create(conn)
 
 
-_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings, 3: _add_milestones, 4: _add_suppression_patterns}
+def _add_settings(conn: sa.Connection) -> None:
+    einstellungen.create(conn)
+
+
+_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings, 3: _add_milestones, 4: _add_suppression_patterns,
+                    5: _add_settings}
 
 
 # --- frames in and out --------------------------------------------------------------------
@@ -600,6 +642,51 @@ def _restore_types(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
             frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
     frame["zeile"] = np.arange(2, len(frame) + 2)
     return frame
+
+
+UNTERSCHIED_SPALTEN = ["art", "datei_vorher", "datei_nachher", "zeilen_vorher", "zeilen_nachher", "hinzugefuegt",
+                       "entfernt", "geaendert", "beispiele"]
+# What identifies a row of each kind, for telling a changed value from a new row.
+SCHLUESSEL = {"zuordnung": ("raum_id", "gueltig_ab"), "gebiete": ("raum_id",),
+              "bevoelkerung": ("jahr", "raum_id", "alter_von", "alter_bis"), "faelle": ("fall_id",),
+              "fallzahlen": ("jahr", "raum_id", "hilfeart", "setting"), "kosten": ("jahr", "raum_id", "hilfeart", "setting"),
+              "indikatoren": ("jahr", "raum_id", "indikator"), "angebote": ("angebot_id",)}
+
+
+def _als_text(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({c: frame[c].astype(object).map(lambda v: "" if pd.isna(v) else
+                                                        (f"{v:g}" if isinstance(v, float) else str(v)))
+                         for c in frame.columns}, index=frame.index)
+
+
+def _wertunterschied(kind: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -> tuple[int, int, int, list[str]]:
+    """Rows added, removed, changed (same key, other values) and examples of the changes."""
+    if old is None or new is None or kind == "gebiete":
+        added, removed = _row_difference(kind, old, new)
+        return added, removed, 0, []
+    old = old.drop(columns=["zeile"], errors="ignore")
+    new = new.drop(columns=["zeile"], errors="ignore")
+    keys = [k for k in SCHLUESSEL.get(kind, ()) if k in old.columns and k in new.columns]
+    a, b = _als_text(old), _als_text(new)
+    if not keys or a.duplicated(keys).any() or b.duplicated(keys).any():
+        added, removed = _row_difference(kind, old, new)
+        return added, removed, 0, []
+    werte = [c for c in a.columns if c in b.columns and c not in keys and not c.endswith("_grund")]
+    both = a.merge(b, on=keys, how="outer", suffixes=("_alt", "_neu"), indicator=True)
+    added = int((both["_merge"] == "right_only").sum())
+    removed = int((both["_merge"] == "left_only").sum())
+    beide = both[both["_merge"] == "both"]
+    anders = np.zeros(len(beide), dtype=bool)
+    for c in werte:
+        anders |= (beide[f"{c}_alt"] != beide[f"{c}_neu"]).to_numpy()
+    geaendert = beide[anders]
+    beispiele = []
+    for _, row in geaendert.head(5).iterrows():
+        wo = ", ".join(str(row[k]) for k in keys if row[k] != "")
+        was = "; ".join(f"{c}: {row[f'{c}_alt'] or '–'} → {row[f'{c}_neu'] or '–'}" for c in werte
+                        if row[f"{c}_alt"] != row[f"{c}_neu"])
+        beispiele.append(f"{wo}: {was}")
+    return added, removed, int(anders.sum()), beispiele
 
 
 def _row_difference(kind: str, old: pd.DataFrame | None, new: pd.DataFrame | None) -> tuple[int, int]:

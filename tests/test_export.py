@@ -127,6 +127,7 @@ def test_pptx_text(oeffentlich, exakt, bilder) -> None:
             if shape.has_table:
                 cells += [c.text for row in shape.table.rows for c in row.cells]
             pictures += shape.shape_type == 13
+        texts.append(slide.notes_slide.notes_text_frame.text)
     text = "\n".join(texts + cells)
     assert "Hilfen zur Erziehung im Musterkreis" in text
     assert "Öffentliche Ansicht (Jugendhilfeausschuss)" in text and "Stand 23.11.2026" in text
@@ -134,7 +135,92 @@ def test_pptx_text(oeffentlich, exakt, bilder) -> None:
     assert "•" in cells
     assert not [c for c in cells if c in {"1", "2", "3", "4"}]
     assert pictures >= 3  # map, ranking, trend (and Bedarf)
-    assert len(deck.slides) >= 8  # title, Kreis, ranking, map, trend, help table, two Sozialräume
+    assert "Sozialraum Sozialraum" not in text
+
+
+def test_the_deck_has_the_slides_of_the_presentation_in_its_order(oeffentlich, bilder) -> None:
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from sozialraum_analytics.bericht import folien
+
+    titel = [f.titel for f in folien(oeffentlich)]
+    assert titel[:2] == ["Hilfen zur Erziehung im Musterkreis", "Hilfen gesamt je Sozialraum 2024"]
+    assert "Sozialraum Lindenbrück" in titel  # the level word once
+    deck = Presentation(io.BytesIO(export.pptx(oeffentlich, bilder)))
+    assert [s.shapes.title.text for s in deck.slides] == titel  # titles in title placeholders
+    reader = PdfReader(io.BytesIO(export.pdf(oeffentlich, bilder)))
+    assert len(reader.pages) == len(titel)  # exactly one page per slide: no page holding only a footer
+    for page, erwartet in zip(reader.pages, titel):
+        assert page.extract_text().startswith(erwartet.split(":")[0])
+
+
+def _ausserhalb_oder_zu_klein(pptx_bytes: bytes) -> list[str]:
+    """Every shape inside the slide, no text below 14 pt, no picture over the footer."""
+    from pptx import Presentation
+    from pptx.util import Pt
+
+    deck = Presentation(io.BytesIO(pptx_bytes))
+    probleme = []
+    for nummer, slide in enumerate(deck.slides, start=1):
+        fuss_oben = min((sh.top for sh in slide.shapes if sh.has_text_frame and "Folie " in sh.text_frame.text),
+                        default=deck.slide_height)
+        for shape in slide.shapes:
+            if shape.left < 0 or shape.top < 0 or shape.left + shape.width > deck.slide_width \
+                    or shape.top + shape.height > deck.slide_height:
+                probleme.append(f"Folie {nummer}: {shape.name} verlässt die Folie")
+            if shape.shape_type == 13 and shape.top + shape.height > fuss_oben:
+                probleme.append(f"Folie {nummer}: Bild über der Fußzeile")
+            frames = [shape.text_frame] if shape.has_text_frame else []
+            if shape.has_table:
+                frames += [c.text_frame for row in shape.table.rows for c in row.cells]
+                if shape.top + sum(r.height for r in shape.table.rows) > fuss_oben:
+                    probleme.append(f"Folie {nummer}: Tabelle reicht in die Fußzeile")
+            for frame in frames:
+                for para in frame.paragraphs:
+                    for run in para.runs:
+                        size = run.font.size or para.font.size
+                        if run.text.strip() and (size is None or size < Pt(14)):
+                            probleme.append(f"Folie {nummer}: „{run.text[:30]}“ kleiner als 14 pt")
+    return probleme
+
+
+def test_table_slides_fit_at_14_pt(oeffentlich, bilder) -> None:
+    assert _ausserhalb_oder_zu_klein(export.pptx(oeffentlich, bilder)) == []
+
+
+@pytest.mark.parametrize("sozialraeume", [1, 30])
+def test_many_or_one_sozialraum_still_fit(sozialraeume: int) -> None:
+    """30 Sozialräume: the help-group table is turned and split over slides; one Sozialraum works too."""
+    from sozialraum_analytics.bericht import Kopf, Raumseite, folien
+
+    namen = [f"Sozialraum Gebiet {i:02d}" for i in range(1, sozialraeume + 1)]
+    kopf = Kopf("Großkreis", JAHR, "Dateien test.csv", "Datenversion 1", "Öffentliche Ansicht (Jugendhilfeausschuss)",
+                "Eckwert je 1.000 unter 21 Jahre", DATUM)
+    t1 = Tabelle("Hilfen gesamt je Sozialraum 2024", pd.DataFrame({"Sozialraum": [*namen, "Großkreis (Kreis)"],
+                                                                   "Inanspruchnahme": list(range(100, 101 + sozialraeume)),
+                                                                   "Eckwert": [55.5] * (sozialraeume + 1)}), "Hinweis")
+    gruppen = ["Hilfen gesamt", "Hilfen zur Erziehung (HzE)", "HzE ambulant", "HzE teilstationär", "HzE stationär",
+               "§ 35a Eingliederungshilfe bei seelischer Behinderung", "§ 41 Hilfe für junge Volljährige",
+               "§ 42 Inobhutnahme"]
+    t2 = Tabelle("Inanspruchnahme nach Hilfeart und Sozialraum 2024",
+                 pd.DataFrame({"Hilfeart": gruppen, **{n: ["•", *range(7)] for n in [*namen, "Kreis"]}}),
+                 "§ 42: im Jahr beendete Inobhutnahmen.",
+                 kurz={g: g.split(" ")[0] if g.startswith("§") else g.split(" ")[-1] for g in gruppen},
+                 quer_titel="Sozialraum")
+    t3 = Tabelle("Entwicklung", pd.DataFrame({"Jahr": [2023, 2024], "Eckwert": [50.0, 51.0]}))
+    bericht = Bericht(kopf, [t1, t2, t3], {}, [Raumseite("SR01", namen[0], [("Eckwert", "55,5")], ["Ein Satz."])])
+    liste = folien(bericht)
+    tabellen = [f.tabelle for f in liste if f.tabelle is not None]
+    assert all(len(t.daten) <= 12 for t in tabellen)
+    if sozialraeume == 30:
+        hilfearten = [t for t in tabellen if t.titel.startswith("Inanspruchnahme nach Hilfeart")]
+        assert len(hilfearten) == 3 and hilfearten[0].titel.endswith("(1/3)")
+        assert list(hilfearten[0].daten.columns[:2]) == ["Sozialraum", "gesamt"]  # turned: areas are rows
+    assert _ausserhalb_oder_zu_klein(export.pptx(bericht, {})) == []
+    from pypdf import PdfReader
+
+    assert len(PdfReader(io.BytesIO(export.pdf(bericht, {}))).pages) == len(liste)
 
 
 def test_pdf_text(oeffentlich, exakt, bilder) -> None:
@@ -145,7 +231,7 @@ def test_pdf_text(oeffentlich, exakt, bilder) -> None:
     text = "\n".join(pages)
     assert "Öffentliche Ansicht (Jugendhilfeausschuss)" in text and "23.11.2026" in text
     assert format_number(kreis_gesamt(exakt)) in text
-    assert "Steckbrief Sozialraum" in text
+    assert "Sozialraum Lindenbrück" in text and "Sozialraum Sozialraum" not in text
     tabellen = [p for p in pages if "Inanspruchnahme nach Hilfeart" in p]
     assert tabellen and "•" in tabellen[0]
     # The data rows of the table: lines of numbers and "•" only.
@@ -155,7 +241,7 @@ def test_pdf_text(oeffentlich, exakt, bilder) -> None:
     rows = []
     for line in tabellen[0].splitlines():
         tokens = line.split()
-        while tokens and not cell(tokens[0]):  # the label of the row (help group) comes first
+        while tokens and not cell(tokens[0]):  # the label of the row (area) comes first
             tokens.pop(0)
         if len(tokens) >= 5 and all(cell(t) for t in tokens):
             rows.append(tokens)
@@ -163,14 +249,27 @@ def test_pdf_text(oeffentlich, exakt, bilder) -> None:
     assert not [t for r in rows for t in r if t in {"1", "2", "3", "4"}], rows
 
 
-def test_steckbrief_pdf_of_one_sozialraum(oeffentlich) -> None:
+def test_steckbrief_pdf_of_one_sozialraum(demo) -> None:
+    """The Steckbrief page in a PDF: figures, sentences, its charts and its tables, one Sozialraum only."""
     from pypdf import PdfReader
 
-    raum = oeffentlich.raeume[0]
-    reader = PdfReader(io.BytesIO(export.pdf(oeffentlich, {}, nur_raum=raum.raum_id)))
+    from sozialraum_analytics.bericht import steckbrief_bericht
+
+    engine = Engine(demo, jahre=[2023, JAHR], schutz=Schutz())
+    sb = steckbrief_bericht(engine, "SR01", JAHR, datum=DATUM)
+    assert set(sb.figuren) == {"hilfen", "bevoelkerung"}
+    assert [t.titel for t in sb.tabellen] == [f"Hilfen im Vergleich zum Kreis {JAHR}",
+                                              f"Sozialstruktur und Bedarfsindex {JAHR}", f"Angebote im Gebiet {JAHR}"]
+    data = export.steckbrief_pdf(sb)
+    reader = PdfReader(io.BytesIO(data))
     text = "\n".join(p.extract_text() for p in reader.pages)
-    assert f"Steckbrief Sozialraum {raum.name} {JAHR}" in text
-    assert len(reader.pages) <= 2  # the Steckbrief only, not the whole report
+    assert f"Steckbrief {sb.raum.name} {JAHR}" in text and "Sozialraum Sozialraum" not in text
+    assert "Hilfen im Vergleich zum Kreis" in text and "Sozialstruktur und Bedarfsindex" in text
+    assert "Öffentliche Ansicht" in text and "Sozialraum Nord" not in text  # one area, not the report
+    images = sum(len(p.images) for p in reader.pages)
+    assert images == 2  # both charts
+    counts = sb.tabellen[0].daten["Inanspruchnahme"]
+    assert not [v for v in counts if isinstance(v, int) and 1 <= v <= 4]
 
 
 def test_charts_as_png_and_svg(oeffentlich, bilder) -> None:

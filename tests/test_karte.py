@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
@@ -28,17 +29,18 @@ KREIS = 8 / 3530 * 1000
     ("planungsraum", "08111001", 5.0, 1),
     ("planungsraum", "08111002", 2.0, 2),
     ("planungsraum", "08111003", 1.0, 3),
-    ("planungsraum", "08111004", 0.0, 4),
+    ("planungsraum", "08111004", 0.0, None),  # 30 young people: a small base, shown without rank
     ("sozialraum", "SR1", 4.0, 1),
     ("sozialraum", "SR2", 2 / 2030 * 1000, 2),
 ])
 def test_gebietswerte_value_rank_and_difference_to_the_kreis(engine, ebene: str, raum_id: str, wert: float,
-                                                             rang: int) -> None:
+                                                             rang: int | None) -> None:
     werte = gebietswerte(engine, merkmale(engine)["eckwert:gesamt"], ebene, 2023)
     assert werte.kreiswert == pytest.approx(KREIS)
     row = werte.werte.set_index("raum_id").loc[raum_id]
     assert row["wert"] == pytest.approx(wert)
-    assert row["rang"] == rang
+    assert pd.isna(row["rang"]) if rang is None else row["rang"] == rang
+    assert row["kleine_basis"] == (rang is None)
     assert row["differenz"] == pytest.approx(wert - KREIS)
     assert row["differenz_prozent"] == pytest.approx((wert / KREIS - 1) * 100)
 
@@ -155,3 +157,49 @@ def test_leaflet_is_shipped_and_served_by_the_app() -> None:
     assert (ROOT / "static" / "leaflet" / "LICENSE").is_file()
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableStaticServing"] is True
+
+
+def test_withheld_areas_are_gesperrt_not_without_value() -> None:
+    """Kreis of twelve cases, public view, 2024: both Sozialräume' totals are small and withheld.
+
+    The map colours them in the "gesperrt" colour with their own legend entry, the tooltip says
+    "gesperrt", the static map labels them "•"; none of it says "kein Wert"."""
+    from sozialraum_analytics.dataset import load_folder
+    from sozialraum_analytics.karte import anzeige_geometrie, sozialraum_flaechen
+    from sozialraum_analytics.kennzahlen import Engine
+    from sozialraum_analytics.oeffentlich import Schutz
+
+    dataset = load_folder(ROOT / "tests" / "fixtures" / "winzkreis")
+    engine = Engine(dataset, schutz=Schutz())
+    werte = gebietswerte(engine, merkmale(engine)["eckwert:gesamt"], "sozialraum", 2024)
+    assert werte.werte["gesperrt"].all() and werte.werte["wert"].isna().all()
+    flaechen = sozialraum_flaechen(anzeige_geometrie(dataset.gebiete), dataset.planungsraeume())
+    bild = kb.wertekarte(flaechen, werte)
+    assert bild.legende.gesperrt == 2 and bild.legende.ohne_wert == 0
+    assert set(bild.daten["farbe"]) == {kb.GESPERRT_FARBE}
+    html_legende = kb.legende_html(bild.legende)
+    assert "gesperrt" in html_legende and "kein Wert" not in html_legende
+    karte_html = bild.karte.get_root().render()
+    assert "gesperrt (Geheimhaltung)" in karte_html and "kein Wert" not in karte_html
+    statisch = kb.statische_karte(flaechen, bild, "Eckwert 2024")
+    assert any("gesperrt" in (t.name or "") for t in statisch.data)
+    assert all("<b>•</b>" in a.text for a in statisch.layout.annotations)
+    # In the planning view nothing is withheld.
+    exakt = gebietswerte(Engine(dataset), merkmale(engine)["eckwert:gesamt"], "sozialraum", 2024)
+    assert not exakt.werte["gesperrt"].any() and exakt.werte["wert"].notna().all()
+
+
+def test_a_rate_on_a_small_base_is_marked_and_not_ranked(engine) -> None:
+    """Waldgebiet: 0 cases on 30 young people. Its Eckwert (0,0) is shown, marked "kleine Basis", not ranked."""
+    werte = gebietswerte(engine, merkmale(engine)["eckwert:gesamt"], "planungsraum", 2023)
+    wald = werte.werte.set_index("raum_id").loc["08111004"]
+    assert wald["kleine_basis"] and pd.isna(wald["rang"]) and wald["wert"] == 0.0
+    assert list(werte.werte.sort_values("raum_id")["rang"].astype(object)) == [1, 2, 3, pd.NA]
+    flaechen = gpd.GeoDataFrame({"raum_id": ["08111001", "08111002", "08111003", "08111004"],
+                                 "name": ["Adorf", "Bedorf", "Cedorf", "Waldgebiet"]},
+                                geometry=[shapely.box(i, 0, i + 1, 1) for i in range(4)], crs=4326)
+    html = kb.wertekarte(flaechen, werte).karte.get_root().render()
+    assert "kleine Basis: weniger als 300 junge Menschen, ohne Rang" in html and "Rang: 3 von 3" in html
+    # Kosten je Hilfe rest on cases: Bedorf has 1 Hilfe, an average of one.
+    kosten = gebietswerte(engine, merkmale(engine)["kosten_je_hilfe:gesamt"], "planungsraum", 2023)
+    assert kosten.werte.set_index("raum_id").loc["08111002", "kleine_basis"]

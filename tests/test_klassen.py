@@ -168,7 +168,7 @@ def test_all_values_equal_give_one_class(schema, k):
     assert result.grenzen == (4.0, 4.0)
     assert result.anzahl == (3,)
     assert result.klasse.tolist() == [0, 0, -1, 0]
-    assert result.labels(1) == ["4,0 bis 4,0"]
+    assert result.labels(1) == ["4,0"]  # one value, not "4,0 bis 4,0"
 
 
 # (values, schema, k, edges, counts): fewer distinct values or fewer values than k
@@ -302,3 +302,20 @@ def test_fisher_jenks_beyond_the_exact_limit_uses_order_statistics() -> None:
     result = klassieren(values, "fisher_jenks", 3)
     assert result.grenzen == (1.0, 1.0, 10.0, 100.0)
     assert result.anzahl == (FISHER_JENKS_MAX,) * 3
+
+
+def test_no_empty_quantile_class_and_a_single_value_is_its_own_label():
+    """[1 ×4, 5 ×4], quantile k = 3: the breaks (1 and 3,67) would leave (1; 3,67] empty: merged away.
+    Fisher-Jenks puts an outlier alone: its label is the value, not "41,7 bis 41,7"."""
+    result = klassieren([1] * 4 + [5] * 4, "quantile", 3)
+    assert 0 not in result.anzahl and sum(result.anzahl) == 8
+    jenks = klassieren([41.7, 80, 81, 82, 90, 91, 92], "fisher_jenks", 3)
+    assert jenks.anzahl == (1, 3, 3)
+    assert jenks.labels(1)[0] == "41,7"
+    assert jenks.hinweis(3) == ""
+
+
+def test_the_standard_deviation_scheme_says_why_it_has_fewer_classes():
+    result = klassieren([1, 2, 3], "standardabweichung", 7)
+    assert result.k == 2
+    assert "2 statt 7 Klassen" in result.hinweis(7) and "außerhalb der Werte" in result.hinweis(7)

@@ -313,3 +313,19 @@ def test_demo_planungsraum_level_offers_an_area_choice(monkeypatch: pytest.Monke
     no_exception(at)
     choice = at.multiselect(key="entwicklung_gebiete_planungsraum")
     assert 1 <= len(choice.value) <= 6
+
+
+def test_a_small_base_is_marked_and_not_ranked_on_the_pages(kleinkreis_ordner: Path) -> None:
+    """Waldgebiet: 30 young people. Its Eckwert stands last, marked "kleine Basis", outside the ranking."""
+    at = open_page(PAGES[0], {"jahr": "2023", "ebene": "planungsraum"})
+    no_exception(at)
+    areas = at.dataframe[0].value
+    assert list(areas.iloc[:, 0])[-1] == "Waldgebiet"
+    assert areas["Hinweis"].iloc[-1] == "kleine Basis: unter 300 junge Menschen"
+    assert (areas["Hinweis"].iloc[:-1] == "").all()
+    ranking = next(spec for spec in plotly_specs(at) if spec["data"][0].get("orientation") == "h")
+    assert "Waldgebiet" not in ranking["data"][0]["y"]
+    vergleich = open_page("pages/vergleich.py", {"jahr": "2023", "ebene": "planungsraum",
+                                                 "kennzahl": "eckwert:gesamt"})
+    no_exception(vergleich)
+    assert "ohne Rang: kleine Basis" in texts(vergleich)

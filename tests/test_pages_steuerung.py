@@ -52,3 +52,14 @@ def test_the_steering_tools_compute_on_the_demo() -> None:
     budget = next(df.value for df in at.dataframe if "Szenario A (€)" in df.value.columns)
     assert round(budget["Szenario A (€)"].sum(), 2) == 1_000_000.00
     assert any("Konfidenzintervall" in m.value for m in at.markdown)
+
+
+def test_possible_double_structures_are_for_the_steering_group_only() -> None:
+    """The list names Träger: an internal assessment, shown in the planning view only."""
+    planung = open_page("pages/steuerung.py", {"jahr": "2024"})
+    no_exception(planung)
+    assert "Mögliche Doppelstrukturen" in [s.value for s in planung.subheader]
+    public = open_page("pages/steuerung.py", {"jahr": "2024"}, angemeldet=False)
+    no_exception(public)
+    assert "Mögliche Doppelstrukturen" not in [s.value for s in public.subheader]
+    assert not any("Träger 1" in df.value.columns for df in public.dataframe)

@@ -210,7 +210,7 @@ def test_a_killed_import_leaves_the_previous_version(store: Store, store_url: st
     assert row_count(reopened, "faelle") == 10
     # And the store takes the next import as usual.
     frame, raw = read("faelle")
-    assert reopened.importieren("faelle", frame, "faelle.csv", raw).id == 2
+    assert reopened.importieren("faelle", frame, "faelle.csv", raw + b"\n").id == 2  # a new file
     reopened.dispose()
 
 
@@ -221,8 +221,8 @@ def test_two_imports_at_once_keep_both_tables(store_url: str) -> None:
         s = Store(store_url)
         try:
             frame, raw = read(kind)
-            for _ in range(3):
-                s.importieren(kind, frame, f"{kind}.csv", raw)
+            for i in range(3):
+                s.importieren(kind, frame, f"{kind}.csv", raw + f"\n# {i}".encode())  # three different files
         except BaseException as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -257,7 +257,8 @@ def test_readers_see_the_old_version_during_an_import(store: Store, store_url: s
     def writer() -> None:
         s = Store(store_url)
         frame, raw = read("faelle")
-        s.importieren("faelle", pd.concat([frame] * 3000, ignore_index=True), "gross.csv", raw, fortschritt=pause)
+        s.importieren("faelle", pd.concat([frame] * 3000, ignore_index=True), "gross.csv", b"gross" + raw,
+                      fortschritt=pause)
         s.dispose()
 
     thread = threading.Thread(target=writer)
@@ -405,15 +406,41 @@ def test_milestones_keep_every_state(store: Store) -> None:
 def test_an_older_database_gets_the_milestone_tables(store_url: str) -> None:
     s = Store(store_url)
     with s.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE einstellungen"))
         conn.execute(sa.text("DROP TABLE sperrmuster"))
         conn.execute(sa.text("DROP TABLE meilenstein_historie"))
         conn.execute(sa.text("DROP TABLE meilensteine"))
         conn.execute(sa.text("UPDATE schema_info SET version = 2"))
     s.dispose()
     again = Store(store_url)
-    assert again.schema_version() == SCHEMA_VERSION == 4
+    assert again.schema_version() == SCHEMA_VERSION == 5
     assert again.sperrmuster(1) == {}  # migration 4: the table of suppression patterns
+    assert again.kreisname() is None  # migration 5: the Kreis's settings
     from sozialraum_analytics import meilensteine as ms
 
     assert ms.liste(again).empty
     again.dispose()
+
+
+def test_an_identical_file_makes_no_new_version(store: Store) -> None:
+    from sozialraum_analytics.store import Unveraendert
+
+    fill(store, ["faelle"])
+    frame, raw = read("faelle")
+    before = store.aktuelle_version()
+    with pytest.raises(Unveraendert, match=f"dieselbe wie „faelle.csv“ in Version {before.id}"):
+        store.importieren("faelle", frame, "faelle_kopie.csv", raw)
+    assert store.aktuelle_version().id == before.id
+
+
+def test_the_difference_names_changed_values_with_examples(store: Store) -> None:
+    """Population of Adorf 2023 under 18: 800 -> 812. The row keeps its key (year, area, ages): one changed."""
+    fill(store, ["bevoelkerung"])
+    frame, raw = read("bevoelkerung")
+    neu = frame.copy()
+    zeile = neu.index[(neu["jahr"] == 2023) & (neu["raum_id"].astype(str) == "08111001") & (neu["alter_bis"] == 18)][0]
+    neu.loc[zeile, "anzahl"] = 812
+    second = store.importieren("bevoelkerung", neu, "bevoelkerung_neu.csv", raw + b"\n")
+    diff = store.unterschied(1, second.id).set_index("art")
+    assert diff.loc["bevoelkerung", ["hinzugefuegt", "entfernt", "geaendert"]].tolist() == [0, 0, 1]
+    assert diff.loc["bevoelkerung", "beispiele"] == "2023, 08111001, 0, 18: anzahl: 800 → 812"

@@ -178,3 +178,11 @@ def page(browser, app_url: str):
         yield tab
     finally:
         context.close()
+
+
+def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001
+    """With ``pytest -n 2`` (make test) all browser tests run in one worker, one after the other: one
+    Chromium and its servers at a time beside the other tests."""
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import anmelden, oeffne, serve
+from .test_ablage_browser import englisch
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -30,6 +31,11 @@ def test_an_uploaded_file_becomes_the_version_the_dashboard_shows(page, store_ap
     expect(page.get_by_text("Keine Fehler und keine Warnungen.")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Vorschau (4 Zeilen)")).to_be_visible()
     wait_until_idle(page)
+    assert englisch(page) == []  # the uploader, its file row and the preview in German
+    # A first import says what the dashboard will show instead of silently dropping the demo Kreis.
+    expect(page.get_by_text("Erster Import.").first).to_be_visible()
+    expect(page.get_by_text("Danach zeigt das Dashboard:").first).to_be_visible()
+    assert "Es fehlen dann:" in page.inner_text('[data-testid="stMain"]')
     page.get_by_role("button", name="Als neue Version speichern").click()
     expect(page.get_by_text("Gespeichert als Version 1")).to_be_visible(timeout=60_000)
     wait_until_idle(page)
@@ -51,10 +57,11 @@ def test_a_file_with_errors_is_not_stored(page, store_app_url: str, tmp_path: Pa
     anmelden(page, store_app_url)
     oeffne(page, "Daten importieren")
     wait_until_idle(page)
-    page.locator('[data-testid="stSelectbox"]').first.click()
-    page.keyboard.type("Fälle (Einzel")
-    page.keyboard.press("Enter")
+    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()  # "Art der Daten"
+    # Wait for the list to open (under load it takes a moment), then choose the kind.
+    page.locator('[role="option"]', has_text="Fälle (Einzelfalldaten)").first.click(timeout=30_000)
     wait_until_idle(page)
+    expect(page.get_by_text("Datei „Fälle (Einzelfalldaten)“").first).to_be_visible(timeout=30_000)
     page.locator('input[type="file"]').first.set_input_files(str(bad))
     expect(page.get_by_text("Fehler: die Datei kann so nicht importiert werden")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("31.02.2023").first).to_be_attached()  # a cell of the report table

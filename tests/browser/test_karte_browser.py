@@ -148,3 +148,26 @@ def test_a_markup_name_is_shown_as_text_in_the_tooltip(page, hostile_app_url: st
     assert_no_error(page)
     # The table below the map shows it as text as well.
     expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+
+
+def test_a_click_on_a_half_visible_map_selects_without_a_focus_frame(page, app_url: str) -> None:
+    """The map only half on screen (the page scrolled): a click on an area still selects it, and the map
+    draws no focus frame. The areas' names stand on the map."""
+    page.goto(f"{app_url}/karte?ebene=sozialraum")
+    wait_until_idle(page)
+    paths = polygons(page)
+    frame = map_frame(page)
+    expect(frame.locator(".sra-name").first).to_be_visible()
+    assert frame.locator(".sra-name").count() == 10
+    iframe = page.locator(MAP_FRAME)
+    top = iframe.bounding_box()["y"]
+    page.mouse.wheel(0, top + 320)  # the upper part of the map scrolled out of view
+    page.wait_for_timeout(500)
+    visible = [paths.nth(i).bounding_box() for i in range(paths.count())]
+    box = max((b for b in visible if b and b["y"] > 0), key=lambda b: b["y"])
+    page.mouse.click(box["x"] + box["width"] / 2, min(box["y"] + box["height"] / 2, 990))
+    expect(page.get_by_text("Ausgewählt:")).to_be_visible(timeout=30_000)
+    outline = frame.locator(".leaflet-container").evaluate(
+        "el => { const f = el.ownerDocument.activeElement; return f ? getComputedStyle(f).outlineStyle : 'none'; }")
+    assert outline in ("none", "")
+    assert frame.locator(".leaflet-container").get_attribute("tabindex") is None

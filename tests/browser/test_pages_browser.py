@@ -1,4 +1,6 @@
-"""Every page in a real browser: it renders, shows no error, names itself; screenshots go to /tmp/screens."""
+"""Pages in a real browser on the demo folder: a bookmark as first request, the presentation, the
+selection across pages, image downloads. (Every page of both views renders in test_ablage_browser.py,
+on data imported into the store.) Screenshots go to /tmp/screens with SOZIALRAUM_SCREENSHOTS set."""
 
 from __future__ import annotations
 
@@ -14,11 +16,6 @@ pytestmark = pytest.mark.browser
 SCREENS = Path("/tmp/screens")
 PAGES = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "karte": "Karte", "vergleich": "Vergleich",
          "steckbrief": "Steckbrief", "steuerung": "Steuerung", "methodik": "Methodik", "anmelden": "Anmelden"}
-# Only after login (planning view); the presentation is tested on its own.
-PLANUNG = {"daten": "Datenbestand", "importieren": "Daten importieren"}
-# Pages that choose an indicator or an area carry it in the URL as well.
-EXTRA_QUERY = {"karte": {"kennzahl"}, "vergleich": {"kennzahl"}, "steckbrief": {"raum"}}
-DEMO_HINWEIS = "Demo-Daten: synthetischer Musterkreis, keine echten Personen oder Orte"
 
 
 def wait_until_idle(page) -> None:  # noqa: ANN001 - playwright Page
@@ -81,41 +78,6 @@ def test_a_page_link_opened_first_runs_inside_the_app(page, app_url: str, app_da
     assert query == {"jahr": ["2023"], "ebene": ["sozialraum"], "nenner": ["u18"], "skala": ["10000"]}
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_renders(page, app_url: str, app_data_dir: Path, name: str) -> None:
-    page.goto(f"{app_url}/{name}")
-    wait_until_idle(page)
-    # Streamlit may rerun once more (URL sync); expect() waits for the settled page instead of
-    # checking one instant, and still fails when the content never appears.
-    expect(page.locator("h1", has_text=PAGES[name]).first).to_be_visible(timeout=30_000)
-    if app_data_dir.name == "data":
-        expect(page.get_by_text(DEMO_HINWEIS).first).to_be_visible(timeout=30_000)
-    if name == "entwicklung":
-        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
-        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length >= 2")
-    if name == "uebersicht":
-        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 7")
-    # The selection is in the URL, so a copied link shows the same view.
-    page.wait_for_function("() => ['jahr', 'ebene', 'nenner', 'skala'].every(k => new URL(location.href).searchParams.has(k))")
-    wait_until_idle(page)
-    assert_no_error(page)
-    assert set(parse_qs(urlparse(page.url).query)) == {"jahr", "ebene", "nenner", "skala"} | EXTRA_QUERY.get(name, set())
-    screenshot(page, name)
-
-
-@pytest.mark.parametrize("name", list(PLANUNG))
-def test_every_planning_page_renders_after_login(page, app_url: str, name: str) -> None:
-    from .conftest import anmelden, oeffne
-
-    anmelden(page, app_url)
-    oeffne(page, PLANUNG[name])
-    wait_until_idle(page)
-    expect(page.locator("h1", has_text=PLANUNG[name]).first).to_be_visible(timeout=30_000)
-    expect(page.get_by_text("Planungsansicht").first).to_be_visible()
-    assert_no_error(page)
-    screenshot(page, name)
-
-
 def test_the_presentation_shows_slides_in_the_public_view(page, app_url: str) -> None:
     page.goto(f"{app_url}/praesentation")
     wait_until_idle(page)
@@ -135,6 +97,23 @@ def test_the_presentation_shows_slides_in_the_public_view(page, app_url: str) ->
     screenshot(page, "praesentation_2")
     page.get_by_role("button", name="◀ Zurück").click()
     expect(page.get_by_text("Folie 1 von").first).to_be_visible(timeout=60_000)
+    # Keys, as a presenter's clicker sends them (PageDown/PageUp) and the arrow keys.
+    wait_until_idle(page)
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_text("Folie 2 von").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    page.keyboard.press("PageDown")
+    expect(page.get_by_text("Folie 3 von").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    screenshot(page, "praesentation_3")
+    page.keyboard.press("PageUp")
+    expect(page.get_by_text("Folie 2 von").first).to_be_visible(timeout=60_000)
+    wait_until_idle(page)
+    page.keyboard.press("ArrowLeft")
+    expect(page.get_by_text("Folie 1 von").first).to_be_visible(timeout=60_000)
+    # A way back to the dashboard.
+    page.get_by_role("link", name="Zurück zum Dashboard").click()
+    expect(page.locator("h1", has_text="Übersicht").first).to_be_visible(timeout=60_000)
 
 
 def test_the_navigation_keeps_the_selection(page, app_url: str) -> None:
@@ -171,7 +150,25 @@ def test_a_chart_downloads_as_png_and_svg_with_source_and_view(page, app_url: st
     svg = Path(download.value.path()).read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<svg")
     assert "Öffentliche Ansicht" in svg and "Quelle: Demo-Daten" in svg and "Eckwert je 1.000 unter 21 Jahre" in svg
+    assert "Planungsansicht" not in svg
     assert not page.blocked_requests
+
+
+def test_a_chart_made_in_the_planning_view_says_so(page, app_url: str) -> None:
+    """The footer names the view the image was made in, even though it is drawn later, on the click."""
+    import re
+
+    from .conftest import anmelden, oeffne
+
+    anmelden(page, app_url)
+    oeffne(page, "Entwicklung")
+    wait_until_idle(page)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name=re.compile("SVG")).first.click()
+    svg = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Planungsansicht (nicht zur Veröffentlichung)" in svg and "Öffentliche Ansicht" not in svg
+    assert "Bezugsgröße: Eckwert je 1.000 unter 21 Jahre" in svg
 
 
 def test_the_map_downloads_as_png(page, app_url: str) -> None:

@@ -1,0 +1,47 @@
+"""Every page on data that went through the store as planners bring it (``importieren`` with the demo
+files), in the planning and the public view (AppTest): no exception, no error box."""
+
+from __future__ import annotations
+
+import pytest
+
+from sozialraum_analytics.cli import main
+
+from .test_pages import DEMO, PAGES, no_exception, open_page, texts
+
+PLANUNGSSEITEN = {"pages/daten.py", "pages/importieren.py"}
+ALLE = [*PAGES, "pages/praesentation.py"]
+DATEIEN = (("zuordnung", "zuordnung.csv"), ("gebiete", "gebiete.geojson"), ("bevoelkerung", "bevoelkerung.csv"),
+           ("faelle", "faelle.csv"), ("kosten", "kosten.csv"), ("indikatoren", "indikatoren.csv"),
+           ("angebote", "angebote.csv"))
+
+
+@pytest.fixture(scope="session")
+def demo_ablage(tmp_path_factory) -> str:
+    """A store holding the demo Kreis, imported file by file with the command line."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo_ablage') / 'ablage.db'}"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOZIALRAUM_DB", url)
+        for art, name in DATEIEN:
+            assert main(["importieren", "--art", art, str(DEMO / name)]) == 0, name
+    return url
+
+
+@pytest.fixture
+def aus_der_ablage(monkeypatch: pytest.MonkeyPatch, demo_ablage: str) -> str:
+    monkeypatch.delenv("SOZIALRAUM_DATEN", raising=False)
+    monkeypatch.setenv("SOZIALRAUM_DB", demo_ablage)
+    return demo_ablage
+
+
+@pytest.mark.parametrize("angemeldet", [True, False], ids=["planung", "oeffentlich"])
+@pytest.mark.parametrize("page", ALLE)
+def test_every_page_runs_on_imported_data(aus_der_ablage: str, page: str, angemeldet: bool) -> None:
+    if page in PLANUNGSSEITEN and not angemeldet:
+        pytest.skip("nur in der Planungsansicht erreichbar")
+    at = open_page(page, angemeldet=angemeldet)
+    no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    shown = texts(at)
+    assert "Datenversion 7" in shown or "Version 7" in shown.replace("\\", "")
+    assert ("Öffentliche Ansicht" in shown) != angemeldet or page == "pages/praesentation.py"
