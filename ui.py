@@ -324,8 +324,8 @@ def _quelle() -> tuple[str, str]:
         version = store().aktuelle_versionsnummer()
         if version is not None:
             # The database is part of the key: version 3 of one store is not version 3 of another;
-            # the Kreis's name too (it can be changed without a new version).
-            return f"{_STORE}{default_url()}", f"{version}:{store().kreisname() or ''}"
+            # the Kreis's settings too (name, Bedarfsindex classes: changed without a new version).
+            return f"{_STORE}{default_url()}", f"{version}:{store().einstellungen_schluessel()}"
     directory = data_dir()
     return str(directory), _fingerprint(directory)
 
@@ -812,6 +812,8 @@ def seitenanfang(titel: str, wofuer: str) -> tuple[Dataset, Auswahl]:
     if auswahl_.ebene == "sozialraum" and not dataset.has("zuordnung"):
         pruefe_daten(dataset, ["zuordnung"], f"{wofuer} der Sozialräume")
         st.stop()
+    for hinweis in get_engine(auswahl_.optionen).hinweise():
+        st.caption(escape_md(hinweis))  # figures the data cannot give say so (never a silent 0)
     return dataset, auswahl_
 
 

@@ -11,12 +11,15 @@ from sozialraum_analytics.formatting import format_number
 from sozialraum_analytics.hochladen import (
     GEO_ENDUNGEN,
     TABELLEN_ENDUNGEN,
+    ebenen_der_datei,
     fehlende_pflichtspalten,
+    fehlwerte_aus_text,
     grenzen,
     kopfzeile,
     pruefe_datei,
     vorschau,
 )
+from sozialraum_analytics.jahresstand import JAHRESARTEN, MODUS_TEXT, zusammenfuehren
 from sozialraum_analytics.store import KINDS, StoreError, Unveraendert
 from sozialraum_analytics.tables import TABLES
 
@@ -36,6 +39,33 @@ kreisname = st.text_input("Name des Kreises", value=name_jetzt, key="import_krei
 if kreisname.strip() and kreisname.strip() != name_jetzt:
     ablage.einstellung_setzen("kreisname", kreisname.strip(), ui.angemeldet_als())
     st.success(f"Name des Kreises gespeichert: {ui.escape_md(kreisname.strip())}", icon=ui.OK)
+with st.expander("Klassen des Bedarfsindex", expanded=False):
+    from sozialraum_analytics.bedarfsindex import STANDARD_EINTEILUNG, Klasseneinteilung
+
+    jetzt = ablage.klasseneinteilung() or STANDARD_EINTEILUNG
+    st.caption(f"Jetzt: {jetzt.beschreibung()}. Die Grenzen sind Standardabweichungen des Index; Klasse 1 ist der "
+               "niedrigste Bedarf. Gilt für Karte, Legende, Steckbrief, Methodik und Exporte.")
+    spalte_grenzen, spalte_namen = st.columns([1, 2])
+    text_grenzen = spalte_grenzen.text_input(
+        "Grenzen", value="; ".join(f"{g:g}".replace(".", ",") for g in jetzt.grenzen), key="import_klassengrenzen",
+        help="Aufsteigend, mit Semikolon getrennt, z. B. „-1; 1; 1,5“ wie das Berliner Monitoring Soziale "
+             "Stadtentwicklung. Standard: -1; 0; 1.")
+    text_namen = spalte_namen.text_input("Namen der Klassen (vom niedrigsten zum höchsten Bedarf)",
+                                         value="; ".join(jetzt.namen), key="import_klassennamen",
+                                         help="Eine Klasse mehr als Grenzen, mit Semikolon getrennt.")
+    knopf_links, knopf_rechts = st.columns(2)
+    if knopf_links.button("Klassen speichern", key="import_klassen_los"):
+        try:
+            neu = Klasseneinteilung.aus_text(text_grenzen, text_namen)
+        except ValueError as error:
+            st.error(ui.escape_md(error), icon=":material/block:")
+        else:
+            ablage.klasseneinteilung_setzen(neu, ui.angemeldet_als())
+            st.success(f"Gespeichert: {ui.escape_md(neu.beschreibung())}.", icon=ui.OK)
+    if not jetzt.ist_standard and knopf_rechts.button("Standard wiederherstellen (-1; 0; 1)", key="import_klassen_std"):
+        ablage.klasseneinteilung_setzen(None, ui.angemeldet_als())
+        st.success(f"Standard: {STANDARD_EINTEILUNG.beschreibung()}.", icon=ui.OK)
+
 limits = grenzen()
 st.caption(f"Jede angenommene Datei wird eine neue Datenversion; das Dashboard zeigt immer die neueste. Erlaubt sind "
            f"{limits.text}. Eine fehlerhafte Datei wird nicht gespeichert, auch nicht teilweise.")
@@ -86,8 +116,39 @@ if datei is not None:
                     st.success(f"Zuordnung „{ui.escape_md(name.strip())}“ gespeichert; sie wird beim nächsten Mal "
                                "angeboten.", icon=ui.OK)
 
+    fehlwerte: tuple[float, ...] = ()
+    indikatoren: tuple[str, ...] | None = None
+    ebene_datei = None
+    if art == "gebiete":
+        ebenen = ebenen_der_datei(datei.name, daten)
+        if len(ebenen) > 1:
+            # Several layers (Planungsräume, Bezirksregionen, …): the planner chooses, never the first silently.
+            ebene_datei = st.selectbox(f"Die Datei enthält {len(ebenen)} Ebenen: welche sind die Gebiete?", ebenen,
+                                       index=None, placeholder="Ebene wählen", key=f"import_ebene_{runde}")
+            if ebene_datei is None:
+                st.info("Bitte die Ebene wählen: " + ", ".join(ui.escape_md(e) for e in ebenen) + ".", icon=ui.INFO)
+                st.stop()
+    else:
+        with st.expander("Fehlwert-Codes und Indikatorspalten", expanded=False):
+            codes = st.text_input("Fehlwert-Codes (leer lassen, wenn es keine gibt)", key=f"import_fehlwerte_{art}",
+                                  placeholder="z. B. -9999; -999",
+                                  help="Zahlen, die in der Datei „kein Wert“ bedeuten (etwa -9999 für Gebiete unter 300 "
+                                       "Einwohnern). Sie werden als fehlend gelesen, nicht als Zahl.")
+            try:
+                fehlwerte = fehlwerte_aus_text(codes)
+            except ValueError as error:
+                st.error(ui.escape_md(error), icon=":material/block:")
+                st.stop()
+            if art == "indikatoren" and kopf:
+                gewaehlt = st.multiselect("Indikatorspalten (breite Datei; leer: automatisch erkennen)", kopf,
+                                          key=f"import_indikatoren_{art}",
+                                          help="Nur diese Spalten sind Indikatoren; Kennungen, Namen, Einwohner und "
+                                               "Klassen daneben werden nicht als Indikator gelesen.")
+                indikatoren = tuple(gewaehlt) or None
+
     with st.spinner("Datei wird geprüft …"):
-        ergebnis = pruefe_datei(art, datei.name, daten, mapping=mapping or None, kreis=kreis.strip() or None)
+        ergebnis = pruefe_datei(art, datei.name, daten, mapping=mapping or None, kreis=kreis.strip() or None,
+                                fehlwerte=fehlwerte, indikatoren=indikatoren, ebene_datei=ebene_datei)
     bericht = ergebnis.report
     st.subheader("Prüfung")
     if bericht.n_errors:
@@ -115,6 +176,7 @@ if datei is not None:
         # Before saving: what the dashboard will show afterwards.
         aktuell = ablage.aktuelle_version()
         mit_demo = False
+        modus = "ergaenzen"
         if aktuell is None:
             st.warning("**Erster Import.** Bisher zeigt das Dashboard den Demo-Musterkreis. Nach dem Speichern zeigt "
                        "es nur, was in der Datenablage steht.", icon=":material/info:")
@@ -126,7 +188,13 @@ if datei is not None:
             danach = [TABLES[k].label for k in KINDS if k == art or (mit_demo and k in DEMO_DATEIEN)]
         else:
             danach = [TABLES[k].label for k in KINDS if k == art or k in aktuell.inhalt]
-            if art in aktuell.inhalt:
+            if art in aktuell.inhalt and art in JAHRESARTEN:
+                modus = st.radio(f"{TABLES[art].label} gibt es schon („{ui.escape_md(aktuell.inhalt[art]['datei'])}“, "
+                                 f"Version {aktuell.id}). Die neue Datei soll …", list(MODUS_TEXT),
+                                 format_func=MODUS_TEXT.get, key=f"import_modus_{art}")
+                folge = zusammenfuehren(art, ablage.tabelle(art, aktuell), ergebnis.frame, modus)
+                st.caption(f"Jahre: {folge.text()}.")
+            elif art in aktuell.inhalt:
                 st.caption(f"Die Datei ersetzt „{ui.escape_md(aktuell.inhalt[art]['datei'])}“ aus Version "
                            f"{aktuell.id}; die übrigen Tabellen bleiben.")
         fehlen = [TABLES[k].label for k in KINDS if TABLES[k].label not in danach and k != "fallzahlen"]
@@ -143,7 +211,7 @@ if datei is not None:
                 if mit_demo:
                     demo_importieren(ablage, ohne=art, benutzer=ui.angemeldet_als())
                 version = ablage.importieren(art, ergebnis.frame, datei.name, daten, benutzer=ui.angemeldet_als(),
-                                             fortschritt=fortschritt)
+                                             fortschritt=fortschritt, modus=modus)
             except Unveraendert as gleich:
                 st.info(ui.escape_md(gleich), icon=ui.INFO)
             except (StoreError, ValueError) as error:
@@ -153,7 +221,8 @@ if datei is not None:
                 ui.version_vorbereiten(version.id)
                 st.session_state["import_meldung"] = (f"Gespeichert als **Version {version.id}**: "
                                                       f"{TABLES[art].label} aus „{ui.escape_md(datei.name)}“, "
-                                                      f"{format_number(len(ergebnis.frame))} Zeilen.")
+                                                      f"{format_number(len(ergebnis.frame))} Zeilen."
+                                                      + (f" Jahre: {version.aenderung}." if version.aenderung else ""))
                 st.session_state["import_runde"] = runde + 1
                 st.rerun()
 

@@ -26,16 +26,21 @@ with oben[1]:
                            key="karte_darstellung",
                            help="Abweichung: Unterschied zum Kreiswert desselben Jahres in Prozent. "
                                 "Hot Spots: Gebiete, deren Nachbarn ähnlich hohe (oder niedrige) Werte haben.")
+merkmal = katalog[kennzahl]
+# The Bedarfsindex has its own classes (the Kreis's boundaries and names); other schemes stay possible.
+klassenwahl = {kb.BEDARFSKLASSEN: "Bedarfsklassen des Kreises", **SCHEMATA} if merkmal.art == "bedarfsindex" \
+    else SCHEMATA
 with oben[2]:
-    schema = st.selectbox("Klassenbildung", list(SCHEMATA), format_func=SCHEMATA.get, key="karte_schema",
-                          disabled=darstellung == "lisa",
+    schema = st.selectbox("Klassenbildung", list(klassenwahl), format_func=klassenwahl.get,
+                          key=f"karte_schema_{merkmal.art == 'bedarfsindex'}", disabled=darstellung == "lisa",
                           help="Quantile: gleich viele Gebiete je Klasse. Natürliche Brüche: Grenzen an den größten "
-                               "Lücken. Gleiche Intervalle: gleich breite Klassen. Standardabweichung: um den Mittelwert.")
+                               "Lücken. Gleiche Intervalle: gleich breite Klassen. Standardabweichung: um den Mittelwert."
+                               + (" Bedarfsklassen: die Klassen des Bedarfsindex, wie auf der Seite „Daten importieren“ "
+                                  "festgelegt." if merkmal.art == "bedarfsindex" else ""))
 with oben[3]:
     k = st.number_input("Klassen", min_value=3, max_value=7, value=5, step=1, key="karte_k",
-                        disabled=darstellung == "lisa")
+                        disabled=darstellung == "lisa" or schema == kb.BEDARFSKLASSEN)
 
-merkmal = katalog[kennzahl]
 werte = gebietswerte(engine, merkmal, auswahl.ebene, jahr)
 # The Bedarfsindex is standardised (mean 0): its "Bezug" already says so.
 kreis = (f" · {werte.kreis_text}: {format_number(werte.kreiswert, merkmal.dezimalen)}"
@@ -60,7 +65,8 @@ elif darstellung == "abweichung" and werte.werte["differenz_prozent"].notna().su
             "nicht bestimmt. Wählen Sie die Darstellung „Wert“.", icon=ui.INFO)
     st.stop()
 else:
-    bild = kb.wertekarte(flaechen, werte, schema, int(k), darstellung == "abweichung", grenzen, kacheln)
+    bild = kb.wertekarte(flaechen, werte, schema, int(k), darstellung == "abweichung", grenzen, kacheln,
+                         einteilung=engine.einteilung)
 
 if st.checkbox("Namen der Gebiete auf der Karte", value=len(flaechen) <= 60, key=f"karte_namen_{auswahl.ebene}",
                help="Bei vielen kleinen Gebieten lieber aus: die Namen stehen dann im Tooltip."):

@@ -97,13 +97,16 @@ if not treffer:
 
 # --- Bedarfsindex ----------------------------------------------------------------------
 st.header("Bedarfsindex")
+einteilung = ui.get_engine(auswahl.optionen).einteilung
 st.markdown(
     "Der Bedarfsindex fasst mehrere Sozialstrukturindikatoren (z. B. SGB-II-Quote der unter 15-Jährigen, Anteil "
     "Alleinerziehender, Arbeitslosenquote) zu einer Zahl je Gebiet zusammen – nach dem Vorbild des Berliner "
     "Monitorings Soziale Stadtentwicklung und des Hamburger RISE-Monitorings. Jeder Indikator wird über die "
     "Gebiete z-standardisiert (Vorzeichen umgekehrt, wo ein niedriger Wert mehr Bedarf bedeutet), die z-Werte "
-    "werden gemittelt und erneut standardisiert. **Klassen:** hoch (über +1), erhöht (0 bis +1), "
-    "durchschnittlich (−1 bis 0), niedrig (unter −1). Gebiete mit weniger als 300 Einwohnern erhalten keinen "
+    "werden gemittelt und erneut standardisiert. "
+    f"**Klassen{'' if einteilung.ist_standard else ' (vom Kreis festgelegt)'}:** "
+    f"{ui.escape_md(einteilung.beschreibung())}; Grenzen in Standardabweichungen, ein Wert genau auf einer Grenze "
+    "gehört zur Klasse näher am Mittel. Gebiete mit weniger als 300 Einwohnern erhalten keinen "
     "Index. Der Index ist relativ: er vergleicht die Gebiete eines Kreises untereinander, nicht mit anderen "
     "Kreisen, und ersetzt nicht die fachliche Einschätzung vor Ort."
 )

@@ -132,9 +132,15 @@ with reiter[1]:
     tabelle = engine.table("sozialraum")
     bev_spalte = f"bevoelkerung_{auswahl.nenner}"
     index = engine.bedarfsindex("sozialraum", jahr)
-    klassen = index.set_index("area")["klasse_label"] if index is not None else pd.Series(dtype=object)
+    # Class numbers 1 (lowest need) … 4: the budget's weights follow the rank, whatever the Kreis calls them.
+    klassen = index.set_index("area")["klasse"] if index is not None else pd.Series(dtype=object)
+    einteilung = engine.einteilung
     if bev_spalte not in tabelle.columns:
         ui.pruefe_daten(dataset, ["bevoelkerung"], "das Regionalbudget")
+    elif einteilung.k != 4:
+        st.info(f"Das Regionalbudget gewichtet vier Bedarfsklassen; der Kreis hat {einteilung.k} festgelegt "
+                f"({ui.escape_md(einteilung.beschreibung())}). Bitte auf der Seite „Daten importieren“ vier Klassen "
+                "einstellen.", icon=ui.INFO)
     else:
         einwohner = tabelle.xs((jahr, "gesamt"), level=("jahr", "hilfeart"))[bev_spalte].reindex(areas)
         gebiete = pd.DataFrame({"raum_id": areas, "name": [namen.get(a, a) for a in areas],
@@ -150,8 +156,9 @@ with reiter[1]:
             gesamt = 0.0
         st.caption(f"Gesamtbudget: {format_euro(gesamt, 2)}")
         st.markdown(f"Verteilt wird nach **Sockel** (gleich je Sozialraum), **Einwohnern {auswahl.nenner_label}** "
-                    f"und **Bedarf** (Einwohner × Gewicht der Bedarfsklasse {jahr}: niedrig 0,8 · durchschnittlich 1,0 "
-                    "· erhöht 1,2 · hoch 1,5, nach dem Hamburger Jugendeinwohnerwert).")
+                    f"und **Bedarf** (Einwohner × Gewicht der Bedarfsklasse {jahr}: "
+                    + " · ".join(f"{ui.escape_md(n)} {g}" for n, g in zip(einteilung.namen, ("0,8", "1,0", "1,2", "1,5")))
+                    + ", nach dem Hamburger Jugendeinwohnerwert).")
         vorgaben = [("Szenario A", 20, 50, 30), ("Szenario B", 10, 40, 50), ("Szenario C", 30, 70, 0)]
         formeln, fehler = [], []
         for spalte, (name, sockel, einw, bedarf) in zip(st.columns(3), vorgaben):

@@ -17,15 +17,16 @@ DEMO_DATEIEN = {"zuordnung": "zuordnung.csv", "gebiete": "gebiete.geojson", "bev
                 "angebote": "angebote.csv"}
 
 
-def lesen(path: Path, art: str, kreis: str | None = None):  # noqa: ANN201 - (frame, report)
-    """One file checked as ``art``: the frame to store (None on errors) and the report."""
-    if art == "gebiete":
-        from .geo import read_gebiete
+def lesen(path: Path, art: str, kreis: str | None = None, *, mapping: dict[str, str] | None = None,  # noqa: ANN201
+          fehlwerte: tuple[float, ...] = (), indikatoren: tuple[str, ...] | None = None,
+          ebene_datei: str | None = None):
+    """One file checked as ``art``, as the upload page checks it: the frame to store (None on errors)
+    and the report. ``mapping`` {column of the file: canonical name}, ``fehlwerte`` codes read as
+    missing, ``indikatoren`` the indicator columns of a wide file, ``ebene_datei`` the layer."""
+    from .hochladen import pruefe_datei
 
-        return read_gebiete(path, kreis_prefix=kreis)
-    from .hochladen import lies_tabelle
-
-    result = lies_tabelle(path, art, kreis=kreis, display_name=path.name)
+    result = pruefe_datei(art, path.name, path.read_bytes(), mapping=mapping, kreis=kreis, fehlwerte=fehlwerte,
+                          indikatoren=indikatoren, ebene_datei=ebene_datei)
     return result.frame, result.report
 
 
@@ -47,7 +48,9 @@ def demo_importieren(store, ohne: str | None = None, benutzer: str | None = None
 
 def kreisname_aus_amtlich(path: Path, kreis: str) -> str | None:
     """The Kreis's name in an official table (GENESIS classic or flat) holding its key, e.g.
-    ``08317;  Ortenaukreis, Landkreis`` -> ``Ortenaukreis``."""
+    ``08317;  Ortenaukreis, Landkreis`` -> ``Ortenaukreis``. Berlin and Hamburg (``11000``, ``11``,
+    ``11000000``; ``02000`` …) are found by any of their whole-state rows, the Land row ``11;  Berlin``
+    included, as :func:`amtlich.read_amtlich` finds them."""
     raw = path.read_bytes()
     text = None
     for encoding in ("utf-8-sig", "cp1252"):
@@ -57,6 +60,15 @@ def kreisname_aus_amtlich(path: Path, kreis: str) -> str | None:
         except UnicodeDecodeError:
             continue
     if text is None:
+        return None
+    from .amtlich import stadtstaat_schluessel
+
+    stadtstaat = stadtstaat_schluessel(kreis)
+    if stadtstaat is not None:  # Berlin/Hamburg: a row 11000, 11000000 or only the Land row 11 (classic or flat)
+        name, schluessel = stadtstaat
+        for key in schluessel:
+            if re.search(rf"(?:^|;){re.escape(key)};\s*\"?{re.escape(name)}(?![^\W\d_])", text, flags=re.MULTILINE):
+                return name
         return None
     treffer = re.search(rf"^{re.escape(kreis)};\s*([^;\r\n]+);", text, flags=re.MULTILINE)
     if treffer is None:  # flat: "...;08317;Ortenaukreis, Landkreis;..." (code, then label)

@@ -137,3 +137,35 @@ def population_in_range(bevoelkerung: pd.DataFrame, bereich: Altersbereich,
         anzahl=("anzahl", "sum"), exakt=("exakt", "all"), unmoeglich=("_unmoeglich", "any"))
     out.loc[out["unmoeglich"], "anzahl"] = np.nan
     return out.drop(columns="unmoeglich").reset_index()
+
+
+def feinste_zerlegung(gruppen: list[tuple[float, float]]) -> list[int] | None:
+    """The finest age groups among ``gruppen`` that tile the ages without overlap.
+
+    ``gruppen`` are [von, bis) with ``bis = inf`` for an open group. Returns the indices of the
+    groups of a chain from the youngest start to the oldest end with as many groups as possible
+    (the finest), so that totals ("0 bis unter 18") and coarse groups ("60 und älter") beside finer
+    ones are left out; ``None`` when the groups cannot tile that range at all.
+
+    >>> feinste_zerlegung([(0, 7), (7, 18), (0, 18), (18, float("inf"))])
+    [0, 1, 3]
+    >>> feinste_zerlegung([(0, 10), (5, 15)]) is None
+    True
+    """
+    if not gruppen:
+        return []
+    start = min(v for v, _ in gruppen)
+    ende = max(b for _, b in gruppen)
+    # Longest path (most groups) from start to ende over the boundaries, groups as edges.
+    punkte = sorted({start, ende, *(v for v, _ in gruppen), *(b for _, b in gruppen)})
+    best: dict[float, tuple[int, list[int]]] = {start: (0, [])}
+    for punkt in punkte:
+        if punkt not in best:
+            continue
+        anzahl, pfad = best[punkt]
+        for i, (von, bis) in enumerate(gruppen):
+            if von == punkt and bis > von:
+                kandidat = (anzahl + 1, [*pfad, i])
+                if bis not in best or kandidat[0] > best[bis][0]:
+                    best[bis] = kandidat
+    return best[ende][1] if ende in best else None

@@ -581,6 +581,99 @@ def _flat(text: str, report: ValidationReport) -> Zellen | None:
 
 # --- regions ---------------------------------------------------------------------------------------
 
+# Berlin and Hamburg are Land, Kreis and Gemeinde at once: tables of Kreise often list them only as
+# their Land row (11, 02), sometimes as 11000 / 02000, tables of Gemeinden as 11000000 / 02000000.
+_STADTSTAATEN = {"11": "Berlin", "02": "Hamburg"}
+_STADTSTAAT_EBENEN = {5: "Kreise", 8: "Gemeinden", 12: "Gemeinden"}
+
+
+def _stadtstaat(kreis: str | None) -> str | None:
+    """The Land code of a city-state key in any form (``11``, ``11000``, ``11000000``), else ``None``."""
+    if kreis and kreis[:2] in _STADTSTAATEN and not kreis[2:].strip("0"):
+        return kreis[:2]
+    return None
+
+
+def stadtstaat_schluessel(kreis: str | None) -> tuple[str, tuple[str, ...]] | None:
+    """Berlin or Hamburg for a city-state key in any form (``11``, ``11000``, ``11000000``, ``2000``
+    with Excel's lost zero): its name and the keys of its whole-state rows in official tables, the
+    Kreis row first (``11000``, ``11000000``, ``11``); ``None`` for any other key."""
+    land = _stadtstaat(pad_area_key(str(kreis))) if kreis else None
+    if land is None:
+        return None
+    return _STADTSTAATEN[land], (land + "000", land + "000000", land)
+
+
+def _stadtstaat_bezirke(kept: set[str], parents: dict[str, str]) -> dict[str, list[str]]:
+    """A city-state's whole-state row (``11000000``) kept beside rows below it (its Bezirke
+    ``11001001`` … in the Regionalatlas): the whole state stays, its parts are taken out of ``kept``
+    (and ``parents``), so that Berlin is not counted twice in a sum. Returns {whole row: parts left out}.
+    A Bezirk key (``11001``) does not select the whole-state row, so its Bezirke stay then."""
+    out: dict[str, list[str]] = {}
+    for land in _STADTSTAATEN:
+        ganz = [c for c in kept if c[:2] == land and not c[2:].strip("0")]
+        teile = sorted(c for c in kept if c[:2] == land and c[2:].strip("0"))
+        if ganz and teile:
+            out[max(ganz, key=len)] = teile
+            kept.difference_update(teile)
+            for code in teile:
+                parents.pop(code, None)
+    return out
+
+
+def _stadtstaat_zeilen(codes: list[str], land: str) -> list[str]:
+    """The rows of a city-state as a whole (``11``, ``11000``, ``11000000`` …), coarsest first;
+    not its parts (Berlin's Bezirke 11001001 … in the Regionalatlas)."""
+    return sorted((c for c in set(codes) if c[:2] == land and not c[2:].strip("0")), key=len)
+
+
+def _stadtstaat_zeile(code: str, names: dict[str, str]) -> str:
+    """``Schlüssel 11`` or ``Schlüssel 11000, Berlin, kreisfreie Stadt`` for messages."""
+    name = names.get(code, "")
+    return f"Schlüssel {code}" if not name or name == _STADTSTAATEN.get(code[:2]) else f"Schlüssel {code}, {name}"
+
+
+def _stadtstaat_als_kreis(codes: list[str], land: str) -> tuple[set[str], int | None, dict[str, str], dict[str, str]]:
+    """``kreis`` names a city-state that the prefix alone does not find (or finds as the Land row only).
+
+    Takes its finest whole-state row: ``11000`` or ``11000000`` as it appears, else the Land row
+    ``11`` as the Kreis ``11000``; a coarser row of the same state only checks it. Returns what
+    :func:`_select_regions` returns plus the renaming (old code -> new code).
+    """
+    rows = _stadtstaat_zeilen(codes, land)
+    if not rows:
+        return set(), None, {}, {}
+    chosen = rows[-1]
+    parents = {chosen: rows[-2]} if len(rows) > 1 else {}
+    umbenannt = {chosen: land + "000"} if chosen == land else {}
+    return {chosen}, len(chosen), parents, umbenannt
+
+
+def _stadtstaaten_landesweit(codes: list[str], kept: set[str], level: int | None,
+                             parents: dict[str, str]) -> dict[str, str]:
+    """A table of all Kreise (or Gemeinden) without a row of that level for Berlin/Hamburg: their
+    finest whole-state row (the Land row ``11``, or ``11000`` in a table of Gemeinden) is added to
+    ``kept`` and becomes ``11000`` (``11000000``); a coarser row of the same state only checks it.
+
+    Updates ``kept`` and ``parents`` in place; returns the renaming (old code -> new code).
+    """
+    if level not in _STADTSTAAT_EBENEN:
+        return {}
+    out: dict[str, str] = {}
+    for land in _STADTSTAATEN:
+        if any(c.startswith(land) for c in kept):
+            continue
+        rows = [c for c in _stadtstaat_zeilen(codes, land) if len(c) < level]
+        if not rows:
+            continue
+        chosen = rows[-1]
+        kept.add(chosen)
+        if len(rows) > 1:
+            parents[chosen] = rows[-2]
+        out[chosen] = land.ljust(level, "0")
+    return out
+
+
 def _select_regions(codes: list[str], kreis: str | None, tiefe: int | None) -> tuple[set[str], int | None, dict[str, str]]:
     """Codes kept, their level (code length) and each kept code's nearest coarser row inside the prefix.
 
@@ -641,20 +734,58 @@ def _filter_regions(cells: pd.DataFrame, report: ValidationReport, kreis: str | 
                     tiefe: int | None) -> tuple[pd.DataFrame, dict[str, str]] | None:
     codes = list(dict.fromkeys(cells["raum_id"]))
     kept, level, parents = _select_regions(codes, kreis, tiefe)
+    bezirke = _stadtstaat_bezirke(kept, parents)
+    land = _stadtstaat(kreis)
+    umbenannt: dict[str, str] = {}
+    ersatz = land is not None and (not kept or kept == {land})
+    if ersatz:
+        kept, level, parents, umbenannt = _stadtstaat_als_kreis(codes, land)
+    elif kreis is None:
+        umbenannt = _stadtstaaten_landesweit(codes, kept, level, parents)
+    names = dict(zip(cells["raum_id"], cells["raum_name"]))
     if not kept:
         sample = ", ".join(c for c in codes if c != "DG")[:120]
-        report.error(f"Kein Gebiet mit dem Schlüssel {kreis}… in der Datei; enthalten sind: {sample}.")
+        auch = f" (auch nicht als Stadtstaat {_STADTSTAATEN[land]}, {land})" if land else ""
+        report.error(f"Kein Gebiet mit dem Schlüssel {kreis}…{auch} in der Datei; enthalten sind: {sample}.")
         return None
-    names = dict(zip(cells["raum_id"], cells["raum_name"]))
-    if kreis and level == len(kreis):
+    if ersatz:
+        (code,) = kept
+        if code in umbenannt:
+            report.info(f"{_STADTSTAATEN[land]} ist ein Stadtstaat (Land, Kreis und Gemeinde zugleich); die Datei führt "
+                        f"es nur als Land ({_stadtstaat_zeile(code, names)}): diese Landeszeile wurde als Kreis "
+                        f"{umbenannt[code]} übernommen.")
+        else:
+            kontrolle = f"; die Zeile {parents[code]} dient nur zur Kontrolle" if code in parents else ""
+            report.info(f"{_STADTSTAATEN[land]} ist ein Stadtstaat (Land, Kreis und Gemeinde zugleich): für den "
+                        f"Schlüssel {kreis} wurde die Zeile {code} ({names.get(code, '')}) übernommen{kontrolle}."
+                        .replace(" ()", ""))
+    elif kreis and level == len(kreis):
         report.info(f"Übernommen: nur die Zeile {kreis} ({names.get(kreis, '')}) selbst; die Datei enthält keine "
                     "feineren Gebiete darunter.")
     else:
         where = f" unter {kreis} ({names.get(kreis, '')})".replace(" ()", "") if kreis else ""
         report.info(f"Übernommen: {len(kept)} {_LEVELS.get(level, 'Gebiete')}{where}"
                     f"{'; höhere Ebenen dienen nur zur Kontrolle' if parents else ''}.")
+    for ganz, teile in bezirke.items():
+        stadt = _STADTSTAATEN[ganz[:2]]
+        beispiele = " … ".join(f"{c} {names.get(c, '')}".strip() for c in dict.fromkeys([teile[0], teile[-1]]))
+        report.info(f"{stadt} ist ein Stadtstaat: die Datei führt die ganze Stadt ({_stadtstaat_zeile(ganz, names)}) "
+                    f"und darunter {len(teile)} {'Bezirk' if len(teile) == 1 else 'Bezirke'} ({beispiele}). Übernommen "
+                    f"wurde nur die ganze Stadt als ein Gebiet; die Bezirke sind ausgelassen, sonst zählte {stadt} in "
+                    f"Summen doppelt. Für einen einzelnen Bezirk dessen Schlüssel als Kreis angeben (z. B. {teile[0][:5]}).")
+    if umbenannt and kreis is None:
+        ebene = _STADTSTAAT_EBENEN[level]
+        listed = ", ".join(f"{_STADTSTAATEN[old[:2]]} ({_stadtstaat_zeile(old, names)}) als {new}"
+                           for old, new in sorted(umbenannt.items(), key=lambda item: item[1]))
+        report.info(f"Stadtstaaten als {ebene} übernommen: {listed}. Berlin und Hamburg sind Land, Kreis und Gemeinde "
+                    f"zugleich, die Datei führt sie nicht eigens als {ebene}; die übrigen Länderzeilen bleiben als "
+                    "Summen außen vor.")
     keep = cells["raum_id"].isin(kept | set(parents.values())).to_numpy()
-    return cells[keep].reset_index(drop=True), parents
+    out = cells[keep].reset_index(drop=True)
+    if umbenannt:
+        out["raum_id"] = out["raum_id"].map(lambda code: umbenannt.get(code, code))
+        parents = {umbenannt.get(code, code): parent for code, parent in parents.items()}
+    return out, parents
 
 
 # --- bevoelkerung --------------------------------------------------------------------------------------

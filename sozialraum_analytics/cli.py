@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from .dataset import default_data_dir, load_folder
@@ -33,6 +34,12 @@ def _guess_kind_by_columns(path: Path) -> str | None:
             continue
         matched = set(match_columns(raw.columns, spec).values())
         required = {c.name for c in spec.columns if c.required}
+        if kind == "fallzahlen":
+            from .tables import FALLZAHLEN_VARIANTEN
+
+            # Counts are the point of the table: the flow or the Hilfen insgesamt, not just a Betrag.
+            if not any(set(variante) <= matched for variante in FALLZAHLEN_VARIANTEN):
+                continue
         if required <= matched:
             score = len(matched)
             if best is None or score > best[0]:
@@ -54,8 +61,57 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
-def pruefen(files: list[str], art: str | None) -> int:
+@dataclass(frozen=True)
+class Leseoptionen:
+    """How to read a file, as the upload page offers it: Kreis, column mapping, missing-value codes,
+    indicator columns of a wide file, layer of a geometry file."""
+
+    kreis: str | None = None
+    mapping: dict | None = None
+    fehlwerte: tuple[float, ...] = ()
+    indikatoren: tuple[str, ...] | None = None
+    ebene_datei: str | None = None
+
+
+def _leseoptionen(args: argparse.Namespace, art: str | None) -> Leseoptionen | str:
+    """The options of ``pruefen``/``importieren``; a German message (str) when one is wrong."""
+    mapping: dict[str, str] = {}
+    if getattr(args, "profil", None):
+        from .store import Store
+
+        store = Store()
+        try:
+            profile = store.zuordnungen(art) if art else {}
+        finally:
+            store.dispose()
+        if args.profil not in profile:
+            vorhanden = ", ".join(profile) or "keine"
+            return f"Die Spaltenzuordnung „{args.profil}“ gibt es nicht (für {art or 'diese Art'}: {vorhanden})."
+        mapping.update(profile[args.profil])
+    for eintrag in getattr(args, "spalte", None) or []:
+        if "=" not in eintrag:
+            return f"„{eintrag}“: erwartet wird --spalte ZIEL=QUELLE, z. B. --spalte raum_id=PLR_ID."
+        ziel, quelle = (t.strip() for t in eintrag.split("=", 1))
+        if art and ziel not in {c.name for c in TABLES[art].columns}:
+            return f"„{ziel}“ ist keine Spalte von {TABLES[art].label}; möglich: " + \
+                ", ".join(c.name for c in TABLES[art].columns)
+        mapping[quelle] = ziel
+    from .hochladen import fehlwerte_aus_text
+
+    try:
+        fehlwerte = fehlwerte_aus_text(" ".join(getattr(args, "fehlwert", None) or []))
+    except ValueError as error:
+        return str(error)
+    indikatoren = tuple(t.strip() for t in args.indikatoren.split(",") if t.strip()) \
+        if getattr(args, "indikatoren", None) else None
+    return Leseoptionen(getattr(args, "kreis", None), mapping or None, tuple(fehlwerte), indikatoren,
+                        getattr(args, "ebene_datei", None))
+
+
+def pruefen(files: list[str], art: str | None, args: argparse.Namespace | None = None) -> int:
     """Print the validation report of each file; 1 if any has errors."""
+    from .ablage import lesen
+
     failed = False
     for name in files:
         path = Path(name)
@@ -76,17 +132,14 @@ def pruefen(files: list[str], art: str | None) -> int:
                   f"Spalten). Bitte mit --art angeben: {', '.join(TABLES)}.")
             failed = True
             continue
-        if kind == "gebiete":
-            from .geo import read_gebiete
-
-            _, report = read_gebiete(path)
-        else:
-            from .hochladen import lies_tabelle
-
-            result = lies_tabelle(path, kind, display_name=path.name)
-            report = result.report
-            if result.frame is not None and result.ok:
-                report.info(f"Gelesen als {TABLES[kind].label}: {len(result.frame):,} Zeilen.".replace(",", "."))
+        optionen = _leseoptionen(args, kind) if args is not None else Leseoptionen()
+        if isinstance(optionen, str):
+            print(optionen)
+            return 2
+        frame, report = lesen(path, kind, optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
+                              indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei)
+        if frame is not None and report.ok:
+            report.info(f"Gelesen als {TABLES[kind].label}: {len(frame):,} Zeilen.".replace(",", "."))
         print("\n".join(report.lines()))
         failed |= not report.ok
     return 1 if failed else 0
@@ -100,7 +153,8 @@ def _json_value(value: float) -> float | int | None:
 
 
 def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner: str, skala: int,
-               out: str | None, ansicht: str = "planung", verfahren: str = "sperren") -> int:
+               out: str | None, ansicht: str = "planung", verfahren: str = "sperren", ungerundet: bool = False,
+               einteilung=None) -> int:  # noqa: ANN001 - bedarfsindex.Klasseneinteilung
     from .formatting import to_german_csv
     from .kennzahlen import Optionen
     from .oeffentlich import EBENEN, engine_fuer
@@ -125,7 +179,12 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
     missing = dataset.missing()
     if missing:
         print(f"Hinweis: nicht vorhanden: {', '.join(missing)}.", file=sys.stderr)
-    engine = engine_fuer(dataset, Optionen(nenner=nenner, skala=skala), ansicht, verfahren)
+    for report in dataset.reports:
+        for problem in report.warnings:
+            print(f"Hinweis: {problem.text()}", file=sys.stderr)
+    engine = engine_fuer(dataset, Optionen(nenner=nenner, skala=skala, einteilung=einteilung), ansicht, verfahren)
+    for hinweis in engine.hinweise():
+        print(f"Hinweis: {hinweis}", file=sys.stderr)
     if jahr is not None and jahr not in engine.jahre:
         print(f"Für {jahr} gibt es keine Daten; vorhanden: {engine.jahre[0]}–{engine.jahre[-1]}."
               if engine.jahre else "Die Daten enthalten keine Jahre.", file=sys.stderr)
@@ -137,6 +196,13 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
                    for r in long.itertuples(index=False)]
         text = json.dumps(records, ensure_ascii=False, indent=None)
     else:
+        if not ungerundet:
+            # As the dashboard shows them: the Kennzahl's decimals, rounded half up (2,26628… -> 2,3).
+            from .formatting import runden
+            from .registry import anzeige_dezimalen
+
+            stellen = {k: anzeige_dezimalen(str(k)) for k in long["kennzahl"].astype(str).unique()}
+            long = long.assign(wert=[runden(w, stellen[str(k)]) for k, w in zip(long["kennzahl"], long["wert"])])
         text = to_german_csv(long)
     if out:
         Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="")
@@ -147,7 +213,8 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
     return 0
 
 
-def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None = None) -> int:
+def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None = None,
+                args: argparse.Namespace | None = None) -> int:
     """Validate one file and store it as a new version; nothing is stored on any error (exit 1)."""
     from .ablage import kreisname_aus_amtlich, lesen
     from .store import Store, StoreError, Unveraendert
@@ -156,7 +223,13 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
     if not path.is_file():
         print(f"Die Datei {path} gibt es nicht.", file=sys.stderr)
         return 1
-    frame, report = lesen(path, art, kreis)
+    optionen = _leseoptionen(args, art) if args is not None else Leseoptionen(kreis)
+    if isinstance(optionen, str):
+        print(optionen, file=sys.stderr)
+        return 2
+    modus = getattr(args, "modus", None) or "ergaenzen"
+    frame, report = lesen(path, art, optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
+                          indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei)
     if report.problems:
         print("\n".join(report.lines()), file=sys.stderr)
     if not report.ok or frame is None:
@@ -173,14 +246,15 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
             store.einstellung_setzen("kreisname", name.strip())
             print(f"Name des Kreises: {name.strip()}", file=sys.stderr)
         try:
-            version = store.importieren(art, frame, path.name, path.read_bytes())
+            version = store.importieren(art, frame, path.name, path.read_bytes(), modus=modus)
         except Unveraendert as gleich:
             print(str(gleich))
             return 0
         except StoreError as error:
             print(f"Nichts gespeichert: {error}", file=sys.stderr)
             return 1
-        print(f"Gespeichert als Version {version.id}: {art} aus {path.name}, {format_number(len(frame))} Zeilen.")
+        print(f"Gespeichert als Version {version.id}: {art} aus {path.name}, {format_number(len(frame))} Zeilen."
+              + (f" Jahre: {version.aenderung}." if version.aenderung else ""))
         _version_vorbereiten(store, version.id)
     finally:
         store.dispose()
@@ -189,7 +263,6 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
 
 def _version_vorbereiten(store, version_id: int) -> None:  # noqa: ANN001
     """The public view's protection of a new version, kept with it; a failure here loses no data."""
-    import logging
     import time
 
     from .oeffentlich import version_vorbereiten
@@ -197,8 +270,8 @@ def _version_vorbereiten(store, version_id: int) -> None:  # noqa: ANN001
     start = time.perf_counter()
     try:
         version_vorbereiten(store, version_id)
-    except Exception:  # noqa: BLE001 - the version is saved; the dashboard works the pattern out itself
-        logging.getLogger(__name__).exception("Sperrmuster für Version %s nicht berechnet", version_id)
+    except Exception as error:  # noqa: BLE001 - the version is saved; the dashboard works the pattern out itself
+        _fehlerprotokoll(error)
         print("Hinweis: die Geheimhaltung der öffentlichen Ansicht wird beim ersten Aufruf berechnet.", file=sys.stderr)
         return
     print(f"Geheimhaltung der öffentlichen Ansicht berechnet und gespeichert "
@@ -335,6 +408,18 @@ def konto(aktion: str, name: str | None, passwort_stdin: bool, ersetzen: bool) -
         return 1
 
 
+def _leseargumente(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--spalte", action="append", metavar="ZIEL=QUELLE",
+                        help="Spalte der Datei einer Spalte des Datenvertrags zuordnen, z. B. raum_id=PLR_ID "
+                             "(mehrfach möglich)")
+    parser.add_argument("--profil", metavar="NAME", help="eine auf der Seite Daten importieren gespeicherte Zuordnung")
+    parser.add_argument("--fehlwert", action="append", metavar="CODE",
+                        help="Zahl, die „fehlend“ bedeutet, z. B. -9999 (mehrfach möglich)")
+    parser.add_argument("--indikatoren", metavar="S1,S3,S4", help="breite Indikatordatei: diese Spalten sind Indikatoren")
+    parser.add_argument("--ebene-datei", dest="ebene_datei", metavar="EBENE",
+                        help="Geometrie mit mehreren Ebenen (Zip, GeoPackage): diese Ebene lesen")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sozialraum_analytics",
                                      description="Sozialraum-Analytics: Prüfen von Dateien und Kennzahlen je Sozialraum.")
@@ -342,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("pruefen", help="Dateien prüfen und den Prüfbericht ausgeben")
     p.add_argument("dateien", nargs="+", metavar="DATEI")
     p.add_argument("--art", choices=list(TABLES), help="Dateiart, falls nicht am Namen erkennbar")
+    p.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317 (Berlin: 11000)")
+    _leseargumente(p)
     k = sub.add_parser("kennzahlen", help="Kennzahlen berechnen (CSV oder JSON)")
     k.add_argument("--daten", metavar="ORDNER", help="Ordner mit den Dateien (Standard: SOZIALRAUM_DATEN oder Demo)")
     k.add_argument("--jahr", type=int)
@@ -356,12 +443,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "mit Geheimhaltung")
     k.add_argument("--geheimhaltung", choices=["sperren", "runden"], default="sperren",
                    help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
+    k.add_argument("--klassengrenzen", metavar="-1,1,1.5",
+                   help="Grenzen der Bedarfsklassen in Standardabweichungen (Standard: die des Kreises, sonst -1,0,1)")
+    k.add_argument("--klassennamen", metavar="NAME;NAME;…",
+                   help="Namen der Bedarfsklassen vom niedrigsten zum höchsten Bedarf, mit ; getrennt")
+    k.add_argument("--ungerundet", action="store_true",
+                   help="CSV mit allen Stellen statt gerundet wie im Dashboard")
     i = sub.add_parser("importieren", help="eine Datei prüfen und als neue Datenversion speichern (SOZIALRAUM_DB)")
     i.add_argument("--art", required=True, choices=["faelle", "bevoelkerung", "zuordnung", "gebiete", "indikatoren",
                                                     "angebote", "kosten", "fallzahlen"])
     i.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317")
     i.add_argument("--kreisname", metavar="NAME", help="Name des Kreises, mit den Daten gespeichert (z. B. Ortenaukreis); "
                                                       "sonst aus einer amtlichen Tabelle mit --kreis")
+    i.add_argument("--modus", choices=["ergaenzen", "ersetzen"], default="ergaenzen",
+                   help="ergaenzen (Standard): die Jahre der Datei ersetzen dieselben Jahre, andere Jahre bleiben; "
+                        "ersetzen: die ganze Tabelle dieser Art")
+    _leseargumente(i)
     i.add_argument("datei", metavar="DATEI")
     sub.add_parser("versionen", help="die gespeicherten Datenversionen auflisten")
     d = sub.add_parser("demo", help="Demo-Musterkreis (synthetisch) erzeugen")
@@ -388,12 +485,21 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.befehl == "pruefen":
-            return pruefen(args.dateien, args.art)
+            return pruefen(args.dateien, args.art, args)
         if args.befehl == "kennzahlen":
+            einteilung = None
+            if args.klassengrenzen or args.klassennamen:
+                from .bedarfsindex import Klasseneinteilung
+
+                try:
+                    einteilung = Klasseneinteilung.aus_text(args.klassengrenzen or "-1,0,1", args.klassennamen)
+                except ValueError as error:
+                    print(f"--klassengrenzen/--klassennamen: {error}", file=sys.stderr)
+                    return 2
             return kennzahlen(args.daten, args.jahr, args.ebene, args.format, args.nenner, args.skala, args.out,
-                              args.ansicht, args.geheimhaltung)
+                              args.ansicht, args.geheimhaltung, args.ungerundet, einteilung)
         if args.befehl == "importieren":
-            return importieren(args.datei, args.art, args.kreis, args.kreisname)
+            return importieren(args.datei, args.art, args.kreis, args.kreisname, args)
         if args.befehl == "versionen":
             return versionen()
         if args.befehl == "demo":
@@ -404,7 +510,29 @@ def main(argv: list[str] | None = None) -> int:
             return konto(args.aktion, args.name, args.passwort_stdin, args.ersetzen)
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # noqa: BLE001 - never a traceback for the user; the details go to a log file
+        print(f"Unerwarteter Fehler: {_fehlerprotokoll(error)}", file=sys.stderr)
+        return 1
     return 2
+
+
+def _fehlerprotokoll(error: Exception) -> str:
+    """Write the traceback to ``fehler.log`` in the data directory; the German line for the user."""
+    import datetime as dt
+    import traceback
+
+    from .store import ablage
+
+    try:
+        pfad = ablage() / "fehler.log"
+        pfad.parent.mkdir(parents=True, exist_ok=True)
+        with pfad.open("a", encoding="utf-8") as log:
+            log.write(f"--- {dt.datetime.now():%d.%m.%Y %H:%M:%S} {' '.join(sys.argv)}\n")
+            log.write("".join(traceback.format_exception(error)))
+        wo = f"Einzelheiten für den Support stehen in {pfad}."
+    except OSError:
+        wo = "Einzelheiten konnten nicht gespeichert werden."
+    return f"Der Befehl wurde abgebrochen ({type(error).__name__}). Es wurde nichts halb gespeichert. {wo}"
 
 
 __all__ = ["main", "ValidationReport"]

@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .formatting import jahre_text
+from .jahresstand import JAHRESARTEN, zusammenfuehren
 from .readers import guess_kind
 from .report import ValidationReport
 from .tables import TABLES
@@ -52,6 +54,8 @@ class Dataset:
     # Kinds withheld from this copy (the public view's, see :meth:`ohne_einzeldaten`) and its years.
     zurueckgehalten: frozenset[str] = frozenset()
     feste_jahre: tuple[int, ...] | None = None
+    # The Kreis's Bedarfsindex classes (bedarfsindex.Klasseneinteilung), kept with the store; None: −1, 0, +1.
+    einteilung: object | None = None
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -99,7 +103,7 @@ class Dataset:
         return out
 
     def years(self) -> list[int]:
-        """The reporting years: those with population if present, else those with cases."""
+        """The reporting years: those with population if present, else those with cases, else with indicators."""
         if self.feste_jahre is not None:
             return list(self.feste_jahre)
         if self.has("bevoelkerung"):
@@ -115,6 +119,9 @@ class Dataset:
             last_dates = [faelle["beginn"].max()] + ([faelle["ende"].max()] if "ende" in faelle else [])
             last = min(max(int(d.year) for d in last_dates if pd.notna(d)), dt.date.today().year)
             return list(range(first, last + 1))
+        if self.has("indikatoren"):  # a social monitoring on its own: its years
+            values = pd.to_numeric(self.tables["indikatoren"]["jahr"], errors="coerce").dropna().astype(int)
+            return sorted(set(values))
         return []
 
     # --- areas ----------------------------------------------------------------------
@@ -203,20 +210,35 @@ class Dataset:
             case_years = set(self.years())
             for year in sorted(case_years - population_years):
                 report.warning(f"Für {year} fehlt die Bevölkerung; Eckwerte dieses Jahres fehlen.")
+        if self.has("bevoelkerung") and nur_insgesamt(self.tables["bevoelkerung"]):
+            report.warning("Die Bevölkerung liegt nur insgesamt vor, ohne Altersgruppen: Werte je Einwohner und die "
+                           "300-Einwohner-Regel gelten; Eckwerte und Ausgaben je junge Menschen (unter 21, unter 18, "
+                           "18 bis unter 21) fehlen.")
         return report
+
+
+def nur_insgesamt(bevoelkerung: pd.DataFrame) -> bool:
+    """True when the population has no age groups, only totals per area ("insgesamt")."""
+    if "alter_bis" not in bevoelkerung:
+        return True
+    return bool(pd.to_numeric(bevoelkerung["alter_bis"], errors="coerce").isna().all()) and \
+        bool((pd.to_numeric(bevoelkerung.get("alter_von", pd.Series([0])), errors="coerce").fillna(0) == 0).all())
 
 
 def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis_name: str | None = None) -> Dataset:
     """Load the contract's files from a folder, recognised by name (``faelle*.csv`` …).
 
     Files with errors are not used; their reports say why. Several files of one kind
-    (``faelle_2023.csv``, ``faelle_2024.csv``) are stacked.
+    (``faelle_2023.csv``, ``faelle_2024.csv``) are stacked; for kinds per year the years of a
+    later file (by name) replace those of an earlier one, with a warning, as the store's
+    ``ergaenzen`` mode does.
     """
     directory = Path(directory)
     tables: dict[str, list[pd.DataFrame]] = {}
     reports: list[ValidationReport] = []
     gebiete = None
     genutzt: list[str] = []
+    quellen: dict[str, list[str]] = {}
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
         if path.name.startswith(".") or not path.is_file():
             continue
@@ -243,14 +265,24 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
         result = lies_tabelle(path, kind, kreis=os.environ.get("SOZIALRAUM_KREIS") or None)
         reports.append(result.report)
         if result.ok:
-            tables.setdefault(kind, []).append(result.frame)
+            if kind in JAHRESARTEN and kind in tables:
+                # As the store's default mode: a later file's years replace those years (said so).
+                zusammen = zusammenfuehren(kind, tables[kind][0], result.frame)
+                if zusammen.ersetzt:
+                    result.report.warning(
+                        f"Die Jahre {jahre_text(zusammen.ersetzt)} stehen auch in einer früheren Datei dieser Art "
+                        f"({', '.join(quellen[kind])}); es gilt {path.name} (Dateien nach Namen geordnet).")
+                tables[kind] = [zusammen.frame]
+            else:
+                tables.setdefault(kind, []).append(result.frame)
+            quellen.setdefault(kind, []).append(path.name)
             genutzt.append(path.name)
     stacked = {kind: frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
                for kind, frames in tables.items()}
-    for kind, frame in stacked.items():
+    for frame in stacked.values():
         # Categorical columns from several files may differ in categories.
         for column in frame.columns:
-            if len(tables[kind]) > 1 and column in ("raum_id", "sozialraum_id"):
+            if column in ("raum_id", "sozialraum_id") and not isinstance(frame[column].dtype, pd.CategoricalDtype):
                 frame[column] = frame[column].astype(str).where(frame[column].notna(), None).astype("category")
     is_demo = directory.resolve() == DEMO_DIR.resolve()
     dataset = Dataset(
@@ -334,6 +366,7 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
     dataset.staende = _staende(dataset, stand)
     if chosen is not None:
         dataset.sperrmuster = store.sperrmuster(chosen.id)
+    dataset.einteilung = store.klasseneinteilung()
     cross = dataset.cross_check()
     if cross.problems:
         dataset.reports.append(cross)

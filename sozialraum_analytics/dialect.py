@@ -255,9 +255,27 @@ _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y", "%Y-%m-%d %H:%M:%S", "%d.%m
                  "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y")
 
 
+_MONAT = (re.compile(r"^(?P<jahr>\d{4})(?P<monat>\d{2})$"), re.compile(r"^(?P<jahr>\d{4})-(?P<monat>\d{1,2})$"),
+          re.compile(r"^(?P<monat>\d{1,2})/(?P<jahr>\d{4})$"), re.compile(r"^(?P<monat>\d{1,2})\.(?P<jahr>\d{4})$"))
+
+
 def parse_date(text: str) -> dt.date | None:
-    """``31.12.2023``, ``2023-12-31`` or ``31.12.23``; ``None`` if not a valid date."""
+    """``31.12.2023``, ``2023-12-31`` or ``31.12.23``; a month (``202012``, ``2020-12``, ``12/2020``)
+    stands for its last day, the Stichtag of monthly statistics; ``None`` if not a valid date.
+
+    >>> parse_date("202012")
+    datetime.date(2020, 12, 31)
+    >>> parse_date("02/2024")
+    datetime.date(2024, 2, 29)
+    """
     t = text.strip()
+    for muster in _MONAT:
+        if m := muster.match(t):
+            jahr, monat = int(m["jahr"]), int(m["monat"])
+            if not 1 <= monat <= 12:
+                return None
+            naechster = dt.date(jahr + (monat == 12), monat % 12 + 1, 1)
+            return naechster - dt.timedelta(days=1)
     try:
         # Fast paths for the two common forms; strptime below handles the rest.
         if len(t) == 10 and t[2] == "." and t[5] == "." and t[6:].isdigit():

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import math
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,14 @@ def format_number(value: Any, decimals: int = 0, missing: str = "–") -> str:
         rounded = abs(rounded)
     text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def runden(value: Any, decimals: int) -> float:
+    """Round half up as :func:`format_number` shows it (``2.25`` -> ``2.3``); missing stays NaN."""
+    if value is None or value is pd.NA or (isinstance(value, float) and not math.isfinite(value)):
+        return math.nan
+    rounded = float(Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    return abs(rounded) if rounded == 0 else rounded
 
 
 def format_percent(value: Any, decimals: int = 1, signed: bool = False) -> str:
@@ -160,3 +169,15 @@ def kurznamen(names) -> dict[str, str]:  # noqa: ANN001 - any sequence of names
     if len(names) < 2 or len(firsts) != 1 or not all(" " in n for n in names):
         return {n: n for n in names}
     return {n: n.split(" ", 1)[1] for n in names}
+
+
+def jahre_text(jahre: Iterable[int]) -> str:
+    """``[2019, 2020, 2021, 2023]`` -> ``"2019–2021, 2023"`` (runs of consecutive years joined by a dash)."""
+    jahre = sorted(int(j) for j in jahre)
+    laeufe: list[list[int]] = []
+    for jahr in jahre:
+        if laeufe and jahr == laeufe[-1][-1] + 1:
+            laeufe[-1].append(jahr)
+        else:
+            laeufe.append([jahr])
+    return ", ".join(f"{lauf[0]}–{lauf[-1]}" if len(lauf) > 1 else str(lauf[0]) for lauf in laeufe)

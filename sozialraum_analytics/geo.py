@@ -9,17 +9,44 @@ from .report import ValidationReport
 from .tables import TABLES
 
 
-def read_gebiete(path: Path | str, kreis_prefix: str | None = None):
+def ebenen(path: Path | str) -> list[str]:
+    """The layers of a geometry file (a GeoPackage may hold several); empty when unreadable."""
+    import warnings
+
+    import pyogrio
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pyogrio's notes are English; the report says what matters
+            return [str(name) for name, _typ in pyogrio.list_layers(path)]
+    except Exception:  # noqa: BLE001 - unreadable: read_gebiete says so in German
+        return []
+
+
+def read_gebiete(path: Path | str, kreis_prefix: str | None = None, ebene: str | None = None):
     """A GeoDataFrame ``raum_id, name, geometry`` in EPSG:4326 and a validation report.
 
     The BKG VG250 layer works directly (AGS, GEN); ``kreis_prefix`` (``08317``) keeps one Kreis.
+    A file with several layers needs ``ebene`` (its name): the first is never taken silently.
     """
+    import warnings
+
     import geopandas as gpd
     import shapely
 
     report = ValidationReport(Path(path).name)
+    namen = ebenen(path)
+    if ebene is not None and namen and ebene not in namen:
+        report.error(f"Die Ebene „{ebene}“ gibt es in der Datei nicht; vorhanden: {', '.join(namen)}.")
+        return None, report
+    if ebene is None and len(namen) > 1:
+        report.error(f"Die Datei enthält {len(namen)} Ebenen: {', '.join(namen)}. Bitte die Ebene mit den "
+                     "Planungsräumen wählen (Seite Daten importieren) oder angeben: --ebene-datei NAME.")
+        return None, report
     try:
-        frame = gpd.read_file(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pyogrio's English warnings never reach the user
+            frame = gpd.read_file(path, layer=ebene) if ebene else gpd.read_file(path)
     except Exception:  # noqa: BLE001 - pyogrio raises DataSourceError and friends, in English
         report.error("Die Geometriedatei lässt sich nicht lesen: erwartet wird GeoJSON, GeoPackage oder ein Shapefile "
                      "(mit .shx und .dbf); der Inhalt ist beschädigt oder in einem anderen Format.")
@@ -35,6 +62,13 @@ def read_gebiete(path: Path | str, kreis_prefix: str | None = None):
     if "raum_id" not in found:
         report.error(f'Es fehlt ein Gebietsschlüssel (raum_id, AGS …); gefundene Felder: {", ".join(columns.values())}')
         return None, report
+    if "name" not in found:
+        # City layers name their fields by level: PLR_ID with PLR_NAME, BZR_ID with BZR_NAME.
+        praefix = found["raum_id"].upper().removesuffix("_ID").removesuffix("_NR")
+        namen = [c for c in columns.values() if c.upper() in (f"{praefix}_NAME", f"{praefix}NAME")] or \
+            [c for c in columns.values() if c.upper().endswith("_NAME")]
+        if len(namen) == 1:
+            found["name"] = namen[0]
     out = gpd.GeoDataFrame({
         "raum_id": frame[found["raum_id"]].astype(str).map(pad_area_key),
         "name": frame[found["name"]].astype(str) if "name" in found else frame[found["raum_id"]].astype(str),

@@ -79,7 +79,7 @@ _NAMES = {
 }
 
 _PARAGRAPH = re.compile(
-    r"^(?:§+\s*)?(?P<num>\d{1,2})\s*(?P<letter>a)?"
+    r"^(?:§+\s*)?(?P<num>\d{1,2})\s*(?P<letter>a(?!bs))?"  # "35a", but not the a of "Abs."
     r"(?:\s*(?:abs\.?|absatz)\s*(?P<abs>\d)|\s*[.,]\s*(?P<abs2>\d)\b|\s*\((?P<abs3>\d)\))?"
     r"(?P<rest>.*)$"
 )
@@ -112,6 +112,18 @@ def _code_from_paragraph(text: str) -> str | None:
         pass
     code = f"§{num}{letter}"
     return code if code in BY_CODE else None
+
+
+def _code_in_text(folded: str) -> str | None:
+    """The one paragraph named inside a text, as published tables write helps.
+
+    "Sonstige Hilfen nach § 27 Abs. 2", "Hilfe zur Erziehung nach § 27 Abs. 2", "Vollzeitpflege (§ 33)".
+    Only a text naming exactly one paragraph: "Hilfen nach §§ 27 bis 35" or "§ 28 und § 29" are totals
+    or several helps, not one.
+    """
+    if folded.count("§") != 1:
+        return None
+    return _code_from_paragraph(folded[folded.index("§"):].replace("§ ", "§").rstrip(" )"))
 
 
 @dataclass(frozen=True)
@@ -147,6 +159,8 @@ def parse_hilfeart(text: str) -> ParsedHilfeart | None:
                 if folded.startswith(name):
                     code = candidate
                     break
+    if code is None:
+        code = _code_in_text(folded)
     if code is None:
         return None
     return ParsedHilfeart(code, basis if code == "§41" else None)

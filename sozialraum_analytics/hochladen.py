@@ -95,7 +95,8 @@ def _bytes_io(data: bytes):  # noqa: ANN202
 
 
 def pruefe_datei(art: str, name: str, data: bytes, mapping: dict[str, str] | None = None,
-                 kreis: str | None = None) -> ReadResult:
+                 kreis: str | None = None, fehlwerte: tuple[float, ...] = (),
+                 indikatoren: tuple[str, ...] | None = None, ebene_datei: str | None = None) -> ReadResult:
     """Read and validate an uploaded file of kind ``art``; never raises for bad input.
 
     Geometries (GeoJSON, GeoPackage, zipped Shapefile) go through :func:`geo.read_gebiete`;
@@ -108,17 +109,18 @@ def pruefe_datei(art: str, name: str, data: bytes, mapping: dict[str, str] | Non
         return ReadResult(art, None, report)
     suffix = Path(name).suffix.lower()
     if art == "gebiete":
-        return _pruefe_gebiete(name, data, suffix, kreis, limits, report)
+        return _pruefe_gebiete(name, data, suffix, kreis, limits, report, ebene_datei)
     if suffix not in TABELLEN_ENDUNGEN:
         report.error(f"Die Endung „{suffix or '(keine)'}“ passt nicht: erwartet wird eine Tabelle "
                      f"({', '.join(TABELLEN_ENDUNGEN)}).")
         return ReadResult(art, None, report)
     return lies_tabelle(name, art, data=data, mapping=mapping, kreis=kreis, display_name=name,
-                        max_rows=limits.max_zeilen)
+                        max_rows=limits.max_zeilen, fehlwerte=fehlwerte, indikatoren=indikatoren)
 
 
 def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mapping: dict[str, str] | None = None,
-                 kreis: str | None = None, display_name: str | None = None, max_rows: int | None = None) -> ReadResult:
+                 kreis: str | None = None, display_name: str | None = None, max_rows: int | None = None,
+                 fehlwerte: tuple[float, ...] = (), indikatoren: tuple[str, ...] | None = None) -> ReadResult:
     """Read a table file of kind ``art``: the official GENESIS exports (classic or flat) directly,
     everything else by the data contract; ``kreis`` keeps the areas whose key starts with it."""
     from .amtlich import is_amtlich, read_amtlich
@@ -127,7 +129,7 @@ def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mappi
     if art in ("bevoelkerung", "indikatoren") and is_amtlich(path, data):
         return read_amtlich(path, art, kreis=kreis or None, data=data, display_name=display_name)
     result = read_table(path, art, data=data, mapping=mapping, display_name=display_name,
-                        max_rows=max_rows or MAX_ROWS)
+                        max_rows=max_rows or MAX_ROWS, fehlwerte=tuple(fehlwerte), indikatoren=indikatoren)
     frame = result.frame
     if frame is not None and kreis and "raum_id" in frame:
         frame = frame[frame["raum_id"].astype(str).str.startswith(kreis)].reset_index(drop=True)
@@ -136,7 +138,7 @@ def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mappi
 
 
 def _pruefe_gebiete(name: str, data: bytes, suffix: str, kreis: str | None, limits: Grenzen,
-                    report: ValidationReport) -> ReadResult:
+                    report: ValidationReport, ebene_datei: str | None = None) -> ReadResult:
     from .geo import read_gebiete
 
     if suffix not in GEO_ENDUNGEN:
@@ -155,11 +157,23 @@ def _pruefe_gebiete(name: str, data: bytes, suffix: str, kreis: str | None, limi
             if not shapes:
                 report.error(f"{name} enthält kein Shapefile (.shp), GeoPackage oder GeoJSON.")
                 return ReadResult("gebiete", None, report)
+            if len(shapes) > 1:
+                # Several layers (Planungsräume, Bezirksregionen, …): never the first one silently.
+                gewaehlt = [f for f in shapes if ebene_datei in (f.stem, f.name)] if ebene_datei else []
+                if not gewaehlt:
+                    namen = ", ".join(sorted(f.stem for f in shapes))
+                    report.error(f"Die Ebene „{ebene_datei}“ gibt es in {name} nicht; vorhanden: {namen}."
+                                  if ebene_datei else
+                                  f"{name} enthält {len(shapes)} Ebenen: {namen}. Bitte die Ebene mit den "
+                                  "Planungsräumen wählen (Seite Daten importieren) oder angeben: --ebene-datei NAME.")
+                    return ReadResult("gebiete", None, report)
+                shapes = gewaehlt
+                ebene_datei = None  # the chosen file is the layer
             path = shapes[0]
         else:
             path = folder / f"gebiete{suffix}"
             path.write_bytes(data)
-        frame, own = read_gebiete(path, kreis_prefix=kreis)
+        frame, own = read_gebiete(path, kreis_prefix=kreis, ebene=ebene_datei)
     for problem in own.problems:
         report.problems.append(problem)
     for info in getattr(own, "infos", []):
@@ -167,6 +181,44 @@ def _pruefe_gebiete(name: str, data: bytes, suffix: str, kreis: str | None, limi
     if frame is not None and len(frame) == 0:
         report.error(f"Keine Gebiete{' mit dem Schlüsselanfang ' + kreis if kreis else ''} in der Datei.")
     return ReadResult("gebiete", frame if report.ok else None, report)
+
+
+def ebenen_der_datei(name: str, data: bytes) -> list[str]:
+    """The layers a geometry upload offers (shapefiles of a zip, layers of a GeoPackage), for a choice."""
+    from .geo import ebenen
+
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="sozialraum-upload-") as folder:
+        folder = Path(folder)
+        if suffix == ".zip":
+            try:
+                files = sicher_entpacken(data, folder, grenzen().max_bytes * 10, name)
+            except UnsichereDatei:
+                return []
+            shapes = [f for f in files if f.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json")]
+            return sorted(f.stem for f in shapes) if len(shapes) > 1 else (ebenen(shapes[0]) if shapes else [])
+        path = folder / f"gebiete{suffix}"
+        path.write_bytes(data)
+        return ebenen(path)
+
+
+def fehlwerte_aus_text(text: str) -> tuple[float, ...]:
+    """Missing-value codes as a planner types them: ``"-9999; -999"`` or ``"-9999 99999"``.
+
+    Separated by semicolon, comma or space (codes are whole numbers; a decimal point is allowed).
+    Raises ``ValueError`` with a German message naming the part that is no number.
+    """
+    import re
+
+    from .dialect import parse_number
+
+    codes = []
+    for teil in (t for t in re.split(r"[;,\s]+", text.strip()) if t):
+        zahl = parse_number(teil, "en")
+        if zahl is None:
+            raise ValueError(f"„{teil}“ ist keine Zahl: erwartet werden Fehlwert-Codes wie -9999 oder 99999.")
+        codes.append(zahl)
+    return tuple(dict.fromkeys(codes))
 
 
 def kopfzeile(name: str, data: bytes) -> list[str]:
@@ -184,6 +236,13 @@ def fehlende_pflichtspalten(art: str, headers: list[str], mapping: dict[str, str
     wide = art in ("bevoelkerung", "indikatoren")  # wide files carry values in many columns
     required = [c.name for c in spec.columns if c.required and not (wide and c.name in ("anzahl", "wert", "indikator",
                                                                                          "altersgruppe"))]
+    if art == "fallzahlen":
+        from .tables import FALLZAHLEN_VARIANTEN
+
+        # The counts: the case flow (begonnen, beendet, andauernd) or only the Hilfen insgesamt.
+        if not any(set(variante) <= matched for variante in FALLZAHLEN_VARIANTEN):
+            teilweise = [v for v in FALLZAHLEN_VARIANTEN if set(v) & matched]
+            required += list(teilweise[0] if teilweise else FALLZAHLEN_VARIANTEN[-1])
     return [c for c in required if c not in matched]
 
 

@@ -334,30 +334,61 @@ def _gesperrt_faerben(daten: pd.DataFrame) -> None:
     daten.loc[daten["gesperrt"], "farbe"] = GESPERRT_FARBE
 
 
+BEDARFSKLASSEN = "bedarfsklassen"  # the map scheme of the Bedarfsindex: the Kreis's classes
+
+
+def _bedarfsklassen(werte: pd.Series, einteilung):  # noqa: ANN001, ANN202 - Klasseneinteilung -> Klassierung
+    """The Bedarfsindex classes as a map's classes: all k of them, empty ones too (they are the method)."""
+    from .klassen import Klassierung
+
+    zahlen = pd.Series(pd.to_numeric(werte, errors="coerce"), dtype=float).replace([np.inf, -np.inf], np.nan)
+    klasse = einteilung.klassen(zahlen)
+    codes = np.where(klasse.isna(), -1, klasse.fillna(0) - 1).astype(int)
+    anzahl = tuple(int((codes == i).sum()) for i in range(einteilung.k))
+    vorhanden = zahlen.dropna()
+    unten = min(float(vorhanden.min()), einteilung.grenzen[0]) if len(vorhanden) else einteilung.grenzen[0]
+    oben = max(float(vorhanden.max()), einteilung.grenzen[-1]) if len(vorhanden) else einteilung.grenzen[-1]
+    return Klassierung(BEDARFSKLASSEN, (unten, *einteilung.grenzen, oben), codes, anzahl)
+
+
 def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
-               grenzen=None, kacheln: Kacheln | None = None, asset_url: str = ASSET_URL) -> Kartenbild:  # noqa: ANN001
+               grenzen=None, kacheln: Kacheln | None = None, asset_url: str = ASSET_URL,  # noqa: ANN001
+               einteilung=None) -> Kartenbild:
     """A choropleth of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte`.
 
     ``abweichung`` colours the difference to the Kreis in percent with a diverging palette.
+    ``schema="bedarfsklassen"`` (the Bedarfsindex only) colours the classes of ``einteilung``
+    (a :class:`~sozialraum_analytics.bedarfsindex.Klasseneinteilung`), named in the legend.
     """
+    from .bedarfsindex import STANDARD_EINTEILUNG
     from .klassen import SCHEMATA, klassieren
 
     daten = _daten(flaechen, werte)
+    merkmal = werte.merkmal
     spalte = "differenz_prozent" if abweichung else "wert"
-    klassierung = klassieren(daten[spalte], schema, k)
+    klassen_des_index = schema == BEDARFSKLASSEN and merkmal.art == "bedarfsindex" and not abweichung
+    if klassen_des_index:
+        einteilung = einteilung or STANDARD_EINTEILUNG
+        klassierung = _bedarfsklassen(daten[spalte], einteilung)
+    else:
+        klassierung = klassieren(daten[spalte], "quantile" if schema == BEDARFSKLASSEN else schema, k)
     farbliste = palette(klassierung.k, divergierend=abweichung, grenzen=klassierung.grenzen)
     daten["klasse"] = klassierung.klasse
     daten["farbe"] = flaechen_farben(klassierung.klasse, farbliste)
     _gesperrt_faerben(daten)
-    merkmal = werte.merkmal
-    labels = klassierung.labels(0 if abweichung else merkmal.dezimalen)
+    if klassen_des_index:
+        labels = [f"{i} {name}: {bereich}" for i, (name, bereich) in
+                  enumerate(zip(einteilung.namen, einteilung.bereiche()), start=1)]
+    else:
+        labels = klassierung.labels(0 if abweichung else merkmal.dezimalen)
     gesperrt = int(daten["gesperrt"].sum())
-    hinweise = [klassierung.hinweis(k)]
+    hinweise = [] if klassen_des_index else [klassierung.hinweis(k)]
     if merkmal.art == "bedarfsindex":
         hinweise.append("Gebiete unter 300 Einwohnern erhalten keinen Bedarfsindex.")
     legende = Legende(f"Abweichung: {merkmal.label}" if abweichung else merkmal.label,
                       f"% zum {werte.kreis_text}" if abweichung else merkmal.einheit_text, merkmal.nenner, werte.jahr,
-                      SCHEMATA[klassierung.schema], tuple(zip(farbliste, labels, klassierung.anzahl)),
+                      "Bedarfsklassen (Standardabweichungen)" if klassen_des_index else SCHEMATA[klassierung.schema],
+                      tuple(zip(farbliste, labels, klassierung.anzahl)),
                       ohne_wert=int((klassierung.klasse < 0).sum()) - gesperrt,
                       hinweis=" ".join(h for h in hinweise if h), gesperrt=gesperrt)
     fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte), grenzen, kacheln, asset_url)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import hilfearten, registry, trends
 from .altersgruppen import DENOMINATORS, population_in_range
-from .bedarfsindex import KLASSEN, compute_bedarfsindex
+from .bedarfsindex import STANDARD_EINTEILUNG, Klasseneinteilung, compute_bedarfsindex
 from .counting import DAYS_PER_MONTH, classify, count_cases_per_year, durations_of_ended, fallzahlen_from_aggregate
 from .dataset import KREIS_ID, Dataset
 
@@ -51,6 +51,7 @@ class Optionen:
     trend_bis: int | None = None
     gewichte: tuple[tuple[str, float], ...] = ()  # Bedarfsindex weights; empty = equal
     klassen: str = "sd"  # Bedarfsindex classes: "sd" or "quantile"
+    einteilung: Klasseneinteilung | None = None  # boundaries and names of the "sd" classes; None: the Kreis's
 
     @property
     def eckwert(self) -> str:
@@ -122,7 +123,7 @@ class Engine:
         self._pr = dataset.planungsraeume()
         # Case rows are classified once (setting group, bereich) for counting and durations.
         self._faelle = classify(dataset.tables["faelle"]) if dataset.has("faelle") else None
-        self._fallzahlen = self._rows_from(self._build_fallzahlen(), list(COUNTS))
+        self._fallzahlen = self._rows_from(self._build_fallzahlen(), [*COUNTS, "inanspruchnahme"])
         self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
         self._dauer = self._build_dauer()
         self._population = self._build_population()
@@ -171,10 +172,42 @@ class Engine:
         if not self.jahre:
             return None
         if self._dataset.has("faelle"):
-            return count_cases_per_year(self._faelle, self.jahre)
+            counts = count_cases_per_year(self._faelle, self.jahre)
+            return counts.assign(inanspruchnahme=counts["andauernd"] + counts["beendet"])
         if self._dataset.has("fallzahlen"):
-            return fallzahlen_from_aggregate(self._dataset.tables["fallzahlen"])
+            return _aus_aggregat(self._dataset.tables["fallzahlen"])
         return None
+
+    def hinweise(self) -> list[str]:
+        """German notes on figures the input cannot give, to show with them (never a silent 0).
+
+        A fallzahlen table with only the Hilfen insgesamt (as cities publish them) has no begonnene,
+        beendete or andauernde Hilfen: those figures are missing, the note says why.
+        """
+        from .formatting import jahre_text
+        from .tables import HINWEIS_NUR_INSGESAMT
+
+        tabelle = self._dataset.tables.get("fallzahlen")
+        if self._dataset.has("faelle") or tabelle is None or "inanspruchnahme" not in tabelle or not self.jahre:
+            return []
+        je_jahr = pd.DataFrame({
+            "jahr": tabelle["jahr"].astype("Int64"),
+            "verlauf": tabelle.reindex(columns=list(COUNTS)).notna().any(axis=1),
+            "insgesamt": tabelle["inanspruchnahme"].notna(),
+        }).dropna(subset=["jahr"]).groupby("jahr").any()
+        je_jahr = je_jahr[je_jahr.index.isin(self.jahre)]
+        nur_insgesamt = [int(j) for j in je_jahr.index[~je_jahr["verlauf"] & je_jahr["insgesamt"]]]
+        if not nur_insgesamt:
+            return []
+        jahre = "" if len(nur_insgesamt) == len(je_jahr) else f" für {jahre_text(nur_insgesamt)}"
+        return [HINWEIS_NUR_INSGESAMT.format(jahre=jahre)]
+
+    def _jahre_mit(self, column: str) -> np.ndarray:
+        """Per year of the engine: whether any input row holds a known value of the count ``column``."""
+        rows = self._fallzahlen
+        year = self._year_positions(rows.jahr)
+        known = (year >= 0) & ~np.isnan(rows.values[column])
+        return np.bincount(year[known], minlength=len(self.jahre)) > 0
 
     def _build_ausgaben(self) -> pd.DataFrame | None:
         frames = []
@@ -267,6 +300,7 @@ class Engine:
                 ids |= set(rows.raum_ids)
         if self._population is not None:
             ids |= set(self._population["raum_id"])
+        ids |= set(self._pr["raum_id"])  # also the areas of a social monitoring on its own
         return sorted(str(i) for i in ids)
 
     def _area_positions(self, ebene: str, jahr: np.ndarray, raum: np.ndarray, raum_ids: list[str]) -> np.ndarray:
@@ -462,10 +496,15 @@ class Engine:
         if self._fallzahlen is not None:
             # Case-level data (also when the database counted it) counts every year: no case is a real 0.
             complete = self._dataset.has("faelle") or self._dataset.aus_einzelfaellen
-            for column in COUNTS:
-                cubes[column] = self._cube(self._fallzahlen, column, ebene, zero_when_absent=complete)
-            inanspruchnahme = cubes["andauernd"] + cubes["beendet"]
-            cubes["inanspruchnahme"] = np.where(protection, np.nan, inanspruchnahme)
+            for column in (*COUNTS, "inanspruchnahme"):
+                cube = self._cube(self._fallzahlen, column, ebene, zero_when_absent=complete)
+                if not complete:
+                    # A count the input does not hold for a year (a table of only Hilfen insgesamt has no
+                    # begonnen, beendet, andauernd) is unknown there, not 0 (see :meth:`hinweise`).
+                    cube[~self._jahre_mit(column)] = np.nan
+                cubes[column] = cube
+            # Inanspruchnahme = andauernd + beendet per row (else the Hilfen insgesamt as given).
+            cubes["inanspruchnahme"] = np.where(protection, np.nan, cubes["inanspruchnahme"])
             cubes["inobhutnahmen"] = np.where(group == "§42", cubes["beendet"], np.nan)
             cubes["gefaehrdungseinschaetzungen"] = np.where(group == "§8a", cubes["beendet"], np.nan)
         if self._population is not None:
@@ -624,10 +663,16 @@ class Engine:
         else:
             einwohner = pd.Series(np.inf, index=sorted(set(ind["area"])))
         result = compute_bedarfsindex(ind.rename(columns={"area": "raum_id"}), einwohner, jahr,
-                                      dict(self.optionen.gewichte) or None, self.optionen.klassen)
+                                      dict(self.optionen.gewichte) or None, self.optionen.klassen, self.einteilung)
         werte = result.werte.rename(columns={"raum_id": "area"})
-        werte["klasse_label"] = werte["klasse"].map(KLASSEN) if self.optionen.klassen == "sd" else werte["klasse"]
+        werte["klasse_label"] = werte["klasse"].map(self.einteilung.name) if self.optionen.klassen == "sd" \
+            else werte["klasse"]
         return werte
+
+    @property
+    def einteilung(self) -> Klasseneinteilung:
+        """The Bedarfsindex classes: the option's, else the Kreis's (stored with its data), else −1, 0, +1."""
+        return self.optionen.einteilung or self._dataset.einteilung or STANDARD_EINTEILUNG
 
     def _long_needs(self, ebene: str, jahre: list[int] | None) -> pd.DataFrame:
         ind = self.indikatoren(ebene)
@@ -647,6 +692,25 @@ class Engine:
                     rows.append(pd.DataFrame({"jahr": int(jahr), "raum_id": result["area"], "hilfeart": "",
                                               "kennzahl": kennzahl, "wert": result[column]}))
         return pd.concat(rows, ignore_index=True).dropna(subset=["wert"])[columns]
+
+
+def _aus_aggregat(tabelle: pd.DataFrame) -> pd.DataFrame:
+    """The aggregated ``fallzahlen`` table as the engine's counts, with ``inanspruchnahme``.
+
+    Counts the table does not hold are unknown (NaN), never 0: a city's table of Hilfen insgesamt
+    has no begonnen, beendet, andauernd. Inanspruchnahme = andauernd + beendet where the case flow
+    is known, else the Hilfen insgesamt as given (the reader checked that both agree).
+    """
+    out = fallzahlen_from_aggregate(tabelle.assign(**{c: np.nan for c in COUNTS if c not in tabelle}))
+    inanspruchnahme = out["andauernd"] + out["beendet"]
+    if "inanspruchnahme" in tabelle:
+        # Grouped exactly as fallzahlen_from_aggregate groups (same rows, keys and order).
+        rows = classify(tabelle[tabelle["hilfeart"].notna() & tabelle["raum_id"].notna() & tabelle["jahr"].notna()])
+        keys = ["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich"]
+        gegeben = (rows.assign(jahr=rows["jahr"].astype(np.int64), inanspruchnahme=rows["inanspruchnahme"].astype(float))
+                   .groupby(keys, observed=True, dropna=False, sort=True)["inanspruchnahme"].sum(min_count=1))
+        inanspruchnahme = inanspruchnahme.fillna(pd.Series(gegeben.to_numpy(), index=out.index))
+    return out.assign(inanspruchnahme=inanspruchnahme)
 
 
 def _rate(numerator: np.ndarray, denominator: np.ndarray, scale: float) -> np.ndarray:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .formatting import format_number, format_percent, format_signed
+from .formatting import format_number, format_percent, format_signed, jahre_text
 
 SKALA = 1000
 MIN_JAHRE = 2
@@ -194,7 +194,7 @@ def prognostizieren(
     hinweise = [_modell_hinweis(trend), quelle, _band_hinweis(trend, niveau),
                 *_luecken_hinweise(daten.loc[daten["jahr"] <= letztes_jahr], beobachtet)]
     if (gekappt := jahre[trend.wert(jahre) < 0]).size:
-        hinweise.append(f"Der Trend fällt unter 0; Prognose auf 0 gesetzt: {_jahre_text(gekappt)}.")
+        hinweise.append(f"Der Trend fällt unter 0; Prognose auf 0 gesetzt: {jahre_text(gekappt)}.")
 
     prognose = pd.DataFrame({
         "jahr": jahre,
@@ -263,7 +263,7 @@ def rueckblick(reihe: pd.DataFrame, zurueck: int = 3, niveau: float = 0.8) -> Ru
     mape = float(prozent.mean()) if len(prozent) else np.nan
     abdeckung = float(werte["im_band"].mean())
     hinweise = [
-        f"Angepasst auf {_jahre_text(trend.jahre)}, zurückgehalten {_jahre_text(jahre)}; für die zurückgehaltenen Jahre "
+        f"Angepasst auf {jahre_text(trend.jahre)}, zurückgehalten {jahre_text(jahre)}; für die zurückgehaltenen Jahre "
         "wurde die tatsächliche Bevölkerung verwendet. Der Fehler misst also nur den Eckwert-Trend; mit einer "
         "Bevölkerungsprognose kann er größer sein.",
         f"Mittlerer absoluter Fehler: {format_number(mae, 1)} Fälle; mittlerer prozentualer Fehler: {format_percent(mape)}; "
@@ -272,7 +272,7 @@ def rueckblick(reihe: pd.DataFrame, zurueck: int = 3, niveau: float = 0.8) -> Ru
         *_luecken_hinweise(daten.loc[daten["jahr"] <= jahre[-1]], beobachtet),
     ]
     if (werte["faelle"] == 0).any():
-        hinweise.append(f"Jahre mit 0 Fällen gehen nicht in den prozentualen Fehler ein: {_jahre_text(jahre[faelle == 0])}.")
+        hinweise.append(f"Jahre mit 0 Fällen gehen nicht in den prozentualen Fehler ein: {jahre_text(jahre[faelle == 0])}.")
     return Rueckblick(
         werte=werte[RUECKBLICK_SPALTEN].astype({"jahr": int, "im_band": bool}),
         mae=mae,
@@ -341,11 +341,11 @@ def _pruefe_reihe(reihe: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
         raise ValueError("Die Spalte jahr muss für jede Zeile eine ganze Jahreszahl enthalten.")
     daten["jahr"] = daten["jahr"].astype(int)
     if (doppelt := daten["jahr"][daten["jahr"].duplicated()]).size:
-        raise ValueError(f"Jedes Jahr darf nur einmal vorkommen; mehrfach: {_jahre_text(sorted(set(doppelt)))}.")
+        raise ValueError(f"Jedes Jahr darf nur einmal vorkommen; mehrfach: {jahre_text(sorted(set(doppelt)))}.")
     for spalte in ("faelle", "bevoelkerung", "ausgaben"):
         daten[spalte] = _zahlen(reihe, spalte) if spalte in reihe.columns else np.nan
         if (negativ := daten["jahr"][daten[spalte] < 0]).size:
-            raise ValueError(f"Negative Werte in der Spalte {spalte}: {_jahre_text(sorted(negativ))}.")
+            raise ValueError(f"Negative Werte in der Spalte {spalte}: {jahre_text(sorted(negativ))}.")
     with np.errstate(invalid="ignore", divide="ignore"):
         daten["eckwert"] = (daten["faelle"] / daten["bevoelkerung"] * SKALA).where(daten["bevoelkerung"] > 0)
     return daten.sort_values("jahr", ignore_index=True), hat_ausgaben
@@ -375,7 +375,7 @@ def _pruefe_niveau(niveau: float) -> None:
 def _beobachtete_jahre(daten: pd.DataFrame, mindestens: int, wofuer: str) -> pd.DataFrame:
     beobachtet = daten.loc[daten["eckwert"].notna()]
     if len(beobachtet) < mindestens:
-        vorhanden = _jahre_text(beobachtet["jahr"]) if len(beobachtet) else "keine"
+        vorhanden = jahre_text(beobachtet["jahr"]) if len(beobachtet) else "keine"
         raise ValueError(
             f"Für {wofuer} braucht es mindestens {mindestens} Jahre mit Fällen und Bevölkerung; "
             f"vorhanden: {len(beobachtet)} ({vorhanden})."
@@ -403,17 +403,17 @@ def _bevoelkerung_fortschreiben(
     offen = np.isnan(bevoelkerung)
     teile = []
     if (~offen).any():
-        teile.append(f"{_jahre_text(jahre[~offen])} aus den Daten")
+        teile.append(f"{jahre_text(jahre[~offen])} aus den Daten")
     if offen.any() and vorgabe is not None:
         bevoelkerung[offen] = vorgabe.reindex(jahre[offen]).to_numpy(dtype=float)
         if (fehlt := jahre[np.isnan(bevoelkerung)]).size:
-            raise ValueError(f"Die Bevölkerungsprognose fehlt für: {_jahre_text(fehlt)}.")
-        teile.append(f"{_jahre_text(jahre[offen])} aus der angegebenen Bevölkerungsprognose")
+            raise ValueError(f"Die Bevölkerungsprognose fehlt für: {jahre_text(fehlt)}.")
+        teile.append(f"{jahre_text(jahre[offen])} aus der angegebenen Bevölkerungsprognose")
     elif offen.any():
         trend = _Trend.anpassen(bekannt["jahr"], bekannt["bevoelkerung"])
         bevoelkerung[offen] = np.clip(trend.wert(jahre[offen]), 0, None)
         teile.append(
-            f"{_jahre_text(jahre[offen])} linear fortgeschrieben aus {_jahre_text(trend.jahre)} "
+            f"{jahre_text(jahre[offen])} linear fortgeschrieben aus {jahre_text(trend.jahre)} "
             "(keine Bevölkerungsprognose angegeben)"
         )
     return bevoelkerung, "Bevölkerung der Prognosejahre: " + "; ".join(teile) + "."
@@ -440,12 +440,12 @@ def _kosten_je_fall_trend(daten: pd.DataFrame, hat_ausgaben: bool, hinweise: lis
     if len(mit_kosten) < 2:
         hinweise.append(
             "Keine Ausgabenprognose: Ausgaben und Fälle liegen für weniger als 2 Jahre vor "
-            f"({_jahre_text(mit_kosten['jahr']) if len(mit_kosten) else 'keine'})."
+            f"({jahre_text(mit_kosten['jahr']) if len(mit_kosten) else 'keine'})."
         )
         return None
     trend = _Trend.anpassen(mit_kosten["jahr"], mit_kosten["ausgaben"] / mit_kosten["faelle"])
     hinweise.append(
-        f"Ausgaben = Kosten je Fall × Fälle; Kosten je Fall als lineare Trendgerade über {_jahre_text(trend.jahre)} "
+        f"Ausgaben = Kosten je Fall × Fälle; Kosten je Fall als lineare Trendgerade über {jahre_text(trend.jahre)} "
         f"(Veränderung {format_signed(trend.steigung, 0)} € je Jahr). Das Band der Ausgaben enthält nur die Unsicherheit der "
         "Fallzahl, nicht die der Kosten je Fall."
     )
@@ -457,7 +457,7 @@ def _kosten_je_fall_trend(daten: pd.DataFrame, hat_ausgaben: bool, hinweise: lis
 
 def _modell_hinweis(trend: _Trend) -> str:
     return (
-        f"Eckwert (Fälle je {format_number(SKALA)} der Bevölkerung) als lineare Trendgerade über {_jahre_text(trend.jahre)} "
+        f"Eckwert (Fälle je {format_number(SKALA)} der Bevölkerung) als lineare Trendgerade über {jahre_text(trend.jahre)} "
         f"({len(trend.jahre)} Jahre, Veränderung {format_signed(trend.steigung, 2)} je Jahr) fortgeschrieben; "
         f"Fälle = Eckwert × Bevölkerung / {format_number(SKALA)}."
     )
@@ -481,22 +481,10 @@ def _luecken_hinweise(daten: pd.DataFrame, beobachtet: pd.DataFrame) -> list[str
     ohne = daten.loc[~daten["jahr"].isin(beobachtet["jahr"]), "jahr"]
     if not len(ohne):
         return []
-    return [f"Ohne Fälle oder Bevölkerung und daher nicht im Trend: {_jahre_text(ohne)}."]
+    return [f"Ohne Fälle oder Bevölkerung und daher nicht im Trend: {jahre_text(ohne)}."]
 
 
 def _niveau_text(niveau: float) -> str:
     """``0.8`` -> ``"80-%"``, ``0.975`` -> ``"97,5-%"`` (German compound: "80-%-Band")."""
     prozent = niveau * 100
     return f"{format_number(prozent, 0 if round(prozent, 6) % 1 == 0 else 1)}-%"
-
-
-def _jahre_text(jahre: Iterable[int]) -> str:
-    """``[2019, 2020, 2021, 2023]`` -> ``"2019–2021, 2023"`` (runs of consecutive years joined by a dash)."""
-    jahre = sorted(int(j) for j in jahre)
-    laeufe: list[list[int]] = []
-    for jahr in jahre:
-        if laeufe and jahr == laeufe[-1][-1] + 1:
-            laeufe[-1].append(jahr)
-        else:
-            laeufe.append([jahr])
-    return ", ".join(f"{lauf[0]}–{lauf[-1]}" if len(lauf) > 1 else str(lauf[0]) for lauf in laeufe)

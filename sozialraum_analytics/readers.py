@@ -30,6 +30,7 @@ from .dialect import (
     special_reason,
 )
 from .formatting import format_number
+from .hilfearten import fold as fold_text
 from .report import FEHLER, WARNUNG, ValidationReport
 from .tables import (
     DATE,
@@ -73,11 +74,13 @@ class _Column:
 
 
 class _Context:
-    def __init__(self, report: ValidationReport, rows: np.ndarray, german: bool, stichtag: dt.date):
+    def __init__(self, report: ValidationReport, rows: np.ndarray, german: bool, stichtag: dt.date,
+                 fehlwerte: tuple[float, ...] = ()):
         self.report = report
         self.rows = rows
         self.german = german
         self.stichtag = stichtag
+        self.fehlwerte = set(fehlwerte)  # numeric codes the planner declared "missing" (-9999 …)
 
     def flag(self, column: _Column, bad: dict[int, str], stufe: str = FEHLER) -> None:
         """Report every row holding one of the ``bad`` distinct values (code -> message)."""
@@ -120,7 +123,7 @@ def _parse_text(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
 
 
 def _check_required(col: _Column, spec: ColumnSpec, ctx: _Context, empty: list[bool]) -> None:
-    if spec.required:
+    if spec.required and not spec.leer_erlaubt:
         ctx.flag(col, {i: f"Pflichtangabe fehlt, erwartet wird {spec.label}" for i, e in enumerate(empty) if e})
 
 
@@ -138,6 +141,9 @@ def _parse_number(col: _Column, spec: ColumnSpec, ctx: _Context, integer: bool) 
             reasons[i] = reason
             continue
         number = parse_number(v, style)
+        if number is not None and number in ctx.fehlwerte:
+            reasons[i] = f"Fehlwert {v}"
+            continue
         if number is None:
             bad[i] = f'"{v}" ist keine Zahl, erwartet wird {spec.label}'
         elif integer and not float(number).is_integer():
@@ -176,6 +182,8 @@ def _parse_year(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
         if v == "" or special_reason(v) is not None:
             continue
         text = v[:-2] if v.endswith(".0") else v
+        if text.isdigit() and len(text) == 6 and 1 <= int(text[4:]) <= 12:
+            text = text[:4]  # YYYYMM, the official form of many exports (202012)
         date = parse_date(text) if not text.isdigit() else None
         year = int(text) if text.isdigit() else (date.year if date else None)
         if year is None or not 1900 <= year <= 2100:
@@ -314,16 +322,63 @@ def _melt_wide(raw: RawTable, id_headers: list[str], value_headers: list[str], n
     return RawTable(id_headers + [name_column, value_column], table, rows, raw.encoding, raw.delimiter, raw.bad_rows)
 
 
+_EINWOHNER = {"ew", "einwohner", "einwohnerzahl", "bevoelkerung", "einwohnerinnen und einwohner", "ew gesamt"}
+
+
+def _keine_indikatorspalte(header: str, column: pa.ChunkedArray) -> str | None:
+    """Why a column beside the indicators of a wide file is none (ID, name, inhabitants, text, classes)."""
+    key = normalise_header(header)
+    upper = header.strip().upper()
+    if key in ("name", "gemeinde", "gen", "einheit", "bezirk", "stadtteil", "ortsteil"):
+        return "Name"
+    if upper.endswith(("_ID", "-ID", " ID", "_NR", "-NR", "_KEY")) or upper.startswith(("ID_", "NR_")):
+        return "Kennung"
+    if upper.endswith(("_NAME", "-NAME", " NAME", "_BEZ", "_BEZEICHNUNG")):
+        return "Name"
+    if key in _EINWOHNER or upper.startswith("EW_"):
+        return "Einwohner"
+    werte = [v.strip() for v in column.to_pylist() if v is not None and v.strip() and special_reason(v.strip()) is None]
+    if not werte:
+        return None
+    style = decimal_style(werte[:200], True)
+    zahlen = [parse_number(v, style) for v in werte]
+    if sum(z is None for z in zahlen) > len(zahlen) / 2:
+        return "Text"
+    gueltig = [z for z in zahlen if z is not None and z > -99]  # codes like -9999 aside
+    ganz = all(float(z).is_integer() for z in gueltig)
+    if gueltig and ganz and min(gueltig) >= 0 and max(gueltig) <= 9 and len(set(gueltig)) <= 9 and len(werte) >= 4:
+        return "Klassen"
+    return None
+
+
 def _reshape_wide(raw: RawTable, spec: TableSpec, mapping: dict[str, str] | None,
-                  report: ValidationReport) -> RawTable:
+                  report: ValidationReport, indikatoren: tuple[str, ...] | None = None) -> RawTable:
     matched = match_columns(raw.columns, spec, mapping)
     canonical = set(matched.values())
     unmatched = [h for h in raw.columns if h not in matched]
     if spec.kind == "indikatoren" and not {"indikator", "wert"} & canonical:
         ids = [h for h in raw.columns if matched.get(h) in ("jahr", "raum_id")]
-        others = [h for h in unmatched if normalise_header(h) not in ("name", "gemeinde", "gen", "einheit")]
+        if indikatoren:
+            fehlen = [n for n in indikatoren if n not in raw.columns]
+            if fehlen:
+                report.error(f"Diese Indikatorspalten gibt es in der Datei nicht: {', '.join(fehlen)}; "
+                             f"vorhanden: {', '.join(raw.columns)}")
+            others = [h for h in raw.columns if h in indikatoren]
+            beiseite = [h for h in unmatched if h not in indikatoren]
+        else:
+            others, beiseite = [], []
+            for h in unmatched:
+                grund = _keine_indikatorspalte(h, raw.table.column(h))
+                if grund is None:
+                    others.append(h)
+                else:
+                    beiseite.append(f"{h} ({grund})")
         if ids and others:
-            report.info(f"Breites Format erkannt: {len(others)} Indikatorspalten ({', '.join(others[:8])}).")
+            report.info(f"Breites Format erkannt: {len(others)} Indikatorspalten ({', '.join(others[:12])}"
+                        f"{' …' if len(others) > 12 else ''}).")
+            if beiseite:
+                report.info(f"Keine Indikatoren (nicht verwendet): {', '.join(beiseite)}. Andere Auswahl: "
+                            "--indikatoren SPALTE,SPALTE … oder auf der Seite Daten importieren.")
             return _melt_wide(raw, ids, others, "indikator", "wert")
     if spec.kind == "bevoelkerung" and not {"altersgruppe", "alter_von", "alter"} & canonical:
         age_headers = [h for h in raw.columns if matched.get(h) in (None, "anzahl")
@@ -337,8 +392,13 @@ def _reshape_wide(raw: RawTable, spec: TableSpec, mapping: dict[str, str] | None
 
 def read_table(path: Path | str, kind: str, *, data: bytes | None = None, mapping: dict[str, str] | None = None,
                stichtag: dt.date | None = None, display_name: str | None = None,
-               sheet: str | int | None = None, max_rows: int = MAX_ROWS) -> ReadResult:
-    """Read, parse and validate one file of table ``kind`` (see :mod:`tables`); at most ``max_rows`` rows."""
+               sheet: str | int | None = None, max_rows: int = MAX_ROWS, fehlwerte: tuple[float, ...] = (),
+               indikatoren: tuple[str, ...] | None = None) -> ReadResult:
+    """Read, parse and validate one file of table ``kind`` (see :mod:`tables`); at most ``max_rows`` rows.
+
+    ``fehlwerte``: numeric codes that mean "missing" (-9999 …), read as missing with that reason;
+    ``indikatoren``: in a wide indicator file, the columns that are indicators (else recognised).
+    """
     spec = TABLES[kind]
     name = display_name or Path(path).name
     report = ValidationReport(name)
@@ -362,8 +422,8 @@ def read_table(path: Path | str, kind: str, *, data: bytes | None = None, mappin
         return ReadResult(kind, None, report)
     for row, expected, found in raw.bad_rows:
         report.error(f"Die Zeile hat {found} statt {expected} Zellen (Trennzeichen „{raw.delimiter}“)", row)
-    raw = _reshape_wide(raw, spec, mapping, report)
-    frame = parse_table(raw, spec, report, mapping=mapping, stichtag=stichtag or dt.date.today())
+    raw = _reshape_wide(raw, spec, mapping, report, indikatoren)
+    frame = parse_table(raw, spec, report, mapping=mapping, stichtag=stichtag or dt.date.today(), fehlwerte=fehlwerte)
     if frame is not None and kind in POSTPROCESS:
         checked = POSTPROCESS[kind](frame, report, raw)
         frame = checked if checked is not None else frame
@@ -371,7 +431,7 @@ def read_table(path: Path | str, kind: str, *, data: bytes | None = None, mappin
 
 
 def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, mapping: dict[str, str] | None,
-                stichtag: dt.date) -> pd.DataFrame | None:
+                stichtag: dt.date, fehlwerte: tuple[float, ...] = ()) -> pd.DataFrame | None:
     """Parse the columns of ``raw`` by ``spec``; ``None`` when required columns are missing."""
     matched = match_columns(raw.columns, spec, mapping)
     by_canonical = {canonical: header for header, canonical in matched.items()}
@@ -390,7 +450,7 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
         if missing:
             return None
     german = raw.delimiter in (";", "xlsx")
-    ctx = _Context(report, raw.excel_rows, german, stichtag)
+    ctx = _Context(report, raw.excel_rows, german, stichtag, fehlwerte)
     frame: dict[str, pd.Series] = {}
     for column in spec.columns:
         header = by_canonical.get(column.name)
@@ -480,6 +540,61 @@ def _check_faelle(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) 
                            header_of(frame, "fall_id"))
 
 
+def _altersgruppe_text(von: float, bis: float) -> str:
+    return f"{int(von)} und älter" if np.isnan(bis) else (f"unter {int(bis)}" if von == 0 else
+                                                         f"{int(von)} bis unter {int(bis)}")
+
+
+def _feinste_altersgruppen(frame: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
+    """Within each area and year, keep the finest age groups that tile the ages without overlap.
+
+    A register table with "0 bis unter 7", "7 bis unter 18" and also "0 bis unter 18" (or "60 und
+    älter" beside "60 bis unter 65", "65 und älter") would count people twice; the coarser groups
+    are left out and the report names what was used. Groups that cannot tile (0–10 and 5–15) are
+    an error.
+    """
+    if frame.empty or not {"jahr", "raum_id"} <= set(frame.columns):
+        return frame
+    von = frame["alter_von"].to_numpy(dtype=float)
+    bis = np.where(np.isnan(frame["alter_bis"].to_numpy(dtype=float)), np.inf, frame["alter_bis"].to_numpy(dtype=float))
+    gruppe_code, gruppen = pd.factorize(pd.Series(list(zip(von, bis)), index=frame.index))
+    schluessel = frame["jahr"].astype(str) + "\x00" + frame["raum_id"].astype(str)
+    # The set of groups of each area and year; decided once per distinct set.
+    mengen = pd.Series(gruppe_code, index=frame.index).groupby(schluessel.to_numpy()).agg(lambda c: tuple(sorted(set(c))))
+    entscheid: dict[tuple, set[int] | None] = {}
+    for menge in set(mengen):
+        bereiche = sorted(gruppen[i] for i in menge)
+        if all(b[0] >= a[1] for a, b in zip(bereiche, bereiche[1:])):
+            entscheid[menge] = set(menge)  # no overlap (a gap is no double count): all groups stay
+            continue
+        wahl = altersgruppen.feinste_zerlegung([gruppen[i] for i in menge])
+        entscheid[menge] = None if wahl is None else {menge[i] for i in wahl}
+    # Vectorised for register tables of millions of rows: one row of allowed groups per distinct set.
+    reihen = {menge: i for i, menge in enumerate(entscheid)}
+    erlaubt = np.zeros((len(reihen), len(gruppen)), dtype=bool)
+    for menge, wahl in entscheid.items():
+        erlaubt[reihen[menge], list(wahl or ())] = True
+    menge_je_zeile = mengen.reindex(schluessel.to_numpy()).map(reihen).to_numpy(dtype=np.int64)
+    keep = erlaubt[menge_je_zeile, gruppe_code]
+    fehler = {menge for menge, wahl in entscheid.items() if wahl is None}
+    for menge in fehler:
+        texte = ", ".join(_altersgruppe_text(*gruppen[i]) if np.isfinite(gruppen[i][1])
+                          else _altersgruppe_text(gruppen[i][0], np.nan) for i in menge)
+        report.error(f"Die Altersgruppen überschneiden sich so, dass keine Einteilung ohne Doppelzählung möglich ist: "
+                     f"{texte}. Bitte nur überschneidungsfreie Altersgruppen liefern.")
+    weg = sorted({int(c) for c in gruppe_code[~keep]})
+    if weg and not fehler:
+        def text(i: int) -> str:
+            v, b = gruppen[i]
+            return _altersgruppe_text(v, b if np.isfinite(b) else np.nan)
+
+        genutzt = sorted({int(c) for c in gruppe_code[keep]}, key=lambda i: gruppen[i])
+        report.warning(f"Altersgruppen überschneiden sich (Summen neben feineren Gruppen): nicht mitgezählt "
+                       f"{', '.join(text(i) for i in weg)}; verwendet wird die feinste Einteilung "
+                       f"{', '.join(text(i) for i in genutzt)}.")
+    return frame[keep]
+
+
 def _check_bevoelkerung(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> pd.DataFrame:
     """Derive alter_von / alter_bis from whichever age columns the file has; no negative counts."""
     rows = frame["zeile"].to_numpy()
@@ -502,14 +617,21 @@ def _check_bevoelkerung(frame: pd.DataFrame, report: ValidationReport, raw: RawT
         # Map the distinct labels once, then spread by code (a file has few distinct age groups).
         codes, distinct_labels = pd.factorize(labels)
         totals = np.array([altersgruppen.is_total(label) for label in distinct_labels], dtype=bool)[codes]
-        if totals.any():
-            report.warning(f"{int(totals.sum())} Summenzeilen (Insgesamt) werden nicht mitgezählt, "
-                           "damit nichts doppelt zählt")
         von = np.array([parsed[label].von if parsed.get(label) else np.nan for label in distinct_labels], dtype=float)
         bis = np.array([parsed[label].bis if parsed.get(label) and parsed[label].bis is not None else np.nan
                         for label in distinct_labels], dtype=float)
         frame = frame.assign(alter_von=von[codes], alter_bis=bis[codes])
-        frame = frame[~totals]
+        if totals.all():
+            # Only totals: the population of all ages (rates per inhabitant, the 300-inhabitant rule);
+            # figures of the young then say that their age groups are missing.
+            frame = frame.assign(alter_von=0.0, alter_bis=np.nan)
+            report.info("Nur Summen über alle Altersgruppen (Insgesamt): gelesen als Bevölkerung aller Altersgruppen; "
+                        "Eckwerte je junge Menschen brauchen Altersgruppen.")
+        else:
+            if totals.any():
+                report.warning(f"{int(totals.sum())} Summenzeilen (Insgesamt) werden nicht mitgezählt, "
+                               "damit nichts doppelt zählt")
+            frame = frame[~totals]
     elif "alter" in frame and "alter_von" not in frame:
         frame["alter_von"] = frame["alter"]
         frame["alter_bis"] = frame["alter"] + 1
@@ -524,20 +646,116 @@ def _check_bevoelkerung(frame: pd.DataFrame, report: ValidationReport, raw: RawT
     if {"jahr", "raum_id", "alter_von"} <= set(frame.columns):
         _report_duplicates(frame, ["jahr", "raum_id", "alter_von", "alter_bis"], report,
                            "Jahr, Gebiet und Altersgruppe")
+        if frame["alter_bis"].notna().any():
+            frame = _feinste_altersgruppen(frame, report)
+    if len(frame) == 0 and not report.errors:
+        report.error("Nach dem Weglassen der Summenzeilen bleibt keine Zeile übrig: erwartet werden Einwohner "
+                     "je Altersgruppe (oder nur eine Summe je Gebiet und Jahr).")
     return frame.reset_index(drop=True)
 
 
 def _check_fallzahlen(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> None:
     _report_duplicates(frame, ["jahr", "raum_id", "hilfeart", "setting", "basis"], report,
                        "Jahr, Gebiet und Hilfeart")
+    _check_fallzahlen_spalten(frame, report, raw)
+
+
+def _check_fallzahlen_spalten(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> None:
+    """Either the case flow (begonnen, beendet, andauernd) or only the Hilfen insgesamt; both must agree."""
+    from .tables import FALLZAHLEN_VERLAUF, HINWEIS_NUR_INSGESAMT
+
+    verlauf = [c for c in FALLZAHLEN_VERLAUF if c in frame]
+    insgesamt = "inanspruchnahme" in frame
+    spec = TABLES["fallzahlen"]
+
+    def aliase(name: str) -> str:
+        return ", ".join(f'"{a}"' for a in spec.column(name).aliases[:3])
+
+    if not verlauf and not insgesamt:
+        report.error(f"In {report.datei} fehlen die Fallzahlen: erwartet werden entweder die Spalten \"begonnen\", "
+                     f"\"beendet\" und \"andauernd\" (auch {aliase('begonnen')} …) oder die Spalte \"inanspruchnahme\" "
+                     f"(Hilfen insgesamt; auch {aliase('inanspruchnahme')}); gefundene Spalten: {', '.join(raw.columns)}")
+        return
+    if verlauf and len(verlauf) < len(FALLZAHLEN_VERLAUF):
+        fehlen = [c for c in FALLZAHLEN_VERLAUF if c not in verlauf]
+        spalten = ", ".join(f'"{c}"' for c in fehlen)
+        report.error(f"In {report.datei} {'fehlt die Spalte' if len(fehlen) == 1 else 'fehlen die Spalten'} {spalten}: "
+                     "begonnene, beendete und am 31.12. andauernde Hilfen gehören zusammen (gefunden nur "
+                     f"{', '.join(f'„{header_of(frame, c)}“' for c in verlauf)}). Entweder alle drei Spalten liefern oder nur "
+                     "die Hilfen insgesamt (Spalte \"inanspruchnahme\").")
+        return
+    for column in [*verlauf, "inanspruchnahme"] if insgesamt else verlauf:
+        # The counts of the file's variant are required: an empty cell is an error (official signs
+        # such as "." or "x" are missing values with their reason, as everywhere).
+        header = header_of(frame, column)
+        leer = np.array([v is None or not v.strip() for v in raw.table.column(header).to_pylist()], dtype=bool)
+        for position in np.flatnonzero(leer):
+            report.error(f"Pflichtangabe fehlt, erwartet wird {spec.column(column).label}",
+                         int(frame["zeile"].iat[position]), header)
+    if not verlauf:
+        report.info(HINWEIS_NUR_INSGESAMT.format(jahre=""))
+        return
+    if insgesamt:
+        summe = frame["andauernd"] + frame["beendet"]
+        anders = (frame["inanspruchnahme"] != summe) & frame["inanspruchnahme"].notna() & summe.notna()
+        for position in np.flatnonzero(anders.to_numpy()):
+            wert, a, b = (int(frame[c].iat[position]) for c in ("inanspruchnahme", "andauernd", "beendet"))
+            report.error(f"{wert} Hilfen insgesamt, aber {a} andauernde + {b} beendete Hilfen = {a + b}: Hilfen "
+                         "insgesamt sind die am 31.12. andauernden plus die im Jahr beendeten Hilfen",
+                         int(frame["zeile"].iat[position]), header_of(frame, "inanspruchnahme"), str(wert))
 
 
 def _check_zuordnung(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> None:
     _report_duplicates(frame, ["raum_id", "gueltig_ab"], report, "Planungsraum (mit gleichem gültig_ab)")
 
 
+_CODES = {-1.0, -9.0, -99.0, -999.0, -9999.0, -99999.0, -999999.0, 999.0, 9999.0, 99999.0, 999999.0}
+
+
+def verdaechtige_werte(werte: pd.Series, anteil: bool = False) -> list[tuple[float, str]]:
+    """Values of one indicator that look like missing-value codes, with why: a repeated round negative
+    number (-9999), a value far outside the others' range (99999 among shares), a share below 0.
+
+    >>> verdaechtige_werte(pd.Series([12.5, 8.0, -9999.0, 15.0, -9999.0]))
+    [(-9999.0, 'wiederholte runde negative Zahl')]
+    """
+    zahlen = werte.dropna().astype(float)
+    if zahlen.empty:
+        return []
+    out: dict[float, str] = {}
+    haeufig = zahlen.value_counts()
+    for wert, n in haeufig.items():
+        if wert < 0 and (wert in _CODES or (wert <= -99 and float(wert).is_integer() and wert % 10 == 0)) and n >= 2:
+            out[float(wert)] = "wiederholte runde negative Zahl"
+    uebrige = zahlen[~zahlen.isin(list(out))]
+    if len(uebrige) >= 4:
+        q1, q3 = np.percentile(uebrige, [25, 75])
+        breite = max(q3 - q1, 1e-9)
+        for wert in uebrige.unique():
+            if abs(wert) >= 999 and (wert > q3 + 20 * breite or wert < q1 - 20 * breite) and wert in _CODES | {-wert}:
+                out[float(wert)] = "weit außerhalb der übrigen Werte"
+    if anteil:
+        for wert in uebrige[uebrige < 0].unique():
+            out.setdefault(float(wert), "ein Anteil unter 0")
+    return sorted(out.items())
+
+
 def _check_indikatoren(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> None:
     _report_duplicates(frame, ["jahr", "raum_id", "indikator"], report, "Jahr, Gebiet und Indikator")
+    if not {"indikator", "wert"} <= set(frame.columns):
+        return
+    einheit = frame["einheit"].astype(str) if "einheit" in frame else pd.Series("", index=frame.index)
+    for indikator, rows in frame.groupby(frame["indikator"].astype(str), sort=True):
+        name = fold_text(indikator)
+        anteil = (einheit[rows.index] == "%").any() or any(w in name for w in ("anteil", "quote", "prozent"))
+        for wert, grund in verdaechtige_werte(rows["wert"], anteil):
+            zeilen = rows.loc[rows["wert"] == wert, "zeile"].astype(int).tolist()
+            code = f"{wert:g}".replace(".", ",")  # as the file writes it: -9999, not -9.999
+            wo = f"in Zeile {zeilen[0]}" if len(zeilen) == 1 else f"in {len(zeilen)} Zeilen, z. B. Zeile {zeilen[0]}"
+            report.warning(f'Indikator "{indikator}": der Wert {code} ({grund}, {wo}'
+                           f") sieht nach einem Fehlwert-Code aus. Als fehlend lesen: --fehlwert "
+                           f"{wert:g} (Kommandozeile) oder „Fehlwert-Codes“ auf der Seite Daten importieren.",
+                           zeilen[0], "wert", code)
 
 
 def _check_angebote(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> None:

@@ -114,9 +114,11 @@ _declare(Kennzahl("bedarfsindex", "Bedarfsindex", "z-Wert",
                   "niedriger Wert mehr Bedarf bedeutet), gewichtet gemittelt (Standard: gleiche Gewichte) und das "
                   "Mittel erneut standardisiert. Gebiete unter 300 Einwohnern erhalten keinen Index.", "Bedarf", 2))
 _declare(Kennzahl("bedarfsindex_klasse", "Bedarfsklasse", "Klasse",
-                  "4 = hoch (> +1), 3 = erhöht (0 … +1), 2 = durchschnittlich (−1 … 0), 1 = niedrig (< −1)", "–",
-                  "nach Berlin Monitoring Soziale Stadtentwicklung",
-                  "Klassen nach Standardabweichungen des Bedarfsindex (wahlweise Quantile).", "Bedarf"))
+                  "Standard: 4 = hoch (> +1), 3 = erhöht (0 … +1), 2 = durchschnittlich (−1 … 0), 1 = niedrig (< −1)",
+                  "–", "nach Berlin Monitoring Soziale Stadtentwicklung",
+                  "Klassen nach Standardabweichungen des Bedarfsindex, 1 = niedrigster Bedarf; Grenzen und Namen legt "
+                  "der Kreis fest (Seite Daten importieren, z. B. −1, +1, +1,5 wie Berlin), wahlweise Quantile.",
+                  "Bedarf"))
 _declare(Kennzahl("indikator", "Sozialstrukturindikator", "laut Datei", "Wert aus der Indikatorendatei; im Sozialraum "
                   "bevölkerungsgewichtetes Mittel der Planungsräume", "Bevölkerung (Gewicht)", "laut Datei",
                   "Sozialstrukturdaten wie SGB-II-Quote der unter 15-Jährigen, Anteil Alleinerziehender, "
@@ -169,6 +171,16 @@ def describe(kennzahl_id: str) -> Kennzahl:
             return replace(method, id=kennzahl_id, label=f"{base.label}: {method.label}", einheit=einheit,
                            nenner=base.nenner)
     raise KeyError(f"Unbekannte Kennzahl: {kennzahl_id}")
+
+
+def anzeige_dezimalen(kennzahl_id: str) -> int:
+    """Decimal places the dashboard shows for an emitted id; a Kreiswert or trend "wie Kennzahl" keeps
+    those of its Kennzahl (``ausgaben_je_jugendeinwohner_u21_kreiswert`` -> 2)."""
+    info = describe(kennzahl_id)
+    for suffix in TREND_SUFFIXES + COMPARISON_SUFFIXES:
+        if kennzahl_id.endswith("_" + suffix) and KENNZAHLEN[suffix].einheit == "wie Kennzahl":
+            return max(info.dezimalen, describe(kennzahl_id[: -len(suffix) - 1]).dezimalen)
+    return info.dezimalen
 
 
 def base_of(kennzahl_id: str) -> str:

@@ -26,13 +26,14 @@ import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from .jahresstand import JAHRESARTEN, MODI, zusammenfuehren
 from .tables import DATE, HILFEART, ID, INT, KEY, NUMBER, SETTING, TABLES, TEXT, YEAR
 
 KINDS = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
@@ -153,6 +154,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (3, "Meilensteine der Steuerungsgruppe mit ihrer Geschichte"),
     (4, "Sperrmuster der öffentlichen Ansicht je Datenversion"),
     (5, "Einstellungen des Kreises (Name)"),
+    (6, "Fallzahlen: Spalte Hilfen insgesamt (inanspruchnahme) für Tabellen ohne begonnene/beendete Hilfen"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -174,6 +176,7 @@ class Version:
     benutzer: str
     aktion: str
     inhalt: dict[str, dict]
+    aenderung: str = ""  # what an import changed ("2020 neu, 2021–2023 unverändert"); only on the returned version
 
 
 def ablage() -> Path:
@@ -258,20 +261,33 @@ class Store:
 
     # --- import ---------------------------------------------------------------------
     def importieren(self, kind: str, frame, datei: str, inhalt: bytes, benutzer: str | None = None,  # noqa: ANN001
-                    fortschritt=None) -> Version:  # noqa: ANN001
+                    fortschritt=None, modus: str = "ergaenzen") -> Version:  # noqa: ANN001
         """Store a validated table (the frame :func:`readers.read_table` returns) as a new version.
 
+        ``modus="ergaenzen"`` (default): for kinds with years the rows of the file's years replace
+        those years, the other years of the current version stay; ``"ersetzen"``: only the file
+        counts. The returned version's ``aenderung`` says which years are new, replaced, kept.
         All or nothing: on any error nothing of it is stored and the current version stays.
         ``fortschritt(done, total)`` is called after each batch of rows (a progress bar).
         """
         if kind not in DATEN:
             raise StoreError(f"Unbekannte Art „{kind}“; erlaubt: {', '.join(KINDS)}")
+        if modus not in MODI:
+            raise StoreError(f"Unbekannter Modus „{modus}“; erlaubt: {', '.join(MODI)}")
         sha256 = hashlib.sha256(inhalt).hexdigest()
         aktuell = self.aktuelle_version()
-        if aktuell is not None and aktuell.inhalt.get(kind, {}).get("sha256") == sha256:
-            vorher = aktuell.inhalt[kind]
+        vorher = aktuell.inhalt.get(kind) if aktuell is not None else None
+        if vorher is not None and vorher["sha256"] == sha256 and (modus == "ergaenzen" or vorher["zeilen"] == len(frame)):
             raise Unveraendert(f"Die Datei ist dieselbe wie „{vorher['datei']}“ in Version {aktuell.id} (importiert "
                                f"am {vorher['zeit']:%d.%m.%Y %H:%M}): nichts gespeichert, keine neue Version.")
+        alt = self.tabelle(kind, aktuell) if vorher is not None and kind in JAHRESARTEN else None
+        zusammen = zusammenfuehren(kind, alt, frame, modus) if kind != "gebiete" else None
+        if zusammen is not None:
+            frame = zusammen.frame
+            if zusammen.behaelt_alte_zeilen:
+                frueher = [d for d in vorher["datei"].split(" + ") if d != datei]
+                datei = " + ".join([datei, *frueher])
+        aenderung = zusammen.text() if zusammen is not None else ("ersetzt den bisherigen Stand" if vorher else "")
         rows = _rows_for_storage(kind, frame)
         names = list(rows)
         n_rows = len(rows[names[0]]) if names else 0
@@ -292,7 +308,8 @@ class Store:
                     fortschritt(stop, n_rows)
             previous = self._current_content(conn)
             previous[kind] = import_id
-            return self._new_version(conn, "Import", import_id, previous, benutzer, now)
+            aktion = f"Import ({aenderung})" if aenderung else "Import"
+            return replace(self._new_version(conn, aktion, import_id, previous, benutzer, now), aenderung=aenderung)
 
     def _insert(self, conn: sa.Connection, table: sa.Table, names: list[str], tuples: list[tuple]) -> None:
         """Bulk insert: PostgreSQL's COPY, SQLite's executemany; both inside the import's transaction."""
@@ -527,9 +544,39 @@ class Store:
             conn.execute(einstellungen.delete().where(einstellungen.c.name == name))
             conn.execute(einstellungen.insert().values(name=name, wert=wert, zeit=now, benutzer=benutzer or _benutzer()))
 
+    def einstellungen_schluessel(self) -> str:
+        """All settings in one string (one query): part of the dashboard's cache key."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(einstellungen.c.name, einstellungen.c.wert).order_by(einstellungen.c.name)).all()
+        return "|".join(f"{name}={wert}" for name, wert in rows)
+
     def kreisname(self) -> str | None:
         """The Kreis's name as stored with the data (from an import or entered on the page)."""
         return self.einstellung("kreisname")
+
+    def klasseneinteilung(self):  # noqa: ANN201 - bedarfsindex.Klasseneinteilung | None
+        """The Kreis's Bedarfsindex classes as stored (``klassengrenzen``, ``klassennamen``); None: the default."""
+        from .bedarfsindex import Klasseneinteilung
+
+        grenzen = self.einstellung("klassengrenzen")
+        if not grenzen:
+            return None
+        try:
+            return Klasseneinteilung.aus_text(grenzen, self.einstellung("klassennamen"))
+        except ValueError:
+            return None  # only valid settings are stored (klasseneinteilung_setzen checks them)
+
+    def klasseneinteilung_setzen(self, einteilung, benutzer: str | None = None) -> None:  # noqa: ANN001
+        """Store the Bedarfsindex classes; ``None`` or the default removes the setting."""
+        from .bedarfsindex import Klasseneinteilung
+
+        if einteilung is None or einteilung == Klasseneinteilung():
+            with self._transaction() as conn:
+                conn.execute(einstellungen.delete().where(einstellungen.c.name.in_(["klassengrenzen", "klassennamen"])))
+            return
+        self.einstellung_setzen("klassengrenzen", "; ".join(f"{g:g}".replace(".", ",") for g in einteilung.grenzen),
+                                benutzer)
+        self.einstellung_setzen("klassennamen", "; ".join(einteilung.namen), benutzer)
 
     # --- the public view's pattern per version ----------------------------------------------
     def sperrmuster(self, version_id: int) -> dict:
@@ -578,8 +625,16 @@ def _add_settings(conn: sa.Connection) -> None:
     einstellungen.create(conn)
 
 
+def _add_fallzahlen_insgesamt(conn: sa.Connection) -> None:
+    # A database made by step 1 of this code already has the columns (step 1 builds from DATEN).
+    vorhanden = {c["name"] for c in sa.inspect(conn).get_columns("daten_fallzahlen")}
+    for name, typ in (("inanspruchnahme", "INTEGER"), ("inanspruchnahme_grund", "TEXT")):
+        if name not in vorhanden:
+            conn.execute(sa.text(f"ALTER TABLE daten_fallzahlen ADD COLUMN {name} {typ}"))
+
+
 _MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings, 3: _add_milestones, 4: _add_suppression_patterns,
-                    5: _add_settings}
+                    5: _add_settings, 6: _add_fallzahlen_insgesamt}
 
 
 # --- frames in and out --------------------------------------------------------------------
@@ -627,7 +682,10 @@ def _restore_types(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     for name, kind_type in columns.items():
         if name not in frame:
             continue
-        if frame[name].isna().all() and name not in {c.name for c in TABLES[kind].columns if c.required}:
+        if frame[name].isna().all() and name not in {c.name for c in TABLES[kind].columns if c.required} \
+                and name not in SCHLUESSEL.get(kind, ()):
+            # An optional column nobody filled is left out, as the readers leave it out; key columns stay
+            # (population "insgesamt" has no upper age: alter_bis empty, but there).
             frame = frame.drop(columns=name)
             continue
         if kind_type == DATE:

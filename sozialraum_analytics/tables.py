@@ -29,6 +29,7 @@ class ColumnSpec:
     required: bool = False
     aliases: tuple[str, ...] = ()
     label: str = ""  # what is expected, in German, for messages
+    leer_erlaubt: bool = False  # a required column whose empty cells are missing values, not errors
 
     def keys(self) -> set[str]:
         return {normalise_header(self.name)} | {normalise_header(a) for a in self.aliases}
@@ -49,10 +50,13 @@ class TableSpec:
 _RAUM = ColumnSpec(
     "raum_id", KEY, True,
     ("AGS", "Gemeindeschlüssel", "Gemeindekennziffer", "GKZ", "Kennziffer", "id", "Raum", "Raum-ID",
-     "Planungsraum-ID", "Planungsraum_id", "Regionalschlüssel", "RS", "Gebiet", "Gebiets-ID"),
+     "Planungsraum-ID", "Planungsraum_id", "Regionalschlüssel", "RS", "Gebiet", "Gebiets-ID",
+     # as cities publish them (Berlin: PLR_ID, BZR_ID; ARS = Amtlicher Regionalschlüssel)
+     "PLR_ID", "PLR", "BZR_ID", "AREA_ID", "GEBIET_ID", "Stadtteil-Nr", "Stadtteilnummer", "ARS"),
     "ein Gebietsschlüssel (z. B. AGS 08317001)",
 )
-_JAHR = ColumnSpec("jahr", YEAR, True, ("Jahr", "Berichtsjahr", "Stichjahr"), "eine Jahreszahl wie 2023")
+_JAHR = ColumnSpec("jahr", YEAR, True, ("Jahr", "Berichtsjahr", "Stichjahr", "Zeit", "Stichtag"),
+                   "eine Jahreszahl wie 2023 (auch 202012 oder 31.12.2020)")
 
 TABLES: dict[str, TableSpec] = {}
 
@@ -105,12 +109,26 @@ _register(TableSpec("fallzahlen", "Fallzahlen (aggregiert)", "fallzahlen*.csv", 
     _JAHR, _RAUM,
     ColumnSpec("hilfeart", HILFEART, True, ("Hilfeart", "Art der Hilfe", "Leistung", "Hilfe"), "eine Hilfeart wie § 34"),
     ColumnSpec("setting", SETTING, False, ("Setting", "Hilfeform"), "ambulant, teilstationär oder stationär"),
-    ColumnSpec("begonnen", INT, True, ("begonnene Hilfen", "Beginn", "begonnen im Jahr", "neu"), "eine Anzahl"),
-    ColumnSpec("beendet", INT, True, ("beendete Hilfen", "Ende", "beendet im Jahr"), "eine Anzahl"),
-    ColumnSpec("andauernd", INT, True, ("andauernde Hilfen", "am 31.12. andauernd", "laufend", "Bestand"),
+    # Either the case flow (all three) or only the Hilfen insgesamt (FALLZAHLEN_VARIANTEN, checked by the reader).
+    ColumnSpec("begonnen", INT, False, ("begonnene Hilfen", "Beginn", "begonnen im Jahr", "neu"), "eine Anzahl"),
+    ColumnSpec("beendet", INT, False, ("beendete Hilfen", "Ende", "beendet im Jahr"), "eine Anzahl"),
+    ColumnSpec("andauernd", INT, False, ("andauernde Hilfen", "am 31.12. andauernd", "laufend", "Bestand"),
                "eine Anzahl"),
+    ColumnSpec("inanspruchnahme", INT, False, ("Hilfen insgesamt", "Hilfen gesamt", "Inanspruchnahme", "Insgesamt",
+                                               "Anzahl Hilfen", "Anzahl der Hilfen", "Fälle insgesamt",
+                                               "Hilfen (Inanspruchnahme)"),
+               "eine Anzahl (Hilfen insgesamt = am 31.12. andauernde + im Jahr beendete Hilfen)"),
     ColumnSpec("ausgaben", NUMBER, False, ("Ausgaben", "Kosten", "Betrag"), "ein Betrag in Euro"),
-), "Begonnene, beendete und am 31.12. andauernde Hilfen je Jahr, Gebiet und Hilfeart."))
+), "Begonnene, beendete und am 31.12. andauernde Hilfen je Jahr, Gebiet und Hilfeart "
+   "(oder nur die Hilfen insgesamt, wie Städte sie veröffentlichen)."))
+# The columns a fallzahlen file needs besides jahr, raum_id, hilfeart: the case flow, or the Hilfen insgesamt
+# (= andauernd + beendet) alone; then begonnene, beendete and andauernde Hilfen are unknown, never 0.
+FALLZAHLEN_VERLAUF = ("begonnen", "beendet", "andauernd")
+FALLZAHLEN_VARIANTEN = (FALLZAHLEN_VERLAUF, ("inanspruchnahme",))
+HINWEIS_NUR_INSGESAMT = (
+    "Die Fallzahlen enthalten nur die Hilfen insgesamt (Inanspruchnahme){jahre}: begonnene, beendete und am 31.12. "
+    "andauernde Hilfen fehlen deshalb (nicht 0), ebenso Inobhutnahmen und Gefährdungseinschätzungen, die als beendete "
+    "Maßnahmen zählen. Inanspruchnahme, Eckwerte, Kosten je Hilfe und Anteil stationär beruhen auf den Hilfen insgesamt.")
 
 _register(TableSpec("kosten", "Ausgaben", "kosten*.csv", (
     _JAHR,
@@ -123,7 +141,7 @@ _register(TableSpec("kosten", "Ausgaben", "kosten*.csv", (
 _register(TableSpec("indikatoren", "Sozialstrukturindikatoren", "indikatoren*.csv", (
     _JAHR, _RAUM,
     ColumnSpec("indikator", TEXT, True, ("Indikator", "Merkmal", "Kennzahl"), "der Name eines Indikators"),
-    ColumnSpec("wert", NUMBER, True, ("Wert", "Value"), "eine Zahl"),
+    ColumnSpec("wert", NUMBER, True, ("Wert", "Value"), "eine Zahl", leer_erlaubt=True),
     ColumnSpec("einheit", TEXT, False, ("Einheit", "Unit"), "eine Einheit wie %"),
     ColumnSpec("richtung", RICHTUNG, False, ("Richtung", "Bedarfsrichtung"), "hoch=bedarf oder niedrig=bedarf"),
 ), "Sozialstrukturdaten je Gebiet und Jahr (lang; breit mit einer Spalte je Indikator geht auch)."))

@@ -410,12 +410,16 @@ def test_an_older_database_gets_the_milestone_tables(store_url: str) -> None:
         conn.execute(sa.text("DROP TABLE sperrmuster"))
         conn.execute(sa.text("DROP TABLE meilenstein_historie"))
         conn.execute(sa.text("DROP TABLE meilensteine"))
+        conn.execute(sa.text("ALTER TABLE daten_fallzahlen DROP COLUMN inanspruchnahme_grund"))
+        conn.execute(sa.text("ALTER TABLE daten_fallzahlen DROP COLUMN inanspruchnahme"))
         conn.execute(sa.text("UPDATE schema_info SET version = 2"))
     s.dispose()
     again = Store(store_url)
-    assert again.schema_version() == SCHEMA_VERSION == 5
+    assert again.schema_version() == SCHEMA_VERSION == 6
     assert again.sperrmuster(1) == {}  # migration 4: the table of suppression patterns
     assert again.kreisname() is None  # migration 5: the Kreis's settings
+    spalten = {c["name"] for c in sa.inspect(again.engine).get_columns("daten_fallzahlen")}
+    assert {"inanspruchnahme", "inanspruchnahme_grund"} <= spalten  # migration 6: Hilfen insgesamt
     from sozialraum_analytics import meilensteine as ms
 
     assert ms.liste(again).empty
