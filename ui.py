@@ -817,6 +817,17 @@ def seitenanfang(titel: str, wofuer: str) -> tuple[Dataset, Auswahl]:
     return dataset, auswahl_
 
 
+def jahr_fuer(engine: Engine, merkmal, ebene: str, jahr: int | None) -> int | None:  # noqa: ANN001 - kartenwerte.Merkmal
+    """The year a page shows ``merkmal`` for: the chosen one if it has values, else the latest that has
+    (said in a note naming the years with values)."""
+    from sozialraum_analytics.kartenwerte import jahr_mit_werten
+
+    gezeigt, hinweis = jahr_mit_werten(engine, merkmal, ebene, jahr)
+    if hinweis:
+        st.info(escape_md(hinweis), icon=INFO)
+    return gezeigt
+
+
 def kennzahlen_katalog(engine: Engine, wofuer: str) -> dict:
     """The mappable indicators of the data; stops the page with a note when there are none."""
     from sozialraum_analytics.kartenwerte import merkmale
@@ -1062,3 +1073,48 @@ def bericht_downloads(optionen: Optionen, jahr: int, raeume: Sequence[str] = (),
             return export.schreiben(report, fmt)
         spalte.download_button(fmt.upper(), data=daten, file_name=f"{key}_{jahr}_{ansicht_name}.{fmt}",
                                mime=mimes[fmt], on_click="ignore", icon=":material/download:", key=f"{key}_{fmt}")
+
+
+# --- per-area values, cached (a city of 1,100 Planungsräume: the names alone take a while) ------------
+def _engine_schluessel(engine: Engine) -> tuple:
+    """What makes one engine: data source, view, denominator, scale and protection (a cache key)."""
+    optionen = engine.optionen
+    return (*_quelle(), engine.oeffentlich, optionen.nenner, optionen.skala, optionen.ausgaben_nenner,
+            engine.schutz.verfahren if engine.schutz else "")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _gebietswerte(_engine: Engine, schluessel: tuple, _merkmal, merkmal: tuple, ebene: str, jahr: int):  # noqa: ANN001, ANN202
+    from sozialraum_analytics.kartenwerte import gebietswerte
+
+    return gebietswerte(_engine, _merkmal, ebene, jahr)
+
+
+def gebietswerte_gecacht(engine: Engine, merkmal, ebene: str, jahr: int):  # noqa: ANN001, ANN201 - kartenwerte types
+    """:func:`~sozialraum_analytics.kartenwerte.gebietswerte`, cached per data, view, options, Merkmal, level and year."""
+    import dataclasses
+
+    return _gebietswerte(engine, _engine_schluessel(engine), merkmal, dataclasses.astuple(merkmal), ebene, jahr)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _bedarf_und_hilfe(_engine: Engine, schluessel: tuple, ebene: str, jahr: int, hilfeart: str) -> pd.DataFrame:
+    from sozialraum_analytics.kartenwerte import bedarf_und_hilfe
+
+    return bedarf_und_hilfe(_engine, ebene, jahr, hilfeart)
+
+
+def bedarf_und_hilfe_gecacht(engine: Engine, ebene: str, jahr: int, hilfeart: str) -> pd.DataFrame:
+    """:func:`~sozialraum_analytics.kartenwerte.bedarf_und_hilfe`, cached like :func:`gebietswerte_gecacht`."""
+    return _bedarf_und_hilfe(engine, _engine_schluessel(engine), ebene, jahr, hilfeart)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _sozialraum_namen(_dataset: Dataset, quelle: tuple) -> dict[str, str]:
+    pr = _dataset.planungsraeume()
+    return dict(zip(pr["raum_id"], pr["sozialraum_name"]))
+
+
+def sozialraum_je_planungsraum(dataset: Dataset) -> dict[str, str]:
+    """The (unique) Sozialraum label of every Planungsraum, cached per data source."""
+    return _sozialraum_namen(dataset, (*_quelle(), ist_oeffentlich()))

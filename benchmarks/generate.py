@@ -118,3 +118,60 @@ def write_sozialraum_kreis(folder: Path, sozialraeume: int, jahre: int, seed: in
     pd.DataFrame({"raum_id": ags, "sozialraum_id": [f"SR{(i // 4) + 1:02d}" for i in range(areas)]}).to_csv(
         folder / "zuordnung.csv", sep=";", index=False)
     return folder
+
+
+def write_grosse_stadt(folder: Path, areas: int = 1100, sozialraeume: int = 143, seed: int = 13) -> Path:
+    """A city of ``areas`` Planungsräume in ``sozialraeume`` Bezirksregionen, shaped like the real case
+    of issue 14: geometry, assignment, population for 2021–2023, indicators for 2020 only, some
+    30 cases per Planungsraum; two Planungsräume in different Sozialräume share a name ("Heerstraße")."""
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    ags = np.array([f"11{i:06d}" for i in range(1, areas + 1)])
+    names = [f"Planungsraum {i:04d}" for i in range(1, areas + 1)]
+    sr = [f"BZR{(i * sozialraeume) // areas + 1:03d}" for i in range(areas)]
+    names[10] = names[areas - 10] = "Heerstraße"  # the same name in two Sozialräume
+    pd.DataFrame({"raum_id": ags, "name": names, "sozialraum_id": sr,
+                  "sozialraum_name": [f"Bezirksregion {s[3:]}" for s in sr]}).to_csv(
+        folder / "zuordnung.csv", sep=";", index=False)
+    geometry = gemeinden_geometrie(areas, seed=seed, vertex_spacing_m=400.0)
+    # Planungsräume in a snake through horizontal bands, so that consecutive ones (one Sozialraum) are neighbours.
+    mitte = geometry.geometry.representative_point()
+    band = (mitte.y.rank(method="first").to_numpy() - 1) * round(sozialraeume ** 0.5) // areas
+    geometry = geometry.iloc[np.lexsort((np.where(band % 2 == 0, mitte.x, -mitte.x), band))].reset_index(drop=True)
+    geometry["raum_id"] = ags
+    geometry["name"] = names
+    geometry.to_crs(4326).to_file(folder / "gebiete.geojson", driver="GeoJSON")
+    rows = 30 * areas
+    start = np.datetime64("2019-01-01") + rng.integers(0, 5 * 365, rows).astype("timedelta64[D]")
+    end = start + rng.gamma(1.5, 200, rows).astype(np.int64).astype("timedelta64[D]")
+    open_case = end > np.datetime64("2023-12-31")
+    pd.DataFrame({
+        "fall_id": [f"F-{i:07d}" for i in range(rows)], "raum_id": ags[rng.integers(0, areas, rows)],
+        "hilfeart": np.array(CODES)[rng.choice(len(CODES), rows, p=WEIGHTS / WEIGHTS.sum())],
+        "setting": np.array(SETTINGS)[rng.integers(0, 4, rows)],
+        "beginn": pd.to_datetime(start).strftime("%d.%m.%Y"),
+        "ende": np.where(open_case, "", pd.to_datetime(end).strftime("%d.%m.%Y")),
+    }).to_csv(folder / "faelle.csv", sep=";", index=False)
+    einwohner = rng.integers(150, 9000, areas)
+    population = [(year, a, group, int(e * share))
+                  for year in (2021, 2022, 2023) for a, e in zip(ags, einwohner)
+                  for group, share in (("unter 18", 0.16), ("18 bis unter 21", 0.03), ("21 und älter", 0.81))]
+    pd.DataFrame(population, columns=["jahr", "raum_id", "altersgruppe", "anzahl"]).to_csv(
+        folder / "bevoelkerung.csv", sep=";", index=False)
+    indikatoren = pd.DataFrame({"jahr": 2020, "raum_id": ags,
+                                "sgb2_quote_u15": rng.gamma(2.0, 8.0, areas).round(1),
+                                "alleinerziehende": rng.gamma(3.0, 6.0, areas).round(1),
+                                "arbeitslose": rng.gamma(2.5, 3.0, areas).round(1)})
+    indikatoren.to_csv(folder / "indikatoren.csv", sep=";", index=False, decimal=",")
+    # About one offer per three Planungsräume, at its area's centre.
+    mitten = geometry.to_crs(4326).geometry.representative_point()
+    auswahl = rng.choice(areas, areas // 3, replace=False)
+    typen = np.array(["Kita", "Jugendtreff", "Familienzentrum", "Beratungsstelle", "Schulsozialarbeit"])
+    pd.DataFrame({"angebot_id": [f"A-{i:05d}" for i in range(len(auswahl))],
+                  "name": [f"Angebot {i:05d}" for i in range(len(auswahl))],
+                  "typ": typen[rng.integers(0, len(typen), len(auswahl))], "traeger": "Stadt",
+                  "raum_id": ags[auswahl], "plaetze": rng.integers(10, 120, len(auswahl)),
+                  "alter_von": 0, "alter_bis": 18,
+                  "lat": mitten.y.to_numpy()[auswahl].round(5), "lon": mitten.x.to_numpy()[auswahl].round(5)}).to_csv(
+        folder / "angebote.csv", sep=";", index=False, decimal=",")
+    return folder

@@ -60,11 +60,12 @@ zeitraum = f"{jahre[0]}–{jahre[-1]}" if len(jahre) > 1 else str(jahre[0])
 
 
 def linien(fig, frame: pd.DataFrame, dezimalen: int) -> int:  # noqa: ANN001
-    """A line per chosen area; colour and marker by its place among the drawn lines, so no two
-    drawn lines share a colour (the palette has 12); returns how many."""
+    """A line per chosen area with values in at least two years; colour and marker by its place among the
+    drawn lines, so no two drawn lines share a colour (the palette has 12); returns how many. A single
+    value is no trend: it is not drawn but named below the chart (:func:`einzelwerte`)."""
     drawn = 0
     for area in gewaehlt:
-        if area not in frame.columns or frame[area].isna().all():
+        if area not in frame.columns or frame[area].notna().sum() < 2:
             continue
         werte = frame[area]
         name = namen.get(area, area)
@@ -74,6 +75,16 @@ def linien(fig, frame: pd.DataFrame, dezimalen: int) -> int:  # noqa: ANN001
     return drawn
 
 
+def einzelwerte(frame: pd.DataFrame, dezimalen: int) -> None:
+    """Names the chosen areas with a value in one year only, which :func:`linien` leaves out."""
+    einzeln = [(area, frame[area].dropna()) for area in gewaehlt
+               if area in frame.columns and frame[area].notna().sum() == 1]
+    if einzeln:
+        st.caption("Nur ein Jahr mit Wert, daher ohne Linie: " + "; ".join(
+            f"{ui.escape_md(namen.get(a, a))} ({int(w.index[0])}: {format_number(w.iloc[0], dezimalen)})"
+            for a, w in einzeln) + ".")
+
+
 # --- Eckwert -------------------------------------------------------------------------
 if hat_eckwert:
     eck_gebiete = ui.zeitreihe(gebiete, hilfeart, eck)
@@ -81,7 +92,7 @@ if hat_eckwert:
     fig = ui.figur(f"{auswahl.eckwert_label}: {ui.plot_text(gruppe_label)}, {auswahl.ebene_plural} {zeitraum}",
                    auswahl.eckwert_label, height=540, x_jahre=jahre)
     n = linien(fig, eck_gebiete, 1)
-    if KREIS_ID in eck_kreis.columns and eck_kreis[KREIS_ID].notna().any():
+    if KREIS_ID in eck_kreis.columns and eck_kreis[KREIS_ID].notna().sum() >= 2:
         ui.linie(fig, eck_kreis.index, eck_kreis[KREIS_ID].to_numpy(), "Kreis", 0,
                  [format_number(v, 1) for v in eck_kreis[KREIS_ID]], kreis=True,
                  hover_name=ui.kreis_label(dataset))
@@ -92,6 +103,10 @@ if hat_eckwert:
         st.caption(f"{auswahl.eckwert_label}: Inanspruchnahme ({gruppe_label}) je "
                    f"{ui.SKALEN_AUSWAHL[auswahl.skala].removeprefix('je ')} Einwohner {auswahl.nenner_label} "
                    "am 31.12. Gestrichelt: der Kreis. Gebiete mit sehr wenigen Einwohnern schwanken stark.")
+        einzelwerte(eck_gebiete, 1)
+    elif eck_gebiete.notna().any().any():
+        st.info("Eckwerte gibt es nur für ein Jahr: eine Entwicklung lässt sich nicht zeichnen. Die Werte stehen "
+                "in der Tabelle „Veränderungen“ unten.", icon=ui.INFO)
     else:
         ui.keine_werte(f"Für „{gruppe_label}“ gibt es keine Eckwerte in diesen Daten.",
                        ui.gesperrte_jahre(auswahl.optionen, auswahl.ebene, hilfeart))
@@ -108,6 +123,10 @@ if linien(fig, inan_gebiete, 0):
     st.caption(f"Inanspruchnahme ({gruppe_label}) = am 31.12. andauernde plus im Jahr beendete Hilfen. "
                "Der Kreis ist die Summe aller Gebiete und steht deshalb unten in einem eigenen Diagramm."
                + (" Lücken in den Linien: gesperrt (Geheimhaltung), nicht null." if gesperrt_gebiete else ""))
+    einzelwerte(inan_gebiete, 0)
+elif inan_gebiete[[a for a in gewaehlt if a in inan_gebiete.columns]].notna().any().any():
+    st.info("Fallzahlen der gewählten Gebiete gibt es nur für ein Jahr: eine Entwicklung lässt sich nicht zeichnen. "
+            "Die Werte stehen in der Tabelle „Veränderungen“ unten.", icon=ui.INFO)
 else:
     ui.keine_werte(f"Für „{gruppe_label}“ gibt es keine Fälle je {auswahl.ebene_label}.", gesperrt_gebiete)
 

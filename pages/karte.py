@@ -41,6 +41,7 @@ with oben[3]:
     k = st.number_input("Klassen", min_value=3, max_value=7, value=5, step=1, key="karte_k",
                         disabled=darstellung == "lisa" or schema == kb.BEDARFSKLASSEN)
 
+jahr = ui.jahr_fuer(engine, merkmal, auswahl.ebene, jahr)  # the latest year with values, if the chosen has none
 werte = gebietswerte(engine, merkmal, auswahl.ebene, jahr)
 # The Bedarfsindex is standardised (mean 0): its "Bezug" already says so.
 kreis = (f" · {werte.kreis_text}: {format_number(werte.kreiswert, merkmal.dezimalen)}"
@@ -134,6 +135,11 @@ if ergebnis is not None:
 st.subheader(f"Werte je {auswahl.ebene_label}")
 spalten = ["Gebiet", merkmal.label, "Rang", f"Differenz zum {werte.kreis_text}", "Differenz in %"]
 tabelle = bild.daten[["name", "wert", "rang", "differenz", "differenz_prozent"]].copy()
+if merkmal.art == "bedarfsindex" and (index := engine.bedarfsindex(auswahl.ebene, jahr)) is not None:
+    # The index's own classes (the Kreis's names), beside its value.
+    klassen = index.set_index("area")["klasse_label"]
+    tabelle.insert(2, "klasse", bild.daten["raum_id"].map(klassen).to_numpy())
+    spalten.insert(2, "Bedarfsklasse")
 if bild.daten["gesperrt"].any():
     # Withheld is not missing: the one sign of the public view, never "–".
     tabelle["wert"] = [ui.GESPERRT if g else w for w, g in zip(bild.daten["wert"], bild.daten["gesperrt"])]

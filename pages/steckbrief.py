@@ -1,11 +1,14 @@
 """Steckbrief: one Sozialraum (or Planungsraum) at a glance, against the Kreis."""
 
+import re
+
+import pandas as pd
 import streamlit as st
 
 import ui
 from sozialraum_analytics.bericht import steckbrief_figuren
 from sozialraum_analytics.formatting import format_euro, format_number
-from sozialraum_analytics.steckbrief import steckbrief
+from sozialraum_analytics.steckbrief import format_indikator, steckbrief
 
 dataset, auswahl = ui.seitenanfang("Steckbrief", "Steckbriefe")
 jahr = auswahl.jahr
@@ -16,29 +19,48 @@ if not areas:
     st.info(f"Keine {auswahl.ebene_plural} in den Daten.", icon=ui.INFO)
     st.stop()
 namen = dataset.area_names()
+zuordnung = dataset.planungsraeume()
 
-# The area chosen on the map or elsewhere; a Planungsraum leads to its Sozialraum here.
+# The area chosen on the map or elsewhere, by its id (names may repeat): a Planungsraum leads to its
+# Sozialraum here, a Sozialraum to its first Planungsraum.
 gewaehlt = ui.gewaehltes_gebiet()
 if gewaehlt not in areas and ebene == "sozialraum":
-    pr = dataset.planungsraeume().set_index("raum_id")["sozialraum_id"]
-    gewaehlt = pr.get(gewaehlt)
+    gewaehlt = zuordnung.set_index("raum_id")["sozialraum_id"].get(gewaehlt)
+elif gewaehlt not in areas and ebene == "planungsraum":
+    gewaehlt = next(iter(zuordnung.loc[zuordnung["sozialraum_id"] == gewaehlt, "raum_id"]), None)
 if gewaehlt not in areas:
     gewaehlt = areas[0]
-raum_id = ui.gebiet_auswahl(auswahl.ebene_label, areas, namen, gewaehlt, key="w_steckbrief_gebiet")
+
+
+def _natuerlich(raum: str) -> list:
+    """Sort key of a label: "Planungsraum 2" before "Planungsraum 10"."""
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", namen.get(raum, raum).casefold())]
+
+
+# By their labels, unique per level ("Heerstraße (Bezirksregion 002)"): a long list is searched by typing.
+raum_id = ui.gebiet_auswahl(auswahl.ebene_label, sorted(areas, key=_natuerlich), namen, gewaehlt,
+                            key="w_steckbrief_gebiet")
+if len(areas) > 30:
+    st.caption(f"{format_number(len(areas), 0)} {auswahl.ebene_plural}: zum Suchen den Namen in das Feld tippen.")
 
 profil = steckbrief(engine, raum_id, jahr, ebene)
+jahr_hilfen, jahr_ind, jahr_bev = (profil.jahre[t] for t in ("hilfen", "indikatoren", "bevoelkerung"))
 kreis = ui.kreis_label(dataset)
 st.header(f"{ui.escape_md(profil.raum_name)} im Jahr {jahr}")
-st.caption(f"Eckwert: {ui.escape_md(auswahl.eckwert_label)} · verglichen mit {ui.escape_md(kreis)} im selben Jahr")
+teil_von = zuordnung.set_index("raum_id")["sozialraum_name"].get(raum_id) if ebene == "planungsraum" else None
+st.caption((f"Sozialraum: {ui.escape_md(teil_von)} · " if isinstance(teil_von, str) and teil_von else "")
+           + f"Eckwert: {ui.escape_md(auswahl.eckwert_label)} · verglichen mit {ui.escape_md(kreis)} im selben Jahr")
 
 # --- summary -------------------------------------------------------------------------
 st.subheader("Das Wichtigste")
-st.markdown("\n".join(f"- {ui.escape_md(a.text)}" for a in profil.aussagen))
-st.caption("Jeder Satz beruht auf einer Zahl in den Tabellen unten; hervorgehoben wird, was um mindestens 20 % vom "
-           "Kreiswert abweicht.")
+st.markdown("\n".join(f"- {ui.escape_md(a.text)}" for a in profil.alle_aussagen))
+st.caption("Jeder Satz beruht auf einer Zahl in den Tabellen unten; genannt wird, was um mindestens 20 % vom "
+           "Kreiswert abweicht (Hilfen und Sozialstrukturindikatoren).")
 
 # --- helps against the Kreis ----------------------------------------------------------
 st.subheader("Hilfen im Vergleich zum Kreis")
+if profil.hinweis("hilfen"):
+    st.info(ui.escape_md(profil.hinweis("hilfen")), icon=ui.INFO)
 hilfen = profil.hilfen
 figuren = steckbrief_figuren(profil, dataset.kreis_name)
 if "hilfen" in figuren:
@@ -46,49 +68,55 @@ if "hilfen" in figuren:
     fig.update_layout(template=ui.TEMPLATE, title=dict(text=fig.layout.title.text))
     fig.update_xaxes(title_text=None)
     ui.zeige(fig, key="steckbrief_hilfen")
+elif profil.hinweis("hilfen_diagramm"):
+    st.info(ui.escape_md(profil.hinweis("hilfen_diagramm")), icon=ui.INFO)
 tabelle = hilfen[["label", "inanspruchnahme", "eckwert", "eckwert_kreis", "eckwert_abweichung_prozent",
                   "ausgaben", "ausgaben_je_jugendeinwohner", "ausgaben_je_jugendeinwohner_kreis"]].copy()
 tabelle.columns = ["Hilfegruppe", "Inanspruchnahme", "Eckwert", "Eckwert Kreis", "Abweichung Eckwert",
                    "Ausgaben", "Je Einwohner", "Je Einwohner Kreis"]
-tabelle["Inanspruchnahme"] = ui.anzahl_texte(auswahl.optionen, ebene, profil.jahr, list(hilfen["hilfeart"]),
+tabelle["Inanspruchnahme"] = ui.anzahl_texte(auswahl.optionen, ebene, jahr_hilfen, list(hilfen["hilfeart"]),
                                              [profil.raum_id] * len(hilfen), list(hilfen["inanspruchnahme"]))
 ui.tabelle(tabelle, {"Inanspruchnahme": ui.text_oder_zahl(0), "Eckwert": lambda v: format_number(v, 1),
                      "Eckwert Kreis": lambda v: format_number(v, 1),
                      "Abweichung Eckwert": lambda v: ui.format_signed(v, 0, " %"),
                      "Ausgaben": lambda v: format_euro(v, 0), "Je Einwohner": lambda v: format_euro(v, 2),
                      "Je Einwohner Kreis": lambda v: format_euro(v, 2)})
-st.caption(f"Eckwert {ui.SKALEN_AUSWAHL[auswahl.skala]} junge Menschen {auswahl.nenner_label}; Ausgaben je Einwohner "
-           f"{auswahl.nenner_label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr beendete Hilfen.")
+st.caption(f"Jahr {jahr_hilfen}. Eckwert {ui.SKALEN_AUSWAHL[auswahl.skala]} junge Menschen {auswahl.nenner_label}; "
+           f"Ausgaben je Einwohner {auswahl.nenner_label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr "
+           "beendete Hilfen.")
 
 # --- need -----------------------------------------------------------------------------
 st.subheader("Sozialstruktur und Bedarfsindex")
 ind = profil.indikatoren
-if ind.empty:
-    ui.pruefe_daten(dataset, ["indikatoren"], "die Sozialstruktur")
-else:
-    tabelle = ind[["label", "einheit", "wert", "kreiswert", "abweichung", "klasse", "hinweis"]].copy()
-    tabelle.columns = ["Indikator", "Einheit", "Wert", "Kreis", "Differenz", "Klasse", "Hinweis"]
-    ui.tabelle(tabelle, {"Wert": lambda v: format_number(v, 2 if v is not None and abs(v) < 10 else 1),
-                         "Kreis": lambda v: format_number(v, 1), "Differenz": lambda v: ui.format_signed(v, 1)})
-    st.caption("Bedarfsindex: gewichtetes Mittel der standardisierten Indikatoren (0 = Mittel der Gebiete); "
-               "Gebiete unter 300 Einwohnern erhalten keinen Index.")
+if ui.pruefe_daten(dataset, ["indikatoren"], "die Sozialstruktur"):
+    if profil.hinweis("indikatoren"):
+        st.info(ui.escape_md(profil.hinweis("indikatoren")), icon=ui.INFO)
+    if len(ind):
+        tabelle = ind[["label", "einheit", "wert", "kreiswert", "abweichung", "abweichung_prozent", "klasse",
+                       "hinweis"]].copy()
+        tabelle.columns = ["Indikator", "Einheit", "Wert", "Kreis", "Differenz", "Abweichung", "Klasse", "Hinweis"]
+        ui.tabelle(tabelle, {"Wert": format_indikator, "Kreis": format_indikator,
+                             "Differenz": lambda v: ui.format_signed(v, 1),
+                             "Abweichung": lambda v: ui.format_signed(v, 0, " %")})
+        st.caption(f"Jahr {jahr_ind}. Differenz in der Einheit des Indikators, Abweichung in % des Kreiswerts. "
+                   "Bedarfsindex: gewichtetes Mittel der standardisierten Indikatoren (0 = Mittel der Gebiete); "
+                   "Gebiete unter 300 Einwohnern erhalten keinen Index.")
 
 # --- population -------------------------------------------------------------------------
 st.subheader("Bevölkerung nach Alter")
 bev = profil.bevoelkerung
-if bev.empty:
-    ui.pruefe_daten(dataset, ["bevoelkerung"], "die Altersstruktur")
-else:
+if ui.pruefe_daten(dataset, ["bevoelkerung"], "die Altersstruktur"):
+    # A chart without values is never drawn: the note says what is missing.
+    if profil.hinweis("bevoelkerung"):
+        st.info(ui.escape_md(profil.hinweis("bevoelkerung")), icon=ui.INFO)
     if "bevoelkerung" in figuren:
         fig = figuren["bevoelkerung"]
         fig.update_layout(template=ui.TEMPLATE, title=dict(text=fig.layout.title.text))
         ui.legende_platz(fig, "Altersgruppe")
         ui.zeige(fig, key="steckbrief_bevoelkerung")
-    else:
-        st.info("Für diese Altersgruppen gibt es keine Einwohnerzahlen je Gebiet.", icon=ui.INFO)
-    gesamt = bev.groupby("jahr")["einwohner"].sum(min_count=1)
-    if jahr in gesamt.index:
-        st.caption(f"Einwohner insgesamt {jahr}: {format_number(gesamt[jahr], 0)}.")
+    gesamt = bev.groupby("jahr")["einwohner"].sum(min_count=1) if len(bev) else pd.Series(dtype=float)
+    if jahr_bev in gesamt.index and pd.notna(gesamt[jahr_bev]):
+        st.caption(f"Einwohner insgesamt {jahr_bev}: {format_number(gesamt[jahr_bev], 0)}.")
 
 # --- offers -----------------------------------------------------------------------------
 st.subheader(f"Angebote im Gebiet ({jahr})")
@@ -103,8 +131,9 @@ else:
     zeigen = angebote[[c for c in spalten if c in angebote.columns]].rename(columns=spalten)
     ui.tabelle(zeigen, {"Plätze": lambda v: format_number(v, 0), "Alter von": lambda v: format_number(v, 0),
                         "Alter bis": lambda v: format_number(v, 0)})
-    st.caption(f"{len(angebote)} Angebote, zusammen {format_number(angebote['plaetze'].sum(), 0)} Plätze."
-               if "plaetze" in angebote else f"{len(angebote)} Angebote.")
+    anzahl = "1 Angebot" if len(angebote) == 1 else f"{format_number(len(angebote), 0)} Angebote"
+    st.caption(f"{anzahl}, zusammen {format_number(angebote['plaetze'].sum(), 0)} Plätze."
+               if "plaetze" in angebote else f"{anzahl}.")
 
 st.subheader("Export")
 st.caption("Der Steckbrief als PDF: Kennzahlen, Sätze, Diagramme und Tabellen dieser Seite, mit Quelle, Datum, "

@@ -13,6 +13,7 @@ import streamlit as st
 import ui
 from sozialraum_analytics.dialect import parse_number
 from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent
+from sozialraum_analytics.rangliste import ALLE_BIS
 
 auswahl = ui.auswahl()
 dataset = ui.get_dataset()
@@ -42,6 +43,10 @@ with reiter[0]:
         ui.pruefe_daten(dataset, ["angebote"], "Bestand und Bedarf")
     else:
         versorgung, doppelt = bestand_bedarf(engine, jahr)
+        bedarfsjahr = versorgung.attrs.get("bedarfsjahr")
+        if bedarfsjahr is not None and bedarfsjahr != jahr:
+            st.info(f"Für {jahr} gibt es keinen Bedarfsindex: der Bedarf folgt dem Bedarfsindex {bedarfsjahr} "
+                    "(dem letzten Jahr mit Sozialstrukturindikatoren).", icon=ui.INFO)
         # Types with places first (Kita, Jugendtreff …); counselling offices have none.
         mit_plaetzen = set(versorgung.loc[versorgung["plaetze"].notna(), "typ"])
         plaetze_je_typ = versorgung.groupby("typ")["plaetze"].sum()
@@ -57,12 +62,17 @@ with reiter[0]:
         with links:
             daten = teil.dropna(subset=["plaetze_je_1000", "bedarfsindex"])
             if len(daten):
-                fig = ui.figur(f"{ui.plot_text(typ)}: Plätze je 1.000 und Bedarf {jahr}", "Plätze je 1.000", height=520)
+                wann = str(jahr) if bedarfsjahr == jahr else f"{jahr}, Bedarf {bedarfsjahr}"
+                fig = ui.figur(f"{ui.plot_text(typ)}: Plätze je 1.000 und Bedarf {wann}", "Plätze je 1.000", height=520)
                 farben = [ui.UEBER_KREIS if lu else ui.PALETTE[0] for lu in daten["luecke"]]
+                # Beyond a few dozen points names only cover each other: the pointer and the table name them.
+                dicht = len(daten) > ALLE_BIS
                 fig.add_trace(go.Scatter(
-                    x=daten["bedarfsindex"], y=daten["plaetze_je_1000"], mode="markers+text",
-                    text=[ui.plot_text(kurz.get(n, n)) for n in daten["Sozialraum"]], textposition="top center",
-                    marker=dict(size=16, color=farben), showlegend=False, cliponaxis=False,
+                    x=daten["bedarfsindex"], y=daten["plaetze_je_1000"], mode="markers" if dicht else "markers+text",
+                    text=None if dicht else [ui.plot_text(kurz.get(n, n)) for n in daten["Sozialraum"]],
+                    textposition="top center",
+                    marker=dict(size=10 if dicht else 16, color=farben, opacity=0.75 if dicht else 1,
+                                line=dict(color="#ffffff", width=1)), showlegend=False, cliponaxis=False,
                     customdata=[[ui.plot_text(n), format_number(p, 1), format_number(b, 2)]
                                 for n, p, b in zip(daten["Sozialraum"], daten["plaetze_je_1000"], daten["bedarfsindex"])],
                     hovertemplate="<b>%{customdata[0]}</b><br>Plätze je 1.000: %{customdata[1]}<br>"
@@ -78,14 +88,21 @@ with reiter[0]:
                 fig.update_xaxes(title_text="Bedarfsindex (0 = Mittel der Sozialräume)")
                 ui.zeige(fig, key="steuerung_bestand")
                 st.caption(f"Orange: mögliche Lücke, also Bedarf über dem Mittel der Sozialräume und weniger Plätze "
-                           f"je 1.000 als im Kreis. Zielgruppe: junge Menschen {zielgruppe} am 31.12.{jahr}.")
+                           f"je 1.000 als im Kreis. Zielgruppe: junge Menschen {zielgruppe} am 31.12.{jahr}."
+                           + (f" {format_number(len(daten), 0)} Sozialräume: den Namen eines Punktes zeigt der "
+                              "Mauszeiger, die Tabelle nennt alle (mögliche Lücken zuerst)." if dicht else ""))
             else:
-                st.info(f"Für „{typ}“ gibt es keine Platzzahlen oder keinen Bedarfsindex {jahr}.", icon=ui.INFO)
+                fehlt = ("keine Platzzahlen" if teil["plaetze_je_1000"].isna().all() else
+                         f"keinen Bedarfsindex bis {jahr} (es fehlen Sozialstrukturindikatoren)")
+                st.info(f"Für „{ui.escape_md(typ)}“ gibt es {fehlt}: kein Vergleich von Plätzen und Bedarf.",
+                        icon=ui.INFO)
         with rechts:
             tabelle = teil[["Sozialraum", "angebote", "plaetze", "zielgruppe", "plaetze_je_1000", "bedarfsklasse",
                             "luecke"]].rename(columns={
                                 "angebote": "Angebote", "plaetze": "Plätze", "zielgruppe": "Zielgruppe",
                                 "plaetze_je_1000": "Plätze je 1.000", "bedarfsklasse": "Bedarf", "luecke": "Lücke"})
+            if len(tabelle) > ALLE_BIS:  # many areas: the possible gaps first, then by name
+                tabelle = tabelle.sort_values(["Lücke", "Sozialraum"], ascending=[False, True], kind="mergesort")
             tabelle["Lücke"] = tabelle["Lücke"].map({True: "ja", False: ""})
             ui.tabelle(tabelle, {"Angebote": lambda v: format_number(v, 0), "Plätze": lambda v: format_number(v, 0),
                                  "Zielgruppe": lambda v: format_number(v, 0),
@@ -131,7 +148,11 @@ with reiter[1]:
 
     tabelle = engine.table("sozialraum")
     bev_spalte = f"bevoelkerung_{auswahl.nenner}"
-    index = engine.bedarfsindex("sozialraum", jahr)
+    bedarfsjahr = engine.bedarfsindex_jahr("sozialraum", jahr)
+    index = engine.bedarfsindex("sozialraum", bedarfsjahr) if bedarfsjahr is not None else None
+    if bedarfsjahr is not None and bedarfsjahr != jahr:
+        st.info(f"Für {jahr} gibt es keinen Bedarfsindex: die Bedarfsklassen sind die von {bedarfsjahr}.",
+                icon=ui.INFO)
     # Class numbers 1 (lowest need) … 4: the budget's weights follow the rank, whatever the Kreis calls them.
     klassen = index.set_index("area")["klasse"] if index is not None else pd.Series(dtype=object)
     einteilung = engine.einteilung
@@ -156,7 +177,7 @@ with reiter[1]:
             gesamt = 0.0
         st.caption(f"Gesamtbudget: {format_euro(gesamt, 2)}")
         st.markdown(f"Verteilt wird nach **Sockel** (gleich je Sozialraum), **Einwohnern {auswahl.nenner_label}** "
-                    f"und **Bedarf** (Einwohner × Gewicht der Bedarfsklasse {jahr}: "
+                    f"und **Bedarf** (Einwohner × Gewicht der Bedarfsklasse {bedarfsjahr or jahr}: "
                     + " · ".join(f"{ui.escape_md(n)} {g}" for n, g in zip(einteilung.namen, ("0,8", "1,0", "1,2", "1,5")))
                     + ", nach dem Hamburger Jugendeinwohnerwert).")
         vorgaben = [("Szenario A", 20, 50, 30), ("Szenario B", 10, 40, 50), ("Szenario C", 30, 70, 0)]

@@ -1,4 +1,10 @@
-"""Vergleich: ranking of the areas, need against help, and the trends side by side."""
+"""Vergleich: ranking of the areas, need against help, and the trends side by side.
+
+A city of 1,100 Planungsräume does not fit in one chart: the ranking then shows the top, the bottom and
+the areas searched for, the table below it every area; the trends show a chosen few in one chart.
+Charts, tables and choices are keyed by ``raum_id`` (two areas may share a name) and labelled with the
+level's unique names.
+"""
 
 import math
 
@@ -9,149 +15,295 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 import ui
+from sozialraum_analytics import rangliste
 from sozialraum_analytics.bericht import streuung_beschriften
-from sozialraum_analytics.formatting import format_number
-from sozialraum_analytics.kartenwerte import (
-    KARTEN_HILFEGRUPPEN,
-    KLEINE_BASIS,
-    basis_art,
-    bedarf_und_hilfe,
-    gebietswerte,
-    zeitreihen,
-)
+from sozialraum_analytics.formatting import format_number, jahre_text
+from sozialraum_analytics.kartenwerte import KARTEN_HILFEGRUPPEN, KLEINE_BASIS, basis_art, jahre_mit_werten
+
+KLEINE_FELDER_BIS = 10  # up to so many areas the trends are one small chart per area (as on Entwicklung)
+VERLAUF_VORAUSWAHL = 3  # otherwise one chart: the Kreis and the areas with the highest values
+TREFFER_IM_DIAGRAMM = 20  # found areas added to the ranking chart; all of them stand in the table
+NAMEN_IM_TEXT = 10  # names a caption lists before "und … weitere"
+
+
+def namen_text(ids: list[str], namen: dict[str, str]) -> str:
+    """``A, B, C und 4 weitere``: a caption's list of areas, escaped."""
+    text = ", ".join(ui.escape_md(namen.get(r, r)) for r in ids[:NAMEN_IM_TEXT])
+    return text + (f" und {format_number(len(ids) - NAMEN_IM_TEXT)} weitere" if len(ids) > NAMEN_IM_TEXT else "")
+
 
 dataset, auswahl = ui.seitenanfang("Vergleich", "den Vergleich")
-jahr = auswahl.jahr
 engine = ui.get_engine(auswahl.optionen)
 katalog = ui.kennzahlen_katalog(engine, "den Vergleich")
 
 kennzahl = ui.kennzahl_auswahl(katalog, help="Gilt auch auf den Seiten Karte und Steckbrief.")
 merkmal = katalog[kennzahl]
 dez = merkmal.dezimalen
-werte = gebietswerte(engine, merkmal, auswahl.ebene, jahr)
+jahr = ui.jahr_fuer(engine, merkmal, auswahl.ebene, auswahl.jahr)  # the latest year with values if the chosen has none
+werte = ui.gebietswerte_gecacht(engine, merkmal, auswahl.ebene, jahr)
+namen = dict(zip(werte.werte["raum_id"], werte.werte["name"]))  # unique labels of this level
+kurz = ui.kurznamen(list(namen.values()))
 gewaehlt = ui.gewaehltes_gebiet()
+einheit = f"{merkmal.label} ({merkmal.einheit_text})" if merkmal.einheit_text else merkmal.label
+hervor: set[str] = {gewaehlt} if gewaehlt in namen else set()  # outlined in the charts: selected or searched for
 
 # --- ranking -------------------------------------------------------------------------
 st.subheader(f"Rangfolge {jahr}: {ui.escape_md(merkmal.label)}")
-rang = werte.werte.dropna(subset=["wert"]).sort_values("wert")
 gesperrt = werte.werte[werte.werte["gesperrt"]]
-if rang.empty:
+mit_wert = int(werte.werte["wert"].notna().sum())
+viele = mit_wert > rangliste.ALLE_BIS
+if not mit_wert:
     ui.keine_werte(f"Für {jahr} gibt es keine Werte dieser Kennzahl auf der Ebene {auswahl.ebene_label}.",
                    {a: [jahr] for a in gesperrt["raum_id"]})
 else:
     kreiswert = werte.kreiswert
+    n = rangliste.OBEN_UNTEN
+    if viele:
+        links, rechts = st.columns([1, 2])
+        n = int(links.number_input("Im Diagramm oben und unten je", min_value=3, max_value=50,
+                                   value=rangliste.OBEN_UNTEN, step=1, key="vergleich_anzahl",
+                                   help=f"So viele {auswahl.ebene_plural} mit den höchsten und so viele mit den "
+                                        "niedrigsten Werten zeigt das Diagramm; alle stehen in der Tabelle darunter."))
+        suche = rechts.text_input(f"{auswahl.ebene_label} suchen (Name oder Schlüssel)", key="vergleich_suche",
+                                  max_chars=80, placeholder="z. B. Heerstraße",
+                                  help="Gefundene Gebiete kommen an ihrem Rangplatz ins Diagramm, schwarz umrandet.")
+        gefunden = rangliste.suche(werte.werte, suche)
+        hervor |= set(gefunden[:TREFFER_IM_DIAGRAMM])
+        if suche.strip() and not gefunden:
+            st.caption(f"Kein {auswahl.ebene_label} enthält „{ui.escape_md(suche.strip())}“.")
+        elif len(gefunden) > TREFFER_IM_DIAGRAMM:
+            st.caption(f"{format_number(len(gefunden))} gefunden; die ersten {TREFFER_IM_DIAGRAMM} (nach Namen) "
+                       "stehen im Diagramm, alle in der Tabelle.")
     # A small base is shown apart (grey, at the bottom, without rank): its value swings too much to rank.
-    rang = rang.sort_values(["kleine_basis", "wert"], ascending=[False, True])
+    aus = rangliste.ausschnitt(werte.werte, n, hervor, alle_bis=rangliste.ALLE_BIS)
+    zeilen = aus.zeilen
+    # One category per area id (names may repeat), top to bottom; a gap row where ranks are left out.
+    kategorien, beschriftung, luecken = [], [], []
+    for raum_id, rang, luecke in zip(zeilen["raum_id"], zeilen["rang"], zeilen["luecke_davor"]):
+        if luecke:
+            kategorien.append(f"luecke:{raum_id}")
+            beschriftung.append("⋯")
+            luecken.append((f"luecke:{raum_id}", int(luecke)))
+        kategorien.append(raum_id)
+        name = ui.plot_text(kurz.get(namen[raum_id], namen[raum_id]))
+        beschriftung.append(f"{int(rang)}. {name}" if viele and not pd.isna(rang) else name)
     farben = [ui.KLEINE_BASIS_FARBE if klein else ui.UEBER_KREIS if kreiswert is not None and w > kreiswert
-              else ui.PALETTE[0] for w, klein in zip(rang["wert"], rang["kleine_basis"])]
-    linien = ["#1b1f24" if r == gewaehlt else "rgba(0,0,0,0)" for r in rang["raum_id"]]
-    fig = ui.figur("", merkmal.einheit_text or merkmal.label, height=max(360, 32 * len(rang) + 120))
-    kurz_rang = ui.kurznamen(list(rang["name"]))
+              else ui.PALETTE[0] for w, klein in zip(zeilen["wert"], zeilen["kleine_basis"])]
+    linien = ["#1b1f24" if r in hervor else "rgba(0,0,0,0)" for r in zeilen["raum_id"]]
+    fig = ui.figur("", einheit, height=max(360, 30 * len(kategorien) + 130))
     fig.add_trace(go.Bar(
-        x=rang["wert"], y=[ui.plot_text(kurz_rang[n]) for n in rang["name"]], orientation="h",
+        x=zeilen["wert"], y=zeilen["raum_id"], orientation="h",
         marker=dict(color=farben, line=dict(color=linien, width=3)),
         text=[format_number(w, dez) + (" (kleine Basis)" if klein else "") for w, klein in
-              zip(rang["wert"], rang["kleine_basis"])], textposition="outside", cliponaxis=False,
-        customdata=[[ui.plot_text(n), "ohne Rang, kleine Basis" if pd.isna(r) else f"Rang {int(r)}",
-                     format_number(w, dez)] for n, r, w in zip(rang["name"], rang["rang"], rang["wert"])],
+              zip(zeilen["wert"], zeilen["kleine_basis"])], textposition="outside", cliponaxis=False,
+        customdata=[[ui.plot_text(namen[r]), "ohne Rang, kleine Basis" if pd.isna(rang) else f"Rang {int(rang)}",
+                     format_number(w, dez), r] for r, rang, w in zip(zeilen["raum_id"], zeilen["rang"], zeilen["wert"])],
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
         showlegend=False))
+    for kategorie, anzahl in luecken:
+        # The gap row says how many are left out, on white so that the Kreis line does not cross the words.
+        fig.add_annotation(x=0, y=kategorie, xref="x", yref="y", xanchor="left", showarrow=False,
+                           bgcolor="rgba(255,255,255,0.9)", font=dict(color="#5f6670", size=15),
+                           text=f"<i>{format_number(anzahl)} weitere "
+                                f"{auswahl.ebene_plural if anzahl > 1 else auswahl.ebene_label} (in der Tabelle)</i>")
+    if luecken:
+        # An invisible point per gap row: a category axis only shows categories that hold data.
+        fig.add_trace(go.Scatter(x=[0] * len(luecken), y=[k for k, _ in luecken], mode="markers",
+                                 marker=dict(opacity=0), hoverinfo="skip", showlegend=False))
     if kreiswert is not None:
         fig.add_vline(x=kreiswert, line=dict(color=ui.KREIS_FARBE, width=3, dash="dash"),
                       annotation_text=f"{werte.kreis_text} {format_number(kreiswert, dez)}",
                       annotation_position="top", annotation_font_size=15)
-    fig.update_yaxes(title_text=None, rangemode=None, automargin=True)
-    fig.update_xaxes(title_text=f"{merkmal.label} ({merkmal.einheit_text})" if merkmal.einheit_text else merkmal.label,
-                     showgrid=True, gridcolor="#e2e5e9")
+    fig.update_yaxes(title_text=None, rangemode=None, automargin=True, type="category", categoryorder="array",
+                     categoryarray=kategorien, autorange="reversed", tickmode="array", tickvals=kategorien,
+                     ticktext=beschriftung)
+    fig.update_xaxes(title_text=einheit, showgrid=True, gridcolor="#e2e5e9")
     fig.update_layout(margin=dict(t=40, r=60))
     ui.zeige(fig, key="vergleich_rang")
-    klein = rang["kleine_basis"].any()
-    st.caption(f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}."
-               + (f" Grau, unten und ohne Rang: kleine Basis ({ui.escape_md(KLEINE_BASIS[basis_art(merkmal)][1])}); "
-                  "der Wert schwankt zu stark, um ihn einzureihen." if klein else "")
-               + (f" {ui.GESPERRT} Gesperrt (Geheimhaltung), daher ohne Rang: "
-                  + ", ".join(ui.escape_md(n) for n in gesperrt["name"]) + "." if len(gesperrt) else ""))
+    text = f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}."
+    if not aus.alle:
+        gerankt = int(werte.werte["rang"].notna().sum())
+        text += (f" Gezeigt: die {min(n, gerankt)} höchsten und die {min(n, gerankt)} niedrigsten von "
+                 f"{format_number(gerankt)} {auswahl.ebene_plural} mit Rang"
+                 + (", dazu die gesuchten oder gewählten (schwarz umrandet)" if hervor else "")
+                 + "; alle stehen in der Tabelle.")
+    if zeilen["kleine_basis"].any() or aus.klein_ausgelassen:
+        text += (f" Grau, unten und ohne Rang: kleine Basis ({ui.escape_md(KLEINE_BASIS[basis_art(merkmal)][1])}); "
+                 "der Wert schwankt zu stark, um ihn einzureihen.")
+        if aus.klein_ausgelassen:
+            text += f" {format_number(aus.klein_ausgelassen)} davon stehen nur in der Tabelle."
+    if len(gesperrt):
+        text += f" {ui.GESPERRT} Gesperrt (Geheimhaltung), daher ohne Rang: {namen_text(list(gesperrt['raum_id']), namen)}."
+    st.caption(text)
+
+    if viele:
+        # Every area, since the chart shows a selection: sortable, "•" where the public view withholds the value.
+        tabelle = pd.concat([rangliste.rangfolge(werte.werte), werte.werte[werte.werte["wert"].isna()]])
+        spalten = {"rang": "Rang", "name": auswahl.ebene_label, "raum_id": "Schlüssel"}
+        frame = tabelle[list(spalten)].rename(columns=spalten)
+        if auswahl.ebene == "planungsraum":
+            frame["Sozialraum"] = tabelle["raum_id"].map(ui.sozialraum_je_planungsraum(dataset)).to_numpy()
+        frame[merkmal.label] = ([ui.GESPERRT if g else w for w, g in zip(tabelle["wert"], tabelle["gesperrt"])]
+                                if tabelle["gesperrt"].any() else tabelle["wert"].to_numpy())
+        abweichung = f"Abweichung vom {werte.kreis_text} in %"
+        if werte.kreiswert:
+            frame[abweichung] = tabelle["differenz_prozent"].to_numpy()
+        frame["Hinweis"] = ["gesperrt (Geheimhaltung)" if g else "kleine Basis, ohne Rang" if k
+                            else "kein Wert" if pd.isna(w) else ""
+                            for w, g, k in zip(tabelle["wert"], tabelle["gesperrt"], tabelle["kleine_basis"])]
+        st.markdown(f"**Alle {format_number(len(frame))} {auswahl.ebene_plural}:** zum Sortieren auf einen "
+                    "Spaltenkopf klicken, zum Suchen auf die Lupe über der Tabelle.")
+        ui.tabelle(frame, {"Rang": lambda v: format_number(v, 0), merkmal.label: ui.text_oder_zahl(dez),
+                           abweichung: lambda v: format_number(v, 1)}, height=420)
 
 # --- need against help ---------------------------------------------------------------
 st.subheader("Bedarf und Inanspruchnahme")
 if not (dataset.has("indikatoren") and dataset.has_cases and dataset.has("bevoelkerung")):
     ui.pruefe_daten(dataset, ["indikatoren", ui.FAELLE, "bevoelkerung"], "den Vergleich von Bedarf und Hilfen")
 else:
-    gruppen = [g for g in KARTEN_HILFEGRUPPEN]
-    hilfeart = st.selectbox("Hilfegruppe des Eckwerts", gruppen, format_func=ui.hilfe_label, key="vergleich_gruppe")
-    punkte = bedarf_und_hilfe(engine, auswahl.ebene, jahr, hilfeart)
-    kreis_eckwert = gebietswerte(engine, katalog[f"eckwert:{hilfeart}"], auswahl.ebene, jahr).kreiswert \
-        if f"eckwert:{hilfeart}" in katalog else None
-    gezeigt = punkte.dropna(subset=["bedarfsindex", "eckwert"])
-    if gezeigt.empty:
-        st.info(f"Für {jahr} fehlt der Bedarfsindex oder der Eckwert.", icon=ui.INFO)
+    hilfeart = st.selectbox("Hilfegruppe des Eckwerts", list(KARTEN_HILFEGRUPPEN), format_func=ui.hilfe_label,
+                            key="vergleich_gruppe")
+    eck_merkmal = katalog.get(f"eckwert:{hilfeart}")
+    # Need and help side by side only in a year that has both (indicators often end before the cases).
+    jahre_index = jahre_mit_werten(engine, katalog["bedarfsindex"], auswahl.ebene) if "bedarfsindex" in katalog else []
+    jahre_eck = jahre_mit_werten(engine, eck_merkmal, auswahl.ebene) if eck_merkmal else []
+    gemeinsam = sorted(set(jahre_index) & set(jahre_eck))
+    if not gemeinsam:
+        st.info(f"Kein Jahr hat zugleich Bedarfsindex und Eckwert: den Bedarfsindex gibt es für "
+                f"{jahre_text(jahre_index) or 'kein Jahr'}, den Eckwert für {jahre_text(jahre_eck) or 'kein Jahr'}.",
+                icon=ui.INFO)
     else:
-        fig = ui.figur(f"Bedarfsindex und {ui.plot_text(auswahl.eckwert_label)} ({ui.plot_text(ui.hilfe_label(hilfeart))}), "
-                       f"{jahr}", auswahl.eckwert_label, height=560)
-        fig.add_trace(go.Scatter(
-            x=gezeigt["bedarfsindex"], y=gezeigt["eckwert"], mode="markers+text",
-            marker=dict(size=[18 if r == gewaehlt else 13 for r in gezeigt["raum_id"]], color=ui.PALETTE[0],
-                        line=dict(color="#ffffff", width=1.5)),
-            customdata=[[ui.plot_text(n), format_number(b, 2), format_number(e, 1), ui.plot_text(k or "–")]
-                        for n, b, e, k in zip(gezeigt["name"], gezeigt["bedarfsindex"], gezeigt["eckwert"],
-                                              gezeigt["klasse_label"])],
-            hovertemplate="<b>%{customdata[0]}</b><br>Bedarfsindex %{customdata[1]} (%{customdata[3]})"
-                          "<br>Eckwert %{customdata[2]}<extra></extra>", showlegend=False))
-        fig.add_vline(x=0, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
-                      annotation_text="Mittel Bedarf", annotation_position="bottom right")
-        if kreis_eckwert is not None:
-            fig.add_hline(y=kreis_eckwert, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
-                          annotation_text=f"Kreiswert {format_number(kreis_eckwert, 1)}", annotation_position="top left")
-        fig.update_xaxes(title_text="Bedarfsindex (Standardabweichungen vom Mittel der Gebiete)", zeroline=False,
-                         showgrid=True, gridcolor="#e2e5e9")
-        # Labels that neither overlap nor leave the chart (numbers and a legend where names would collide).
-        streuung_beschriften(fig, gezeigt["bedarfsindex"], gezeigt["eckwert"], list(gezeigt["name"]), 950, 400)
-        ui.zeige(fig, key="vergleich_streuung")
-        korrelation = np.corrcoef(gezeigt["bedarfsindex"], gezeigt["eckwert"])[0, 1] if len(gezeigt) > 2 else np.nan
-        text = ("Rechts oben: hoher Bedarf und viele Hilfen; rechts unten: hoher Bedarf, wenige Hilfen (mögliche "
-                "Unterversorgung oder gute Prävention); links oben: viele Hilfen trotz geringem Bedarf.")
-        if not math.isnan(korrelation):
-            text += f" Korrelation (Pearson) über {len(gezeigt)} Gebiete: {format_number(korrelation, 2)}."
-        st.caption(text)
-        ohne = punkte[punkte["bedarfsindex"].isna()]["name"].tolist()
-        if ohne:
-            st.caption("Ohne Bedarfsindex (unter 300 Einwohnern oder ohne Indikatoren): "
-                       + ", ".join(ui.escape_md(n) for n in ohne))
+        b_jahr = auswahl.jahr if auswahl.jahr in gemeinsam else ([j for j in gemeinsam if j <= auswahl.jahr]
+                                                                 or gemeinsam)[-1]
+        if b_jahr != auswahl.jahr:
+            st.info(f"Für {auswahl.jahr} fehlen Bedarfsindex oder Eckwert; gezeigt wird {b_jahr}, das letzte Jahr "
+                    f"mit beiden (Bedarfsindex: {jahre_text(jahre_index)}, Eckwert: {jahre_text(jahre_eck)}).",
+                    icon=ui.INFO)
+        punkte = ui.bedarf_und_hilfe_gecacht(engine, auswahl.ebene, b_jahr, hilfeart)
+        kreis_eckwert = ui.gebietswerte_gecacht(engine, eck_merkmal, auswahl.ebene, b_jahr).kreiswert
+        gezeigt = punkte.dropna(subset=["bedarfsindex", "eckwert"])
+        if gezeigt.empty:
+            st.info(f"Für {b_jahr} fehlt der Bedarfsindex oder der Eckwert.", icon=ui.INFO)
+        else:
+            dicht = len(gezeigt) > rangliste.ALLE_BIS
+            fig = ui.figur(f"Bedarfsindex und {ui.plot_text(auswahl.eckwert_label)} "
+                           f"({ui.plot_text(ui.hilfe_label(hilfeart))}), {b_jahr}", auswahl.eckwert_label, height=560)
+            fig.add_trace(go.Scatter(
+                x=gezeigt["bedarfsindex"], y=gezeigt["eckwert"], mode="markers" if dicht else "markers+text",
+                marker=dict(size=[18 if r == gewaehlt else 8 if dicht else 13 for r in gezeigt["raum_id"]],
+                            color=ui.PALETTE[0], opacity=0.6 if dicht else 1, line=dict(color="#ffffff", width=1)),
+                customdata=[[ui.plot_text(namen.get(r, n)), format_number(b, 2), format_number(e, 1),
+                             ui.plot_text(k or "–"), r]
+                            for r, n, b, e, k in zip(gezeigt["raum_id"], gezeigt["name"], gezeigt["bedarfsindex"],
+                                                     gezeigt["eckwert"], gezeigt["klasse_label"])],
+                hovertemplate="<b>%{customdata[0]}</b><br>Bedarfsindex %{customdata[1]} (%{customdata[3]})"
+                              "<br>Eckwert %{customdata[2]}<extra></extra>", showlegend=False))
+            fig.add_vline(x=0, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
+                          annotation_text="Mittel Bedarf", annotation_position="bottom right")
+            if kreis_eckwert is not None:
+                fig.add_hline(y=kreis_eckwert, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
+                              annotation_text=f"Kreiswert {format_number(kreis_eckwert, 1)}",
+                              annotation_position="top left")
+            fig.update_xaxes(title_text="Bedarfsindex (Standardabweichungen vom Mittel der Gebiete)", zeroline=False,
+                             showgrid=True, gridcolor="#e2e5e9")
+            if dicht:
+                # A thousand names cannot be read: only the areas searched for or selected are named.
+                benannt = gezeigt[gezeigt["raum_id"].isin(hervor)]
+                if len(benannt):
+                    fig.add_trace(go.Scatter(
+                        x=benannt["bedarfsindex"], y=benannt["eckwert"], mode="markers+text",
+                        textposition="top center", text=[ui.plot_text(namen.get(r, r)) for r in benannt["raum_id"]],
+                        marker=dict(size=12, color=ui.UEBER_KREIS, line=dict(color=ui.KREIS_FARBE, width=2)),
+                        hoverinfo="skip", showlegend=False))
+            else:
+                # Labels that neither overlap nor leave the chart (numbers and a legend where names would collide).
+                streuung_beschriften(fig, gezeigt["bedarfsindex"], gezeigt["eckwert"],
+                                     [namen.get(r, n) for r, n in zip(gezeigt["raum_id"], gezeigt["name"])], 950, 400)
+            ui.zeige(fig, key="vergleich_streuung")
+            korrelation = np.corrcoef(gezeigt["bedarfsindex"], gezeigt["eckwert"])[0, 1] if len(gezeigt) > 2 else np.nan
+            text = ("Rechts oben: hoher Bedarf und viele Hilfen; rechts unten: hoher Bedarf, wenige Hilfen (mögliche "
+                    "Unterversorgung oder gute Prävention); links oben: viele Hilfen trotz geringem Bedarf.")
+            if dicht:
+                text += " Den Namen eines Punktes zeigt der Mauszeiger; gesuchte Gebiete sind orange und beschriftet."
+            if not math.isnan(korrelation):
+                text += f" Korrelation (Pearson) über {len(gezeigt)} Gebiete: {format_number(korrelation, 2)}."
+            st.caption(text)
+            ohne = list(punkte[punkte["bedarfsindex"].isna()]["raum_id"])
+            if ohne:
+                st.caption(f"Ohne Bedarfsindex (unter 300 Einwohnern oder ohne Indikatoren): {namen_text(ohne, namen)}.")
 
-# --- small multiples of trends -------------------------------------------------------
+# --- trends: small multiples for few areas, else one chart of a chosen few -----------
 st.subheader(f"Entwicklung je {auswahl.ebene_label}: {ui.escape_md(merkmal.label)}")
-reihen, kreisreihe = zeitreihen(engine, merkmal, auswahl.ebene)
-reihen = reihen.dropna(axis=1, how="all")
-if reihen.empty or len(reihen.index) < 2:
-    st.info("Für Zeitreihen braucht es mindestens zwei Jahre mit Werten.", icon=ui.INFO)
+jahre = jahre_mit_werten(engine, merkmal, auswahl.ebene)
+if len(jahre) < 2:
+    st.info(f"„{merkmal.label}“ hat nur ein Jahr mit Werten ({jahre_text(jahre)}): eine Entwicklung lässt sich nicht "
+            "zeigen." if jahre else f"Zu „{merkmal.label}“ gibt es keine Werte.", icon=ui.INFO)
 else:
-    namen = dataset.area_names()
-    spalten = 4 if len(reihen.columns) > 6 else 3
-    zeilen = math.ceil(len(reihen.columns) / spalten)
-    titel = [ui.plot_text(namen.get(a, a)) for a in reihen.columns]
-    fig = make_subplots(rows=zeilen, cols=spalten, subplot_titles=titel, shared_yaxes=True,
-                        vertical_spacing=0.5 / max(zeilen, 1) if zeilen > 1 else 0.1, horizontal_spacing=0.03)
-    jahre = list(reihen.index)
-    for i, area in enumerate(reihen.columns):
-        r, c = divmod(i, spalten)
-        fig.add_trace(go.Scatter(x=jahre, y=kreisreihe.reindex(jahre), mode="lines", name="Kreis",
-                                 line=dict(color="#8a8f96", width=2, dash="dash"), showlegend=i == 0,
-                                 hoverinfo="skip"), row=r + 1, col=c + 1)
-        fig.add_trace(go.Scatter(x=jahre, y=reihen[area], mode="lines+markers", name=ui.plot_text(namen.get(area, area)),
-                                 line=dict(color=ui.PALETTE[0], width=3 if area == gewaehlt else 2.5),
-                                 marker=dict(size=5), showlegend=False,
-                                 customdata=[[ui.plot_text(namen.get(area, area)), format_number(v, dez)]
-                                             for v in reihen[area]],
-                                 hovertemplate="<b>%{customdata[0]}</b><br>%{x}: %{customdata[1]}<extra></extra>"),
-                      row=r + 1, col=c + 1)
-    fig.update_layout(template=ui.TEMPLATE, separators=",.", height=230 * zeilen + 80, hovermode="closest",
-                      margin=dict(l=10, r=10, t=60, b=10),
-                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
-    fig.update_annotations(font_size=15)
-    fig.update_xaxes(tickvals=[jahre[0], jahre[-1]], ticktext=[str(jahre[0]), str(jahre[-1])], showgrid=False)
-    alle = np.concatenate([reihen.to_numpy(dtype=float).ravel(), kreisreihe.to_numpy(dtype=float)])
-    oben, unten = float(np.nanmax(alle)), min(0.0, float(np.nanmin(alle)))
-    fig.update_yaxes(range=[unten, oben * 1.08 if oben > 0 else 1], gridcolor="#e2e5e9")
-    ui.zeige(fig, key="vergleich_trends")
-    st.caption(f"Gestrichelt: {werte.kreis_text}. Alle Felder mit gleicher Skala. "
-               f"Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}.")
+    verlauf = rangliste.verlauf({j: ui.gebietswerte_gecacht(engine, merkmal, auswahl.ebene, j) for j in jahre})
+    nach_name = sorted(namen, key=lambda r: (namen[r], r))
+    wenige = len(namen) <= KLEINE_FELDER_BIS
+    if wenige:
+        ids = nach_name
+    else:
+        vorwahl = rangliste.vorauswahl(werte.werte, VERLAUF_VORAUSWAHL)
+        if gewaehlt in namen and gewaehlt not in vorwahl:
+            vorwahl.append(gewaehlt)
+        ids = st.multiselect(f"{auswahl.ebene_plural} im Diagramm", nach_name, default=vorwahl, format_func=namen.get,
+                             key=f"vergleich_verlauf_{auswahl.ebene}", max_selections=len(ui.PALETTE),
+                             placeholder=f"{auswahl.ebene_plural} wählen",
+                             help=f"Vorauswahl: die {VERLAUF_VORAUSWAHL} {auswahl.ebene_plural} mit dem höchsten Wert "
+                                  f"{jahr}. Der {werte.kreis_text} ist immer eingezeichnet.")
+    # A series of one point is no trend: it is named below, not drawn.
+    linien_ids, einzeln = rangliste.nach_jahren(verlauf, ids)
+    if wenige and linien_ids:
+        spalten = 4 if len(linien_ids) > 6 else 3
+        zeilen_n = math.ceil(len(linien_ids) / spalten)
+        fig = make_subplots(rows=zeilen_n, cols=spalten, subplot_titles=[ui.plot_text(namen[r]) for r in linien_ids],
+                            shared_yaxes=True, horizontal_spacing=0.03,
+                            vertical_spacing=0.5 / zeilen_n if zeilen_n > 1 else 0.1)
+        for i, raum_id in enumerate(linien_ids):
+            r, c = divmod(i, spalten)
+            fig.add_trace(go.Scatter(x=jahre, y=verlauf.kreis, mode="lines", name=werte.kreis_text,
+                                     line=dict(color="#8a8f96", width=2, dash="dash"), showlegend=i == 0,
+                                     hoverinfo="skip"), row=r + 1, col=c + 1)
+            fig.add_trace(go.Scatter(x=jahre, y=verlauf.werte[raum_id], mode="lines+markers",
+                                     name=ui.plot_text(namen[raum_id]),
+                                     line=dict(color=ui.PALETTE[0], width=3 if raum_id == gewaehlt else 2.5),
+                                     marker=dict(size=5), showlegend=False,
+                                     customdata=[[ui.plot_text(namen[raum_id]), format_number(v, dez), raum_id]
+                                                 for v in verlauf.werte[raum_id]],
+                                     hovertemplate="<b>%{customdata[0]}</b><br>%{x}: %{customdata[1]}<extra></extra>"),
+                          row=r + 1, col=c + 1)
+        fig.update_layout(template=ui.TEMPLATE, separators=",.", height=230 * zeilen_n + 80, hovermode="closest",
+                          margin=dict(l=10, r=10, t=60, b=10),
+                          legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1, xanchor="right"))
+        fig.update_annotations(font_size=15)
+        fig.update_xaxes(tickvals=[jahre[0], jahre[-1]], ticktext=[str(jahre[0]), str(jahre[-1])], showgrid=False)
+        alle = np.concatenate([verlauf.werte[linien_ids].to_numpy(dtype=float).ravel(),
+                               verlauf.kreis.to_numpy(dtype=float)])
+        oben, unten = float(np.nanmax(alle)), min(0.0, float(np.nanmin(alle)))
+        fig.update_yaxes(range=[unten, oben * 1.08 if oben > 0 else 1], gridcolor="#e2e5e9")
+        ui.zeige(fig, key="vergleich_trends")
+        st.caption(f"Gestrichelt: {werte.kreis_text}. Alle Felder mit gleicher Skala. "
+                   f"Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}.")
+    elif not wenige:
+        fig = ui.figur(f"{ui.plot_text(merkmal.label)} je {auswahl.ebene_label}, {jahre[0]}–{jahre[-1]}", einheit,
+                       height=480, x_jahre=jahre)
+        ui.linie(fig, jahre, verlauf.kreis.to_numpy(), werte.kreis_text, 0,
+                 [format_number(v, dez) for v in verlauf.kreis], kreis=True)
+        for i, raum_id in enumerate(linien_ids):
+            name = namen[raum_id]
+            ui.linie(fig, jahre, verlauf.werte[raum_id].to_numpy(), kurz.get(name, name), i,
+                     [format_number(v, dez) for v in verlauf.werte[raum_id]], hover_name=name)
+        ui.legende_platz(fig)
+        ui.zeige(fig, key="vergleich_verlauf")
+        st.caption(f"Gestrichelt: {werte.kreis_text}. Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}."
+                   + ("" if ids else f" Wählen Sie oben {auswahl.ebene_plural}, um ihre Linien zu sehen."))
+    if einzeln:
+        st.caption("Nur ein Jahr mit Werten, daher ohne Linie: " + "; ".join(
+            f"{ui.escape_md(namen[r])} ({j}: {format_number(verlauf.werte.at[j, r], dez)})"
+            for r in einzeln for j in verlauf.jahre_mit_wert(r)) + ".")
+    gesperrte = {r: verlauf.gesperrte_jahre(r) for r in ids}
+    if any(gesperrte.values()):
+        st.caption(f"{ui.GESPERRT} Gesperrt (Geheimhaltung), daher Lücken in den Linien: " + "; ".join(
+            f"{ui.escape_md(namen[r])} {jahre_text(j)}" for r, j in gesperrte.items() if j) + ".")

@@ -119,7 +119,8 @@ def bestand_bedarf(engine: Engine, jahr: int, ebene: str = "sozialraum") -> tupl
     """(Versorgung per area and type, possible double structures) of ``jahr`` from the engine's data.
 
     Population comes from the population table (ages of each type's target group), the Bedarfsindex
-    from the engine of the same level.
+    from the engine of the same level: of ``jahr``, else of the latest earlier year with an index
+    (``tabelle.attrs["bedarfsjahr"]`` says which; None without any).
     """
     dataset = engine.dataset
     if not dataset.has("angebote"):
@@ -150,9 +151,12 @@ def bestand_bedarf(engine: Engine, jahr: int, ebene: str = "sozialraum") -> tupl
             zielgruppen.append(pd.DataFrame({"area": areas, "typ": str(row.typ), "zielgruppe": summe.to_numpy()}))
     zielgruppe = pd.concat(zielgruppen, ignore_index=True) if zielgruppen else pd.DataFrame(
         columns=["area", "typ", "zielgruppe"])
-    index = engine.bedarfsindex(ebene, jahr)
+    # The need of the year, else of the latest year before it with an index (a monitoring is not yearly).
+    bedarfsjahr = engine.bedarfsindex_jahr(ebene, jahr)
+    index = engine.bedarfsindex(ebene, bedarfsjahr) if bedarfsjahr is not None else None
     bedarf = None
     if index is not None:
         bedarf = index.rename(columns={"klasse_label": "bedarfsklasse"})[["area", "bedarfsindex", "bedarfsklasse"]]
     tabelle = versorgung(angebote[["area", "typ", "plaetze", "alter_von", "alter_bis"]], zielgruppe, bedarf)
+    tabelle.attrs["bedarfsjahr"] = bedarfsjahr if bedarf is not None else None
     return tabelle, doppelstrukturen(angebote)

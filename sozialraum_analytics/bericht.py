@@ -475,7 +475,11 @@ class Steckbriefbericht:
 
 
 def steckbrief_figuren(profil, kreis_name: str) -> dict[str, go.Figure]:  # noqa: ANN001 - steckbrief.Steckbrief
-    """The Steckbrief's charts: Eckwerte of the area against the Kreis, young people by age group."""
+    """The Steckbrief's charts: Eckwerte of the area against the Kreis, young people by age group.
+
+    A chart without values is left out (``profil.hinweise`` says what is missing instead)."""
+    from .steckbrief import junge_altersgruppen
+
     out: dict[str, go.Figure] = {}
     hilfen = profil.hilfen
     eck = describe(profil.optionen.eckwert).label
@@ -490,14 +494,13 @@ def steckbrief_figuren(profil, kreis_name: str) -> dict[str, go.Figure]:  # noqa
                              marker_color="#8a8f96", text=[format_number(v, 1) for v in hilfen["eckwert_kreis"]],
                              textposition="outside", hovertemplate="%{x}: %{text}<extra></extra>"))
         fig.update_layout(barmode="group", separators=",.", template="plotly_white", height=430,
-                          title=dict(text=f"{html.escape(eck)} nach Hilfegruppe, {profil.jahr}"),
+                          title=dict(text=f"{html.escape(eck)} nach Hilfegruppe, {profil.jahre.get('hilfen', profil.jahr)}"),
                           legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
         fig.update_yaxes(title_text=html.escape(eck), rangemode="tozero")
         out["hilfen"] = fig
-    bev = profil.bevoelkerung
-    junge = bev[~bev["altersgruppe"].astype(str).str.contains("und älter")] if len(bev) else bev
+    junge = junge_altersgruppen(profil.bevoelkerung)
     if len(junge):
-        jahre = sorted(int(j) for j in bev["jahr"].unique())
+        jahre = sorted(int(j) for j in junge["jahr"].unique())
         fig = go.Figure()
         farben = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#882255", "#44AA99"]
         for i, (gruppe, rows) in enumerate(junge.groupby("altersgruppe", observed=True, sort=True)):
@@ -515,12 +518,18 @@ def steckbrief_figuren(profil, kreis_name: str) -> dict[str, go.Figure]:  # noqa
 
 
 def steckbrief_tabellen(engine: Engine, profil) -> list[Tabelle]:  # noqa: ANN001 - steckbrief.Steckbrief
-    """The Steckbrief's tables as the page shows them; in the public view withheld counts are "•"."""
+    """The Steckbrief's tables as the page shows them; in the public view withheld counts are "•".
+
+    Each table is of its part's year (``profil.jahre``) and carries the part's note; where the age
+    chart is left out, a table of the population with the note takes its place."""
+    from .steckbrief import format_indikator, junge_altersgruppen
+
     hilfen = profil.hilfen
+    jahre = {teil: profil.jahre.get(teil, profil.jahr) for teil in ("hilfen", "indikatoren", "bevoelkerung")}
     marken = [None] * len(hilfen)
     if engine.oeffentlich:
         vermerk = engine.sperrvermerk(profil.ebene)
-        marken = [int(vermerk.get((profil.jahr, profil.raum_id, h), 0)) for h in hilfen["hilfeart"]]
+        marken = [int(vermerk.get((jahre["hilfen"], profil.raum_id, h), 0)) for h in hilfen["hilfeart"]]
     daten = pd.DataFrame({
         "Hilfegruppe": hilfen["label"],
         "Inanspruchnahme": [_anzahl(w, m) for w, m in zip(hilfen["inanspruchnahme"], marken)],
@@ -529,16 +538,28 @@ def steckbrief_tabellen(engine: Engine, profil) -> list[Tabelle]:  # noqa: ANN00
         "Ausgaben in €": [_zahl(v, 0) for v in hilfen["ausgaben"]],
     })
     opt = profil.optionen
-    tabellen = [Tabelle(f"Hilfen im Vergleich zum Kreis {profil.jahr}", daten,
-                        f"{describe(opt.eckwert).label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr "
-                        "beendete Hilfen." + (f" {GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else ""))]
+    tabellen = [Tabelle(f"Hilfen im Vergleich zum Kreis {jahre['hilfen']}", daten, _hinweise(
+        profil.hinweis("hilfen"), profil.hinweis("hilfen_diagramm"),
+        f"{describe(opt.eckwert).label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr beendete Hilfen.",
+        f"{GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else ""))]
     ind = profil.indikatoren
     if len(ind):
-        tabellen.append(Tabelle(f"Sozialstruktur und Bedarfsindex {profil.jahr}", pd.DataFrame({
-            "Indikator": ind["label"], "Einheit": ind["einheit"], "Wert": [_zahl(v, 2) for v in ind["wert"]],
-            "Kreis": [_zahl(v) for v in ind["kreiswert"]], "Differenz": [_zahl(v) for v in ind["abweichung"]],
-            "Klasse": ind["klasse"].fillna("").astype(str)}),
-            "Bedarfsindex: gewichtetes Mittel der standardisierten Indikatoren (0 = Mittel der Gebiete)."))
+        # Values as the page and the sentences write them (0,17 and 7,30, not 0,2 and 7,3).
+        wert = [format_indikator(v) if i != "bedarfsindex" or pd.isna(v) else format_number(v, 2)
+                for i, v in zip(ind["indikator"], ind["wert"])]
+        tabellen.append(Tabelle(f"Sozialstruktur und Bedarfsindex {jahre['indikatoren']}", pd.DataFrame({
+            "Indikator": ind["label"], "Einheit": ind["einheit"], "Wert": wert,
+            "Kreis": [format_indikator(v) for v in ind["kreiswert"]], "Differenz": [_zahl(v) for v in ind["abweichung"]],
+            "Abweichung in %": [_zahl(v) for v in ind["abweichung_prozent"]],
+            "Klasse": ind["klasse"].fillna("").astype(str)}), _hinweise(
+            profil.hinweis("indikatoren"),
+            "Bedarfsindex: gewichtetes Mittel der standardisierten Indikatoren (0 = Mittel der Gebiete).")))
+    if profil.hinweis("bevoelkerung") and not len(junge_altersgruppen(profil.bevoelkerung)):
+        bev = profil.bevoelkerung
+        bev = bev[bev["jahr"] == jahre["bevoelkerung"]] if len(bev) else bev
+        daten = pd.DataFrame({"Altersgruppe": bev["altersgruppe"].astype(str).tolist() or ["insgesamt"],
+                              "Einwohner": [_anzahl(v, None) for v in bev["einwohner"]] or [None]})
+        tabellen.append(Tabelle(f"Bevölkerung {jahre['bevoelkerung']}", daten, profil.hinweis("bevoelkerung")))
     angebote = profil.angebote
     if len(angebote):
         tabellen.append(Tabelle(f"Angebote im Gebiet {profil.jahr}", pd.DataFrame({
@@ -548,6 +569,10 @@ def steckbrief_tabellen(engine: Engine, profil) -> list[Tabelle]:  # noqa: ANN00
     return tabellen
 
 
+def _hinweise(*teile: str) -> str:
+    return " ".join(t for t in teile if t)
+
+
 def steckbrief_bericht(engine: Engine, raum_id: str, jahr: int, ebene: str = "sozialraum",
                        datum: dt.date | None = None) -> Steckbriefbericht:
     """The Steckbrief of one area for the PDF: the page's figures, sentences, tables and charts."""
@@ -555,7 +580,9 @@ def steckbrief_bericht(engine: Engine, raum_id: str, jahr: int, ebene: str = "so
 
     profil = steckbrief(engine, raum_id, jahr, ebene)
     names = engine.dataset.area_names()
-    raum = _raumseite(engine, raum_id, jahr, names) if ebene == "sozialraum" else \
-        Raumseite(raum_id, profil.raum_name, [], [a.text for a in profil.aussagen])
+    saetze = [a.text for a in profil.alle_aussagen]
+    # The key figures of a Sozialraum as on the committee's slides, of the year the helps are shown for.
+    kennzahlen = _raumseite(engine, raum_id, profil.jahre["hilfen"], names).kennzahlen if ebene == "sozialraum" else []
+    raum = Raumseite(raum_id, profil.raum_name, kennzahlen, saetze)
     return Steckbriefbericht(kopf(engine, jahr, datum), raum, steckbrief_tabellen(engine, profil),
                              steckbrief_figuren(profil, engine.dataset.kreis_name))

@@ -140,9 +140,15 @@ class Dataset:
             sr_names = zuordnung["sozialraum_name"].astype(object) if "sozialraum_name" in zuordnung else given * np.nan
             out["sozialraum_name"] = [n if isinstance(n, str) and n else f"Sozialraum {s}"
                                       for n, s in zip(sr_names, out["sozialraum_id"])]
+            # Labels are unique per level: "Heerstraße (Bezirksregion Nord)" when two areas share a name.
+            sr = out.drop_duplicates("sozialraum_id")
+            sr_label = dict(zip(sr["sozialraum_id"], eindeutige_namen(list(sr["sozialraum_name"]),
+                                                                       [None] * len(sr), list(sr["sozialraum_id"]))))
+            out["sozialraum_name"] = out["sozialraum_id"].map(sr_label)
+            out["name"] = eindeutige_namen(list(out["name"]), list(out["sozialraum_name"]), list(out["raum_id"]))
             return out[["raum_id", "name", "sozialraum_id", "sozialraum_name"]].sort_values("raum_id").reset_index(drop=True)
         ids = sorted(set(names) | self._ids_in_data())
-        return pd.DataFrame({"raum_id": ids, "name": [names.get(i, i) for i in ids],
+        return pd.DataFrame({"raum_id": ids, "name": eindeutige_namen([names.get(i, i) for i in ids], [None] * len(ids), ids),
                              "sozialraum_id": [None] * len(ids), "sozialraum_name": [None] * len(ids)})
 
     def sozialraeume(self) -> pd.DataFrame:
@@ -215,6 +221,23 @@ class Dataset:
                            "300-Einwohner-Regel gelten; Eckwerte und Ausgaben je junge Menschen (unter 21, unter 18, "
                            "18 bis unter 21) fehlen.")
         return report
+
+
+def eindeutige_namen(namen: list[str], zusatz: list[str | None], ids: list[str]) -> list[str]:
+    """Names as labels that identify one area each: a repeated name gets its ``zusatz`` (the
+    Sozialraum) in brackets, and where that does not tell them apart, its id.
+
+    >>> eindeutige_namen(["Heerstraße", "Mitte", "Heerstraße"], ["Nord", "Nord", "Süd"], ["1", "2", "3"])
+    ['Heerstraße (Nord)', 'Mitte', 'Heerstraße (Süd)']
+    >>> eindeutige_namen(["A", "A"], [None, None], ["1", "2"])
+    ['A (1)', 'A (2)']
+    """
+    from collections import Counter
+
+    haeufig = Counter(namen)
+    out = [f"{n} ({z})" if haeufig[n] > 1 and z and z != n else n for n, z in zip(namen, zusatz)]
+    noch = Counter(out)
+    return [f"{n} ({i})" if noch[n] > 1 and n != i else n for n, i in zip(out, ids)]
 
 
 def nur_insgesamt(bevoelkerung: pd.DataFrame) -> bool:

@@ -161,14 +161,21 @@ def kreis_label(name: str) -> str:
 def kurznamen(names) -> dict[str, str]:  # noqa: ANN001 - any sequence of names
     """Names for legends and axes without a first word all of them share.
 
+    A number alone names no area (and reads like a rank or a value): "Bezirksregion 076" stays whole.
+
     >>> kurznamen(["Sozialraum Nord", "Sozialraum Süd"])
     {'Sozialraum Nord': 'Nord', 'Sozialraum Süd': 'Süd'}
+    >>> kurznamen(["Bezirksregion 076", "Bezirksregion 052"])
+    {'Bezirksregion 076': 'Bezirksregion 076', 'Bezirksregion 052': 'Bezirksregion 052'}
     """
     names = [str(n) for n in names]
     firsts = {n.split(" ", 1)[0] for n in names}
     if len(names) < 2 or len(firsts) != 1 or not all(" " in n for n in names):
         return {n: n for n in names}
-    return {n: n.split(" ", 1)[1] for n in names}
+    kurz = {n: n.split(" ", 1)[1] for n in names}
+    if any(k.replace(" ", "").replace(".", "").isdigit() for k in kurz.values()):
+        return {n: n for n in names}
+    return kurz
 
 
 def jahre_text(jahre: Iterable[int]) -> str:

@@ -129,6 +129,42 @@ def _engine_werte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> tu
     return rows.set_index("area")["wert"].astype(float), float(kreis.iloc[0]) if len(kreis) else None
 
 
+def jahre_mit_werten(engine: Engine, merkmal: Merkmal, ebene: str) -> list[int]:
+    """The years in which at least one area of ``ebene`` has a value of ``merkmal``."""
+    if merkmal.art == "kennzahl":
+        table = engine.table(ebene)
+        if merkmal.spalte not in table.columns or not len(table):
+            return []
+        werte = table[merkmal.spalte]
+        werte = werte[werte.index.get_level_values("hilfeart") == merkmal.hilfeart]
+        return sorted(int(j) for j in werte[werte.notna()].index.get_level_values("jahr").unique())
+    indikatoren = engine.indikatoren(ebene)
+    if indikatoren.empty:
+        return []
+    if merkmal.art == "bedarfsindex":
+        jahre = sorted(int(j) for j in indikatoren["jahr"].unique())
+        return [j for j in jahre if (index := engine.bedarfsindex(ebene, j)) is not None
+                and index["bedarfsindex"].notna().any()]
+    rows = indikatoren[(indikatoren["indikator"] == merkmal.spalte) & indikatoren["wert"].notna()]
+    return sorted(int(j) for j in rows["jahr"].unique())
+
+
+def jahr_mit_werten(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int | None) -> tuple[int | None, str]:
+    """The year to show ``merkmal`` for: ``jahr`` when it has values, else the latest year that has,
+    with a German note saying so and naming the years with values (empty when ``jahr`` is kept)."""
+    from .formatting import jahre_text
+
+    jahre = jahre_mit_werten(engine, merkmal, ebene)
+    if jahr in jahre:
+        return jahr, ""
+    if not jahre:
+        return jahr, f"Zu „{merkmal.label}“ gibt es in keinem Jahr Werte."
+    frueher = [j for j in jahre if jahr is None or j <= jahr]
+    gezeigt = frueher[-1] if frueher else jahre[-1]
+    return gezeigt, (f"Für {jahr} gibt es keine Werte von „{merkmal.label}“; gezeigt wird {gezeigt}. "
+                     f"Werte gibt es für {jahre_text(jahre)}.")
+
+
 def gebietswerte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> Gebietswerte:
     """Every area of ``ebene`` with its value in ``jahr``, its rank and its difference to the Kreis."""
     values, kreiswert = _engine_werte(engine, merkmal, ebene, jahr)

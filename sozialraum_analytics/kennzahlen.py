@@ -669,6 +669,18 @@ class Engine:
             else werte["klasse"]
         return werte
 
+    def bedarfsindex_jahr(self, ebene: str, jahr: int) -> int | None:
+        """The year whose Bedarfsindex stands for ``jahr``: ``jahr`` itself, else the latest earlier year
+        with an index (a social monitoring is not renewed every year); None without any."""
+        indikatoren = self.indikatoren(ebene)
+        if indikatoren.empty:
+            return None
+        for kandidat in sorted((int(j) for j in indikatoren["jahr"].unique() if j <= jahr), reverse=True):
+            index = self.bedarfsindex(ebene, kandidat)
+            if index is not None and index["bedarfsindex"].notna().any():
+                return kandidat
+        return None
+
     @property
     def einteilung(self) -> Klasseneinteilung:
         """The Bedarfsindex classes: the option's, else the Kreis's (stored with its data), else −1, 0, +1."""

@@ -5,18 +5,25 @@ Planungsraum): its age structure over the years, the help groups against the Kre
 social indicators and the Bedarfsindex, the offers located there, and a few generated
 sentences (:class:`Aussage`). Every figure comes from the engine; each sentence names the
 table and columns that show its figures, so the summary can always be traced to a shown value.
+
+Each part has its own year: where the chosen year has no values for a part (social indicators
+surveyed in 2020 only, a year without cases), that part shows the latest year with values and
+says so in ``Steckbrief.hinweise``; the sentences about it name that year. An empty chart is never
+drawn: the note says what is missing instead.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .bedarfsindex import MIN_EINWOHNER
-from .formatting import format_euro, format_number
+from .dataset import nur_insgesamt
+from .formatting import format_euro, format_number, jahre_text
+from .geheimhaltung import GESPERRT, MIN_JUNGE_MENSCHEN
 from .hilfearten import HILFEGRUPPEN_BY_ID
 from .kennzahlen import EBENEN, Engine, Optionen
 from .registry import describe, indikator_label
@@ -37,6 +44,8 @@ _AUSGABEN_FUER = {"gesamt": "die Hilfen gesamt", "ambulant": "ambulante Hilfen z
 # Denominator as it reads after "je 1.000 …" (Eckwert) and after "je Einwohner …" (Ausgaben).
 _NENNER = {"u21": ("unter 21-Jährige", "unter 21 Jahren"), "u18": ("unter 18-Jährige", "unter 18 Jahren"),
            "18_21": ("18- bis unter 21-Jährige", "von 18 bis unter 21 Jahren"), "gesamt": ("Einwohner", "")}
+# The label of the one age band of a population given only in total.
+INSGESAMT = "insgesamt"
 # Figures are the engine's, with binary noise removed: 76.49999999999999 % is 76.5 % and
 # rounds half up to 77 %, as the hand calculation says.
 _STELLEN = 9
@@ -78,13 +87,21 @@ class Steckbrief:
       Eckwert is ``optionen.eckwert``, Ausgaben je Jugendeinwohner ``optionen.ausgaben_je``;
       deviations in % of the Kreis value (NaN where it is 0 or missing).
     - ``indikatoren``: ``indikator, label, einheit, richtung, wert, kreiswert, abweichung,
-      klasse, hinweis``; ``abweichung`` = wert − kreiswert in the indicator's unit. A last row
-      ``bedarfsindex`` (when the index exists for the year) holds the index and its ``klasse``;
-      an area without index (under 300 inhabitants, incomplete indicators) has NaN there and
-      says why in ``hinweis``.
+      abweichung_prozent, klasse, hinweis``; ``abweichung`` = wert − kreiswert in the indicator's
+      unit, ``abweichung_prozent`` the deviation in % of the Kreis value (NaN where it is 0 or
+      missing). A last row ``bedarfsindex`` (when the index exists for the year) holds the index
+      and its ``klasse``; an area without index (under 300 inhabitants, incomplete indicators)
+      has NaN there and says why in ``hinweis``.
     - ``angebote``: the offers that existed in the year (``seit`` ≤ 31.12., ``bis`` ≥ 01.01.)
       in the area's Planungsräume: the columns of the angebote table plus ``raum_name``.
-    - ``aussagen``: the summary (see :func:`steckbrief`).
+    - ``aussagen``: the summary of the helps (see :func:`steckbrief`); ``aussagen_sozialstruktur``
+      the sentences on the social indicators against the Kreis (see :func:`aussagen_sozialstruktur`).
+      Shown together, helps first (:attr:`alle_aussagen`).
+    - ``jahre``: the year each part shows (``hilfen``, ``indikatoren``, ``bevoelkerung``): ``jahr``
+      where it has values, else the latest year with values (see :func:`gezeigtes_jahr`).
+    - ``hinweise``: per part (``hilfen``, ``hilfen_diagramm``, ``indikatoren``, ``bevoelkerung``) a German
+      note: which year is shown instead of ``jahr``, or what is missing where a chart or table
+      stays empty; empty when there is nothing to say.
     """
 
     ebene: str
@@ -97,16 +114,33 @@ class Steckbrief:
     indikatoren: pd.DataFrame
     angebote: pd.DataFrame
     aussagen: tuple[Aussage, ...]
+    aussagen_sozialstruktur: tuple[Aussage, ...] = ()
+    jahre: dict[str, int] = field(default_factory=dict)
+    hinweise: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def alle_aussagen(self) -> tuple[Aussage, ...]:
+        """The sentences as the page and the PDF show them: helps, then the social indicators and the Bedarfsindex."""
+        bedarf = tuple(a for a in self.aussagen if a.kennzahl == "bedarfsindex")
+        return tuple(a for a in self.aussagen if a.kennzahl != "bedarfsindex") + self.aussagen_sozialstruktur + bedarf
+
+    def hinweis(self, teil: str) -> str:
+        return self.hinweise.get(teil, "")
 
 
 def steckbrief(engine: Engine, raum_id: str, jahr: int, ebene: str = "sozialraum", optionen: Optionen | None = None,
                schwelle: float = 0.2, max_aussagen: int = 5) -> Steckbrief:
     """The profile of ``raum_id`` in ``jahr``.
 
+    Each part shows ``jahr`` where the level has values for it, else the latest year that has
+    (:func:`gezeigtes_jahr`), and says so in ``hinweise``.
+
     Summary: each help group's Eckwert and Ausgaben je Jugendeinwohner whose deviation from
     the Kreis is at least ``schwelle`` (0.2 = 20 %), largest first, at most ``max_aussagen``
-    (or one sentence that none is); then the change of the total Eckwert to the previous
-    year and the Bedarfsindex class, where they exist. Missing values give no sentence.
+    (or one sentence that none is, or that nothing can be compared); then the change of the
+    total Eckwert to the previous year and the Bedarfsindex class, where they exist. The social
+    indicators follow the same rule (:func:`aussagen_sozialstruktur`). Missing values give no
+    sentence; a sentence never says "nothing to compare" while a table below compares.
     """
     if optionen is not None and optionen != engine.optionen:
         engine = engine.mit_optionen(optionen)
@@ -116,12 +150,60 @@ def steckbrief(engine: Engine, raum_id: str, jahr: int, ebene: str = "sozialraum
         raise ValueError(f"Gebiet {raum_id!r} gibt es auf der Ebene {ebene} nicht")
     if jahr not in engine.jahre:
         raise ValueError(f"Für {jahr} liegen keine Daten vor (Jahre: {', '.join(map(str, engine.jahre))})")
-    hilfen = _hilfen(engine, ebene, raum_id, jahr)
-    indikatoren = _indikatoren(engine, ebene, raum_id, jahr)
-    return Steckbrief(ebene, raum_id, engine.dataset.area_names().get(raum_id, raum_id), jahr, engine.optionen,
-                      _bevoelkerung(engine, ebene, raum_id), hilfen, indikatoren,
-                      _angebote(engine, ebene, raum_id, jahr),
-                      aussagen(hilfen, indikatoren, jahr, engine.optionen, schwelle, max_aussagen))
+    jahr_hilfen, hinweis_hilfen = gezeigtes_jahr(_jahre_hilfen(engine, ebene), jahr, "Fallzahlen der Hilfen")
+    jahr_ind, hinweis_ind = gezeigtes_jahr(_jahre_indikatoren(engine, ebene), jahr, "Sozialstrukturindikatoren")
+    hilfen = _hilfen(engine, ebene, raum_id, jahr_hilfen)
+    indikatoren = _indikatoren(engine, ebene, raum_id, jahr_ind)
+    if not hinweis_ind and engine.dataset.has("indikatoren") and not (indikatoren["indikator"] != "bedarfsindex").any():
+        hinweis_ind = f"Für dieses Gebiet gibt es {jahr_ind} keine Sozialstrukturindikatoren."
+    bevoelkerung = _bevoelkerung(engine, ebene, raum_id)
+    jahr_bev, hinweis_bev = _bevoelkerung_hinweis(engine, bevoelkerung, jahr)
+    hilfen_saetze, sozial_saetze = _zusammenfassung(hilfen, indikatoren, jahr, engine.optionen, schwelle, max_aussagen,
+                                                    jahr_hilfen, jahr_ind)
+    names = engine.dataset.area_names()
+    return Steckbrief(ebene, raum_id, names.get(raum_id, raum_id), jahr, engine.optionen,
+                      bevoelkerung, hilfen, indikatoren, _angebote(engine, ebene, raum_id, jahr, names),
+                      hilfen_saetze, sozial_saetze,
+                      {"hilfen": jahr_hilfen, "indikatoren": jahr_ind, "bevoelkerung": jahr_bev},
+                      {"hilfen": hinweis_hilfen, "hilfen_diagramm": _eckwert_hinweis(engine, hilfen, jahr_hilfen),
+                       "indikatoren": hinweis_ind, "bevoelkerung": hinweis_bev})
+
+
+# --- which year each part shows ------------------------------------------------------------
+def gezeigtes_jahr(jahre: list[int], jahr: int, was: str) -> tuple[int, str]:
+    """The year a part shows: ``jahr`` when it is among ``jahre`` (the years with values), else the
+    latest of ``jahre`` up to ``jahr`` (or the latest at all), with a German note saying so.
+
+    >>> gezeigtes_jahr([2020], 2023, "Sozialstrukturindikatoren")
+    (2020, 'Für 2023 gibt es keine Sozialstrukturindikatoren; gezeigt wird 2020 (Werte gibt es für 2020).')
+    >>> gezeigtes_jahr([2021, 2022, 2023], 2020, "Fallzahlen der Hilfen")[0]
+    2023
+    >>> gezeigtes_jahr([2021, 2022], 2022, "Fallzahlen der Hilfen")
+    (2022, '')
+    """
+    if jahr in jahre or not jahre:
+        return jahr, ""
+    frueher = [j for j in jahre if j <= jahr]
+    gezeigt = frueher[-1] if frueher else jahre[-1]
+    return gezeigt, f"Für {jahr} gibt es keine {was}; gezeigt wird {gezeigt} (Werte gibt es für {jahre_text(jahre)})."
+
+
+def _jahre_hilfen(engine: Engine, ebene: str) -> list[int]:
+    """Years in which some area of the level has a count or an Eckwert."""
+    table = engine.table(ebene)
+    spalten = [c for c in ("inanspruchnahme", engine.optionen.eckwert) if c in table.columns]
+    if not spalten or not len(table):
+        return []
+    mit_wert = table[spalten].notna().any(axis=1)
+    return sorted(int(j) for j in mit_wert[mit_wert.to_numpy()].index.get_level_values("jahr").unique())
+
+
+def _jahre_indikatoren(engine: Engine, ebene: str) -> list[int]:
+    """Years in which some area of the level has a social indicator."""
+    ind = engine.indikatoren(ebene)
+    if ind.empty:
+        return []
+    return sorted(int(j) for j in ind.loc[ind["wert"].notna(), "jahr"].unique())
 
 
 # --- tables -------------------------------------------------------------------------
@@ -148,7 +230,8 @@ def _hilfen(engine: Engine, ebene: str, raum_id: str, jahr: int) -> pd.DataFrame
 
 
 def _indikatoren(engine: Engine, ebene: str, raum_id: str, jahr: int) -> pd.DataFrame:
-    columns = ["indikator", "label", "einheit", "richtung", "wert", "kreiswert", "abweichung", "klasse", "hinweis"]
+    columns = ["indikator", "label", "einheit", "richtung", "wert", "kreiswert", "abweichung", "abweichung_prozent",
+               "klasse", "hinweis"]
     ind = engine.indikatoren(ebene)
     ind = ind[(ind["jahr"] == jahr) & (ind["area"] == raum_id)].sort_values("indikator")
     kreis = engine.indikatoren("kreis")
@@ -163,6 +246,9 @@ def _indikatoren(engine: Engine, ebene: str, raum_id: str, jahr: int) -> pd.Data
         "kreiswert": kreiswert.reindex(ind["indikator"]).to_numpy(dtype=float), "klasse": "", "hinweis": "",
     })
     frame["abweichung"] = frame["wert"] - frame["kreiswert"]
+    # In % of the Kreis value, as the Eckwerte: no base for a percentage where it is 0 (or below).
+    kreis_basis = frame["kreiswert"].where(frame["kreiswert"] > 0)
+    frame["abweichung_prozent"] = (frame["wert"] / kreis_basis - 1) * 100
     index = engine.bedarfsindex(ebene, jahr) if ebene != "kreis" else None
     if index is not None:
         row = index[index["area"] == raum_id]
@@ -180,14 +266,14 @@ def _indikatoren(engine: Engine, ebene: str, raum_id: str, jahr: int) -> pd.Data
         info = describe("bedarfsindex")
         frame.loc[len(frame)] = {"indikator": "bedarfsindex", "label": info.label, "einheit": info.einheit,
                                  "richtung": "hoch", "wert": wert, "kreiswert": math.nan, "abweichung": math.nan,
-                                 "klasse": klasse, "hinweis": hinweis}
+                                 "abweichung_prozent": math.nan, "klasse": klasse, "hinweis": hinweis}
     return frame[columns].round(_STELLEN)
 
 
 def _einwohner(engine: Engine, ebene: str, raum_id: str, jahr: int) -> float:
-    """All inhabitants, as the Bedarfsindex counts them (no population table: no limit)."""
+    """All inhabitants, as the Bedarfsindex counts them (no population table or year: no limit)."""
     table = engine.table(ebene)
-    if "bevoelkerung_gesamt" not in table:
+    if "bevoelkerung_gesamt" not in table or jahr not in engine.jahre:
         return math.inf
     return float(table.loc[(jahr, raum_id, "gesamt"), "bevoelkerung_gesamt"])
 
@@ -227,6 +313,8 @@ def _bevoelkerung(engine: Engine, ebene: str, raum_id: str) -> pd.DataFrame:
             schnitte.append(schnitt)
     kanten = [int(von.min()), *schnitte, None if np.isinf(oben.max()) else int(oben.max())]
     labels = [f"{lo} und älter" if hi is None else f"{lo} bis unter {hi}" for lo, hi in zip(kanten, kanten[1:])]
+    if kanten == [0, None]:  # a population given only in total ("insgesamt"), without age groups
+        labels = [INSGESAMT]
     band = np.searchsorted(np.array(schnitte, dtype=float), von, side="right")
     rows = pd.DataFrame({"jahr": bev["jahr"].astype(int).to_numpy(),
                          "altersgruppe": pd.Categorical.from_codes(band, categories=labels, ordered=True),
@@ -237,7 +325,7 @@ def _bevoelkerung(engine: Engine, ebene: str, raum_id: str) -> pd.DataFrame:
     return einwohner.rename("einwohner").reset_index()[columns]
 
 
-def _angebote(engine: Engine, ebene: str, raum_id: str, jahr: int) -> pd.DataFrame:
+def _angebote(engine: Engine, ebene: str, raum_id: str, jahr: int, namen: dict[str, str]) -> pd.DataFrame:
     columns = [c.name for c in TABLES["angebote"].columns]
     angebote = engine.dataset.tables.get("angebote")
     if angebote is None or not len(angebote):
@@ -247,27 +335,170 @@ def _angebote(engine: Engine, ebene: str, raum_id: str, jahr: int) -> pd.DataFra
     seit, bis = pd.to_datetime(frame["seit"]), pd.to_datetime(frame["bis"])
     besteht = (seit.isna() | (seit <= pd.Timestamp(jahr, 12, 31))) & (bis.isna() | (bis >= pd.Timestamp(jahr, 1, 1)))
     frame = frame[besteht.to_numpy() & _im_gebiet(engine, ebene, raum_id, frame, jahr)]
-    namen = engine.dataset.area_names()
     frame = frame.assign(raum_id=frame["raum_id"].astype(str))
     frame["raum_name"] = [namen.get(i, i) for i in frame["raum_id"]]
     return frame.sort_values(["typ", "name"]).reset_index(drop=True)
 
 
+# --- notes where a chart would stay empty ---------------------------------------------------
+def junge_altersgruppen(bevoelkerung: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the age chart: the closed age bands (the open top band and "insgesamt" are no
+    young people); empty when none of them has a count."""
+    if not len(bevoelkerung):
+        return bevoelkerung
+    gruppe = bevoelkerung["altersgruppe"].astype(str)
+    junge = bevoelkerung[~gruppe.str.endswith("und älter") & (gruppe != INSGESAMT)]
+    return junge if junge["einwohner"].notna().any() else junge.iloc[:0]
+
+
+def _bevoelkerung_hinweis(engine: Engine, bev: pd.DataFrame, jahr: int) -> tuple[int, str]:
+    """The year of the population figures shown (total of the area) and the note of the age chart:
+    what is missing where it would be empty, which years it shows where ``jahr`` has no ages."""
+    if not engine.dataset.has("bevoelkerung"):
+        return jahr, "Keine Bevölkerung nach Alter: die Tabelle der Einwohner fehlt."
+    if not len(bev):
+        return jahr, "Keine Bevölkerung nach Alter: für dieses Gebiet gibt es keine Einwohnerzahlen."
+    mit_wert = sorted(int(j) for j in bev.loc[bev["einwohner"].notna(), "jahr"].unique())
+    gezeigt, _ = gezeigtes_jahr(mit_wert, jahr, "Einwohnerzahlen")
+    junge = junge_altersgruppen(bev)
+    if not len(junge):
+        if list(bev["altersgruppe"].cat.categories) == [INSGESAMT]:
+            return gezeigt, "Keine Altersgruppen: die Bevölkerung liegt nur insgesamt vor."
+        return gezeigt, "Keine Bevölkerung nach Alter: die Einwohnerzahlen der Altersgruppen sind für dieses Gebiet unbekannt."
+    jahre = sorted(int(j) for j in junge.loc[junge["einwohner"].notna(), "jahr"].unique())
+    if jahr not in jahre:
+        return gezeigt, f"Für {jahr} gibt es keine Bevölkerung nach Alter; das Diagramm zeigt {jahre_text(jahre)}."
+    return gezeigt, ""
+
+
+def _eckwert_hinweis(engine: Engine, hilfen: pd.DataFrame, jahr: int) -> str:
+    """Why the Eckwert chart of the helps is missing (empty when it has values)."""
+    if hilfen["eckwert"].notna().any():
+        return ""
+    bev = engine.dataset.tables.get("bevoelkerung")
+    einwohner = f"Einwohner {_NENNER[engine.optionen.nenner][1]}".rstrip()
+    if bev is None or not len(bev):
+        return "Keine Eckwerte: es fehlt die Bevölkerung."
+    if nur_insgesamt(bev):
+        return "Keine Eckwerte: die Bevölkerung liegt nur insgesamt vor, ohne Altersgruppen."
+    if not (pd.to_numeric(bev["jahr"], errors="coerce") == jahr).any():
+        return f"Keine Eckwerte: für {jahr} gibt es keine Bevölkerung nach Alter."
+    if engine.oeffentlich:
+        return (f"Keine Eckwerte: in der öffentlichen Ansicht gesperrt ({GESPERRT}), weil die Fallzahlen zu klein "
+                f"sind oder weniger als {MIN_JUNGE_MENSCHEN} junge Menschen im Gebiet leben.")
+    if hilfen["inanspruchnahme"].isna().all():
+        return f"Keine Eckwerte: für {jahr} gibt es in diesem Gebiet keine Fallzahlen."
+    return f"Keine Eckwerte: für {jahr} ist die Zahl der {einwohner} in diesem Gebiet unbekannt."
+
+
 # --- the summary ----------------------------------------------------------------------
 def aussagen(hilfen: pd.DataFrame, indikatoren: pd.DataFrame, jahr: int, optionen: Optionen | None = None,
-             schwelle: float = 0.2, max_aussagen: int = 5) -> tuple[Aussage, ...]:
-    """The summary of a Steckbrief from its ``hilfen`` and ``indikatoren`` tables (rules: :func:`steckbrief`)."""
+             schwelle: float = 0.2, max_aussagen: int = 5, *, jahr_hilfen: int | None = None,
+             jahr_indikatoren: int | None = None) -> tuple[Aussage, ...]:
+    """The summary of the helps from a Steckbrief's ``hilfen`` and ``indikatoren`` tables (rules: :func:`steckbrief`).
+
+    ``jahr`` is the chosen year, ``jahr_hilfen`` and ``jahr_indikatoren`` the years the two tables
+    show (default ``jahr``); a sentence on a table of another year names it ("Stand 2020").
+    """
+    return _zusammenfassung(hilfen, indikatoren, jahr, optionen, schwelle, max_aussagen, jahr_hilfen, jahr_indikatoren)[0]
+
+
+def aussagen_sozialstruktur(hilfen: pd.DataFrame, indikatoren: pd.DataFrame, jahr: int,
+                            optionen: Optionen | None = None, schwelle: float = 0.2, max_aussagen: int = 5, *,
+                            jahr_hilfen: int | None = None, jahr_indikatoren: int | None = None) -> tuple[Aussage, ...]:
+    """The sentences on the social indicators, in the pattern of the Eckwerte.
+
+    Each indicator whose deviation from the Kreis value is at least ``schwelle`` (in % of the
+    Kreis value, column ``abweichung_prozent``), largest first, at most ``max_aussagen``:
+    "Der Indikator „SGB-II-Quote“ liegt 25 % über dem Kreiswert (12,5 % gegenüber 10,0 %)."
+    Where none deviates that much, or none has a Kreis value, one sentence says so, unless the
+    summary of the helps has already said it of all figures of the same year. No indicator rows:
+    no sentence.
+    """
+    return _zusammenfassung(hilfen, indikatoren, jahr, optionen, schwelle, max_aussagen, jahr_hilfen, jahr_indikatoren)[1]
+
+
+def _zusammenfassung(hilfen: pd.DataFrame, indikatoren: pd.DataFrame, jahr: int, optionen: Optionen | None,
+                     schwelle: float, max_aussagen: int, jahr_hilfen: int | None,
+                     jahr_indikatoren: int | None) -> tuple[tuple[Aussage, ...], tuple[Aussage, ...]]:
+    """Both kinds of sentences: a sentence on one kind never speaks for the other when that one says otherwise."""
     optionen = optionen or Optionen()
-    kandidaten, verglichen = _vergleiche(hilfen, optionen, schwelle)
-    # Largest deviation first; ties keep Eckwert before Ausgaben and the order of the groups.
+    jahr_h = jahr if jahr_hilfen is None else jahr_hilfen
+    jahr_i = jahr if jahr_indikatoren is None else jahr_indikatoren
+    schwelle_text = format_number(schwelle * 100, 0 if float(schwelle * 100).is_integer() else 1)
+    kandidaten, verglichen = _vergleiche(hilfen, optionen, schwelle, _stand(jahr_h, jahr))
+    ind_kandidaten, ind_verglichen, ind_vorhanden = _indikator_vergleiche(indikatoren, schwelle, _stand(jahr_i, jahr))
+    # Largest deviation first; ties keep Eckwert before Ausgaben and the order of the groups (indicators: by id).
     saetze = sorted(kandidaten, key=lambda a: -abs(a.abweichung_prozent))[:max_aussagen]
+    sozial = sorted(ind_kandidaten, key=lambda a: -abs(a.abweichung_prozent))[:max_aussagen]
+    # One sentence may speak for all figures only where the indicators (if any) are of the same year
+    # and have the same to say; else each kind says its own.
+    gleich = not ind_vorhanden or jahr_i == jahr_h
+    fuer_alle = False
     if not saetze:
-        schwelle_text = format_number(schwelle * 100, 0 if float(schwelle * 100).is_integer() else 1)
-        text = (f"Keine der Kennzahlen weicht um {schwelle_text} % oder mehr vom Kreiswert ab." if verglichen
-                else f"Für {jahr} lässt sich keine Kennzahl mit dem Kreiswert vergleichen.")
+        if verglichen:
+            fuer_alle = gleich and (not ind_vorhanden or (ind_verglichen and not ind_kandidaten))
+            text = (f"Keine der Kennzahlen weicht um {schwelle_text} % oder mehr vom Kreiswert ab." if fuer_alle else
+                    f"Bei den Hilfen weicht keine Kennzahl um {schwelle_text} % oder mehr vom Kreiswert ab.")
+        else:
+            fuer_alle = gleich and (not ind_vorhanden or not ind_verglichen)
+            text = (f"Für {jahr_h} lässt sich keine Kennzahl mit dem Kreiswert vergleichen." if fuer_alle else
+                    f"Für {jahr_h} lässt sich bei den Hilfen keine Kennzahl mit dem Kreiswert vergleichen.")
         saetze.append(Aussage(text, "abweichung_kreis_prozent", None, math.nan, math.nan, math.nan, "hilfen"))
-    saetze += _trend(hilfen, optionen, jahr) + _bedarf(indikatoren)
-    return tuple(saetze)
+    if ind_vorhanden and not sozial and not fuer_alle:
+        text = (f"Keiner der Sozialstrukturindikatoren weicht um {schwelle_text} % oder mehr vom Kreiswert ab"
+                if ind_verglichen else
+                f"Für {jahr_i} lässt sich keiner der Sozialstrukturindikatoren mit dem Kreiswert vergleichen")
+        text += f" (Stand {jahr_i})." if ind_verglichen and jahr_i != jahr else "."
+        sozial.append(Aussage(text, "abweichung_kreis_prozent", None, math.nan, math.nan, math.nan, "indikatoren"))
+    saetze += _trend(hilfen, optionen, jahr_h) + _bedarf(indikatoren, _stand(jahr_i, jahr))
+    return tuple(saetze), tuple(sozial)
+
+
+def _stand(jahr_teil: int, jahr: int) -> str:
+    """``; Stand 2020`` for figures of another year than the chosen one (empty for the same year)."""
+    return "" if jahr_teil == jahr else f"; Stand {jahr_teil}"
+
+
+def format_indikator(wert: float) -> str:
+    """A social indicator's value as table and sentence write it: two decimals below 10, else one.
+
+    >>> format_indikator(0.283), format_indikator(12.857), format_indikator(float("nan"))
+    ('0,28', '12,9', '–')
+    """
+    if wert is None or math.isnan(wert):
+        return format_number(wert, 1)
+    return format_number(wert, 2 if abs(wert) < 10 else 1)
+
+
+# Units written after each number ("12,5 %"); other units once at the end, "Index" and "z-Wert" not at all.
+_EINHEIT_JE_ZAHL = ("%", "‰", "m²", "€", "EUR")
+_OHNE_EINHEIT = ("", "Index", "z-Wert", "laut Datei", "nan")
+
+
+def _indikator_vergleiche(indikatoren: pd.DataFrame, schwelle: float, stand: str) -> tuple[list[Aussage], bool, bool]:
+    """Sentences on the indicators at least ``schwelle`` off the Kreis; whether any could be compared; whether any exists."""
+    rows = indikatoren[indikatoren["indikator"] != "bedarfsindex"]
+    kandidaten, verglichen = [], False
+    for row in rows.to_dict("records"):
+        wert, kreis, abweichung = row["wert"], row["kreiswert"], row.get("abweichung_prozent", math.nan)
+        if any(math.isnan(v) for v in (wert, kreis, abweichung)) or kreis <= 0:
+            continue
+        verglichen = True
+        if abweichung == 0 or abs(abweichung) < schwelle * 100 - 1e-9:
+            continue
+        einheit = str(row["einheit"]).strip()
+        if einheit in _EINHEIT_JE_ZAHL:
+            werte = f"{format_indikator(wert)} {einheit} gegenüber {format_indikator(kreis)} {einheit}"
+        elif einheit in _OHNE_EINHEIT:
+            werte = f"{format_indikator(wert)} gegenüber {format_indikator(kreis)}"
+        else:
+            werte = f"{format_indikator(wert)} gegenüber {format_indikator(kreis)} {einheit}"
+        text = (f"Der Indikator „{row['label']}“ liegt {_prozent(abweichung)} % "
+                f"{'über' if abweichung > 0 else 'unter'} dem Kreiswert ({werte}{stand}).")
+        kandidaten.append(Aussage(text, str(row["indikator"]), None, wert, kreis, abweichung, "indikatoren",
+                                  ("abweichung_prozent", "wert", "kreiswert")))
+    return kandidaten, verglichen, bool(len(rows))
 
 
 def _prozent(value: float) -> str:
@@ -278,7 +509,7 @@ def _eckwert_einheit(optionen: Optionen) -> str:
     return f"je {format_number(optionen.skala)} {_NENNER[optionen.nenner][0]}"
 
 
-def _vergleiche(hilfen: pd.DataFrame, optionen: Optionen, schwelle: float) -> tuple[list[Aussage], bool]:
+def _vergleiche(hilfen: pd.DataFrame, optionen: Optionen, schwelle: float, stand: str = "") -> tuple[list[Aussage], bool]:
     """Sentences on the figures at least ``schwelle`` off the Kreis, and whether any figure could be compared."""
     eck_stellen, euro_stellen = describe(optionen.eckwert).dezimalen, describe(optionen.ausgaben_je).dezimalen
     euro_einheit = f"je Einwohner {_NENNER[optionen.ausgaben_nenner][1]}".rstrip()
@@ -295,10 +526,11 @@ def _vergleiche(hilfen: pd.DataFrame, optionen: Optionen, schwelle: float) -> tu
             h = row["hilfeart"]
             if spalte == "eckwert":
                 text = (f"Die Inanspruchnahme {_INANSPRUCHNAHME_VON[h]} liegt {lage} (Eckwert {format_number(wert, eck_stellen)} "
-                        f"gegenüber {format_number(kreis, eck_stellen)} {_eckwert_einheit(optionen)}).")
+                        f"gegenüber {format_number(kreis, eck_stellen)} {_eckwert_einheit(optionen)}{stand}).")
             else:
                 text = (f"Die Ausgaben je Jugendeinwohner für {_AUSGABEN_FUER[h]} liegen {lage} "
-                        f"({format_euro(wert, euro_stellen)} gegenüber {format_euro(kreis, euro_stellen)} {euro_einheit}).")
+                        f"({format_euro(wert, euro_stellen)} gegenüber {format_euro(kreis, euro_stellen)} {euro_einheit}"
+                        f"{stand}).")
             kandidaten.append(Aussage(text, kennzahl, h, wert, kreis, abweichung, "hilfen",
                                       (f"{spalte}_abweichung_prozent", spalte, f"{spalte}_kreis")))
     return kandidaten, verglichen
@@ -321,11 +553,12 @@ def _trend(hilfen: pd.DataFrame, optionen: Optionen, jahr: int) -> list[Aussage]
     return [Aussage(text, f"{optionen.eckwert}_vorjahr_prozent", "gesamt", wert, math.nan, veraenderung, "hilfen", spalten)]
 
 
-def _bedarf(indikatoren: pd.DataFrame) -> list[Aussage]:
+def _bedarf(indikatoren: pd.DataFrame, stand: str = "") -> list[Aussage]:
     """The Bedarfsindex and its class, where the area has one."""
     index = indikatoren[indikatoren["indikator"] == "bedarfsindex"]
     if not len(index) or math.isnan(index["wert"].iloc[0]):
         return []
     wert, klasse = float(index["wert"].iloc[0]), index["klasse"].iloc[0]
-    text = f"Der Bedarfsindex liegt mit {format_number(wert, describe('bedarfsindex').dezimalen)} in der Klasse „{klasse}“."
+    text = f"Der Bedarfsindex liegt mit {format_number(wert, describe('bedarfsindex').dezimalen)} in der Klasse „{klasse}“"
+    text += f" ({stand.removeprefix('; ')})." if stand else "."
     return [Aussage(text, "bedarfsindex", None, wert, math.nan, math.nan, "indikatoren", ("wert",))]

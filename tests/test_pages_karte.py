@@ -119,7 +119,8 @@ def test_vergleich_ranks_scatters_and_draws_small_multiples(demo: Path, demo_eng
     expected = gebietswerte(demo_engine, merkmale(demo_engine)["eckwert:gesamt"], "sozialraum", 2024).werte
     x = numbers(bars, "x")
     assert len(x) == 10
-    assert x == sorted(x)  # lowest at the bottom, highest on top
+    assert x == sorted(x, reverse=True)  # highest first; the axis is reversed, so it stands on top
+    assert ranking["layout"]["yaxis"]["autorange"] == "reversed"
     assert max(x) == pytest.approx(expected["wert"].max())
     # The Kreis mean lines of the scatter: x = 0 (mean of the index), y = the Kreis Eckwert.
     shapes = scatter["layout"]["shapes"]
@@ -163,8 +164,9 @@ def test_markup_in_names_stays_text_on_the_new_pages(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(tmp_path))
     at = open_page("pages/vergleich.py", {"jahr": "2023", "raum": "SR1"})
     no_exception(at)
-    labels = plotly_specs(at)[0]["data"][0]["y"]
-    assert "&lt;b&gt;Nord&lt;/b&gt; **fett**" in labels
+    axis = plotly_specs(at)[0]["layout"]["yaxis"]  # bars are keyed by id, the tick texts are the names
+    assert "&lt;b&gt;Nord&lt;/b&gt; **fett**" in axis["ticktext"]
+    assert axis["tickvals"][axis["ticktext"].index("&lt;b&gt;Nord&lt;/b&gt; **fett**")] == "SR1"
     at = open_page("pages/steckbrief.py", {"jahr": "2023", "raum": "SR1"})
     no_exception(at)
     assert "<b>" not in texts(at)
@@ -190,7 +192,7 @@ def test_karte_of_the_bedarfsindex_shows_no_empty_percent_column(demo: Path) -> 
     at = open_page("pages/karte.py", {"kennzahl": "bedarfsindex", "jahr": "2024"})
     no_exception(at)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["Gebiet", "Bedarfsindex", "Rang", "Differenz zum Mittel der Gebiete"]
+    assert list(table.columns) == ["Gebiet", "Bedarfsindex", "Bedarfsklasse", "Rang", "Differenz zum Mittel der Gebiete"]
     assert "Mittel der Gebiete: 0,00" not in texts(at)
     at.radio(key="karte_darstellung").set_value("lisa")
     at.run()

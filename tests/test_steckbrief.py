@@ -225,11 +225,17 @@ def test_indikatoren_against_the_kreis(nord):
     assert tuple(_row(nord.indikatoren, "indikator", "bedarfsindex")[["wert", "klasse"]]) == (-1.0, "durchschnittlich")
 
 
-def test_year_without_indicators_has_no_indicator_rows(engine):
+def test_year_without_indicators_shows_the_latest_year_with_indicators_and_says_so(engine):
+    """The Kleinkreis has indicators for 2023 only: 2024 shows them (and the index) of 2023, named as such."""
     result = steckbrief(engine, "SR1", 2024)
-    assert result.indikatoren.empty
+    assert result.jahre["indikatoren"] == 2023
+    assert result.hinweis("indikatoren") == ("Für 2024 gibt es keine Sozialstrukturindikatoren; gezeigt wird 2023 "
+                                             "(Werte gibt es für 2023).")
     assert list(result.indikatoren.columns) == ["indikator", "label", "einheit", "richtung", "wert", "kreiswert",
-                                                "abweichung", "klasse", "hinweis"]
+                                                "abweichung", "abweichung_prozent", "klasse", "hinweis"]
+    same = steckbrief(engine, "SR1", 2023).indikatoren
+    pd.testing.assert_frame_equal(result.indikatoren, same)
+    assert all("Stand 2023" in a.text for a in result.alle_aussagen if a.tabelle == "indikatoren")
 
 
 @pytest.mark.parametrize("ebene, raum_id, expected", [
@@ -309,7 +315,9 @@ def test_without_population_and_costs(kleinkreis):
     assert result.bevoelkerung.empty
     assert _row(result.hilfen, "hilfeart", "stationaer")["inanspruchnahme"] == 5
     assert result.hilfen["eckwert"].isna().all()
-    assert [a.text for a in result.aussagen][0] == "Für 2023 lässt sich keine Kennzahl mit dem Kreiswert vergleichen."
+    # The indicators of 2023 do compare with the Kreis, so the sentence speaks of the helps only.
+    assert [a.text for a in result.aussagen][0] == ("Für 2023 lässt sich bei den Hilfen keine Kennzahl mit dem "
+                                                    "Kreiswert vergleichen.")
     # Without population the index has no size limit: Waldgebiet lacks it for its unknown wohnflaeche.
     wald = steckbrief(Engine(dataclasses.replace(kleinkreis, tables=tables)), "08111004", 2023, "planungsraum")
     assert _row(wald.indikatoren, "indikator", "bedarfsindex")["hinweis"] == "kein Bedarfsindex: Indikatoren unvollständig"
@@ -327,7 +335,7 @@ def test_unknown_population_count(kleinkreis):
     assert bands[(2022, "0 bis unter 18")] == 1200
     assert result.hilfen["eckwert"].isna().all()
     assert not [a for a in result.aussagen if a.kennzahl.startswith(("eckwert", "ausgaben"))]
-    assert result.aussagen[0].text == "Für 2023 lässt sich keine Kennzahl mit dem Kreiswert vergleichen."
+    assert result.aussagen[0].text == "Für 2023 lässt sich bei den Hilfen keine Kennzahl mit dem Kreiswert vergleichen."
     assert _row(result.indikatoren, "indikator", "bedarfsindex")["hinweis"] == "kein Bedarfsindex: Einwohnerzahl unbekannt"
 
 
@@ -365,8 +373,12 @@ def _figures(text: str) -> list[str]:
 
 def _check_traceable(result, schwelle: str = "20") -> None:  # noqa: ANN001
     tables = {"hilfen": (result.hilfen, "hilfeart"), "indikatoren": (result.indikatoren, "indikator")}
-    for aussage in result.aussagen:
-        figures = _figures(aussage.text)
+    for aussage in result.alle_aussagen:
+        # A sentence on a part of another year names that year ("Stand 2023"), the part's year.
+        stand = re.search(r"Stand (\d{4})", aussage.text)
+        if stand:
+            assert int(stand[1]) == result.jahre[aussage.tabelle] != result.jahr, aussage.text
+        figures = _figures(re.sub(r"Stand \d{4}", "", aussage.text))
         if not aussage.spalten:
             assert figures in ([], [schwelle]), aussage.text
             continue

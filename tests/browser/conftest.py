@@ -132,6 +132,42 @@ def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield url
 
 
+ARTEN = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "kosten", "indikatoren", "angebote")
+
+
+def importiert(folder: Path, log_dir: Path) -> None:
+    """Import every file of ``folder`` (``zuordnung.csv``, ``gebiete.geojson`` …) into the store a server on
+    ``log_dir`` reads (``serve(None, log_dir)``), through ``importieren`` as planners do; kinds without a file
+    are left out."""
+    from sozialraum_analytics.cli import main
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOZIALRAUM_DB", str(log_dir / "ablage" / "sozialraum.db"))
+        mp.delenv("SOZIALRAUM_DATEN", raising=False)
+        for art in ARTEN:
+            path = folder / (f"{art}.geojson" if art == "gebiete" else f"{art}.csv")
+            if path.exists():
+                assert main(["importieren", "--art", art, str(path)]) == 0, path
+
+
+@pytest.fixture(scope="session")
+def grosse_stadt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The benchmark generator's city (issue 14): 1,100 Planungsräume in 143 Sozialräume, cases 2019–2023,
+    population 2021–2023, indicators for 2020 only, "Heerstraße" twice. Generated once per run, never committed."""
+    from benchmarks.generate import write_grosse_stadt
+
+    return write_grosse_stadt(tmp_path_factory.mktemp("grosse_stadt"))
+
+
+@pytest.fixture(scope="session")
+def grosse_stadt_url(grosse_stadt: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server on the city imported through the store, the path planners use."""
+    log_dir = tmp_path_factory.mktemp("grosse_stadt_app")
+    importiert(grosse_stadt, log_dir)
+    with serve(None, log_dir) as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright (Playwright's own browser download is not used)."""

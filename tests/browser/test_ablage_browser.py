@@ -10,9 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from sozialraum_analytics.cli import main
-
-from .conftest import ROOT, anmelden, oeffne, serve
+from .conftest import ROOT, anmelden, importiert, oeffne, serve
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -20,22 +18,12 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OEFFENTLICH = {"uebersicht": "Übersicht", "entwicklung": "Entwicklung", "karte": "Karte", "vergleich": "Vergleich",
                "steckbrief": "Steckbrief", "steuerung": "Steuerung", "methodik": "Methodik"}
 PLANUNG = {**OEFFENTLICH, "daten": "Datenbestand", "importieren": "Daten importieren"}
-ARTEN = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "kosten", "indikatoren", "angebote")
-
-
-def _importiert(folder: Path, log_dir: Path) -> None:
-    """Import every file of ``folder`` into the store the server will read (log_dir/ablage)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOZIALRAUM_DB", str(log_dir / "ablage" / "sozialraum.db"))
-        for art in ARTEN:
-            path = folder / (f"{art}.geojson" if art == "gebiete" else f"{art}.csv")
-            assert main(["importieren", "--art", art, str(path)]) == 0, path
 
 
 @pytest.fixture(scope="module")
 def demo_url(tmp_path_factory: pytest.TempPathFactory):
     log_dir = tmp_path_factory.mktemp("demo_ablage_app")
-    _importiert(ROOT / "data", log_dir)
+    importiert(ROOT / "data", log_dir)
     with serve(None, log_dir) as url:
         yield url
 
@@ -43,7 +31,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def winzkreis_url(tmp_path_factory: pytest.TempPathFactory):
     log_dir = tmp_path_factory.mktemp("winzkreis_app")
-    _importiert(FIXTURES / "winzkreis", log_dir)
+    importiert(FIXTURES / "winzkreis", log_dir)
     with serve(None, log_dir) as url:
         yield url
 
