@@ -97,6 +97,11 @@ def test_the_karte_opens_on_the_indicator_year(stadt: Path, monkeypatch: pytest.
     # Index = z of sgb2: P1 −1,34 (niedrig), P2 −0,45 (durchschnittlich), P3 +0,45 (erhöht), P4 +1,34 (hoch).
     assert klassen == {"Heerstraße (Charlottenburg-Nord)": "niedrig", "Westend": "durchschnittlich",
                        "Heerstraße (Spandau-Mitte)": "erhöht", "Wilhelmstadt": "hoch"}
+    # The index's own classes are the default scheme, with their names in the legend.
+    assert at.selectbox(key="karte_schema_True").value == "bedarfsklassen"
+    legende = " ".join(str(e.proto.body) for e in at.get("html") if "sra-legende" in str(e.proto.body))
+    for name in ("niedrig", "durchschnittlich", "erhöht", "hoch"):
+        assert name in legende
 
 
 def test_entwicklung_draws_no_line_of_a_single_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
