@@ -48,7 +48,7 @@ with st.sidebar:
     st.title("Sozialraum-Analytics")
 ui.sidebar_ansicht()
 ui.sidebar_auswahl(dataset)
-if navigation.url_path != "praesentation":
+if navigation.url_path not in ("praesentation", "start"):  # "start" only switches to the Übersicht
     ui.ansicht_banner()
     ui.demo_hinweis(dataset)
 try:

@@ -23,18 +23,23 @@ if ui.oidc_konfiguriert():
 
 
 def pruefen() -> None:
-    """Runs before the page (form callback): check, forget the typed password, remember a failure."""
-    ok = ui.anmelden_lokal(st.session_state.get("anmelden_name", "").strip(),
-                           st.session_state.get("anmelden_passwort", ""))
+    """Runs before the page (form callback): check, forget the typed password, remember a failure's message
+    (wrong password, or how long to wait after too many)."""
+    ergebnis = ui.anmelden_lokal(st.session_state.get("anmelden_name", "").strip(),
+                                 st.session_state.get("anmelden_passwort", ""))
     st.session_state["anmelden_passwort"] = ""
-    st.session_state["_anmeldefehler"] = not ok
+    st.session_state["_anmeldefehler"] = "" if ergebnis else ergebnis.meldung
 
 
 with st.form("anmelden"):
     st.text_input("Benutzername", autocomplete="username", key="anmelden_name")
     st.text_input("Passwort", type="password", autocomplete="current-password", key="anmelden_passwort")
     st.form_submit_button("Anmelden", type="primary", on_click=pruefen)
-if st.session_state.pop("_anmeldefehler", False):
-    st.error("Benutzername oder Passwort ist falsch.", icon=":material/error:")
+fehler = st.session_state.pop("_anmeldefehler", "")
+if fehler:
+    st.error(fehler, icon=":material/error:")
+minuten = ui.sitzung_minuten()
 st.caption("Konten legt die Administration auf dem Server an: "
-           "`python -m sozialraum_analytics konto anlegen NAME`.")
+           "`python -m sozialraum_analytics konto anlegen NAME`. Nach fünf falschen Passwörtern für ein Konto "
+           "wartet die Anmeldung, mit jedem weiteren Fehlversuch länger."
+           + (f" Nach {ui.minuten_text(minuten)} Minuten ohne Aktivität endet die Sitzung." if minuten else ""))

@@ -55,8 +55,12 @@ for kind in KIND_ORDER:
     else:
         status = "✗ fehlt"
     datei = importiert[kind]["datei"] if kind in importiert else spec.file_pattern
-    zeilen.append({"Tabelle": spec.label, "Status": status, "Zeilen": anzahl, "Datei": datei,
-                   "Ermöglicht": ERMOEGLICHT.get(kind, spec.description)})
+    zeile = {"Tabelle": spec.label, "Status": status, "Zeilen": anzahl, "Datei": datei}
+    if dataset.version is not None:
+        # Who imported the file of this version and when (the planner's name, or a CLI's account marked as such).
+        zeile["Importiert"] = (f"{format_date(importiert[kind]['zeit'])} {importiert[kind]['zeit']:%H:%M}, "
+                               f"{importiert[kind]['benutzer']}" if kind in importiert else "–")
+    zeilen.append({**zeile, "Ermöglicht": ERMOEGLICHT.get(kind, spec.description)})
 tabellen = pd.DataFrame(zeilen)
 # A static table: the long "Ermöglicht" texts wrap instead of being cut off.
 st.table(tabellen.assign(Zeilen=[format_number(v, 0) if v is not None else "–" for v in tabellen["Zeilen"]]),
@@ -74,8 +78,8 @@ else:
 st.header("Prüfberichte")
 if dataset.version is not None and not dataset.reports:
     st.info(f"Die Dateien von Datenversion {dataset.version} wurden beim Import geprüft; gespeichert wird nur, was "
-            "fehlerfrei war. Wann welche Datei von wem importiert wurde, zeigt die Seite **Daten importieren**.",
-            icon=ui.INFO)
+            "fehlerfrei war. Wann welche Datei von wem importiert wurde, zeigt die Spalte „Importiert“ oben, alle "
+            "Versionen die Seite **Daten importieren**.", icon=ui.INFO)
 elif not dataset.reports:
     st.info("Keine Datei wurde geprüft: im Datenordner liegt keine erkannte Datei.", icon=ui.INFO)
 else:

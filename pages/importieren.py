@@ -112,7 +112,7 @@ if datei is not None:
                 name = st.text_input("Zuordnung speichern unter (optional)", key=f"import_map_name_{art}",
                                      placeholder="z. B. Export Fachverfahren")
                 if name and mapping and st.button("Zuordnung speichern", key=f"import_map_save_{art}"):
-                    ablage.zuordnung_speichern(art, name.strip(), mapping)
+                    ablage.zuordnung_speichern(art, name.strip(), mapping, benutzer=ui.angemeldet_als())
                     st.success(f"Zuordnung „{ui.escape_md(name.strip())}“ gespeichert; sie wird beim nächsten Mal "
                                "angeboten.", icon=ui.OK)
 
@@ -207,11 +207,15 @@ if datei is not None:
                 balken.progress(fertig / max(gesamt, 1),
                                 text=f"{format_number(fertig)} von {format_number(gesamt)} Zeilen gespeichert …")
 
+            def warten(meldung: str) -> None:
+                # Another import holds the store: say so instead of a frozen progress bar.
+                balken.progress(0.0, text=meldung)
+
             try:
                 if mit_demo:
                     demo_importieren(ablage, ohne=art, benutzer=ui.angemeldet_als())
                 version = ablage.importieren(art, ergebnis.frame, datei.name, daten, benutzer=ui.angemeldet_als(),
-                                             fortschritt=fortschritt, modus=modus)
+                                             fortschritt=fortschritt, modus=modus, beim_warten=warten)
             except Unveraendert as gleich:
                 st.info(ui.escape_md(gleich), icon=ui.INFO)
             except (StoreError, ValueError) as error:
@@ -265,7 +269,8 @@ if len(liste) > 1:
     sicher = st.checkbox(f"Ja, Version {ziel} wieder zur aktuellen machen (als neue Version {aktuell + 1}; nichts "
                          "wird gelöscht).", key="rueck_ok")
     if st.button("Zurücksetzen", disabled=not sicher, key="rueck_los"):
-        version = ablage.zuruecknehmen(ziel, benutzer=ui.angemeldet_als())
+        version = ablage.zuruecknehmen(ziel, benutzer=ui.angemeldet_als(),
+                                       beim_warten=lambda meldung: st.info(meldung, icon=ui.INFO))
         with st.spinner("Geheimhaltung der öffentlichen Ansicht wird berechnet …"):
             ui.version_vorbereiten(version.id)
         st.session_state["import_meldung"] = f"Version {version.id} zeigt wieder den Stand von Version {ziel}."

@@ -61,6 +61,17 @@ def _unreadable(path: Path) -> str | None:
     return None
 
 
+def _vorab_abgelehnt(path: Path) -> str | None:
+    """Why a file is refused before anything reads it (the page's size check, SOZIALRAUM_MAX_MB, on the
+    size on disk), or None."""
+    from .hochladen import groesse_pruefen
+
+    try:
+        return groesse_pruefen(path.name, path.stat().st_size)
+    except OSError as error:
+        return f"Die Datei „{path.name}“ lässt sich nicht öffnen ({error.strerror or type(error).__name__})."
+
+
 @dataclass(frozen=True)
 class Leseoptionen:
     """How to read a file, as the upload page offers it: Kreis, column mapping, missing-value codes,
@@ -117,6 +128,11 @@ def pruefen(files: list[str], art: str | None, args: argparse.Namespace | None =
         path = Path(name)
         if not path.is_file():
             print(f"Datei {name}: nicht gefunden.")
+            failed = True
+            continue
+        abgelehnt = _vorab_abgelehnt(path)
+        if abgelehnt:
+            print(f"Datei {path.name}: 0 Zeilen gelesen\n  Fehler: {abgelehnt}")
             failed = True
             continue
         from .amtlich import amtliche_art
@@ -223,11 +239,16 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
     if not path.is_file():
         print(f"Die Datei {path} gibt es nicht.", file=sys.stderr)
         return 1
+    abgelehnt = _vorab_abgelehnt(path)
+    if abgelehnt:
+        print(f"{abgelehnt}\nNichts gespeichert.", file=sys.stderr)
+        return 1
     optionen = _leseoptionen(args, art) if args is not None else Leseoptionen(kreis)
     if isinstance(optionen, str):
         print(optionen, file=sys.stderr)
         return 2
     modus = getattr(args, "modus", None) or "ergaenzen"
+    benutzer = (getattr(args, "benutzer", None) or "").strip() or None  # None: the OS account, marked as such
     frame, report = lesen(path, art, optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
                           indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei)
     if report.problems:
@@ -243,10 +264,11 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
         # The Kreis keeps its name with the data: given, or read from an official table of that Kreis.
         name = kreisname or (kreisname_aus_amtlich(path, kreis) if kreis and not store.kreisname() else None)
         if name:
-            store.einstellung_setzen("kreisname", name.strip())
+            store.einstellung_setzen("kreisname", name.strip(), benutzer)
             print(f"Name des Kreises: {name.strip()}", file=sys.stderr)
         try:
-            version = store.importieren(art, frame, path.name, path.read_bytes(), modus=modus)
+            version = store.importieren(art, frame, path.name, path.read_bytes(), benutzer=benutzer, modus=modus,
+                                        beim_warten=lambda meldung: print(meldung, file=sys.stderr, flush=True))
         except Unveraendert as gleich:
             print(str(gleich))
             return 0
@@ -258,6 +280,19 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
         _version_vorbereiten(store, version.id)
     finally:
         store.dispose()
+    return 0
+
+
+def sicherung(befehl: str, datei: Path, ueberschreiben: bool) -> int:
+    """``sichern`` / ``wiederherstellen``: the store and the accounts into one file and back (exit 1 when refused)."""
+    from . import sicherung as s
+
+    try:
+        bericht = (s.sichern if befehl == "sichern" else s.wiederherstellen)(datei, ueberschreiben=ueberschreiben)
+    except s.SicherungFehler as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(bericht.text)
     return 0
 
 
@@ -458,9 +493,18 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--modus", choices=["ergaenzen", "ersetzen"], default="ergaenzen",
                    help="ergaenzen (Standard): die Jahre der Datei ersetzen dieselben Jahre, andere Jahre bleiben; "
                         "ersetzen: die ganze Tabelle dieser Art")
+    i.add_argument("--benutzer", metavar="NAME",
+                   help="wer importiert (steht an der Version); sonst das Betriebssystemkonto, als solches vermerkt")
     _leseargumente(i)
     i.add_argument("datei", metavar="DATEI")
     sub.add_parser("versionen", help="die gespeicherten Datenversionen auflisten")
+    si = sub.add_parser("sichern", help="den Datenbestand mit Konten in eine Datei sichern (auch im laufenden Betrieb)")
+    si.add_argument("datei", metavar="DATEI", help="Zieldatei (.zip) oder ein Ordner (Dateiname mit Datum und Uhrzeit)")
+    si.add_argument("--ueberschreiben", action="store_true", help="eine vorhandene Sicherungsdatei ersetzen")
+    wi = sub.add_parser("wiederherstellen", help="einen gesicherten Datenbestand mit Konten wieder einspielen")
+    wi.add_argument("datei", metavar="DATEI")
+    wi.add_argument("--ueberschreiben", action="store_true",
+                    help="einen Datenbestand mit Daten und eine Kontendatei mit Konten ersetzen")
     d = sub.add_parser("demo", help="Demo-Musterkreis (synthetisch) erzeugen")
     d.add_argument("--out", default="data")
     d.add_argument("--seed", type=int, default=20241231)
@@ -502,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
             return importieren(args.datei, args.art, args.kreis, args.kreisname, args)
         if args.befehl == "versionen":
             return versionen()
+        if args.befehl in ("sichern", "wiederherstellen"):
+            return sicherung(args.befehl, Path(args.datei), args.ueberschreiben)
         if args.befehl == "demo":
             return demo(args.out, args.seed)
         if args.befehl == "export":

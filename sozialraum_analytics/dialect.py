@@ -31,8 +31,69 @@ SPECIAL_VALUES = {
 }
 
 
+# A cell may be as long as a file may be (SOZIALRAUM_MAX_MB bounds both): the csv module's default
+# of 131,072 characters refused long free-text cells with an English ``_csv.Error``. 2**31 - 1 is the
+# largest value a C long holds on every platform (Windows included).
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+
+
 class FileFormatError(Exception):
     """A file that cannot be read as a table at all (empty, binary, no header)."""
+
+
+def utf16_encoding(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` if ``data`` is UTF-16 text, else ``None``.
+
+    Excel's "Unicode-Text (*.txt)" writes tab-separated UTF-16LE with a BOM; without a BOM, text
+    in UTF-16 shows a zero in every other byte (Latin letters, digits and separators).
+
+    >>> utf16_encoding("\ufeffraum_id\tname".encode("utf-16-le"))
+    'utf-16-le'
+    >>> utf16_encoding(b"raum_id;name") is None
+    True
+    """
+    if data.startswith(b"\xff\xfe") and not data.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-16-le"
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16-be"
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def utf16_als_utf8(data: bytes) -> tuple[bytes, bool]:
+    """UTF-16 text (with or without BOM) as UTF-8 bytes and ``True``; any other ``data`` unchanged, ``False``.
+
+    Raises :class:`FileFormatError` (German) when the file starts as UTF-16 but does not decode.
+    """
+    encoding = utf16_encoding(data)
+    if encoding is None:
+        return data, False
+    bom = 2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0
+    try:
+        text = data[bom:].decode(encoding)
+    except UnicodeDecodeError as error:
+        raise FileFormatError(
+            "Die Datei ist als Unicode-Text (UTF-16) gespeichert, enthält aber ab Byte "
+            f"{format(error.start + bom, ',').replace(',', '.')} ungültige Zeichen – ist sie beschädigt? Bitte in "
+            "Excel erneut speichern, am besten als „CSV UTF-8 (durch Trennzeichen getrennt)“.") from error
+    return text.encode("utf-8"), True
+
+
+def _csv_fehler(error: csv.Error, zeile: int) -> FileFormatError:
+    """A German message for a record the csv module cannot read, naming the row Excel shows."""
+    grund = str(error)
+    if "field larger than field limit" in grund:
+        grund = f"ein Feld ist länger als {format(csv.field_size_limit(), ',').replace(',', '.')} Zeichen"
+    else:
+        grund = "ungültiges CSV (z. B. ein Anführungszeichen, das nicht geschlossen wird)"
+    return FileFormatError(f"Zeile {zeile}: die Datei lässt sich dort nicht als Tabelle lesen: {grund}.")
 
 
 @dataclass(frozen=True)
@@ -87,6 +148,7 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
     """Read a CSV/TSV file into string columns, whatever its encoding and separator."""
     if data is None:
         data = Path(path).read_bytes()
+    data, utf16 = utf16_als_utf8(data)  # Excel's "Unicode-Text"
     if not data[:65536].strip(b"\xef\xbb\xbf \r\n\t") and not data[65536:].strip():
         raise FileFormatError("Die Datei ist leer.")
     if _looks_binary(data):
@@ -99,7 +161,10 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
     header_bytes = bytes(body[: first_newline if first_newline >= 0 else len(body)])
     header_line = header_bytes.decode("utf-8").rstrip("\r")
     delimiter = sniff_delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter))
+    try:
+        header = next(csv.reader([header_line], delimiter=delimiter))
+    except csv.Error as error:
+        raise _csv_fehler(error, 1) from error
     header = [h.strip() for h in header]
     while header and header[-1] == "":
         header.pop()  # trailing separators written by Excel
@@ -125,14 +190,14 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
         quoted_strings_can_be_null=False, null_values=[],
     )
     try:
-        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), read_options, parse_options, convert_options)
+        table = _arrow_csv(body, read_options, parse_options, convert_options, bad_rows)
     except pa.ArrowInvalid as error:
         if "UTF8" not in str(error) or encoding != "utf-8":
             raise
         # Not UTF-8 after all (the sample was): Windows-1252, as German Excel writes it.
         encoding, bad_rows[:] = "cp1252", []
         body = memoryview(bytes(body).decode("cp1252", errors="replace").encode("utf-8"))
-        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), read_options, parse_options, convert_options)
+        table = _arrow_csv(body, read_options, parse_options, convert_options, bad_rows)
     if bad_rows:
         # Rare: rows with the wrong number of cells or values spanning lines. Read again
         # record by record so every problem row is reported with its Excel row number.
@@ -149,7 +214,21 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
         if not mask.all():
             table = table.filter(pa.array(mask))
             excel_rows = excel_rows[mask]
-    return RawTable(names, table, excel_rows, encoding, delimiter, tuple(bad_rows))
+    return RawTable(names, table, excel_rows, "utf-16" if utf16 else encoding, delimiter, tuple(bad_rows))
+
+
+def _arrow_csv(body: memoryview, read_options: pacsv.ReadOptions, parse_options: pacsv.ParseOptions,
+               convert_options: pacsv.ConvertOptions, bad_rows: list) -> pa.Table:
+    """pyarrow's reader; a row longer than a block (a huge free-text cell) is read again as one block."""
+    try:
+        return pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), read_options, parse_options, convert_options)
+    except pa.ArrowInvalid as error:
+        if "straddl" not in str(error) or read_options.block_size > len(body):
+            raise
+        bad_rows.clear()  # noted by the first attempt; the second notes them again
+        whole = pacsv.ReadOptions(column_names=read_options.column_names, skip_rows=read_options.skip_rows,
+                                  block_size=min(len(body) + 1, 2**31 - 1))
+        return pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), whole, parse_options, convert_options)
 
 
 def _read_records(body: bytes, delimiter: str, n_header: int, names: list[str]) -> tuple[pa.Table, list]:
@@ -159,7 +238,16 @@ def _read_records(body: bytes, delimiter: str, n_header: int, names: list[str]) 
     width = len(names)
     columns: list[list[str]] = [[] for _ in names]
     bad_rows = []
-    for index, record in enumerate(reader):
+    records = iter(reader)
+    index = -1
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise _csv_fehler(error, reader.line_num) from error
+        index += 1
         cells = len(record)
         if cells and cells != n_header and any(c.strip() for c in record[n_header:]) or 0 < cells < n_header:
             bad_rows.append((index + 2, n_header, cells))
@@ -173,7 +261,10 @@ def _max_width(body: memoryview, delimiter: str) -> int:
     """Widest row among the first lines (rows with more cells than the header)."""
     sample = bytes(body[:262144]).decode("utf-8", errors="replace")
     lines = sample.splitlines()[1:200]
-    widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)] if lines else [0]
+    try:
+        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)] if lines else [0]
+    except csv.Error:
+        return 0  # only a hint: the reader below reports the row it cannot read
     return max(widths or [0])
 
 
@@ -322,6 +413,8 @@ def read_string_column(table: pa.Table, name: str) -> tuple[np.ndarray, np.ndarr
 
 def decode_bytes_for_preview(data: bytes) -> str:
     """Text of a file for a preview, whatever its encoding."""
+    if (utf16 := utf16_encoding(data)) is not None:
+        return data[2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0:].decode(utf16, errors="replace")
     encoding, bom = decode_sample(data)
     return data[bom:].decode(encoding, errors="replace")
 

@@ -1,90 +1,102 @@
 """Checking an uploaded file before it is stored: limits, safe unpacking, reading, column mapping.
 
-Used by the Import page and usable from a notebook; nothing here writes to the store.
-Limits are configurable: ``SOZIALRAUM_MAX_MB`` (file size, default 200) and
-``SOZIALRAUM_MAX_ZEILEN`` (rows, default 5,000,000); a zip may unpack to at most 10× its limit.
+Used by the Import page and the CLI (``pruefen``, ``importieren``), usable from a notebook; nothing
+here writes to the store. Limits are configurable (see :func:`readers.grenzen`): ``SOZIALRAUM_MAX_MB``
+(file size, default 200), ``SOZIALRAUM_MAX_ZEILEN`` (rows, default 5,000,000) and
+``SOZIALRAUM_MAX_ENTPACKT_MB`` (what a zip may unpack to, default 100, never more than the file limit).
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
 import zipfile
-from dataclasses import dataclass
+import zlib
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
 from .formatting import format_date, format_number
-from .readers import ReadResult, read_raw, read_table
+from .readers import Grenzen, ReadResult, grenzen, groesse_pruefen, megabytes, read_raw, read_table
 from .report import ValidationReport
 from .tables import TABLES, match_columns
 
 GEO_ENDUNGEN = (".geojson", ".json", ".gpkg", ".zip")
 TABELLEN_ENDUNGEN = (".csv", ".txt", ".tsv", ".xlsx")
 MAX_DATEIEN_IM_ZIP = 50
-
-
-@dataclass(frozen=True)
-class Grenzen:
-    max_bytes: int
-    max_zeilen: int
-
-    @property
-    def text(self) -> str:
-        return (f"höchstens {format_number(self.max_bytes / 1e6)} MB und "
-                f"{format_number(self.max_zeilen)} Zeilen je Datei")
-
-
-def grenzen() -> Grenzen:
-    """The configured limits (read at each call, so a changed setting applies at once)."""
-    def number(name: str, default: float) -> float:
-        try:
-            return float(os.environ.get(name, "").replace(",", ".") or default)
-        except ValueError:
-            return default
-
-    return Grenzen(int(number("SOZIALRAUM_MAX_MB", 200) * 1e6), int(number("SOZIALRAUM_MAX_ZEILEN", 5_000_000)))
+# Shapefiles, GeoPackages and GeoJSON compress 2–20 times; a member packed more than this is a zip bomb.
+MAX_KOMPRESSION = 100
+# Below this size a member's ratio does not matter (a tiny .prj or .cpg may pack oddly well).
+_KOMPRESSION_AB_BYTES = 1_000_000
 
 
 class UnsichereDatei(ValueError):
     """A file refused before it is read (too big, a zip that escapes its folder …); German message."""
 
 
-def sicher_entpacken(data: bytes, ziel: Path, max_bytes: int, name: str = "Zip-Datei") -> list[Path]:
-    """Unpack a zip into ``ziel``, refusing path traversal, links and absurd unpacked sizes."""
+def sicher_entpacken(data: bytes, ziel: Path, max_bytes: int | None = None, name: str = "Zip-Datei") -> list[Path]:
+    """Unpack a zip into ``ziel``, refusing path traversal, links and absurd unpacked sizes.
+
+    ``max_bytes``: what all members may unpack to together (default ``grenzen().max_entpackt``).
+    Every member is checked (path, link, declared size, compression ratio) before the first byte is
+    written; while unpacking, the bytes really written are counted too (a zip's directory can lie).
+    Raises :class:`UnsichereDatei` with a German message naming the member.
+    """
+    if max_bytes is None:
+        max_bytes = grenzen().max_entpackt
     try:
         archive = zipfile.ZipFile(_bytes_io(data))
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
         raise UnsichereDatei(f"{name} ist keine gültige Zip-Datei ({error}).") from error
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) > MAX_DATEIEN_IM_ZIP:
         raise UnsichereDatei(f"{name} enthält {len(members)} Dateien; erlaubt sind höchstens {MAX_DATEIEN_IM_ZIP}.")
     total = sum(m.file_size for m in members)
     if total > max_bytes:
-        raise UnsichereDatei(f"{name} würde entpackt {format_number(total / 1e6)} MB groß; erlaubt sind höchstens "
-                             f"{format_number(max_bytes / 1e6)} MB.")
+        groesste = max(members, key=lambda m: m.file_size)
+        raise UnsichereDatei(f"{name} würde entpackt {megabytes(total)} groß; erlaubt sind höchstens "
+                             f"{megabytes(max_bytes)} (größte Datei darin: „{groesste.filename}“ mit "
+                             f"{megabytes(groesste.file_size)}; Einstellungen SOZIALRAUM_MAX_ENTPACKT_MB und "
+                             "SOZIALRAUM_MAX_MB). Nichts wurde entpackt.")
     root = ziel.resolve()
     targets = []
     # Every member is checked before the first byte is written: nothing half-unpacked.
     for member in members:
         path = PurePosixPath(member.filename.replace("\\", "/"))
+        # "C:/x" or "C:x" (a Windows drive) counts as absolute wherever the server runs.
+        absolute = path.is_absolute() or any(":" in part for part in path.parts)
+        if absolute or ".." in path.parts:
+            raise UnsichereDatei(f"{name} enthält den unzulässigen Pfad „{member.filename}“ (außerhalb des Ordners: "
+                                 f"{'absoluter Pfad' if absolute else '„..“ im Pfad'}). Nichts wurde entpackt.")
         target = (root / Path(*path.parts)).resolve()
-        if path.is_absolute() or ".." in path.parts or not target.is_relative_to(root):
-            raise UnsichereDatei(f"{name} enthält den unzulässigen Pfad „{member.filename}“ (außerhalb des Ordners).")
+        if not target.is_relative_to(root):
+            raise UnsichereDatei(f"{name} enthält den unzulässigen Pfad „{member.filename}“ (außerhalb des Ordners). "
+                                 "Nichts wurde entpackt.")
+        faktor = member.file_size / max(member.compress_size, 1)
+        if member.file_size > _KOMPRESSION_AB_BYTES and faktor > MAX_KOMPRESSION:
+            raise UnsichereDatei(f"{name}: die Datei „{member.filename}“ ist {format_number(faktor)}-fach "
+                                 f"gepackt ({megabytes(member.compress_size)} → {megabytes(member.file_size)}); "
+                                 f"erlaubt ist höchstens {MAX_KOMPRESSION}-fach (Schutz vor Zip-Bomben). "
+                                 "Nichts wurde entpackt.")
         if (member.external_attr >> 16) & 0o170000 == 0o120000:
             raise UnsichereDatei(f"{name} enthält eine Verknüpfung („{member.filename}“); das ist nicht erlaubt.")
         targets.append(target)
     written = 0
     for member, target in zip(members, targets):
         target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(member) as source, open(target, "wb") as sink:
-            # The sizes in the zip's directory can lie: count what really comes out.
-            while chunk := source.read(1 << 20):
-                written += len(chunk)
-                if written > max_bytes:
-                    raise UnsichereDatei(f"{name} entpackt sich größer als angegeben; abgebrochen.")
-                sink.write(chunk)
+        try:
+            with archive.open(member) as source, open(target, "wb") as sink:
+                # The sizes in the zip's directory can lie: count what really comes out.
+                while chunk := source.read(1 << 20):
+                    written += len(chunk)
+                    if written > max_bytes:
+                        raise UnsichereDatei(f"{name} entpackt sich größer als angegeben („{member.filename}“); "
+                                             "abgebrochen.")
+                    sink.write(chunk)
+        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as error:
+            # A damaged member (wrong checksum or size), an unknown packing method, a password.
+            grund = "verschlüsselt" if member.flag_bits & 0x1 else "beschädigt oder mit einem unbekannten Verfahren gepackt"
+            raise UnsichereDatei(f"{name}: die Datei „{member.filename}“ lässt sich nicht entpacken ({grund}).") \
+                from error
     return targets
 
 
@@ -104,8 +116,9 @@ def pruefe_datei(art: str, name: str, data: bytes, mapping: dict[str, str] | Non
     """
     limits = grenzen()
     report = ValidationReport(name)
-    if len(data) > limits.max_bytes:
-        report.error(f"Die Datei ist {format_number(len(data) / 1e6, 1)} MB groß; erlaubt sind {limits.text}.")
+    zu_gross = groesse_pruefen(name, len(data), limits)
+    if zu_gross:
+        report.error(zu_gross)
         return ReadResult(art, None, report)
     suffix = Path(name).suffix.lower()
     if art == "gebiete":
@@ -118,14 +131,37 @@ def pruefe_datei(art: str, name: str, data: bytes, mapping: dict[str, str] | Non
                         max_rows=limits.max_zeilen, fehlwerte=fehlwerte, indikatoren=indikatoren)
 
 
+def pruefe_pfad(art: str, path: Path | str, **optionen) -> ReadResult:  # noqa: ANN003 - as pruefe_datei
+    """:func:`pruefe_datei` for a file on disk (the CLI): the size on disk is checked first, so a file
+    over ``SOZIALRAUM_MAX_MB`` is refused without being read into memory."""
+    path = Path(path)
+    report = ValidationReport(path.name)
+    try:
+        zu_gross = groesse_pruefen(path.name, path.stat().st_size)
+        if zu_gross:
+            report.error(zu_gross)
+            return ReadResult(art, None, report)
+        data = path.read_bytes()
+    except OSError as error:
+        report.error(f"Die Datei „{path.name}“ lässt sich nicht öffnen ({error.strerror or type(error).__name__}).")
+        return ReadResult(art, None, report)
+    return pruefe_datei(art, path.name, data, **optionen)
+
+
 def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mapping: dict[str, str] | None = None,
                  kreis: str | None = None, display_name: str | None = None, max_rows: int | None = None,
                  fehlwerte: tuple[float, ...] = (), indikatoren: tuple[str, ...] | None = None) -> ReadResult:
     """Read a table file of kind ``art``: the official GENESIS exports (classic or flat) directly,
     everything else by the data contract; ``kreis`` keeps the areas whose key starts with it."""
     from .amtlich import is_amtlich, read_amtlich
+    from .dialect import FileFormatError, utf16_als_utf8
     from .readers import MAX_ROWS
 
+    if data is not None:
+        try:
+            data, _ = utf16_als_utf8(data)  # Excel's "Unicode-Text": official exports saved so, too
+        except FileFormatError:
+            pass  # read_table reports it
     if art in ("bevoelkerung", "indikatoren") and is_amtlich(path, data):
         return read_amtlich(path, art, kreis=kreis or None, data=data, display_name=display_name)
     result = read_table(path, art, data=data, mapping=mapping, display_name=display_name,
@@ -149,7 +185,7 @@ def _pruefe_gebiete(name: str, data: bytes, suffix: str, kreis: str | None, limi
         folder = Path(folder)
         if suffix == ".zip":
             try:
-                files = sicher_entpacken(data, folder, limits.max_bytes * 10, name)
+                files = sicher_entpacken(data, folder, limits.max_entpackt, name)
             except UnsichereDatei as error:
                 report.error(str(error))
                 return ReadResult("gebiete", None, report)
@@ -187,12 +223,14 @@ def ebenen_der_datei(name: str, data: bytes) -> list[str]:
     """The layers a geometry upload offers (shapefiles of a zip, layers of a GeoPackage), for a choice."""
     from .geo import ebenen
 
+    if groesse_pruefen(name, len(data)):
+        return []  # pruefe_datei says why
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="sozialraum-upload-") as folder:
         folder = Path(folder)
         if suffix == ".zip":
             try:
-                files = sicher_entpacken(data, folder, grenzen().max_bytes * 10, name)
+                files = sicher_entpacken(data, folder, grenzen().max_entpackt, name)
             except UnsichereDatei:
                 return []
             shapes = [f for f in files if f.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json")]
@@ -222,7 +260,9 @@ def fehlwerte_aus_text(text: str) -> tuple[float, ...]:
 
 
 def kopfzeile(name: str, data: bytes) -> list[str]:
-    """The headers of a table file (for the column mapping); empty when unreadable."""
+    """The headers of a table file (for the column mapping); empty when unreadable or too big."""
+    if groesse_pruefen(name, len(data)):
+        return []  # pruefe_datei says why
     try:
         return list(read_raw(name, data).columns)
     except Exception:  # noqa: BLE001 - any unreadable file simply has no headers to map

@@ -49,8 +49,78 @@ from .tables import (
     match_columns,
 )
 
-MAX_FILE_BYTES = 500 * 1024 * 1024
+# Defaults of the settings SOZIALRAUM_MAX_MB, SOZIALRAUM_MAX_ENTPACKT_MB and SOZIALRAUM_MAX_ZEILEN;
+# :func:`grenzen` reads the settings at each call (page, CLI and folder loads use the same limits).
+STANDARD_MAX_MB = 200
+STANDARD_MAX_ENTPACKT_MB = 100
+MAX_FILE_BYTES = STANDARD_MAX_MB * 1_000_000  # the default only: use grenzen().max_bytes
 MAX_ROWS = 5_000_000
+
+
+@dataclass(frozen=True)
+class Grenzen:
+    """The limits of one file: size on disk, rows, and unpacked size of a zip (never above the file limit)."""
+
+    max_bytes: int
+    max_zeilen: int
+    max_entpackt: int = STANDARD_MAX_ENTPACKT_MB * 1_000_000
+
+    @property
+    def text(self) -> str:
+        # 2,5 MB as set (not rounded to 3); below 1 MB (tests only) the whole number, the message adds the exact one.
+        mb = megabytes(self.max_bytes) if self.max_bytes >= 1_000_000 else f"{format_number(self.max_bytes / 1e6)} MB"
+        return f"höchstens {mb} und {format_number(self.max_zeilen)} Zeilen je Datei"
+
+
+def _setting(name: str, default: float) -> float:
+    """A positive number from the environment (``0,5`` or ``0.5``); the default when unset or invalid."""
+    import math
+    import os
+
+    try:
+        value = float(os.environ.get(name, "").strip().replace(",", ".") or default)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) and value > 0 else default
+
+
+def grenzen() -> Grenzen:
+    """The configured limits, read at each call (a changed setting applies at once).
+
+    ``SOZIALRAUM_MAX_MB`` (default 200, fractions allowed: ``0,5``), ``SOZIALRAUM_MAX_ZEILEN``
+    (default 5,000,000) and ``SOZIALRAUM_MAX_ENTPACKT_MB`` (default 100): what a zip may unpack
+    to, in total; it is capped by the file limit, so unpacking never needs more than a file may have.
+    """
+    max_bytes = int(_setting("SOZIALRAUM_MAX_MB", STANDARD_MAX_MB) * 1e6)
+    entpackt = int(_setting("SOZIALRAUM_MAX_ENTPACKT_MB", STANDARD_MAX_ENTPACKT_MB) * 1e6)
+    return Grenzen(max_bytes, int(_setting("SOZIALRAUM_MAX_ZEILEN", MAX_ROWS)), min(entpackt, max_bytes))
+
+
+def megabytes(n_bytes: float) -> str:
+    """``"305 MB"``, ``"1,5 MB"``, ``"0,001 MB"``: enough decimals that a small limit is not shown as 0."""
+    mb = n_bytes / 1e6
+    decimals = 0 if mb >= 10 or mb == 0 else 1 if mb >= 1 else min(6, max(1, 1 - int(np.floor(np.log10(mb)))))
+    text = format_number(mb, decimals)
+    if "," in text:
+        text = text.rstrip("0").rstrip(",")  # 0,001 MB, not 0,0010 MB
+    return f"{text} MB"
+
+
+def groesse_pruefen(name: str, groesse: int, limits: Grenzen | None = None) -> str | None:
+    """The German refusal of a file of ``groesse`` bytes if it exceeds ``SOZIALRAUM_MAX_MB``, else ``None``.
+
+    The one size check of upload page, CLI and folder loads; the CLI passes the size on disk, so a
+    file too big is never read into memory.
+    """
+    limits = limits or grenzen()
+    if groesse <= limits.max_bytes:
+        return None
+    ist = megabytes(groesse)
+    if ist == megabytes(limits.max_bytes):  # 2,5 MB and 2,5 MB: the bytes say which is more
+        ist = f"{format_number(groesse)} Bytes"
+    return (f"Die Datei „{name}“ ist {ist} groß; erlaubt sind {limits.text} "
+            f"(Einstellung SOZIALRAUM_MAX_MB: {megabytes(limits.max_bytes)}). Bitte die Datei aufteilen, "
+            "z. B. nach Jahren.")
 
 
 @dataclass
@@ -73,6 +143,9 @@ class _Column:
     values: np.ndarray  # object array of str
 
 
+_ZEIGEN_BIS = 100  # characters of a cell a message shows
+
+
 class _Context:
     def __init__(self, report: ValidationReport, rows: np.ndarray, german: bool, stichtag: dt.date,
                  fehlwerte: tuple[float, ...] = ()):
@@ -90,7 +163,12 @@ class _Context:
         positions = np.nonzero(mask)[0]
         for position in positions:
             code = int(column.codes[position])
-            self.report.add(stufe, bad[code], int(self.rows[position]), column.name, column.values[code])
+            text, wert = bad[code], column.values[code]
+            if len(wert) > _ZEIGEN_BIS:
+                # A free-text cell of 200,000 characters in the wrong column: the message shows its start.
+                kurz = f"{wert[:_ZEIGEN_BIS]}… ({format_number(len(wert))} Zeichen)"
+                text, wert = text.replace(wert, kurz), kurz
+            self.report.add(stufe, text, int(self.rows[position]), column.name, wert)
 
     def flag_rows(self, mask: np.ndarray, column: str, message: Callable[[int], str],
                   value: Callable[[int], str] | None = None, stufe: str = FEHLER) -> None:
@@ -404,10 +482,9 @@ def read_table(path: Path | str, kind: str, *, data: bytes | None = None, mappin
     report = ValidationReport(name)
     try:
         if data is None:
-            size = Path(path).stat().st_size
-            if size > MAX_FILE_BYTES:
-                report.error(f"Die Datei ist {size / 1e6:,.0f} MB groß; erlaubt sind höchstens "
-                             f"{MAX_FILE_BYTES / 1e6:,.0f} MB.".replace(",", "."))
+            zu_gross = groesse_pruefen(name, Path(path).stat().st_size)
+            if zu_gross:
+                report.error(zu_gross)
                 return ReadResult(kind, None, report)
         raw = read_raw(path, data, sheet)
     except FileFormatError as error:

@@ -13,18 +13,37 @@ Model:
 - the current version is the newest one. An import is one transaction: rows, import and version
   are committed together or not at all, and readers see the old version until the commit.
 
-Two imports at once are serialised by a lock on the version table (PostgreSQL) or the
-database's single writer (SQLite, ``BEGIN IMMEDIATE``), so neither loses the other's table.
+Two imports at once are serialised by an advisory lock (PostgreSQL) or the database's single
+writer (SQLite, ``BEGIN IMMEDIATE``), so neither loses the other's table. The second one waits in
+short tries, says once that it waits (``beim_warten``) and gives up only after
+``SOZIALRAUM_WARTEN_MAX_S`` seconds (default 30 minutes).
+
+Imports go in as Arrow (ADBC): PostgreSQL's driver in this process (binary COPY), SQLite's driver in
+a short-lived writer process (it carries its own copy of SQLite, whose file locks Python's sqlite3 in
+the same process would not see). The yearly counts of a case import are worked out when it is saved
+(the engine's counting rule) and kept with it (``faelle_jahreszahlen``); :meth:`Store.fallzahlen`
+reads them. Kinds without a file database (``:memory:``) and the areas' geometries go the old way.
+
+The schema is built by the numbered, frozen migrations of :mod:`.migrationen`; the tables below
+describe it for the queries. The data tables (``daten_<art>``) follow the live data contract: a
+column added to it is added to an existing database when the store opens.
+
+The SQLite file holds case-level data: its folder is created 0700, the file and its ``-wal`` and
+``-shm`` siblings are kept 0600.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import getpass
 import hashlib
 import itertools
+import logging
 import os
-from collections.abc import Iterator
+import stat
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +53,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from .jahresstand import JAHRESARTEN, MODI, zusammenfuehren
+from .migrationen import MIGRATIONS, SCHEMA_VERSION, VERTRAG_AB, schritt, vertrag_abgleichen, vertrag_fingerabdruck
 from .tables import DATE, HILFEART, ID, INT, KEY, NUMBER, SETTING, TABLES, TEXT, YEAR
 
 KINDS = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
@@ -82,14 +102,48 @@ versionsinhalt = sa.Table(
     sa.Column("art", sa.String(20), primary_key=True),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=False),
 )
-DATEN = {kind: sa.Table(f"daten_{kind}", metadata,
-                        sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=False, index=True),
-                        *[sa.Column(name, _SQL_TYPES[kind_type]) for name, kind_type in _columns(kind).items()])
-         for kind in KINDS if kind != "gebiete"}
-DATEN["gebiete"] = sa.Table("daten_gebiete", metadata,
-                            sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=False, index=True),
-                            sa.Column("raum_id", sa.Text), sa.Column("name", sa.Text),
-                            sa.Column("geometrie", sa.LargeBinary))
+
+
+@functools.lru_cache(maxsize=64)
+def _daten_tabelle(kind: str, spalten: tuple[tuple[str, str], ...]) -> sa.Table:
+    table = sa.Table(f"daten_{kind}", sa.MetaData(), sa.Column("import_id", sa.Integer, nullable=False))
+    for name, kind_type in spalten:
+        table.append_column(sa.Column(name, sa.LargeBinary if kind_type == "geometrie" else _SQL_TYPES[kind_type]))
+    return table
+
+
+def daten_tabelle(kind: str) -> sa.Table:
+    """The table of a kind's rows as the live contract describes it (for queries, not DDL)."""
+    if kind == "gebiete":
+        spalten = (("raum_id", TEXT), ("name", TEXT), ("geometrie", "geometrie"))
+    else:
+        spalten = tuple(_columns(kind).items())
+    return _daten_tabelle(kind, spalten)
+
+
+class _DatenTabellen(Mapping):
+    """``DATEN[kind]``: looked up on each use, so that a changed contract is seen at once."""
+
+    def __getitem__(self, kind: str) -> sa.Table:
+        if kind not in KINDS:
+            raise KeyError(kind)
+        return daten_tabelle(kind)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(KINDS)
+
+    def __len__(self) -> int:
+        return len(KINDS)
+
+
+DATEN: Mapping[str, sa.Table] = _DatenTabellen()
+
+
+def vertrag() -> dict[str, dict[str, sa.types.TypeEngine]]:
+    """The data tables' columns as the live contract wants them (``daten_gebiete`` is not contract-driven)."""
+    return {f"daten_{kind}": {name: _SQL_TYPES[kind_type]() for name, kind_type in _columns(kind).items()}
+            for kind in KINDS if kind != "gebiete"}
+
 
 spaltenzuordnungen = sa.Table(
     "spaltenzuordnungen", metadata,
@@ -97,6 +151,7 @@ spaltenzuordnungen = sa.Table(
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("zuordnung", sa.Text, nullable=False),  # JSON: {"Spalte der Datei": "kanonischer Name"}
     sa.Column("zeit", sa.DateTime, nullable=False),
+    sa.Column("benutzer", sa.Text),  # migration 8; NULL for profiles saved before
 )
 
 # The steering group's milestones: the current state and every earlier state (history).
@@ -137,6 +192,16 @@ sperrmuster_tabelle = sa.Table(
     sa.Column("zeit", sa.DateTime, nullable=False),
 )
 
+# The yearly counts of a case import (migration 9), worked out with the engine's counting rule when the
+# import is saved and kept with it as one Arrow IPC stream; fallzahlen() reads them instead of grouping
+# the case rows.
+faelle_jahreszahlen = sa.Table(
+    "faelle_jahreszahlen", metadata,
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), primary_key=True),
+    sa.Column("zeilen", sa.Integer, nullable=False),
+    sa.Column("daten", sa.LargeBinary, nullable=False),  # Arrow IPC stream of the counts
+)
+
 # Settings of the Kreis that belong to the data, not to a server (the Kreis name), with who set them.
 einstellungen = sa.Table(
     "einstellungen", metadata,
@@ -146,17 +211,19 @@ einstellungen = sa.Table(
     sa.Column("benutzer", sa.Text, nullable=False),
 )
 
-# Schema migrations, applied in order; the schema_info table records how far a database is.
-# A new column or table is a new entry here, never an edit of an old one.
-MIGRATIONS: list[tuple[int, str]] = [
-    (1, "Grundschema: Importe, Versionen, Versionsinhalt, eine Datentabelle je Art"),
-    (2, "Gespeicherte Spaltenzuordnungen für Dateien mit unbekannten Spaltennamen"),
-    (3, "Meilensteine der Steuerungsgruppe mit ihrer Geschichte"),
-    (4, "Sperrmuster der öffentlichen Ansicht je Datenversion"),
-    (5, "Einstellungen des Kreises (Name)"),
-    (6, "Fallzahlen: Spalte Hilfen insgesamt (inanspruchnahme) für Tabellen ohne begonnene/beendete Hilfen"),
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
+vertragsspalten = sa.Table(
+    "vertragsspalten", metadata,
+    sa.Column("tabelle", sa.String(60), primary_key=True),
+    sa.Column("spalte", sa.String(100), primary_key=True),
+    sa.Column("typ", sa.Text, nullable=False),
+    sa.Column("zeit", sa.DateTime, nullable=False),
+)
+
+_log = logging.getLogger(__name__)
+WARTEN_MELDUNG = "Ein anderer Import schreibt gerade in die Datenablage; dieser wartet, bis er fertig ist."
+WARTEN_VERSUCH_S = 1.0  # one try for the write lock; between tries the waiting is said once
+_LESEN_TIMEOUT_MS = 60_000
+_PG_SPERRE = 78123  # the advisory lock of all writers
 
 
 class Unveraendert(Exception):
@@ -194,17 +261,38 @@ def default_url() -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-class Store:
-    """A versioned store on one database URL; the schema is migrated on open."""
+@dataclass(frozen=True)
+class Zuordnungsprofil:
+    """A saved column mapping: who saved it when (``benutzer`` None: saved before that was recorded)."""
 
-    def __init__(self, url: str | None = None):
+    art: str
+    name: str
+    zuordnung: dict[str, str]
+    zeit: dt.datetime
+    benutzer: str | None
+
+
+class Store:
+    """A versioned store on one database URL; the schema is migrated on open.
+
+    ``migrieren=False`` opens without migrating (to build an old schema: ``Store(url,
+    migrieren=False).migrate(bis=3)``). ``warten_versuch_s`` (one try for the write lock) and
+    ``warten_max_s`` (``SOZIALRAUM_WARTEN_MAX_S``, default 1800) govern how a writer waits for another.
+    """
+
+    def __init__(self, url: str | None = None, *, migrieren: bool = True):
         self.url = url or default_url()
         self.sqlite = self.url.startswith("sqlite")
+        self.warten_versuch_s = WARTEN_VERSUCH_S
+        self.warten_max_s = _warten_max_s()
+        self.datei: Path | None = None
         if self.sqlite:
             path = self.url.removeprefix("sqlite:///")
-            if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = sa.create_engine(self.url, connect_args={"timeout": 60, "isolation_level": None})
+            if path and path != ":memory:" and not path.startswith("file:"):
+                self.datei = Path(path)
+                _datei_anlegen(self.datei)
+            self.engine = sa.create_engine(self.url, connect_args={"timeout": _LESEN_TIMEOUT_MS / 1000,
+                                                                   "isolation_level": None})
 
             @sa.event.listens_for(self.engine, "connect")
             def _pragmas(connection, _record) -> None:  # noqa: ANN001
@@ -213,55 +301,123 @@ class Store:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA foreign_keys=ON")
                 cursor.close()
+                if self.datei is not None:
+                    _rechte_festziehen(self.datei)  # the -wal and -shm files WAL has just made
 
             @sa.event.listens_for(self.engine, "begin")
             def _begin(connection) -> None:  # noqa: ANN001
                 # A writing transaction takes the single writer lock at its start, not at its first
                 # write (so two imports queue instead of failing); readers never wait for it (WAL).
-                connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("schreiben") else "BEGIN")
+                if connection.info.get("schreiben"):
+                    self._sqlite_sperre(connection, connection.info.get("beim_warten"))
+                else:
+                    connection.exec_driver_sql("BEGIN")
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True)
-        self.migrate()
+        if migrieren:
+            self.migrate()
 
     # --- schema ---------------------------------------------------------------------
-    def migrate(self) -> int:
-        """Bring the schema to :data:`SCHEMA_VERSION`; returns the version it had before."""
+    def migrate(self, bis: int | None = None) -> int:
+        """Bring the schema to :data:`SCHEMA_VERSION` (or to migration ``bis``) and the data tables to the
+        live contract; returns the version the database had before."""
+        ziel = SCHEMA_VERSION if bis is None else min(bis, SCHEMA_VERSION)
+        abgleich = ziel >= VERTRAG_AB and ziel == SCHEMA_VERSION
+        fingerabdruck = vertrag_fingerabdruck(vertrag()) if abgleich else None
         with self.engine.connect() as conn:
-            if self.engine.dialect.has_table(conn, "schema_info"):
-                current = conn.execute(sa.select(schema_info.c.version)).scalar_one()
-                if current >= SCHEMA_VERSION:
-                    return current  # up to date: no lock, so readers open the store during an import
+            stand = self._stand(conn)
+        if stand is not None and stand["version"] >= ziel and (not abgleich or stand.get("vertrag") == fingerabdruck):
+            return stand["version"]  # up to date: no lock, so readers open the store during an import
         with self._transaction() as conn:
-            if not self.engine.dialect.has_table(conn, "schema_info"):
+            stand = self._stand(conn)
+            if stand is None:
                 schema_info.create(conn)
                 conn.execute(schema_info.insert().values(version=0))
-            before = conn.execute(sa.select(schema_info.c.version)).scalar_one()
+                stand = {"version": 0}
+            before = stand["version"]
             for number, _description in MIGRATIONS:
-                if number > before:
-                    _MIGRATION_STEPS[number](conn)
+                if before < number <= ziel:
+                    schritt(number)(conn)
                     conn.execute(schema_info.update().values(version=number))
+            if abgleich and stand.get("vertrag") != fingerabdruck:
+                vertrag_abgleichen(conn, vertrag())
         return before
+
+    def _stand(self, conn: sa.Connection) -> dict | None:
+        """``schema_info`` as a dict (``version``; ``vertrag`` from migration 7), None in an empty database."""
+        if not self.engine.dialect.has_table(conn, "schema_info"):
+            return None
+        return dict(conn.execute(sa.text("SELECT * FROM schema_info")).mappings().one())
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(schema_info.c.version)).scalar_one()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sa.Connection]:
-        """A writing transaction; writers are serialised (PostgreSQL: an advisory lock)."""
+    def _transaction(self, beim_warten: Callable[[str], None] | None = None) -> Iterator[sa.Connection]:
+        """A writing transaction; writers are serialised (SQLite: ``BEGIN IMMEDIATE``, PostgreSQL: an
+        advisory lock). A writer that finds the lock taken calls ``beim_warten(meldung)`` once and waits."""
         with self.engine.connect() as conn:
             conn.info["schreiben"] = True
+            conn.info["beim_warten"] = beim_warten
             try:
                 with conn.begin():
                     if not self.sqlite:
-                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(78123)"))
+                        self._pg_sperre(conn, beim_warten)
                     yield conn
             finally:
                 conn.info.pop("schreiben", None)
+                conn.info.pop("beim_warten", None)
+
+    def _sqlite_sperre(self, connection: sa.Connection, beim_warten: Callable[[str], None] | None) -> None:
+        """``BEGIN IMMEDIATE`` in tries of :attr:`warten_versuch_s`, up to :attr:`warten_max_s` in all."""
+        import sqlite3
+
+        beginn = time.monotonic()
+        gewartet = False
+        try:
+            while True:
+                versuch = min(self.warten_versuch_s, max(0.0, self.warten_max_s - (time.monotonic() - beginn)))
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(versuch * 1000)}")
+                try:
+                    connection.exec_driver_sql("BEGIN IMMEDIATE")
+                    return
+                except sa.exc.OperationalError as error:
+                    belegt = isinstance(error.orig, sqlite3.OperationalError) and (
+                        "locked" in str(error.orig) or "busy" in str(error.orig))
+                    if not belegt:
+                        raise
+                self._warten(beginn, gewartet, beim_warten)
+                gewartet = True
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {_LESEN_TIMEOUT_MS}")
+
+    def _pg_sperre(self, conn: sa.Connection, beim_warten: Callable[[str], None] | None) -> None:
+        beginn = time.monotonic()
+        gewartet = False
+        while not conn.execute(sa.text(f"SELECT pg_try_advisory_xact_lock({_PG_SPERRE})")).scalar_one():
+            self._warten(beginn, gewartet, beim_warten)
+            gewartet = True
+            time.sleep(min(self.warten_versuch_s, 0.5))
+
+    def _warten(self, beginn: float, gewartet: bool, beim_warten: Callable[[str], None] | None) -> None:
+        """After a failed try: say once that this writer waits; give up after :attr:`warten_max_s`."""
+        if time.monotonic() - beginn >= self.warten_max_s:
+            minuten = self.warten_max_s / 60
+            zahl, einheit = (minuten, "Minute") if minuten >= 1 else (self.warten_max_s, "Sekunde")
+            dauer = f"{zahl:g}".replace(".", ",") + f" {einheit}{'' if zahl == 1 else 'n'}"
+            raise StoreError(f"Die Datenablage ist seit {dauer} von einem anderen Import belegt; nichts "
+                             "gespeichert. Bitte später erneut versuchen (die Wartezeit setzt "
+                             "SOZIALRAUM_WARTEN_MAX_S).")
+        if not gewartet:
+            _log.warning(WARTEN_MELDUNG)
+            if beim_warten is not None:
+                beim_warten(WARTEN_MELDUNG)
 
     # --- import ---------------------------------------------------------------------
     def importieren(self, kind: str, frame, datei: str, inhalt: bytes, benutzer: str | None = None,  # noqa: ANN001
-                    fortschritt=None, modus: str = "ergaenzen") -> Version:  # noqa: ANN001
+                    fortschritt=None, modus: str = "ergaenzen",  # noqa: ANN001
+                    beim_warten: Callable[[str], None] | None = None) -> Version:
         """Store a validated table (the frame :func:`readers.read_table` returns) as a new version.
 
         ``modus="ergaenzen"`` (default): for kinds with years the rows of the file's years replace
@@ -269,11 +425,27 @@ class Store:
         counts. The returned version's ``aenderung`` says which years are new, replaced, kept.
         All or nothing: on any error nothing of it is stored and the current version stays.
         ``fortschritt(done, total)`` is called after each batch of rows (a progress bar).
+        ``beim_warten(meldung)`` is called once if another import holds the database and this one
+        waits for it (:data:`WARTEN_MELDUNG`); after ``SOZIALRAUM_WARTEN_MAX_S`` seconds a StoreError.
         """
         if kind not in DATEN:
             raise StoreError(f"Unbekannte Art „{kind}“; erlaubt: {', '.join(KINDS)}")
         if modus not in MODI:
             raise StoreError(f"Unbekannter Modus „{modus}“; erlaubt: {', '.join(MODI)}")
+        adbc = kind != "gebiete" and (not self.sqlite or self.datei is not None)
+        # The SQLite writer process starts now, while this one prepares the rows (it imports pyarrow and
+        # the driver meanwhile); it is ended below if the import stops before it writes.
+        kind_prozess = self._schreiber_starten() if adbc and self.sqlite else None
+        try:
+            return self._importieren(kind, frame, datei, inhalt, benutzer, fortschritt, modus, beim_warten,
+                                     adbc, kind_prozess)
+        finally:
+            if kind_prozess is not None:
+                _beenden(kind_prozess)
+
+    def _importieren(self, kind: str, frame, datei: str, inhalt: bytes, benutzer: str | None,  # noqa: ANN001
+                     fortschritt, modus: str, beim_warten: Callable[[str], None] | None,  # noqa: ANN001
+                     adbc: bool, kind_prozess) -> Version:  # noqa: ANN001
         sha256 = hashlib.sha256(inhalt).hexdigest()
         aktuell = self.aktuelle_version()
         vorher = aktuell.inhalt.get(kind) if aktuell is not None else None
@@ -288,12 +460,25 @@ class Store:
                 frueher = [d for d in vorher["datei"].split(" + ") if d != datei]
                 datei = " + ".join([datei, *frueher])
         aenderung = zusammen.text() if zusammen is not None else ("ersetzt den bisherigen Stand" if vorher else "")
+        aktion = f"Import ({aenderung})" if aenderung else "Import"
+        benutzer = benutzer or _benutzer()
+        now = dt.datetime.now().replace(microsecond=0)
+        if adbc:
+            # Arrow all the way: the rows go in as one Arrow table (ADBC), the yearly counts with them.
+            daten = _arrow_for_storage(kind, frame, sqlite=self.sqlite)
+            zahlen = _jahreszahlen_ipc(frame) if kind == "faelle" else None
+            kopf = {"art": kind, "tabelle": f"daten_{kind}", "datei": datei, "sha256": sha256, "benutzer": benutzer,
+                    "aktion": aktion, "batch": ADBC_BATCH, "zahlen_zeilen": zahlen[1] if zahlen else 0}
+            zahlen = zahlen[0] if zahlen else None
+            if self.sqlite:
+                version_id = self._sqlite_kind(kind_prozess, kopf, now, daten, zahlen, fortschritt, beim_warten)
+            else:
+                version_id = self._postgres_adbc(kopf, now, daten, zahlen, fortschritt, beim_warten)
+            return replace(self.version(version_id), aenderung=aenderung)
         rows = _rows_for_storage(kind, frame)
         names = list(rows)
         n_rows = len(rows[names[0]]) if names else 0
-        benutzer = benutzer or _benutzer()
-        now = dt.datetime.now().replace(microsecond=0)
-        with self._transaction() as conn:
+        with self._transaction(beim_warten) as conn:
             import_id = conn.execute(importe.insert().values(
                 art=kind, datei=datei, sha256=sha256, zeilen=n_rows, zeit=now,
                 benutzer=benutzer)).inserted_primary_key[0]
@@ -308,8 +493,95 @@ class Store:
                     fortschritt(stop, n_rows)
             previous = self._current_content(conn)
             previous[kind] = import_id
-            aktion = f"Import ({aenderung})" if aenderung else "Import"
             return replace(self._new_version(conn, aktion, import_id, previous, benutzer, now), aenderung=aenderung)
+
+    def _postgres_adbc(self, kopf: dict, now: dt.datetime, daten, zahlen: bytes | None, fortschritt,  # noqa: ANN001
+                       beim_warten: Callable[[str], None] | None) -> int:
+        """One import through ADBC (binary COPY) in this process, after the writers' advisory lock, all or
+        nothing; returns the new version's id."""
+        import adbc_driver_postgresql.dbapi as pg_dbapi
+
+        uri = sa.engine.make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with pg_dbapi.connect(uri) as conn:
+            with conn.cursor() as cursor:
+                def sql(query: str, params: tuple = ()) -> list[tuple]:
+                    cursor.execute(query, params or None)
+                    return cursor.fetchall() if cursor.description else []
+
+                def laden(tabelle: str, table) -> None:  # noqa: ANN001
+                    cursor.adbc_ingest(tabelle, table, mode="append")
+
+                beginn, gewartet = time.monotonic(), False
+                while not sql(f"SELECT pg_try_advisory_xact_lock({_PG_SPERRE})")[0][0]:
+                    self._warten(beginn, gewartet, beim_warten)
+                    gewartet = True
+                    time.sleep(min(self.warten_versuch_s, 0.5))
+                try:
+                    version_id = _schreiber()["importieren_adbc"](sql, laden, False, {**kopf, "zeit": now}, daten, zahlen,
+                                                                  fortschritt or (lambda done, total: None))
+                    conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+        return version_id
+
+    def _schreiber_starten(self):  # noqa: ANN202 - subprocess.Popen
+        import subprocess
+        import sys
+
+        return subprocess.Popen([sys.executable, "-c", _SCHREIBER + "\nsys.exit(main())\n"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def _sqlite_kind(self, child, kopf: dict, now: dt.datetime, daten, zahlen: bytes | None,  # noqa: ANN001
+                     fortschritt, beim_warten: Callable[[str], None] | None) -> int:  # noqa: ANN001
+        """One import through ADBC in the writer process (:data:`_SCHREIBER`), all or nothing.
+
+        Not in this process: the SQLite driver of ADBC brings its own copy of SQLite, and two copies of
+        SQLite in one process do not see each other's file locks (they could write the same file at
+        once, and one closing the file drops the other's locks). The child waits for the single writer
+        lock in tries and says so (the waiting and its limit stay here), reports each batch, and commits
+        only after the last one; a child whose parent is gone stops without committing.
+        """
+        import json
+
+        import pyarrow as pa
+
+        zeit = sa.DateTime().dialect_impl(self.engine.dialect).bind_processor(self.engine.dialect)(now)
+        kopf = {**kopf, "zeit": zeit, "db": str(self.datei), "versuch_ms": max(1, int(self.warten_versuch_s * 1000)),
+                "zahlen_bytes": len(zahlen or b"")}
+        child.stdin.write(json.dumps(kopf).encode() + b"\n")
+        with pa.ipc.new_stream(child.stdin, daten.schema) as writer:
+            writer.write_table(daten)
+        child.stdin.write(zahlen or b"")
+        child.stdin.flush()
+
+        def antworten() -> None:
+            child.stdin.write(b"WEITER\n")
+            child.stdin.flush()
+
+        beginn, gewartet = time.monotonic(), False
+        while True:
+            line = child.stdout.readline().decode().strip()
+            wort, _, rest = line.partition(" ")
+            if wort == "SPERRE":
+                beginn = time.monotonic()
+            elif wort == "BELEGT":
+                self._warten(beginn, gewartet, beim_warten)
+                gewartet = True
+                antworten()
+            elif wort == "FORTSCHRITT":
+                if fortschritt is not None:
+                    done, total = (int(x) for x in rest.split())
+                    fortschritt(done, total)
+                antworten()
+            elif wort == "FERTIG":
+                child.stdin.close()
+                child.wait()
+                return int(rest)
+            elif wort == "FEHLER":
+                raise StoreError(f"Der Import ist fehlgeschlagen; nichts gespeichert ({json.loads(rest)}).")
+            else:
+                raise StoreError("Der Schreibprozess der Datenablage ist unerwartet beendet; nichts gespeichert.")
 
     def _insert(self, conn: sa.Connection, table: sa.Table, names: list[str], tuples: list[tuple]) -> None:
         """Bulk insert: PostgreSQL's COPY, SQLite's executemany; both inside the import's transaction."""
@@ -323,11 +595,12 @@ class Store:
                 for row in tuples:
                     copy.write_row(row)
 
-    def zuruecknehmen(self, auf_version: int, benutzer: str | None = None) -> Version:
+    def zuruecknehmen(self, auf_version: int, benutzer: str | None = None,
+                      beim_warten: Callable[[str], None] | None = None) -> Version:
         """A new version whose content is that of ``auf_version`` (nothing is deleted)."""
         benutzer = benutzer or _benutzer()
         now = dt.datetime.now().replace(microsecond=0)
-        with self._transaction() as conn:
+        with self._transaction(beim_warten) as conn:
             content = self._content(conn, auf_version)
             if content is None:
                 raise StoreError(f"Version {auf_version} gibt es nicht.")
@@ -428,8 +701,26 @@ class Store:
 
     # --- aggregation in the database -------------------------------------------------------
     def fallzahlen(self, version: Version | None = None) -> pd.DataFrame | None:
-        """Case rows counted per year by the database: ``jahr, raum_id, hilfeart, basis, setting,
-        begonnen, beendet, andauernd`` (the official counting: andauernd at 31.12., beendet in j).
+        """Case rows counted per year: ``jahr, raum_id, hilfeart, basis, setting, begonnen, beendet,
+        andauernd`` (the official counting: andauernd at 31.12., beendet in j).
+
+        Read from the counts saved with the import (``faelle_jahreszahlen``, counted by the engine's
+        rule when it was saved); an import saved before those were kept is counted by the database
+        (:meth:`fallzahlen_gruppiert`), with the same result.
+        """
+        version = version or self.aktuelle_version()
+        if version is None or "faelle" not in version.inhalt:
+            return None
+        z = faelle_jahreszahlen
+        with self.engine.connect() as conn:
+            daten = conn.execute(sa.select(z.c.daten).where(z.c.import_id == version.inhalt["faelle"]["import_id"])
+                                 ).scalar()
+        if daten is None:
+            return self.fallzahlen_gruppiert(version)
+        return _fallzahlen_fertig(_jahreszahlen_lesen(bytes(daten)))
+
+    def fallzahlen_gruppiert(self, version: Version | None = None) -> pd.DataFrame | None:
+        """:meth:`fallzahlen` counted by the database from the case rows (imports saved before migration 9).
 
         The database groups the rows twice, by the year of Beginn and by the year of Ende; what
         is still running at 31.12.j is everything begun up to j minus everything ended up to j
@@ -450,11 +741,11 @@ class Store:
         with self.engine.connect() as conn:
             begun = pd.read_sql(per_year(f.c.beginn, "begonnen"), conn)
             ended = pd.read_sql(per_year(f.c.ende, "beendet"), conn)
-        key_names = ["raum_id", "hilfeart", "basis", "setting"]
+        key_names = _JAHRESZAHLEN_SCHLUESSEL
         if begun.empty:
             return None
         frame = begun.merge(ended, on=["jahr", *key_names], how="outer")
-        frame[key_names] = frame[key_names].astype(object).where(frame[key_names].notna(), "\x00")
+        frame[key_names] = frame[key_names].astype(object).where(frame[key_names].notna(), _LEER)
         first, last = int(frame["jahr"].min()), int(frame["jahr"].max())
         groups = frame[key_names].drop_duplicates()
         grid = groups.merge(pd.DataFrame({"jahr": range(first, last + 1)}), how="cross")
@@ -463,13 +754,8 @@ class Store:
         running = frame.groupby(key_names, sort=False)[["begonnen", "beendet"]].cumsum()
         frame["andauernd"] = running["begonnen"] - running["beendet"]
         frame = frame[(frame[["begonnen", "beendet", "andauernd"]] != 0).any(axis=1)].reset_index(drop=True)
-        frame[key_names] = frame[key_names].where(frame[key_names] != "\x00", None)
-        for column in ("begonnen", "beendet", "andauernd"):
-            frame[column] = frame[column].astype("int64")
-        frame["jahr"] = frame["jahr"].astype("Int32")
-        for column in ("raum_id", "hilfeart", "setting"):
-            frame[column] = frame[column].astype("category")
-        return frame[["jahr", *key_names, "begonnen", "beendet", "andauernd"]]
+        frame[key_names] = frame[key_names].where(frame[key_names] != _LEER, None)
+        return _fallzahlen_fertig(frame)
 
     def dauern(self, version: Version | None = None) -> pd.DataFrame | None:
         """Durations of the ended cases, grouped by the database: ``jahr`` (of Ende), ``raum_id,
@@ -513,8 +799,9 @@ class Store:
         return max(found) if found else None
 
     # --- column mappings ----------------------------------------------------------------
-    def zuordnung_speichern(self, art: str, name: str, zuordnung: dict[str, str]) -> None:
-        """Keep a column mapping under ``name`` (replacing one of the same name) for the next upload."""
+    def zuordnung_speichern(self, art: str, name: str, zuordnung: dict[str, str], benutzer: str | None = None) -> None:
+        """Keep a column mapping under ``name`` (replacing one of the same name) for the next upload,
+        with who saved it (default: the operating-system account, marked as such) and when."""
         import json
 
         with self._transaction() as conn:
@@ -522,7 +809,19 @@ class Store:
                 (spaltenzuordnungen.c.art == art) & (spaltenzuordnungen.c.name == name)))
             conn.execute(spaltenzuordnungen.insert().values(
                 art=art, name=name, zuordnung=json.dumps(zuordnung, ensure_ascii=False),
-                zeit=dt.datetime.now().replace(microsecond=0)))
+                zeit=dt.datetime.now().replace(microsecond=0), benutzer=benutzer or _benutzer()))
+
+    def zuordnungsprofile(self, art: str | None = None) -> list[Zuordnungsprofil]:
+        """The saved column mappings (of one kind, or all) with who saved them when, by kind and name."""
+        import json
+
+        query = sa.select(spaltenzuordnungen).order_by(spaltenzuordnungen.c.art, spaltenzuordnungen.c.name)
+        if art is not None:
+            query = query.where(spaltenzuordnungen.c.art == art)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [Zuordnungsprofil(r["art"], r["name"], json.loads(r["zuordnung"]), r["zeit"], r["benutzer"])
+                for r in rows]
 
     def zuordnungen(self, art: str) -> dict[str, dict[str, str]]:
         """The saved column mappings of a kind, by name."""
@@ -604,37 +903,152 @@ class Store:
         self.engine.dispose()
 
 
-def _create_schema(conn: sa.Connection) -> None:
-    metadata.create_all(conn, tables=[importe, versionen, versionsinhalt, *DATEN.values()])
-    # (Later tables are created by their own migration, so that step 1 stays what it was.)
+
+ADBC_BATCH = 250_000  # rows per ADBC ingest; the progress callback is called after each
+
+# The ADBC writer of one import. It needs only pyarrow and the driver's cursor, so that the SQLite import
+# runs it in a child process that starts quickly (``python -c``, see Store._sqlite_kind); the PostgreSQL
+# import runs the same function in this process (:func:`_schreiber`).
+_SCHREIBER = r"""
+import json
+import sys
 
 
-def _add_column_mappings(conn: sa.Connection) -> None:
-    spaltenzuordnungen.create(conn)
+def importieren_adbc(sql, laden, sqlite, kopf, daten, zahlen, fortschritt):
+    # Write one import inside the caller's transaction; returns the new version's id.
+    # sql(query, params) -> rows and laden(table, arrow_table) run on one ADBC connection;
+    # daten: the rows as Arrow (without import_id); zahlen: the yearly counts as Arrow IPC bytes or None.
+    import pyarrow as pa
+
+    def werte(n):
+        return ", ".join("?" if sqlite else f"${i}" for i in range(1, n + 1))
+
+    import_id = sql(f"INSERT INTO importe (art, datei, sha256, zeilen, zeit, benutzer) VALUES ({werte(6)}) "
+                    "RETURNING id", (kopf["art"], kopf["datei"], kopf["sha256"], daten.num_rows, kopf["zeit"],
+                                     kopf["benutzer"]))[0][0]
+    ids = pa.nulls(daten.num_rows, pa.int64() if sqlite else pa.int32()).fill_null(import_id)
+    daten = daten.add_column(0, "import_id", ids)
+    n, batch = daten.num_rows, kopf["batch"]
+    for start in range(0, n, batch):
+        laden(kopf["tabelle"], daten.slice(start, batch))
+        fortschritt(min(start + batch, n), n)
+    if zahlen:
+        sql(f"INSERT INTO faelle_jahreszahlen (import_id, zeilen, daten) VALUES ({werte(3)})",
+            (import_id, kopf["zahlen_zeilen"], zahlen))
+    letzte = sql("SELECT max(id) FROM versionen")[0][0]
+    inhalt = {}
+    if letzte is not None:
+        inhalt = dict(sql(f"SELECT art, import_id FROM versionsinhalt WHERE version_id = {werte(1)}", (letzte,)))
+    inhalt[kopf["art"]] = import_id
+    version_id = sql(f"INSERT INTO versionen (zeit, benutzer, aktion, import_id) VALUES ({werte(4)}) RETURNING id",
+                     (kopf["zeit"], kopf["benutzer"], kopf["aktion"], import_id))[0][0]
+    for art, iid in inhalt.items():
+        sql(f"INSERT INTO versionsinhalt (version_id, art, import_id) VALUES ({werte(3)})", (version_id, art, iid))
+    return version_id
 
 
-def _add_milestones(conn: sa.Connection) -> None:
-    metadata.create_all(conn, tables=[meilensteine, meilenstein_historie])
+def main():
+    # The SQLite writer process: a JSON head line, the rows as an Arrow IPC stream and the counts' bytes on
+    # stdin; answers on stdout. The driver's low-level API: the DB-API module would import pandas.
+    import adbc_driver_manager as adbc
+    import adbc_driver_sqlite
+    import pyarrow as pa
+
+    ein, aus = sys.stdin.buffer, sys.stdout.buffer
+
+    def sagen(text):
+        aus.write(text.encode() + b"\n")
+        aus.flush()
+
+    def weiter():
+        return ein.readline().strip() == b"WEITER"
+
+    kopf = json.loads(ein.readline())
+    daten = pa.ipc.open_stream(ein).read_all()
+    zahlen = ein.read(kopf["zahlen_bytes"]) if kopf["zahlen_bytes"] else b""
+    if len(zahlen) != kopf["zahlen_bytes"]:
+        return 1
+    db = adbc_driver_sqlite.connect(kopf["db"])
+    conn = adbc.AdbcConnection(db)
+
+    def sql(query, params=()):
+        stmt = adbc.AdbcStatement(conn)
+        try:
+            stmt.set_sql_query(query)
+            if params:
+                stmt.bind(pa.record_batch([pa.array([p]) for p in params], names=[f"p{i}" for i in range(len(params))]))
+            stream, _ = stmt.execute_query()
+            return [tuple(row.values()) for row in pa.RecordBatchReader._import_from_c(stream.address).read_all().to_pylist()]
+        finally:
+            stmt.close()
+
+    def laden(tabelle, table):
+        stmt = adbc.AdbcStatement(conn)
+        try:
+            stmt.set_options(**{adbc.INGEST_OPTION_TARGET_TABLE: tabelle,
+                                adbc.INGEST_OPTION_MODE: adbc.INGEST_OPTION_MODE_APPEND})
+            stmt.bind_stream(table)
+            stmt.execute_update()
+        finally:
+            stmt.close()
+
+    try:
+        # No per-row foreign-key check of import_id: the rows get the id of the import row this same
+        # transaction has just written (the check costs as much as a third of the insert).
+        sql("PRAGMA foreign_keys=OFF")
+        sql(f"PRAGMA busy_timeout = {int(kopf['versuch_ms'])}")
+        sagen("SPERRE")  # the tries for the write lock begin (the parent measures the waiting from here)
+        while True:
+            try:
+                sql("BEGIN IMMEDIATE")
+                break
+            except adbc.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+            sagen("BELEGT")
+            if not weiter():
+                return 1
+
+        def fortschritt(done, total):
+            sagen(f"FORTSCHRITT {done} {total}")
+            if not weiter():
+                raise SystemExit(1)
+
+        try:
+            version_id = importieren_adbc(sql, laden, True, kopf, daten, zahlen, fortschritt)
+        except BaseException:
+            sql("ROLLBACK")
+            raise
+        sql("COMMIT")
+        sagen(f"FERTIG {version_id}")
+        return 0
+    except Exception as error:
+        sagen("FEHLER " + json.dumps(f"{type(error).__name__}: {error}"))
+        return 1
+    finally:
+        conn.close()
+        db.close()
+"""
 
 
-def _add_suppression_patterns(conn: sa.Connection) -> None:
-    sperrmuster_tabelle.create(conn)
+def _beenden(child) -> None:  # noqa: ANN001 - subprocess.Popen
+    """End the writer process if it still runs (before its commit: SQLite drops what it wrote)."""
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+    for stream in (child.stdin, child.stdout):
+        try:
+            stream.close()
+        except OSError:
+            pass
 
 
-def _add_settings(conn: sa.Connection) -> None:
-    einstellungen.create(conn)
-
-
-def _add_fallzahlen_insgesamt(conn: sa.Connection) -> None:
-    # A database made by step 1 of this code already has the columns (step 1 builds from DATEN).
-    vorhanden = {c["name"] for c in sa.inspect(conn).get_columns("daten_fallzahlen")}
-    for name, typ in (("inanspruchnahme", "INTEGER"), ("inanspruchnahme_grund", "TEXT")):
-        if name not in vorhanden:
-            conn.execute(sa.text(f"ALTER TABLE daten_fallzahlen ADD COLUMN {name} {typ}"))
-
-
-_MIGRATION_STEPS = {1: _create_schema, 2: _add_column_mappings, 3: _add_milestones, 4: _add_suppression_patterns,
-                    5: _add_settings, 6: _add_fallzahlen_insgesamt}
+@functools.cache
+def _schreiber() -> dict:
+    """The functions of :data:`_SCHREIBER` for use in this process."""
+    namespace: dict = {}
+    exec(compile(_SCHREIBER, "<sozialraum_analytics.store._SCHREIBER>", "exec"), namespace)  # noqa: S102
+    return namespace
 
 
 # --- frames in and out --------------------------------------------------------------------
@@ -670,6 +1084,150 @@ def _rows_for_storage(kind: str, frame) -> dict[str, list]:  # noqa: ANN001
         out[name] = values.tolist()
     return out
 
+
+def _arrow_for_storage(kind: str, frame: pd.DataFrame, *, sqlite: bool):  # noqa: ANN202 - pyarrow.Table
+    """The rows as one Arrow table in the stored types, the same values :func:`_rows_for_storage` gives.
+
+    Dates are ``date32`` (for SQLite cast to ISO text ``2023-12-31``, as it stored them before), whole numbers
+    ``int64`` (SQLite) or ``int32`` (PostgreSQL's ``integer``, for the binary COPY); a column nobody
+    filled is left out (it stays NULL).
+    """
+    import pyarrow as pa
+
+    ganz = pa.int64() if sqlite else pa.int32()
+    arrays, names = [], []
+    for name, kind_type in _columns(kind).items():
+        if name not in frame:
+            continue
+        column = frame[name]
+        missing = column.isna().to_numpy()
+        if missing.all():
+            continue
+        if kind_type == DATE:
+            values = pd.to_datetime(column).to_numpy(dtype="datetime64[D]")
+            array = pa.array(values, type=pa.date32(), mask=missing)
+            if sqlite:  # ISO text, as SQLite keeps dates; cast here, the driver's own conversion is slower
+                array = array.cast(pa.string())
+        elif kind_type in (INT, YEAR):
+            values = column.astype("Float64").fillna(0).astype("int64").to_numpy()
+            array = pa.array(values, type=pa.int64(), mask=missing).cast(ganz)
+        elif kind_type == NUMBER:
+            array = pa.array(column.astype("float64").to_numpy(), type=pa.float64(), mask=missing)
+        elif isinstance(column.dtype, pd.CategoricalDtype):
+            categories = [c if isinstance(c, str) else str(c) for c in column.cat.categories]
+            codes = column.cat.codes.to_numpy().astype(np.int32)
+            array = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0),
+                                                   pa.array(categories, pa.string())).cast(pa.string())
+        else:
+            values = column.astype(object).to_numpy()
+            try:
+                array = pa.array(values, type=pa.string(), mask=missing)
+            except (pa.ArrowTypeError, pa.ArrowInvalid):
+                array = pa.array([None if m else (v if isinstance(v, str) else str(v)) for v, m in zip(values, missing)],
+                                 type=pa.string())
+        arrays.append(array)
+        names.append(name)
+    return pa.table(arrays, names=names) if names else pa.table({})
+
+
+_LEER = "\x00"  # a missing key while counting (the database groups NULL as a value of its own)
+_JAHRESZAHLEN_SCHLUESSEL = ["raum_id", "hilfeart", "basis", "setting"]
+
+
+def _jahreszahlen(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The yearly counts :meth:`Store.fallzahlen` returns, worked out from the case rows when they are saved.
+
+    Counted by the engine's one rule, :func:`counting.count_cases_per_year` (begonnen: Beginn in j;
+    beendet: Ende in j; andauernd at 31.12.j), grouped by what the store groups by (year, raum_id,
+    hilfeart, basis, setting; a missing key is a group of its own), for the years from the first to
+    the last date; categorical keys (a missing one is NaN), rows with all three counts 0 left out.
+    None when the rows hold something the rule and the database's grouping would count differently
+    (an Ende without Beginn, an Ende before the Beginn): the database counts such an import as before.
+    """
+    from .counting import count_cases_per_year
+
+    if "beginn" not in frame or not len(frame):
+        return None
+    beginn = pd.to_datetime(frame["beginn"]).astype("datetime64[s]")
+    ende = (pd.to_datetime(frame["ende"]).astype("datetime64[s]") if "ende" in frame
+            else pd.Series(pd.NaT, index=frame.index, dtype="datetime64[s]"))
+    if (beginn.isna() & ende.notna()).any() or (ende < beginn).any():
+        return None
+    rows = beginn.notna().to_numpy()
+    if not rows.any():
+        return None
+
+    def key(name: str) -> pd.Series:
+        values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+        values = values[rows] if not rows.all() else values
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object).astype("category")
+        categories = [c if isinstance(c, str) else str(c) for c in values.cat.categories]
+        if categories != list(values.cat.categories):
+            values = values.cat.rename_categories(categories)
+        if name in ("raum_id", "hilfeart") and values.isna().any():  # the rule leaves rows without them out
+            values = values.cat.add_categories([_LEER]).fillna(_LEER)
+        return values
+
+    beginn, ende = beginn[rows], ende[rows]
+    jahre = [int(d.year) for d in (beginn.min(), beginn.max(), ende.min(), ende.max()) if pd.notna(d)]
+    # The counting function groups by raum_id, hilfeart, setting_gruppe and bereich; the store's basis
+    # and setting take the places of the last two (the rule itself looks only at Beginn and Ende).
+    faelle = pd.DataFrame({"raum_id": key("raum_id"), "hilfeart": key("hilfeart"), "setting_gruppe": key("basis"),
+                           "bereich": key("setting"), "beginn": beginn, "ende": ende})
+    counts = count_cases_per_year(faelle, range(min(jahre), max(jahre) + 1))
+    counts = counts[(counts[["begonnen", "beendet", "andauernd"]].to_numpy() != 0).any(axis=1)]
+    out = pd.DataFrame({"jahr": counts["jahr"].to_numpy(np.int32)})
+    for name, column in zip(_JAHRESZAHLEN_SCHLUESSEL, ("raum_id", "hilfeart", "setting_gruppe", "bereich")):
+        values = counts[column].reset_index(drop=True)
+        if _LEER in values.cat.categories:
+            values = values.cat.remove_categories([_LEER])
+        out[name] = values
+    for column in ("begonnen", "beendet", "andauernd"):
+        out[column] = counts[column].to_numpy(np.int64)
+    return out
+
+
+def _jahreszahlen_ipc(frame: pd.DataFrame) -> tuple[bytes, int] | None:
+    """:func:`_jahreszahlen` as one Arrow IPC stream (dictionary-encoded keys) and its number of rows."""
+    import pyarrow as pa
+
+    counts = _jahreszahlen(frame)
+    if counts is None:
+        return None
+    table = pa.Table.from_pandas(counts, preserve_index=False).replace_schema_metadata(None)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes(), len(counts)
+
+
+def _jahreszahlen_lesen(daten: bytes) -> pd.DataFrame:
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(pa.py_buffer(daten)).read_all().to_pandas()
+
+
+def _fallzahlen_fertig(frame: pd.DataFrame) -> pd.DataFrame:
+    """Yearly counts (``jahr``, the keys, begonnen, beendet, andauernd; no all-zero rows) in the order
+    and types :meth:`Store.fallzahlen` returns: by the keys and the year, a missing key as ``""`` (as
+    the database grouping has always given it: pandas turned its NUL placeholder into an empty string).
+    """
+    codes, keys = [], {}
+    for name in _JAHRESZAHLEN_SCHLUESSEL:
+        values = frame[name].astype(object)
+        values = values.where(values.notna(), "")
+        values = values.where(values != _LEER, "").astype("category")
+        keys[name] = values
+        codes.append(values.cat.codes.to_numpy())
+    order = np.lexsort([frame["jahr"].to_numpy(np.int64), *reversed(codes)])
+    out = pd.DataFrame({"jahr": pd.array(frame["jahr"].to_numpy(np.int64)[order], dtype="Int32")})
+    for name, values in keys.items():
+        values = values.take(order).reset_index(drop=True)
+        out[name] = values if name != "basis" else values.astype(object)
+    for column in ("begonnen", "beendet", "andauernd"):
+        out[column] = frame[column].to_numpy(np.int64)[order]
+    return out
 
 def _restore_types(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     if kind == "gebiete":
@@ -769,7 +1327,52 @@ def _as_date(value) -> dt.date:  # noqa: ANN001 - SQLite returns text, PostgreSQ
 
 
 def _benutzer() -> str:
+    """The operating-system account, marked as such: not a person who signed in to the dashboard."""
     try:
-        return getpass.getuser()
+        return f"{getpass.getuser()} (Betriebssystemkonto)"
     except (KeyError, OSError):
         return "unbekannt"
+
+
+def _warten_max_s() -> float:
+    value = os.environ.get("SOZIALRAUM_WARTEN_MAX_S", "").strip()
+    if not value:
+        return 1800.0
+    try:
+        seconds = float(value.replace(",", "."))
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise StoreError(f"SOZIALRAUM_WARTEN_MAX_S muss eine Zahl von Sekunden sein (etwa 1800), nicht „{value}“.")
+    return seconds
+
+
+def _datei_anlegen(path: Path) -> None:
+    """The SQLite file's folder (0700 if this creates it) and the file itself (0600), before SQLite opens it."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            folder.chmod(0o700)  # whatever the umask
+        except OSError:
+            pass
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # SQLite takes an empty file as new
+        except FileExistsError:
+            pass  # another process made it at the same moment
+    _rechte_festziehen(path)
+
+
+def _rechte_festziehen(path: Path) -> None:
+    """The database and its -wal/-shm siblings: readable and writable by their owner only.
+
+    A file of another owner (a shared installation) is left as it is: only its owner may change it.
+    """
+    for datei in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if stat.S_IMODE(datei.stat().st_mode) & 0o077:
+                datei.chmod(0o600)
+                _log.info("Dateirechte von %s auf 0600 gesetzt (sie enthält Einzelfalldaten).", datei)
+        except OSError:  # gone in between, or not ours
+            continue

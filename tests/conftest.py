@@ -39,3 +39,16 @@ def _eigene_ablage(tmp_path_factory):
     if "SOZIALRAUM_ABLAGE" not in os.environ and "SOZIALRAUM_DB" not in os.environ:
         os.environ["SOZIALRAUM_ABLAGE"] = str(tmp_path_factory.mktemp("ablage"))
     yield
+
+
+@pytest.fixture
+def subset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """A folder with some of the fixture Kreis's files, read by the pages (``SOZIALRAUM_DATEN``)."""
+    import shutil
+
+    def make(*names: str) -> Path:
+        for name in names:
+            shutil.copy(KLEINKREIS / name, tmp_path / name)
+        monkeypatch.setenv("SOZIALRAUM_DATEN", str(tmp_path))
+        return tmp_path
+    return make

@@ -68,17 +68,6 @@ def kleinkreis_ordner(monkeypatch: pytest.MonkeyPatch) -> Path:
     return KLEINKREIS
 
 
-@pytest.fixture
-def subset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    """A folder with some of the fixture's files."""
-    def make(*names: str) -> Path:
-        for name in names:
-            shutil.copy(KLEINKREIS / name, tmp_path / name)
-        monkeypatch.setenv("SOZIALRAUM_DATEN", str(tmp_path))
-        return tmp_path
-    return make
-
-
 # --- the fixture Kreis ---------------------------------------------------------------------
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_the_fixture(kleinkreis_ordner: Path, page: str) -> None:

@@ -404,18 +404,13 @@ def test_milestones_keep_every_state(store: Store) -> None:
 
 
 def test_an_older_database_gets_the_milestone_tables(store_url: str) -> None:
-    s = Store(store_url)
-    with s.engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE einstellungen"))
-        conn.execute(sa.text("DROP TABLE sperrmuster"))
-        conn.execute(sa.text("DROP TABLE meilenstein_historie"))
-        conn.execute(sa.text("DROP TABLE meilensteine"))
-        conn.execute(sa.text("ALTER TABLE daten_fallzahlen DROP COLUMN inanspruchnahme_grund"))
-        conn.execute(sa.text("ALTER TABLE daten_fallzahlen DROP COLUMN inanspruchnahme"))
-        conn.execute(sa.text("UPDATE schema_info SET version = 2"))
-    s.dispose()
+    old = Store(store_url, migrieren=False)
+    assert old.migrate(bis=2) == 0  # the schema as migration 2 left it
+    assert old.schema_version() == 2
+    assert not sa.inspect(old.engine).has_table("meilensteine")
+    old.dispose()
     again = Store(store_url)
-    assert again.schema_version() == SCHEMA_VERSION == 6
+    assert again.schema_version() == SCHEMA_VERSION == 9
     assert again.sperrmuster(1) == {}  # migration 4: the table of suppression patterns
     assert again.kreisname() is None  # migration 5: the Kreis's settings
     spalten = {c["name"] for c in sa.inspect(again.engine).get_columns("daten_fallzahlen")}
@@ -448,3 +443,83 @@ def test_the_difference_names_changed_values_with_examples(store: Store) -> None
     diff = store.unterschied(1, second.id).set_index("art")
     assert diff.loc["bevoelkerung", ["hinzugefuegt", "entfernt", "geaendert"]].tolist() == [0, 0, 1]
     assert diff.loc["bevoelkerung", "beispiele"] == "2023, 08111001, 0, 18: anzahl: 800 → 812"
+
+
+# --- a second writer waits, says so once, and goes on -----------------------------------------------
+def _hold_the_write_lock(store_url: str, seconds: float) -> tuple[threading.Thread, threading.Event]:
+    holding = threading.Event()
+
+    def hold() -> None:
+        holder = Store(store_url)
+        with holder._transaction():
+            holding.set()
+            time.sleep(seconds)
+        holder.dispose()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert holding.wait(30)
+    return thread, holding
+
+
+def test_a_waiting_import_waits_with_a_message(store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    from sozialraum_analytics.store import WARTEN_MELDUNG
+
+    Store(store_url).dispose()  # schema first
+    waiter = Store(store_url)
+    waiter.warten_versuch_s = 0.2  # short tries: the message comes at once, not after a minute
+    thread, _ = _hold_the_write_lock(store_url, 2.0)
+    said: list[str] = []
+    frame, raw = read("kosten")
+    start = time.monotonic()
+    with caplog.at_level("WARNING", logger="sozialraum_analytics.store"):
+        version = waiter.importieren("kosten", frame, "kosten.csv", raw, benutzer="test", beim_warten=said.append)
+    waited = time.monotonic() - start
+    thread.join()
+    assert said == [WARTEN_MELDUNG]  # once, however many tries
+    assert WARTEN_MELDUNG in caplog.messages
+    assert waited >= 1.0 and version.id == 1 and len(waiter.tabelle("kosten")) == len(frame)
+    # Without another writer nobody waits and nothing is said.
+    said.clear()
+    waiter.zuruecknehmen(1, beim_warten=said.append)
+    assert said == []
+    waiter.dispose()
+
+
+def test_a_writer_gives_up_after_the_limit_with_a_german_message(store_url: str) -> None:
+    Store(store_url).dispose()
+    waiter = Store(store_url)
+    waiter.warten_versuch_s, waiter.warten_max_s = 0.1, 0.5
+    thread, _ = _hold_the_write_lock(store_url, 2.0)
+    frame, raw = read("kosten")
+    said: list[str] = []
+    with pytest.raises(StoreError, match="seit 0,5 Sekunden von einem anderen Import belegt; nichts gespeichert"):
+        waiter.importieren("kosten", frame, "kosten.csv", raw, beim_warten=said.append)
+    thread.join()
+    assert len(said) == 1 and waiter.aktuelle_version() is None
+    # The lock is free again: the same import goes through, on the same (pooled) connection.
+    assert waiter.importieren("kosten", frame, "kosten.csv", raw).id == 1
+    waiter.dispose()
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("", 1800.0), ("600", 600.0), ("2,5", 2.5)])
+def test_the_waiting_limit_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                      value: str, seconds: float) -> None:
+    monkeypatch.setenv("SOZIALRAUM_WARTEN_MAX_S", value)
+    s = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    assert s.warten_max_s == seconds
+    s.dispose()
+
+
+def test_a_bad_waiting_limit_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOZIALRAUM_WARTEN_MAX_S", "eine Stunde")
+    with pytest.raises(StoreError, match="SOZIALRAUM_WARTEN_MAX_S muss eine Zahl von Sekunden sein"):
+        Store(f"sqlite:///{tmp_path / 'w.db'}")
+
+
+def test_without_a_name_the_operating_system_account_is_marked(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("getpass.getuser", lambda: "jhp")
+    frame, raw = read("kosten")
+    version = store.importieren("kosten", frame, "kosten.csv", raw)
+    assert version.benutzer == "jhp (Betriebssystemkonto)"
+    assert version.inhalt["kosten"]["benutzer"] == "jhp (Betriebssystemkonto)"

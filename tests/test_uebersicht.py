@@ -321,16 +321,6 @@ def test_the_public_view_keeps_its_protection(monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture
-def subset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
-    def make(*names: str) -> Path:
-        for name in names:
-            shutil.copy(KLEINKREIS / name, tmp_path / name)
-        monkeypatch.setenv("SOZIALRAUM_DATEN", str(tmp_path))
-        return tmp_path
-    return make
-
-
-@pytest.fixture
 def kleinkreis_ordner(monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(KLEINKREIS))
     return KLEINKREIS

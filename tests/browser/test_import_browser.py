@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import anmelden, oeffne, serve
+from .conftest import KONTO, anmelden, oeffne, serve
 from .test_ablage_browser import englisch
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
@@ -49,6 +50,10 @@ def test_an_uploaded_file_becomes_the_version_the_dashboard_shows(page, store_ap
     expect(sidebar.get_by_text("Datenversion 1")).to_be_visible()
     assert "Demo-Daten" not in page.inner_text("body")
     assert_no_error(page)
+    # The version records the logged-in planner, not the server's account; the page says who and when.
+    zeile = page.locator('[data-testid="stTable"] tr', has_text="zuordnung.csv").first.inner_text()
+    assert re.search(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}, " + KONTO, zeile), zeile
+    assert "Betriebssystemkonto" not in page.locator('[data-testid="stTable"]').first.inner_text()
 
 
 def test_a_file_with_errors_is_not_stored(page, store_app_url: str, tmp_path: Path) -> None:
