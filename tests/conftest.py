@@ -10,6 +10,7 @@ Cases (faelle.csv, Windows-1252, AGS partly without leading zero, mixed date for
   I §42 Cedorf 03.03.2023–10.03.2023                     J §8a Adorf 20.12.2023–05.01.2024
 """
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,29 @@ def subset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
         monkeypatch.setenv("SOZIALRAUM_DATEN", str(tmp_path))
         return tmp_path
     return make
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A real, throwaway PostgreSQL server for this test session (tests/postgres.py)."""
+    from .postgres import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+_PG_ZAEHLER = itertools.count()
+
+
+def neue_pg_datenbank(base: str, praefix: str = "t") -> str:
+    """A new, empty database on the server of ``base`` (a PostgreSQL URL); its URL."""
+    import os
+
+    import sqlalchemy as sa
+
+    name = f"{praefix}{os.getpid()}_{next(_PG_ZAEHLER)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return base.rsplit("/", 1)[0] + f"/{name}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,8 +19,7 @@ from sozialraum_analytics.migrationen import MIGRATIONS, SCHEMA_VERSION, vertrag
 from sozialraum_analytics.readers import read_table
 from sozialraum_analytics.store import Store, daten_tabelle, metadata, vertrag
 
-from .conftest import KLEINKREIS
-from .test_store import pg_url  # noqa: F401 - the session's PostgreSQL server
+from .conftest import KLEINKREIS, neue_pg_datenbank
 
 _counter = itertools.count()
 
@@ -32,16 +30,7 @@ def neue_url(request, tmp_path: Path) -> Callable[[], str]:
     if request.param == "sqlite":
         return lambda: f"sqlite:///{tmp_path / f'm{next(_counter)}.db'}"
     base = request.getfixturevalue("pg_url")
-
-    def create() -> str:
-        name = f"m{os.getpid()}_{next(_counter)}"
-        engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
-        engine.dispose()
-        return base.rsplit("/", 1)[0] + f"/{name}"
-
-    return create
+    return lambda: neue_pg_datenbank(base, "m")
 
 
 def schema(engine: sa.Engine) -> dict[str, dict]:

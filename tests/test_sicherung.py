@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import os
 import stat
 import threading
 import time
@@ -28,18 +27,13 @@ from sozialraum_analytics.readers import read_table
 from sozialraum_analytics.sicherung import Bericht, SicherungFehler, lesen, sichern, wiederherstellen
 from sozialraum_analytics.store import SCHEMA_VERSION, Store
 
-from .conftest import KLEINKREIS
-from .postgres import postgres_server
+from .conftest import KLEINKREIS, neue_pg_datenbank
 
 _counter = itertools.count()
 PASSWORT = {"anna": "anna-geheim-123", "ben": "ben-passwort-456"}
 _KONTEN_VORLAGE: list[bytes] = []
 
 
-@pytest.fixture(scope="module")
-def pg_url():
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,16 +42,7 @@ def neue_url(request, tmp_path: Path):
     if request.param == "sqlite":
         return lambda: f"sqlite:///{tmp_path / f'store{next(_counter)}' / 'sozialraum.db'}"
     base = request.getfixturevalue("pg_url")
-
-    def make() -> str:
-        name = f"s{os.getpid()}_{next(_counter)}"
-        engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
-        engine.dispose()
-        return base.rsplit("/", 1)[0] + f"/{name}"
-
-    return make
+    return lambda: neue_pg_datenbank(base, "s")
 
 
 def read(kind: str) -> tuple[pd.DataFrame, bytes]:

@@ -6,7 +6,6 @@ Kleinkreis 2023 counted by the database, all codes but §42 and §8a (see confte
 
 from __future__ import annotations
 
-import itertools
 import os
 import signal
 import subprocess
@@ -25,31 +24,19 @@ from sozialraum_analytics.kennzahlen import Engine
 from sozialraum_analytics.readers import read_table
 from sozialraum_analytics.store import DATEN, SCHEMA_VERSION, Store, StoreError, importe, versionen
 
-from .conftest import KLEINKREIS
-from .postgres import postgres_server
+from .conftest import KLEINKREIS, neue_pg_datenbank
 
 ROOT = Path(__file__).resolve().parents[1]
 KINDS = ["zuordnung", "bevoelkerung", "faelle", "kosten", "indikatoren"]
-_counter = itertools.count()
 
 
-@pytest.fixture(scope="session")
-def pg_url():
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'sozialraum.db'}"
-    base = request.getfixturevalue("pg_url")
-    name = f"t{os.getpid()}_{next(_counter)}"
-    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return base.rsplit("/", 1)[0] + f"/{name}"
+    return neue_pg_datenbank(request.getfixturevalue("pg_url"), "t")
 
 
 @pytest.fixture

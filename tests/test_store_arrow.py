@@ -8,8 +8,6 @@ on the small fixture, on the demo Kreis and on rows with missing keys.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,18 +19,12 @@ import sqlalchemy as sa
 from sozialraum_analytics.readers import read_table
 from sozialraum_analytics.store import DATEN, Store, faelle_jahreszahlen
 
-from .conftest import KLEINKREIS
-from .postgres import postgres_server
+from .conftest import KLEINKREIS, neue_pg_datenbank
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data"
-_counter = itertools.count()
 
 
-@pytest.fixture(scope="module")
-def pg_url():
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -40,13 +32,7 @@ def store(request, tmp_path: Path):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'sozialraum.db'}"
     else:
-        base = request.getfixturevalue("pg_url")
-        name = f"a{os.getpid()}_{next(_counter)}"
-        engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(sa.text(f"CREATE DATABASE {name}"))
-        engine.dispose()
-        url = base.rsplit("/", 1)[0] + f"/{name}"
+        url = neue_pg_datenbank(request.getfixturevalue("pg_url"), "a")
     s = Store(url)
     yield s
     s.dispose()
