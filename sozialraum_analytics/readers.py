@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import altersgruppen, hilfearten
 from .dialect import (
@@ -196,8 +198,10 @@ def _parse_key(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
 
 def _parse_text(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
     _check_required(col, spec, ctx, [v == "" for v in col.values])
-    values = np.array([v if v != "" else None for v in col.values], dtype=object)
-    return pd.Series(values[col.codes] if len(col.codes) else values[:0], dtype="str")
+    distinct = pa.array([v if v != "" else None for v in col.values], pa.string())
+    if not len(col.codes):
+        return pd.Series(pd.Series([], dtype=object), dtype="str")
+    return pd.Series(distinct.take(pa.array(col.codes)).to_pandas(), dtype="str")  # Arrow strings, no objects
 
 
 def _check_required(col: _Column, spec: ColumnSpec, ctx: _Context, empty: list[bool]) -> None:
@@ -237,10 +241,29 @@ def _parse_number(col: _Column, spec: ColumnSpec, ctx: _Context, integer: bool) 
     return values, reason_series
 
 
+def _common_dates(values: np.ndarray) -> np.ndarray:
+    """The distinct values in the two common forms (``31.12.2023``, ``2023-12-31``) as days, parsed by
+    Arrow; NaT for every other value (left to :func:`parse_date`). A value counts only when the day
+    written back in its form gives the same text, so no value is read otherwise than parse_date reads it.
+    """
+    days = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[D]")
+    if not len(values):
+        return days
+    texts = pa.array(values, pa.string())
+    for form in ("%d.%m.%Y", "%Y-%m-%d"):
+        parsed = pc.strptime(texts, format=form, unit="s", error_is_null=True)
+        same = pc.fill_null(pc.and_(pc.equal(pc.strftime(parsed, format=form), texts),
+                                    pc.greater_equal(pc.year(parsed), 1)), False)
+        hit = same.to_numpy(zero_copy_only=False)
+        days[hit] = parsed.to_numpy(zero_copy_only=False)[hit].astype("datetime64[D]")
+    return days
+
+
 def _parse_date(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
-    days = np.full(len(col.values), np.datetime64("NaT"), dtype="datetime64[D]")
+    days = _common_dates(col.values)
     bad: dict[int, str] = {}
-    for i, v in enumerate(col.values):
+    for i in np.flatnonzero(np.isnat(days)).tolist():
+        v = col.values[i]
         if v == "" or special_reason(v) is not None:
             continue
         date = parse_date(v)
@@ -529,41 +552,73 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     german = raw.delimiter in (";", "xlsx")
     ctx = _Context(report, raw.excel_rows, german, stichtag, fehlwerte)
     frame: dict[str, pd.Series] = {}
-    for column in spec.columns:
-        header = by_canonical.get(column.name)
-        if header is None:
-            continue
-        if column.type == ID:
-            frame[column.name] = pd.Series(raw.table.column(header).to_pandas())
-            continue
-        # Encode first, then strip the distinct values: far fewer strings to touch.
-        values = raw.table.column(header).combine_chunks() if raw.table.num_rows else pa.array([], pa.string())
-        encoded = values.dictionary_encode()
-        col = _Column(header, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-                      np.array([v.strip() for v in encoded.dictionary.to_pylist()], dtype=object))
-        if column.type == KEY:
-            frame[column.name] = _parse_key(col, column, ctx)
-        elif column.type == TEXT:
-            frame[column.name] = _parse_text(col, column, ctx)
-        elif column.type in (INT, NUMBER):
-            values, reasons = _parse_number(col, column, ctx, integer=column.type == INT)
-            frame[column.name] = values
-            if reasons.notna().any():
-                frame[f"{column.name}_grund"] = reasons
-        elif column.type == DATE:
-            frame[column.name] = _parse_date(col, column, ctx)
-        elif column.type == YEAR:
-            frame[column.name] = _parse_year(col, column, ctx)
-        elif column.type == HILFEART:
-            frame[column.name], frame["basis"] = _parse_hilfeart(col, column, ctx)
-        elif column.type == SETTING:
-            frame[column.name] = _parse_setting(col, column, ctx)
-        elif column.type == RICHTUNG:
-            frame[column.name] = _parse_richtung(col, column, ctx)
+    present = [c for c in spec.columns if c.name in by_canonical]
+    # Arrow's work per column (encoding; for ids the number of distinct values) runs in two threads
+    # (it does not hold the GIL) while the distinct values are parsed here in turn.
+    with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-lesen") as pool:
+        encoded = {c.name: pool.submit(_encode, raw.table.column(by_canonical[c.name])) for c in present if c.type != ID}
+        distinct = {c.name: pool.submit(_count_distinct, raw.table.column(by_canonical[c.name]))
+                    for c in present if c.type == ID}
+        for column in present:
+            header = by_canonical[column.name]
+            if column.type == ID:
+                frame[column.name] = pd.Series(raw.table.column(header).to_pandas())
+                continue
+            frame.update(_parse_column(column, header, encoded[column.name].result(), ctx))
+        verschieden = {name: future.result() for name, future in distinct.items()}
     result = pd.DataFrame(frame)
     result["zeile"] = raw.excel_rows
     result.attrs["spalten"] = by_canonical  # canonical -> header as written, for messages
+    # How many distinct values each id column has, for the check of duplicates (valid for these rows only).
+    result.attrs["verschieden"] = {name: (len(result), n) for name, n in verschieden.items()}
     return result
+
+
+def _encode(values: pa.ChunkedArray) -> pa.DictionaryArray:
+    """Encode first, then strip the distinct values: far fewer strings to touch."""
+    values = values.combine_chunks() if len(values) else pa.array([], pa.string())
+    return values.dictionary_encode()
+
+
+def _count_distinct(values: pa.ChunkedArray) -> int:
+    """Distinct values, an empty cell counting as one value (as pandas' ``nunique(dropna=False)``)."""
+    return len(pc.unique(values)) if len(values) else 0
+
+
+def distinct_values(frame: pd.DataFrame, column: str) -> int:
+    """How many distinct values ``column`` has (a missing value counts as one); counted while reading
+    when the frame still has the rows read."""
+    counted = frame.attrs.get("verschieden", {}).get(column)
+    if counted is not None and counted[0] == len(frame):
+        return counted[1]
+    return int(frame[column].nunique(dropna=False))
+
+
+def _parse_column(column: ColumnSpec, header: str, encoded: pa.DictionaryArray, ctx: _Context) -> dict[str, pd.Series]:
+    """One column of the file parsed by its type: the frame's column(s) it gives."""
+    frame: dict[str, pd.Series] = {}
+    col = _Column(header, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+                  np.array([v.strip() for v in encoded.dictionary.to_pylist()], dtype=object))
+    if column.type == KEY:
+        frame[column.name] = _parse_key(col, column, ctx)
+    elif column.type == TEXT:
+        frame[column.name] = _parse_text(col, column, ctx)
+    elif column.type in (INT, NUMBER):
+        values, reasons = _parse_number(col, column, ctx, integer=column.type == INT)
+        frame[column.name] = values
+        if reasons.notna().any():
+            frame[f"{column.name}_grund"] = reasons
+    elif column.type == DATE:
+        frame[column.name] = _parse_date(col, column, ctx)
+    elif column.type == YEAR:
+        frame[column.name] = _parse_year(col, column, ctx)
+    elif column.type == HILFEART:
+        frame[column.name], frame["basis"] = _parse_hilfeart(col, column, ctx)
+    elif column.type == SETTING:
+        frame[column.name] = _parse_setting(col, column, ctx)
+    elif column.type == RICHTUNG:
+        frame[column.name] = _parse_richtung(col, column, ctx)
+    return frame
 
 
 def header_of(frame: pd.DataFrame, canonical: str) -> str:
@@ -608,7 +663,7 @@ def _check_faelle(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) 
         for position in np.nonzero(later)[0][:20]:
             report.warning("Das Ende liegt in der Zukunft (geplantes Ende?); die Hilfe zählt bis dahin als andauernd",
                            int(rows[position]), header_of(frame, "ende"))
-    if "fall_id" in frame and frame["fall_id"].nunique(dropna=False) < len(frame):
+    if "fall_id" in frame and distinct_values(frame, "fall_id") < len(frame):
         keys = ["fall_id", "hilfeart", "beginn"]
         dup = frame.duplicated(keys, keep="first").to_numpy()
         for position in np.nonzero(dup)[0]:

@@ -87,6 +87,9 @@ importe = sa.Table(
     sa.Column("zeilen", sa.Integer, nullable=False),
     sa.Column("zeit", sa.DateTime, nullable=False),
     sa.Column("benutzer", sa.Text, nullable=False),
+    # SQLite: the rowids of the import's rows (one range: written in one go, never deleted); see _zeilen_von
+    sa.Column("zeile_von", sa.BigInteger),
+    sa.Column("zeile_bis", sa.BigInteger),
 )
 versionen = sa.Table(
     "versionen", metadata,
@@ -464,16 +467,19 @@ class Store:
         benutzer = benutzer or _benutzer()
         now = dt.datetime.now().replace(microsecond=0)
         if adbc:
-            # Arrow all the way: the rows go in as one Arrow table (ADBC), the yearly counts with them.
-            daten = _arrow_for_storage(kind, frame, sqlite=self.sqlite)
-            zahlen = _jahreszahlen_ipc(frame) if kind == "faelle" else None
+            # Arrow all the way: the rows go in as Arrow tables (ADBC); the yearly counts are worked out
+            # meanwhile and saved with them.
             kopf = {"art": kind, "tabelle": f"daten_{kind}", "datei": datei, "sha256": sha256, "benutzer": benutzer,
-                    "aktion": aktion, "batch": ADBC_BATCH, "zahlen_zeilen": zahlen[1] if zahlen else 0}
-            zahlen = zahlen[0] if zahlen else None
+                    "aktion": aktion, "batch": ADBC_BATCH, "zeilen": len(frame)}
+
+            def zahlen() -> tuple[bytes, int] | None:
+                return _jahreszahlen_ipc(frame) if kind == "faelle" else None
+
             if self.sqlite:
-                version_id = self._sqlite_kind(kind_prozess, kopf, now, daten, zahlen, fortschritt, beim_warten)
+                version_id = self._sqlite_kind(kind_prozess, kopf, now, frame, zahlen, fortschritt, beim_warten)
             else:
-                version_id = self._postgres_adbc(kopf, now, daten, zahlen, fortschritt, beim_warten)
+                version_id = self._postgres_adbc(kopf, now, _arrow_for_storage(kind, frame, sqlite=False), zahlen,
+                                                 fortschritt, beim_warten)
             return replace(self.version(version_id), aenderung=aenderung)
         rows = _rows_for_storage(kind, frame)
         names = list(rows)
@@ -483,6 +489,7 @@ class Store:
                 art=kind, datei=datei, sha256=sha256, zeilen=n_rows, zeit=now,
                 benutzer=benutzer)).inserted_primary_key[0]
             table = DATEN[kind]
+            vor = self._groesste_rowid(conn, table)
             batch = 20_000
             columns = [rows[name] for name in names]
             for start in range(0, n_rows, batch):
@@ -491,18 +498,57 @@ class Store:
                 self._insert(conn, table, ["import_id", *names], tuples)
                 if fortschritt is not None:
                     fortschritt(stop, n_rows)
+            if self.sqlite:
+                nach = self._groesste_rowid(conn, table)
+                if nach - vor == n_rows:
+                    conn.execute(importe.update().where(importe.c.id == import_id).values(zeile_von=vor + 1,
+                                                                                          zeile_bis=nach))
             previous = self._current_content(conn)
             previous[kind] = import_id
             return replace(self._new_version(conn, aktion, import_id, previous, benutzer, now), aenderung=aenderung)
 
-    def _postgres_adbc(self, kopf: dict, now: dt.datetime, daten, zahlen: bytes | None, fortschritt,  # noqa: ANN001
-                       beim_warten: Callable[[str], None] | None) -> int:
+    def _groesste_rowid(self, conn: sa.Connection, table: sa.Table) -> int:
+        if not self.sqlite:
+            return 0
+        return conn.execute(sa.text(f'SELECT coalesce(max(rowid), 0) FROM "{table.name}"')).scalar_one()
+
+    def _zeilen_von(self, conn: sa.Connection, table: sa.Table, import_id: int) -> sa.ColumnElement[bool]:
+        """The condition that picks one import's rows from its data table.
+
+        By ``import_id``; on SQLite narrowed to the import's rowid range (migration 10: no index over
+        import_id), so that SQLite reads only those rows. The range is used only when it checks out (as
+        many rowids as the import has rows, its first and last row belong to the import); the rows of
+        an import are written in one go and never deleted, so a range that does not check out means
+        the rows were renumbered (``VACUUM``): then all rows are scanned, and the result is the same.
+        """
+        bedingung = table.c.import_id == import_id
+        if not self.sqlite:
+            return bedingung  # PostgreSQL: the BRIN index over import_id
+        von, bis, zeilen = conn.execute(sa.select(importe.c.zeile_von, importe.c.zeile_bis, importe.c.zeilen)
+                                        .where(importe.c.id == import_id)).one()
+        rowid = sa.literal_column(f'"{table.name}".rowid')
+        if von is not None and bis - von + 1 == zeilen:
+            if zeilen == 0:
+                return sa.and_(rowid.between(von, bis), bedingung)
+            enden = conn.execute(sa.select(table.c.import_id).where(rowid.in_([von, bis]))).scalars().all()
+            if len(enden) == len({von, bis}) and all(e == import_id for e in enden):
+                return sa.and_(rowid.between(von, bis), bedingung)
+        _log.warning("Zeilenbereich von Import %s passt nicht (umnummeriert?): alle Zeilen von %s werden gelesen.",
+                     import_id, table.name)
+        return bedingung
+
+    def _postgres_adbc(self, kopf: dict, now: dt.datetime, daten, zahlen: Callable[[], tuple[bytes, int] | None],  # noqa: ANN001
+                       fortschritt, beim_warten: Callable[[str], None] | None) -> int:  # noqa: ANN001
         """One import through ADBC (binary COPY) in this process, after the writers' advisory lock, all or
-        nothing; returns the new version's id."""
+        nothing; the yearly counts are worked out in a thread meanwhile (the driver does not hold the GIL
+        while it loads). Returns the new version's id."""
+        from concurrent.futures import ThreadPoolExecutor
+
         import adbc_driver_postgresql.dbapi as pg_dbapi
+        import pyarrow as pa
 
         uri = sa.engine.make_url(self.url).set(drivername="postgresql").render_as_string(hide_password=False)
-        with pg_dbapi.connect(uri) as conn:
+        with pg_dbapi.connect(uri) as conn, ThreadPoolExecutor(1) as zaehler:
             with conn.cursor() as cursor:
                 def sql(query: str, params: tuple = ()) -> list[tuple]:
                     cursor.execute(query, params or None)
@@ -516,8 +562,13 @@ class Store:
                     self._warten(beginn, gewartet, beim_warten)
                     gewartet = True
                     time.sleep(min(self.warten_versuch_s, 0.5))
+                gezaehlt = zaehler.submit(zahlen)
+                teile = (pa.Table.from_batches(daten.slice(start, ADBC_BATCH).to_batches(max_chunksize=PG_CHUNK),
+                                               schema=daten.schema)
+                         for start in range(0, daten.num_rows, ADBC_BATCH))
                 try:
-                    version_id = _schreiber()["importieren_adbc"](sql, laden, False, {**kopf, "zeit": now}, daten, zahlen,
+                    version_id = _schreiber()["importieren_adbc"](sql, laden, False, {**kopf, "zeit": now}, teile,
+                                                                  gezaehlt.result,
                                                                   fortschritt or (lambda done, total: None))
                     conn.commit()
                 except BaseException:
@@ -532,56 +583,98 @@ class Store:
         return subprocess.Popen([sys.executable, "-c", _SCHREIBER + "\nsys.exit(main())\n"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    def _sqlite_kind(self, child, kopf: dict, now: dt.datetime, daten, zahlen: bytes | None,  # noqa: ANN001
-                     fortschritt, beim_warten: Callable[[str], None] | None) -> int:  # noqa: ANN001
+    def _sqlite_kind(self, child, kopf: dict, now: dt.datetime, frame: pd.DataFrame,  # noqa: ANN001
+                     zahlen: Callable[[], tuple[bytes, int] | None], fortschritt,  # noqa: ANN001
+                     beim_warten: Callable[[str], None] | None) -> int:
         """One import through ADBC in the writer process (:data:`_SCHREIBER`), all or nothing.
 
         Not in this process: the SQLite driver of ADBC brings its own copy of SQLite, and two copies of
         SQLite in one process do not see each other's file locks (they could write the same file at
         once, and one closing the file drops the other's locks). The child waits for the single writer
-        lock in tries and says so (the waiting and its limit stay here), reports each batch, and commits
-        only after the last one; a child whose parent is gone stops without committing.
+        lock in tries and says so (the waiting and its limit stay here); the rows are converted to Arrow
+        meanwhile. Then they go over the pipe as an Arrow stream, a batch at a time (a thread feeds the
+        pipe while the child loads), the cases are counted in a thread meanwhile, this thread passes the
+        child's progress on. The child asks for the counts after the last row and for the word to commit
+        at the end (a progress callback that raises stops the import); a child whose parent is gone stops
+        without committing.
+        After its answer the child copies the new pages into the database file (checkpoint) on its own.
         """
         import json
+        import queue
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
 
         import pyarrow as pa
 
         zeit = sa.DateTime().dialect_impl(self.engine.dialect).bind_processor(self.engine.dialect)(now)
-        kopf = {**kopf, "zeit": zeit, "db": str(self.datei), "versuch_ms": max(1, int(self.warten_versuch_s * 1000)),
-                "zahlen_bytes": len(zahlen or b"")}
+        kopf = {**kopf, "zeit": zeit, "db": str(self.datei), "versuch_ms": max(1, int(self.warten_versuch_s * 1000))}
         child.stdin.write(json.dumps(kopf).encode() + b"\n")
-        with pa.ipc.new_stream(child.stdin, daten.schema) as writer:
-            writer.write_table(daten)
-        child.stdin.write(zahlen or b"")
         child.stdin.flush()
-
-        def antworten() -> None:
-            child.stdin.write(b"WEITER\n")
-            child.stdin.flush()
-
+        # Converted while the child starts (it imports pyarrow and the driver) and waits for the lock.
+        spalten = _speicherspalten(kopf["art"], frame)
+        schema = _arrow_for_storage(kopf["art"], frame.iloc[:0], sqlite=True, spalten=spalten).schema
+        stapel: queue.Queue = queue.Queue()
+        for start in range(0, len(frame), ADBC_BATCH):
+            stapel.put(_arrow_for_storage(kopf["art"], frame.iloc[start:start + ADBC_BATCH], sqlite=True,
+                                          spalten=spalten))
+        stapel.put(None)
         beginn, gewartet = time.monotonic(), False
-        while True:
-            line = child.stdout.readline().decode().strip()
-            wort, _, rest = line.partition(" ")
+        while True:  # the writer lock
+            wort, _, rest = child.stdout.readline().decode().strip().partition(" ")
             if wort == "SPERRE":
                 beginn = time.monotonic()
             elif wort == "BELEGT":
                 self._warten(beginn, gewartet, beim_warten)
                 gewartet = True
-                antworten()
-            elif wort == "FORTSCHRITT":
-                if fortschritt is not None:
-                    done, total = (int(x) for x in rest.split())
-                    fortschritt(done, total)
-                antworten()
-            elif wort == "FERTIG":
-                child.stdin.close()
-                child.wait()
-                return int(rest)
-            elif wort == "FEHLER":
-                raise StoreError(f"Der Import ist fehlgeschlagen; nichts gespeichert ({json.loads(rest)}).")
+                child.stdin.write(b"WEITER\n")
+                child.stdin.flush()
+            elif wort == "BEREIT":
+                break
             else:
-                raise StoreError("Der Schreibprozess der Datenablage ist unerwartet beendet; nichts gespeichert.")
+                return self._schreiber_antwort(wort, rest)
+
+        def senden() -> None:  # the pipe write waits for the child; the GIL is free meanwhile
+            try:
+                with pa.ipc.new_stream(child.stdin, schema) as writer:
+                    while (batch := stapel.get()) is not None:
+                        writer.write_table(batch)
+                child.stdin.flush()
+            except (BrokenPipeError, OSError):  # the child stopped: its answer says why
+                pass
+
+        sender = threading.Thread(target=senden, name="sozialraum-import", daemon=True)
+        sender.start()
+        with ThreadPoolExecutor(1, thread_name_prefix="sozialraum-zaehlen") as zaehler:
+            gezaehlt = zaehler.submit(zahlen)  # counted while the child loads; this thread reports progress
+            while True:
+                wort, _, rest = child.stdout.readline().decode().strip().partition(" ")
+                if wort == "FORTSCHRITT":
+                    if fortschritt is not None:
+                        done, total = (int(x) for x in rest.split())
+                        fortschritt(done, total)
+                elif wort == "ZAHLEN?":
+                    inhalt, zeilen = gezaehlt.result() or (b"", 0)
+                    sender.join()
+                    child.stdin.write(f"ZAHLEN {len(inhalt)} {zeilen}\n".encode() + inhalt)
+                    child.stdin.flush()
+                elif wort == "COMMIT?":
+                    child.stdin.write(b"COMMIT\n")
+                    child.stdin.flush()
+                else:
+                    sender.join()
+                    return self._schreiber_antwort(wort, rest, child)
+
+    @staticmethod
+    def _schreiber_antwort(wort: str, rest: str, child=None) -> int:  # noqa: ANN001 - subprocess.Popen
+        """The writer process's last answer: the new version's id, or a StoreError (nothing stored)."""
+        import json
+
+        if wort == "FERTIG" and child is not None:
+            _nachlaufen_lassen(child)
+            return int(rest)
+        if wort == "FEHLER":
+            raise StoreError(f"Der Import ist fehlgeschlagen; nichts gespeichert ({json.loads(rest)}).")
+        raise StoreError("Der Schreibprozess der Datenablage ist unerwartet beendet; nichts gespeichert.")
 
     def _insert(self, conn: sa.Connection, table: sa.Table, names: list[str], tuples: list[tuple]) -> None:
         """Bulk insert: PostgreSQL's COPY, SQLite's executemany; both inside the import's transaction."""
@@ -667,7 +760,7 @@ class Store:
         table = DATEN[kind]
         columns = [c for c in table.columns if c.name != "import_id"]
         with self.engine.connect() as conn:
-            frame = pd.read_sql(sa.select(*columns).where(table.c.import_id == import_id), conn)
+            frame = pd.read_sql(sa.select(*columns).where(self._zeilen_von(conn, table, import_id)), conn)
         return _restore_types(kind, frame)
 
     def unterschied(self, von: int, bis: int) -> pd.DataFrame:
@@ -717,7 +810,7 @@ class Store:
                                  ).scalar()
         if daten is None:
             return self.fallzahlen_gruppiert(version)
-        return _fallzahlen_fertig(_jahreszahlen_lesen(bytes(daten)))
+        return _jahreszahlen_lesen(bytes(daten))
 
     def fallzahlen_gruppiert(self, version: Version | None = None) -> pd.DataFrame | None:
         """:meth:`fallzahlen` counted by the database from the case rows (imports saved before migration 9).
@@ -736,9 +829,10 @@ class Store:
         def per_year(date_column: sa.Column, label: str) -> sa.Select:
             year = sa.extract("year", date_column)
             return (sa.select(year.label("jahr"), *keys, sa.func.count().label(label))
-                    .where(f.c.import_id == import_id, date_column.is_not(None)).group_by(year, *keys))
+                    .where(zeilen, date_column.is_not(None)).group_by(year, *keys))
 
         with self.engine.connect() as conn:
+            zeilen = self._zeilen_von(conn, f, import_id)
             begun = pd.read_sql(per_year(f.c.beginn, "begonnen"), conn)
             ended = pd.read_sql(per_year(f.c.ende, "beendet"), conn)
         key_names = _JAHRESZAHLEN_SCHLUESSEL
@@ -773,11 +867,11 @@ class Store:
             tage = f.c.ende - f.c.beginn  # PostgreSQL: date - date is a number of days
         year = sa.extract("year", f.c.ende)
         keys = [f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting]
-        query = (sa.select(year.label("jahr"), *keys, tage.label("tage"), sa.func.count().label("anzahl"))
-                 .where(f.c.import_id == version.inhalt["faelle"]["import_id"], f.c.ende.is_not(None),
-                        f.c.beginn.is_not(None))
-                 .group_by(year, *keys, tage))
         with self.engine.connect() as conn:
+            query = (sa.select(year.label("jahr"), *keys, tage.label("tage"), sa.func.count().label("anzahl"))
+                     .where(self._zeilen_von(conn, f, version.inhalt["faelle"]["import_id"]), f.c.ende.is_not(None),
+                            f.c.beginn.is_not(None))
+                     .group_by(year, *keys, tage))
             frame = pd.read_sql(query, conn)
         frame["jahr"] = frame["jahr"].astype("int64")
         frame["tage"] = frame["tage"].astype("int64")
@@ -794,7 +888,7 @@ class Store:
         f = DATEN["faelle"]
         with self.engine.connect() as conn:
             dates = conn.execute(sa.select(sa.func.max(f.c.beginn), sa.func.max(f.c.ende))
-                                 .where(f.c.import_id == version.inhalt["faelle"]["import_id"])).one()
+                                 .where(self._zeilen_von(conn, f, version.inhalt["faelle"]["import_id"]))).one()
         found = [_as_date(d) for d in dates if d is not None]
         return max(found) if found else None
 
@@ -905,6 +999,7 @@ class Store:
 
 
 ADBC_BATCH = 250_000  # rows per ADBC ingest; the progress callback is called after each
+PG_CHUNK = 16_384  # rows per Arrow batch sent to PostgreSQL's COPY: the driver streams them (one big batch is 2x slower)
 
 # The ADBC writer of one import. It needs only pyarrow and the driver's cursor, so that the SQLite import
 # runs it in a child process that starts quickly (``python -c``, see Store._sqlite_kind); the PostgreSQL
@@ -914,27 +1009,39 @@ import json
 import sys
 
 
-def importieren_adbc(sql, laden, sqlite, kopf, daten, zahlen, fortschritt):
+def importieren_adbc(sql, laden, sqlite, kopf, teile, zahlen, fortschritt):
     # Write one import inside the caller's transaction; returns the new version's id.
-    # sql(query, params) -> rows and laden(table, arrow_table) run on one ADBC connection;
-    # daten: the rows as Arrow (without import_id); zahlen: the yearly counts as Arrow IPC bytes or None.
+    # sql(query, params) -> rows and laden(table, arrow_table) run on one ADBC connection; teile: the rows as
+    # Arrow tables without import_id, kopf["zeilen"] in all; zahlen(): the yearly counts as (Arrow IPC bytes,
+    # rows) or None, asked for after the rows are in (the caller counts them meanwhile).
     import pyarrow as pa
 
     def werte(n):
         return ", ".join("?" if sqlite else f"${i}" for i in range(1, n + 1))
 
+    tabelle, n = kopf["tabelle"], kopf["zeilen"]
     import_id = sql(f"INSERT INTO importe (art, datei, sha256, zeilen, zeit, benutzer) VALUES ({werte(6)}) "
-                    "RETURNING id", (kopf["art"], kopf["datei"], kopf["sha256"], daten.num_rows, kopf["zeit"],
+                    "RETURNING id", (kopf["art"], kopf["datei"], kopf["sha256"], n, kopf["zeit"],
                                      kopf["benutzer"]))[0][0]
-    ids = pa.nulls(daten.num_rows, pa.int64() if sqlite else pa.int32()).fill_null(import_id)
-    daten = daten.add_column(0, "import_id", ids)
-    n, batch = daten.num_rows, kopf["batch"]
-    for start in range(0, n, batch):
-        laden(kopf["tabelle"], daten.slice(start, batch))
-        fortschritt(min(start + batch, n), n)
-    if zahlen:
+    if sqlite:  # the new rows get the rowids after the largest one (the writer lock is held)
+        vor = sql(f'SELECT coalesce(max(rowid), 0) FROM "{tabelle}"')[0][0]
+    fertig = 0
+    for teil in teile:
+        ids = pa.nulls(teil.num_rows, pa.int64() if sqlite else pa.int32()).fill_null(import_id)
+        laden(tabelle, teil.add_column(0, "import_id", ids))
+        fertig += teil.num_rows
+        fortschritt(fertig, n)
+    if fertig != n:
+        raise RuntimeError(f"{fertig} statt {n} Zeilen erhalten")
+    if sqlite:
+        nach = sql(f'SELECT coalesce(max(rowid), 0) FROM "{tabelle}"')[0][0]
+        if nach - vor != n:
+            raise RuntimeError(f"Zeilenbereich {vor + 1}..{nach} passt nicht zu {n} Zeilen")
+        sql("UPDATE importe SET zeile_von = ?, zeile_bis = ? WHERE id = ?", (vor + 1, nach, import_id))
+    gezaehlt = zahlen()
+    if gezaehlt:
         sql(f"INSERT INTO faelle_jahreszahlen (import_id, zeilen, daten) VALUES ({werte(3)})",
-            (import_id, kopf["zahlen_zeilen"], zahlen))
+            (import_id, gezaehlt[1], gezaehlt[0]))
     letzte = sql("SELECT max(id) FROM versionen")[0][0]
     inhalt = {}
     if letzte is not None:
@@ -948,8 +1055,10 @@ def importieren_adbc(sql, laden, sqlite, kopf, daten, zahlen, fortschritt):
 
 
 def main():
-    # The SQLite writer process: a JSON head line, the rows as an Arrow IPC stream and the counts' bytes on
-    # stdin; answers on stdout. The driver's low-level API: the DB-API module would import pandas.
+    # The SQLite writer process. stdin: a JSON head line; once the write lock is held ("BEREIT"), the rows as
+    # an Arrow IPC stream (one batch per ADBC ingest); asked "ZAHLEN?", "ZAHLEN <bytes> <rows>" and the
+    # counts' bytes; asked "COMMIT?", "COMMIT". Answers on stdout. The driver's low-level API: the DB-API
+    # module would import pandas.
     import adbc_driver_manager as adbc
     import adbc_driver_sqlite
     import pyarrow as pa
@@ -964,10 +1073,6 @@ def main():
         return ein.readline().strip() == b"WEITER"
 
     kopf = json.loads(ein.readline())
-    daten = pa.ipc.open_stream(ein).read_all()
-    zahlen = ein.read(kopf["zahlen_bytes"]) if kopf["zahlen_bytes"] else b""
-    if len(zahlen) != kopf["zahlen_bytes"]:
-        return 1
     db = adbc_driver_sqlite.connect(kopf["db"])
     conn = adbc.AdbcConnection(db)
 
@@ -992,10 +1097,23 @@ def main():
         finally:
             stmt.close()
 
+    def zahlen():
+        sagen("ZAHLEN?")  # all rows are in: the parent sends the counts (worked out meanwhile)
+        zeile = ein.readline().split()
+        if len(zeile) != 3 or zeile[0] != b"ZAHLEN":
+            raise SystemExit(1)  # the parent is gone: nothing is committed
+        groesse, zeilen = int(zeile[1]), int(zeile[2])
+        inhalt = ein.read(groesse) if groesse else b""
+        if len(inhalt) != groesse:
+            raise SystemExit(1)
+        return (inhalt, zeilen) if groesse else None
+
     try:
         # No per-row foreign-key check of import_id: the rows get the id of the import row this same
-        # transaction has just written (the check costs as much as a third of the insert).
+        # transaction has just written (the check costs as much as a third of the insert). No checkpoint
+        # within the commit: it follows the answer (below).
         sql("PRAGMA foreign_keys=OFF")
+        sql("PRAGMA wal_autocheckpoint=0")
         sql(f"PRAGMA busy_timeout = {int(kopf['versuch_ms'])}")
         sagen("SPERRE")  # the tries for the write lock begin (the parent measures the waiting from here)
         while True:
@@ -1008,19 +1126,22 @@ def main():
             sagen("BELEGT")
             if not weiter():
                 return 1
-
-        def fortschritt(done, total):
-            sagen(f"FORTSCHRITT {done} {total}")
-            if not weiter():
-                raise SystemExit(1)
-
+        sagen("BEREIT")  # the rows come while they go in; the parent counts the cases meanwhile
+        teile = (pa.Table.from_batches([batch]) for batch in pa.ipc.open_stream(ein))
         try:
-            version_id = importieren_adbc(sql, laden, True, kopf, daten, zahlen, fortschritt)
+            version_id = importieren_adbc(sql, laden, True, kopf, teile, zahlen,
+                                          lambda fertig, gesamt: sagen(f"FORTSCHRITT {fertig} {gesamt}"))
+            sagen("COMMIT?")  # the parent has the last word (its progress callback may stop the import)
+            if ein.readline().strip() != b"COMMIT":
+                raise SystemExit(1)
         except BaseException:
             sql("ROLLBACK")
             raise
         sql("COMMIT")
         sagen(f"FERTIG {version_id}")
+        # Committed and durable (in the WAL): the parent goes on. Copying the new pages into the database file
+        # is done here, after the answer (readers are not blocked by it).
+        sql("PRAGMA wal_checkpoint(PASSIVE)")
         return 0
     except Exception as error:
         sagen("FEHLER " + json.dumps(f"{type(error).__name__}: {error}"))
@@ -1031,8 +1152,22 @@ def main():
 """
 
 
+def _nachlaufen_lassen(child) -> None:  # noqa: ANN001 - subprocess.Popen
+    """After the writer's commit: let it finish its checkpoint on its own (reaped by a thread)."""
+    import threading
+
+    child.nachlauf = True
+    try:
+        child.stdin.close()
+    except OSError:
+        pass
+    threading.Thread(target=child.wait, name="sozialraum-import-ende", daemon=True).start()
+
+
 def _beenden(child) -> None:  # noqa: ANN001 - subprocess.Popen
     """End the writer process if it still runs (before its commit: SQLite drops what it wrote)."""
+    if getattr(child, "nachlauf", False):
+        return
     if child.poll() is None:
         child.kill()
         child.wait()
@@ -1085,24 +1220,27 @@ def _rows_for_storage(kind: str, frame) -> dict[str, list]:  # noqa: ANN001
     return out
 
 
-def _arrow_for_storage(kind: str, frame: pd.DataFrame, *, sqlite: bool):  # noqa: ANN202 - pyarrow.Table
+def _speicherspalten(kind: str, frame: pd.DataFrame) -> list[str]:
+    """The contract's columns of ``kind`` the frame fills (a column nobody filled is left out: it stays NULL)."""
+    return [name for name in _columns(kind) if name in frame and not frame[name].isna().all()]
+
+
+def _arrow_for_storage(kind: str, frame: pd.DataFrame, *, sqlite: bool, spalten: list[str] | None = None):  # noqa: ANN202
     """The rows as one Arrow table in the stored types, the same values :func:`_rows_for_storage` gives.
 
     Dates are ``date32`` (for SQLite cast to ISO text ``2023-12-31``, as it stored them before), whole numbers
-    ``int64`` (SQLite) or ``int32`` (PostgreSQL's ``integer``, for the binary COPY); a column nobody
-    filled is left out (it stays NULL).
+    ``int64`` (SQLite) or ``int32`` (PostgreSQL's ``integer``, for the binary COPY). ``spalten``: the
+    columns (:func:`_speicherspalten` of the whole frame, so that the slices of one import agree).
     """
     import pyarrow as pa
 
     ganz = pa.int64() if sqlite else pa.int32()
+    columns = _columns(kind)
     arrays, names = [], []
-    for name, kind_type in _columns(kind).items():
-        if name not in frame:
-            continue
+    for name in spalten if spalten is not None else _speicherspalten(kind, frame):
+        kind_type = columns[name]
         column = frame[name]
         missing = column.isna().to_numpy()
-        if missing.all():
-            continue
         if kind_type == DATE:
             values = pd.to_datetime(column).to_numpy(dtype="datetime64[D]")
             array = pa.array(values, type=pa.date32(), mask=missing)
@@ -1118,6 +1256,10 @@ def _arrow_for_storage(kind: str, frame: pd.DataFrame, *, sqlite: bool):  # noqa
             codes = column.cat.codes.to_numpy().astype(np.int32)
             array = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0),
                                                    pa.array(categories, pa.string())).cast(pa.string())
+        elif isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+            array = pa.array(column.array).cast(pa.string())  # the reader's Arrow strings, not copied to objects
+            if isinstance(array, pa.ChunkedArray):
+                array = array.combine_chunks()
         else:
             values = column.astype(object).to_numpy()
             try:
@@ -1188,46 +1330,81 @@ def _jahreszahlen(frame: pd.DataFrame) -> pd.DataFrame | None:
     return out
 
 
+_FERTIG = b"sozialraum.fallzahlen"  # schema metadata: the counts are saved as Store.fallzahlen returns them
+
+
 def _jahreszahlen_ipc(frame: pd.DataFrame) -> tuple[bytes, int] | None:
-    """:func:`_jahreszahlen` as one Arrow IPC stream (dictionary-encoded keys) and its number of rows."""
+    """The yearly counts as :meth:`Store.fallzahlen` returns them (:func:`_fallzahlen_fertig` of
+    :func:`_jahreszahlen`), as one zstd-compressed Arrow IPC stream (keys dictionary-encoded), and their
+    number of rows; None when the database must count (see :func:`_jahreszahlen`)."""
     import pyarrow as pa
 
     counts = _jahreszahlen(frame)
     if counts is None:
         return None
-    table = pa.Table.from_pandas(counts, preserve_index=False).replace_schema_metadata(None)
+    counts = _fallzahlen_fertig(counts)
+    counts["basis"] = counts["basis"].astype("category")
+    table = pa.Table.from_pandas(counts, preserve_index=False).replace_schema_metadata({_FERTIG: b"1"})
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
+    with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes(), len(counts)
 
 
 def _jahreszahlen_lesen(daten: bytes) -> pd.DataFrame:
+    """Saved yearly counts in the form and types of :meth:`Store.fallzahlen` (saved before that form was
+    kept: put into it here)."""
     import pyarrow as pa
 
-    return pa.ipc.open_stream(pa.py_buffer(daten)).read_all().to_pandas()
+    table = pa.ipc.open_stream(pa.py_buffer(daten)).read_all()
+    frame = table.to_pandas()
+    if not (table.schema.metadata or {}).get(_FERTIG):
+        return _fallzahlen_fertig(frame)
+    frame["jahr"] = pd.array(frame["jahr"].to_numpy(np.int32), dtype="Int32")
+    basis = frame["basis"]
+    frame["basis"] = pd.Series(np.array(basis.cat.categories, dtype=object)[basis.cat.codes.to_numpy()], dtype=object)
+    return frame
 
 
 def _fallzahlen_fertig(frame: pd.DataFrame) -> pd.DataFrame:
     """Yearly counts (``jahr``, the keys, begonnen, beendet, andauernd; no all-zero rows) in the order
     and types :meth:`Store.fallzahlen` returns: by the keys and the year, a missing key as ``""`` (as
     the database grouping has always given it: pandas turned its NUL placeholder into an empty string).
+
+    Worked on category codes (a million cases give some 600,000 count rows): each key's categories are
+    sorted once, the rows ordered by the codes.
     """
     codes, keys = [], {}
     for name in _JAHRESZAHLEN_SCHLUESSEL:
-        values = frame[name].astype(object)
-        values = values.where(values.notna(), "")
-        values = values.where(values != _LEER, "").astype("category")
-        keys[name] = values
-        codes.append(values.cat.codes.to_numpy())
-    order = np.lexsort([frame["jahr"].to_numpy(np.int64), *reversed(codes)])
-    out = pd.DataFrame({"jahr": pd.array(frame["jahr"].to_numpy(np.int64)[order], dtype="Int32")})
-    for name, values in keys.items():
-        values = values.take(order).reset_index(drop=True)
-        out[name] = values if name != "basis" else values.astype(object)
+        values = frame[name]
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object).astype("category")
+        texts = ["" if c == _LEER else (c if isinstance(c, str) else str(c)) for c in values.cat.categories]
+        own = values.cat.codes.to_numpy()
+        vorhanden = np.unique(own)  # only the categories that occur (-1: a missing key, shown as "")
+        kategorien = sorted({texts[i] if i >= 0 else "" for i in vorhanden.tolist()})
+        position = {text: i for i, text in enumerate(kategorien)}
+        lookup = np.array([position.get(t, 0) for t in texts] + [position.get("", 0)], dtype=np.int64)
+        new = lookup[own]  # code -1 (missing) takes the last entry: ""
+        keys[name] = (new, kategorien)
+        codes.append(new)
+    jahr = frame["jahr"].to_numpy(np.int64)
+    jahr_code = jahr - (jahr.min() if len(jahr) else 0)
+    # One packed key (mixed radix: each key's code, then the year) sorts like the columns in turn.
+    packed, weite = np.zeros(len(jahr), dtype=np.int64), 1
+    for column_codes, (_, kategorien) in zip([*codes, jahr_code], [*keys.values(), (None, range(int(jahr_code.max(initial=0)) + 1))]):
+        packed, weite = packed * len(kategorien) + column_codes, weite * len(kategorien)
+    order = np.argsort(packed) if weite < 2**62 else np.lexsort([jahr, *reversed(codes)])  # one row per key
+    out = pd.DataFrame({"jahr": pd.array(jahr[order].astype(np.int32), dtype="Int32")})
+    for name, (new, kategorien) in keys.items():
+        if name == "basis":
+            out[name] = pd.Series(np.array(kategorien, dtype=object)[new[order]], dtype=object)
+        else:
+            out[name] = pd.Categorical.from_codes(new[order], categories=pd.Index(kategorien))
     for column in ("begonnen", "beendet", "andauernd"):
         out[column] = frame[column].to_numpy(np.int64)[order]
     return out
+
 
 def _restore_types(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     if kind == "gebiete":

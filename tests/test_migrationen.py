@@ -7,6 +7,7 @@ and then opened by this release has the same schema as one built fresh.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from pathlib import Path
@@ -74,7 +75,7 @@ def mit_kostenstelle(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- every earlier version ends where a fresh database starts ---------------------------------------
 def test_the_numbering_is_kept_and_complete() -> None:
     assert [n for n, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
-    assert SCHEMA_VERSION == 9
+    assert SCHEMA_VERSION == 10
     assert MIGRATIONS[5][1].startswith("Fallzahlen: Spalte Hilfen insgesamt")
 
 
@@ -201,7 +202,52 @@ def test_a_new_contract_table_is_created(neue_url: Callable[[], str]) -> None:
     assert added == ["daten_neu.jahr", "daten_neu.wert"]
     stored = schema(store.engine)["daten_neu"]
     assert set(stored["spalten"]) == {"import_id", "jahr", "wert"} and not stored["spalten"]["import_id"][1]
-    assert stored["fremdschluessel"] == [(("import_id",), "importe", ("id",))]
+    # As step 10 leaves the data tables: no foreign key, no B-tree; PostgreSQL a BRIN index over import_id.
+    assert stored["fremdschluessel"] == []
+    assert stored["indizes"] == ([("brin_daten_neu_import_id", ("import_id",), False)] if not store.sqlite else [])
+    store.dispose()
+
+
+# --- step 10: the rows of an import without a B-tree ------------------------------------------------
+def _import_zeilen(engine: sa.Engine) -> dict[int, tuple]:
+    with engine.connect() as conn:
+        return {i: (v, b, z) for i, v, b, z in conn.execute(sa.text("SELECT id, zeile_von, zeile_bis, zeilen FROM importe"))}
+
+
+def test_step_10_keeps_every_import_readable(neue_url: Callable[[], str]) -> None:
+    """Imports saved at schema 9 (B-tree and foreign key) read the same after step 10; SQLite has the rowid
+    ranges of the old imports, PostgreSQL a BRIN index instead of the B-tree and no foreign key."""
+    url = neue_url()
+    old = Store(url, migrieren=False)
+    old.migrate(bis=9)
+    frame, raw = kosten()
+    with old._transaction() as conn:  # two imports as schema 9 stored them (rows tagged with import_id)
+        for import_id, teil in ((1, frame.iloc[:3]), (2, frame)):
+            conn.execute(sa.text("INSERT INTO importe (id, art, datei, sha256, zeilen, zeit, benutzer) VALUES "
+                                 "(:i, 'kosten', 'kosten.csv', :s, :n, :t, 'alt')"),
+                         {"i": import_id, "s": str(import_id) * 64, "n": len(teil), "t": dt.datetime(2025, 1, 1)})
+            conn.execute(sa.text("INSERT INTO daten_kosten (import_id, jahr, raum_id, hilfeart, betrag) "
+                                 "VALUES (:i, :j, :r, :h, :b)"),
+                         [{"i": import_id, "j": int(r.jahr), "r": r.raum_id, "h": r.hilfeart, "b": float(r.betrag)}
+                          for r in teil.itertuples()])
+            conn.execute(sa.text("INSERT INTO versionen (id, zeit, benutzer, aktion, import_id) "
+                                 "VALUES (:i, :t, 'alt', 'Import', :i)"), {"i": import_id, "t": dt.datetime(2025, 1, 1)})
+            conn.execute(sa.text("INSERT INTO versionsinhalt (version_id, art, import_id) VALUES (:i, 'kosten', :i)"),
+                         {"i": import_id})
+    old.dispose()
+    store = Store(url)
+    assert store.schema_version() == SCHEMA_VERSION
+    stored = schema(store.engine)["daten_kosten"]
+    if store.sqlite:
+        assert _import_zeilen(store.engine) == {1: (1, 3, 3), 2: (4, 3 + len(frame), len(frame))}
+        assert stored["indizes"] == []
+    else:
+        assert stored["indizes"] == [("brin_daten_kosten_import_id", ("import_id",), False)]
+        assert stored["fremdschluessel"] == []
+    for version_id, n in ((1, 3), (2, len(frame))):
+        back = store.tabelle("kosten", store.version(version_id))
+        assert len(back) == n
+        assert back["betrag"].tolist() == frame["betrag"].iloc[:n].tolist()
     store.dispose()
 
 

@@ -127,3 +127,84 @@ def test_the_sqlite_driver_never_opens_the_store_in_this_process(tmp_path: Path)
     out = subprocess.run([sys.executable, "-c", SQLITE_IN_PROCESS, url, str(KLEINKREIS / "faelle.csv")], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout.split()
     assert out == ["10", "False"]
+
+
+# --- the rows of one import without a B-tree (migration 10) ------------------------------------------
+def _sqlite_store(tmp_path: Path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'sozialraum.db'}")
+
+
+def test_each_sqlite_import_keeps_its_rowid_range_and_the_reads_use_it(tmp_path: Path) -> None:
+    store = _sqlite_store(tmp_path)
+    kosten = read_table(KLEINKREIS / "kosten.csv", "kosten").frame
+    store.importieren("kosten", kosten, "kosten.csv", b"1", benutzer="test")
+    _import(store, KLEINKREIS / "faelle.csv")
+    store.importieren("kosten", kosten.iloc[:4], "kosten4.csv", b"2", benutzer="test", modus="ersetzen")
+    with store.engine.connect() as conn:
+        bereiche = conn.exec_driver_sql("SELECT art, zeile_von, zeile_bis, zeilen FROM importe ORDER BY id").all()
+        ids = conn.exec_driver_sql("SELECT rowid, import_id FROM daten_kosten ORDER BY rowid").all()
+        plan = " ".join(str(r) for r in conn.execute(sa.text(
+            "EXPLAIN QUERY PLAN " + str(sa.select(DATEN["kosten"].c.betrag).where(
+                store._zeilen_von(conn, DATEN["kosten"], 3)).compile(compile_kwargs={"literal_binds": True})))).all())
+    n = len(kosten)
+    assert bereiche == [("kosten", 1, n, n), ("faelle", 1, 10, 10), ("kosten", n + 1, n + 4, 4)]
+    assert ids == [(i, 1) for i in range(1, n + 1)] + [(n + i, 3) for i in range(1, 5)]
+    assert "rowid>? AND rowid<?" in plan  # a range of the table, not a scan
+    assert len(store.tabelle("kosten")) == 4 and len(store.tabelle("kosten", store.version(1))) == n
+    store.dispose()
+
+
+def test_a_rowid_range_that_does_not_check_out_is_not_used(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Renumbered rows (a VACUUM may renumber rowids) would make the range pick the wrong rows: the range
+    is checked before use, and the rows are then found by import_id alone, with the same result."""
+    store = _sqlite_store(tmp_path)
+    _import(store, KLEINKREIS / "faelle.csv")
+    before = (store.tabelle("faelle"), store.fallzahlen_gruppiert(), store.dauern(), store.letztes_datum())
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE importe SET zeile_von = zeile_von + 1, zeile_bis = zeile_bis + 1")
+    with store.engine.connect() as conn:
+        condition = str(store._zeilen_von(conn, DATEN["faelle"], 1))
+    assert "rowid" not in condition and "import_id" in condition
+    after = (store.tabelle("faelle"), store.fallzahlen_gruppiert(), store.dauern(), store.letztes_datum())
+    for a, b in zip(before[:3], after[:3]):
+        pd.testing.assert_frame_equal(a, b)
+    assert before[3] == after[3]
+    assert "Zeilenbereich von Import 1 passt nicht" in caplog.text
+    store.dispose()
+
+
+def test_the_writer_process_ends_after_its_checkpoint(tmp_path: Path) -> None:
+    """The import answers once committed; the writer copies the new pages into the database file after
+    that and ends on its own (no process left behind, the WAL emptied)."""
+    import time
+
+    store = _sqlite_store(tmp_path)
+    _import(store, KLEINKREIS / "faelle.csv")
+    store.dispose()
+    wal = tmp_path / "sozialraum.db-wal"
+    deadline = time.monotonic() + 30
+    while wal.exists() and wal.stat().st_size and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not wal.exists() or wal.stat().st_size == 0
+    again = _sqlite_store(tmp_path)
+    assert int(again.fallzahlen()["begonnen"].sum()) == 10
+    again.dispose()
+
+
+def test_counts_saved_in_the_first_form_read_the_same(store: Store) -> None:
+    """Counts saved by the first release of migration 9 (unsorted, keys as counted) are put into the
+    returned form when read."""
+    import pyarrow as pa
+
+    from sozialraum_analytics.store import _jahreszahlen
+
+    _import(store, DEMO / "faelle.csv")
+    saved = store.fallzahlen()
+    erste = _jahreszahlen(read_table(DEMO / "faelle.csv", "faelle").frame).sample(frac=1, random_state=3)
+    table = pa.Table.from_pandas(erste, preserve_index=False).replace_schema_metadata(None)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    with store.engine.begin() as conn:
+        conn.execute(faelle_jahreszahlen.update().values(daten=sink.getvalue().to_pybytes()))
+    pd.testing.assert_frame_equal(store.fallzahlen(), saved)
