@@ -63,8 +63,16 @@ def classify(frame: pd.DataFrame) -> pd.DataFrame:
 def _year(dates: pd.Series) -> np.ndarray:
     """Calendar year of each date; missing -> a very large year (still open)."""
     values = dates.to_numpy(dtype="datetime64[s]")
-    years = values.astype("datetime64[Y]").astype(np.int64) + 1970
-    return np.where(np.isnat(values), 10_000, years)
+    missing = np.isnat(values)
+    days = values.astype("datetime64[D]").astype(np.int64)
+    if missing.all():
+        return np.full(len(values), 10_000, dtype=np.int64)
+    # The year of each day from a table over the days that occur (far cheaper than a calendar per row).
+    first = int(days[~missing].min())
+    span = np.arange(first, int(days[~missing].max()) + 1, dtype=np.int64)
+    table = span.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+    years = table[np.where(missing, 0, days - first)]
+    return np.where(missing, 10_000, years)
 
 
 def count_cases_per_year(faelle: pd.DataFrame, years: list[int] | range) -> pd.DataFrame:
@@ -117,7 +125,14 @@ def _factorize_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarr
     combined = np.zeros(len(frame), dtype=np.int64)
     for column_codes, categories in codes:
         combined = combined * (len(categories) + 1) + (column_codes + 1)
-    group_ids, uniques = pd.factorize(combined, sort=True)
+    size = int(np.prod([len(categories) + 1 for _, categories in codes], dtype=np.float64))
+    if size <= max(4 * len(frame), 1 << 16):
+        # Dense: which of the possible groups occur, numbered in order (as a sorted factorize, no hashing).
+        present = np.bincount(combined, minlength=size) > 0
+        number = np.cumsum(present) - 1
+        group_ids, uniques = number[combined], np.flatnonzero(present)
+    else:
+        group_ids, uniques = pd.factorize(combined, sort=True)
     groups = {}
     remaining = uniques.copy()
     for (column, (_, categories)) in reversed(list(zip(columns, codes))):

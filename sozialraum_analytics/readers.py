@@ -311,8 +311,9 @@ def _parse_hilfeart(col: _Column, spec: ColumnSpec, ctx: _Context) -> tuple[pd.S
     ctx.flag(col, bad)
     _check_required(col, spec, ctx, [v == "" for v in col.values])
     code_cat = pd.Categorical(codes_, categories=list(hilfearten.CODES))
+    basis_cat = pd.Categorical(basis, categories=list(hilfearten.CODES))  # the help a §41 continues
     return (pd.Series(pd.Categorical.from_codes(code_cat.codes[col.codes], categories=code_cat.categories)),
-            _take(basis, col.codes))
+            pd.Series(pd.Categorical.from_codes(basis_cat.codes[col.codes], categories=basis_cat.categories)))
 
 
 def _parse_setting(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
