@@ -203,6 +203,7 @@ faelle_jahreszahlen = sa.Table(
     sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), primary_key=True),
     sa.Column("zeilen", sa.Integer, nullable=False),
     sa.Column("daten", sa.LargeBinary, nullable=False),  # Arrow IPC stream of the counts
+    sa.Column("dauern", sa.LargeBinary),  # Arrow IPC stream of the grouped durations (migration 11)
 )
 
 # Settings of the Kreis that belong to the data, not to a server (the Kreis name), with who set them.
@@ -472,7 +473,7 @@ class Store:
             kopf = {"art": kind, "tabelle": f"daten_{kind}", "datei": datei, "sha256": sha256, "benutzer": benutzer,
                     "aktion": aktion, "batch": ADBC_BATCH, "zeilen": len(frame)}
 
-            def zahlen() -> tuple[bytes, int] | None:
+            def zahlen() -> tuple[bytes, int, bytes | None] | None:
                 return _jahreszahlen_ipc(frame) if kind == "faelle" else None
 
             if self.sqlite:
@@ -537,7 +538,7 @@ class Store:
         return bedingung
 
     def _postgres_adbc(self, kopf: dict, now: dt.datetime, frame: pd.DataFrame,
-                       zahlen: Callable[[], tuple[bytes, int] | None], fortschritt,  # noqa: ANN001
+                       zahlen: Callable[[], tuple[bytes, int, bytes | None] | None], fortschritt,  # noqa: ANN001
                        beim_warten: Callable[[str], None] | None) -> int:
         """One import through ADBC (binary COPY) in this process, after the writers' advisory lock, all or
         nothing. Two threads work beside the load (the driver does not hold the GIL while it loads): one
@@ -589,7 +590,7 @@ class Store:
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
     def _sqlite_kind(self, child, kopf: dict, now: dt.datetime, frame: pd.DataFrame,  # noqa: ANN001
-                     zahlen: Callable[[], tuple[bytes, int] | None], fortschritt,  # noqa: ANN001
+                     zahlen: Callable[[], tuple[bytes, int, bytes | None] | None], fortschritt,  # noqa: ANN001
                      beim_warten: Callable[[str], None] | None) -> int:
         """One import through ADBC in the writer process (:data:`_SCHREIBER`), all or nothing.
 
@@ -658,9 +659,10 @@ class Store:
                         done, total = (int(x) for x in rest.split())
                         fortschritt(done, total)
                 elif wort == "ZAHLEN?":
-                    inhalt, zeilen = gezaehlt.result() or (b"", 0)
+                    inhalt, zeilen, dauern = gezaehlt.result() or (b"", 0, None)
+                    dauern = dauern or b""
                     sender.join()
-                    child.stdin.write(f"ZAHLEN {len(inhalt)} {zeilen}\n".encode() + inhalt)
+                    child.stdin.write(f"ZAHLEN {len(inhalt)} {zeilen} {len(dauern)}\n".encode() + inhalt + dauern)
                     child.stdin.flush()
                 elif wort == "COMMIT?":
                     child.stdin.write(b"COMMIT\n")
@@ -857,11 +859,26 @@ class Store:
         return _fallzahlen_fertig(frame)
 
     def dauern(self, version: Version | None = None) -> pd.DataFrame | None:
-        """Durations of the ended cases, grouped by the database: ``jahr`` (of Ende), ``raum_id,
-        hilfeart, basis, setting, tage`` (Ende − Beginn in days) and ``anzahl`` (cases).
+        """Durations of the ended cases, grouped: ``jahr`` (of Ende), ``raum_id, hilfeart, basis, setting,
+        tage`` (Ende − Beginn in days) and ``anzahl`` (cases).
 
         Exact means and medians at every level follow from these counts; no case row leaves the database.
+        Read from the grouping saved with the import (migration 11); an import saved before is grouped by
+        the database (:meth:`dauern_gruppiert`), with the same rows.
         """
+        version = version or self.aktuelle_version()
+        if version is None or "faelle" not in version.inhalt:
+            return None
+        z = faelle_jahreszahlen
+        with self.engine.connect() as conn:
+            daten = conn.execute(sa.select(z.c.dauern).where(z.c.import_id == version.inhalt["faelle"]["import_id"])
+                                 ).scalar()
+        if daten is not None:
+            return _dauern_lesen(bytes(daten))
+        return self.dauern_gruppiert(version)
+
+    def dauern_gruppiert(self, version: Version | None = None) -> pd.DataFrame | None:
+        """:meth:`dauern` grouped by the database from the case rows (imports saved before migration 11)."""
         version = version or self.aktuelle_version()
         if version is None or "faelle" not in version.inhalt:
             return None
@@ -1018,7 +1035,7 @@ def importieren_adbc(sql, laden, sqlite, kopf, teile, zahlen, fortschritt):
     # Write one import inside the caller's transaction; returns the new version's id.
     # sql(query, params) -> rows and laden(table, arrow_table) run on one ADBC connection; teile: the rows as
     # Arrow tables without import_id, kopf["zeilen"] in all; zahlen(): the yearly counts as (Arrow IPC bytes,
-    # rows) or None, asked for after the rows are in (the caller counts them meanwhile).
+    # rows, durations as Arrow IPC bytes) or None, asked for after the rows are in (counted meanwhile).
     import pyarrow as pa
 
     def werte(n):
@@ -1045,8 +1062,8 @@ def importieren_adbc(sql, laden, sqlite, kopf, teile, zahlen, fortschritt):
         sql("UPDATE importe SET zeile_von = ?, zeile_bis = ? WHERE id = ?", (vor + 1, nach, import_id))
     gezaehlt = zahlen()
     if gezaehlt:
-        sql(f"INSERT INTO faelle_jahreszahlen (import_id, zeilen, daten) VALUES ({werte(3)})",
-            (import_id, gezaehlt[1], gezaehlt[0]))
+        sql(f"INSERT INTO faelle_jahreszahlen (import_id, zeilen, daten, dauern) VALUES ({werte(4)})",
+            (import_id, gezaehlt[1], gezaehlt[0], gezaehlt[2]))
     letzte = sql("SELECT max(id) FROM versionen")[0][0]
     inhalt = {}
     if letzte is not None:
@@ -1061,8 +1078,8 @@ def importieren_adbc(sql, laden, sqlite, kopf, teile, zahlen, fortschritt):
 
 def main():
     # The SQLite writer process. stdin: a JSON head line; once the write lock is held ("BEREIT"), the rows as
-    # an Arrow IPC stream (one batch per ADBC ingest); asked "ZAHLEN?", "ZAHLEN <bytes> <rows>" and the
-    # counts' bytes; asked "COMMIT?", "COMMIT". Answers on stdout. The driver's low-level API: the DB-API
+    # an Arrow IPC stream (one batch per ADBC ingest); asked "ZAHLEN?", "ZAHLEN <bytes> <rows> <bytes>", the
+    # counts' and the durations' bytes; asked "COMMIT?", "COMMIT". Answers on stdout. The driver's low-level API: the DB-API
     # module would import pandas.
     import adbc_driver_manager as adbc
     import adbc_driver_sqlite
@@ -1105,13 +1122,14 @@ def main():
     def zahlen():
         sagen("ZAHLEN?")  # all rows are in: the parent sends the counts (worked out meanwhile)
         zeile = ein.readline().split()
-        if len(zeile) != 3 or zeile[0] != b"ZAHLEN":
+        if len(zeile) != 4 or zeile[0] != b"ZAHLEN":
             raise SystemExit(1)  # the parent is gone: nothing is committed
-        groesse, zeilen = int(zeile[1]), int(zeile[2])
+        groesse, zeilen, groesse_dauern = int(zeile[1]), int(zeile[2]), int(zeile[3])
         inhalt = ein.read(groesse) if groesse else b""
-        if len(inhalt) != groesse:
+        dauern = ein.read(groesse_dauern) if groesse_dauern else b""
+        if len(inhalt) != groesse or len(dauern) != groesse_dauern:
             raise SystemExit(1)
-        return (inhalt, zeilen) if groesse else None
+        return (inhalt, zeilen, dauern or None) if groesse else None
 
     try:
         # No per-row foreign-key check of import_id: the rows get the id of the import row this same
@@ -1349,11 +1367,81 @@ def _jahreszahlen_ipc(frame: pd.DataFrame) -> tuple[bytes, int] | None:
         return None
     counts = _fallzahlen_fertig(counts)
     counts["basis"] = counts["basis"].astype("category")
-    table = pa.Table.from_pandas(counts, preserve_index=False).replace_schema_metadata({_FERTIG: b"1"})
+    dauern = _dauern(frame)
+    return _ipc(counts, {_FERTIG: b"1"}), len(counts), (_ipc(dauern, {}) if dauern is not None else None)
+
+
+def _ipc(frame: pd.DataFrame, metadata: dict[bytes, bytes]) -> bytes:
+    """A frame as one zstd-compressed Arrow IPC stream."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(metadata or None)
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
         writer.write_table(table)
-    return sink.getvalue().to_pybytes(), len(counts)
+    return sink.getvalue().to_pybytes()
+
+
+def _dauern(frame: pd.DataFrame) -> pd.DataFrame | None:
+    """The durations :meth:`Store.dauern` returns, grouped from the case rows when they are saved.
+
+    As the database groups them: the ended cases (Beginn and Ende given) by the year of Ende, raum_id,
+    hilfeart, basis, setting (a missing key is a group of its own) and ``tage`` = Ende − Beginn in days,
+    with their number (``anzahl``); keys as categories of the values that occur (basis as text).
+    """
+    if "beginn" not in frame or "ende" not in frame:
+        return None
+    beginn = frame["beginn"].to_numpy(dtype="datetime64[D]")
+    ende = frame["ende"].to_numpy(dtype="datetime64[D]")
+    rows = ~(np.isnat(beginn) | np.isnat(ende))
+    tage = (ende[rows] - beginn[rows]).astype(np.int64)
+    jahr = ende[rows].astype("datetime64[Y]").astype(np.int64) + 1970
+    spalten = [jahr - (jahr.min() if len(jahr) else 0)]
+    kategorien: dict[str, list[str]] = {}
+    for name in _JAHRESZAHLEN_SCHLUESSEL:
+        values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
+        values = values[rows] if not rows.all() else values
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(object).astype("category")
+        codes = values.cat.codes.to_numpy().astype(np.int64)  # -1: missing
+        texte = [c if isinstance(c, str) else str(c) for c in values.cat.categories]
+        vorhanden = np.flatnonzero(np.bincount(codes + 1, minlength=len(texte) + 1)[1:])
+        kategorien[name] = sorted(texte[i] for i in vorhanden.tolist())  # the values that occur, in order
+        position = {text: i for i, text in enumerate(kategorien[name])}
+        lookup = np.array([position.get(t, -1) for t in texte] + [-1], dtype=np.int64)
+        spalten.append(lookup[codes] + 1)
+    spalten.append(tage - (tage.min() if len(tage) else 0))
+    weiten = [int(c.max(initial=0)) + 1 for c in spalten]
+    if np.prod(weiten, dtype=np.float64) >= 2.0**62:
+        return None  # cannot be packed into one number: the database groups them
+    packed = np.zeros(int(rows.sum()), dtype=np.int64)
+    for codes, weite in zip(spalten, weiten):
+        packed = packed * weite + codes
+    gruppen, anzahl = np.unique(packed, return_counts=True)
+    teile = []
+    for weite in reversed(weiten):
+        teile.append(gruppen % weite)
+        gruppen = gruppen // weite
+    teile.reverse()
+    out = pd.DataFrame({"jahr": teile[0] + (jahr.min() if len(jahr) else 0)})
+    for name, codes in zip(_JAHRESZAHLEN_SCHLUESSEL, teile[1:5]):
+        if name == "basis":
+            werte = np.array([None, *kategorien[name]], dtype=object)
+            out[name] = pd.Series(werte[codes], dtype=object)
+        else:
+            out[name] = pd.Categorical.from_codes(codes - 1, categories=pd.Index(kategorien[name], dtype="str")
+                                                  if kategorien[name] else pd.Index([], dtype="str"))
+    out["tage"] = teile[5] + (tage.min() if len(tage) else 0)
+    out["anzahl"] = anzahl.astype(np.int64)
+    return out
+
+
+def _dauern_lesen(daten: bytes) -> pd.DataFrame:
+    import pyarrow as pa
+
+    frame = pa.ipc.open_stream(pa.py_buffer(daten)).read_all().to_pandas()
+    frame["basis"] = frame["basis"].astype(object).where(frame["basis"].notna(), None)
+    return frame
 
 
 def _jahreszahlen_lesen(daten: bytes) -> pd.DataFrame:
@@ -1386,7 +1474,8 @@ def _fallzahlen_fertig(frame: pd.DataFrame) -> pd.DataFrame:
             values = values.astype(object).astype("category")
         texts = ["" if c == _LEER else (c if isinstance(c, str) else str(c)) for c in values.cat.categories]
         own = values.cat.codes.to_numpy()
-        vorhanden = np.unique(own)  # only the categories that occur (-1: a missing key, shown as "")
+        # Only the categories that occur (-1: a missing key, shown as "").
+        vorhanden = np.flatnonzero(np.bincount(own.astype(np.int64) + 1, minlength=len(texts) + 1)) - 1
         kategorien = sorted({texts[i] if i >= 0 else "" for i in vorhanden.tolist()})
         position = {text: i for i, text in enumerate(kategorien)}
         lookup = np.array([position.get(t, 0) for t in texts] + [position.get("", 0)], dtype=np.int64)

@@ -208,3 +208,40 @@ def test_counts_saved_in_the_first_form_read_the_same(store: Store) -> None:
     with store.engine.begin() as conn:
         conn.execute(faelle_jahreszahlen.update().values(daten=sink.getvalue().to_pybytes()))
     pd.testing.assert_frame_equal(store.fallzahlen(), saved)
+
+
+def _sortiert(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = ["jahr", "raum_id", "hilfeart", "basis", "setting", "tage"]
+    out = frame.astype({k: object for k in ["raum_id", "hilfeart", "basis", "setting"]})
+    out = out.fillna({k: "" for k in ["raum_id", "hilfeart", "basis", "setting"]})
+    return out.sort_values(keys).reset_index(drop=True)[[*keys, "anzahl"]]
+
+
+@pytest.mark.parametrize("path", [KLEINKREIS / "faelle.csv", DEMO / "faelle.csv"], ids=["kleinkreis", "demo"])
+def test_durations_saved_with_the_import_equal_the_database_grouping(store: Store, path: Path) -> None:
+    _import(store, path)
+    saved, grouped = store.dauern(), store.dauern_gruppiert()
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(faelle_jahreszahlen.c.dauern)).scalar() is not None  # grouped when saved
+    pd.testing.assert_frame_equal(_sortiert(saved), _sortiert(grouped))
+    assert list(saved.columns) == list(grouped.columns) and saved.dtypes.equals(grouped.dtypes)
+    frame = read_table(path, "faelle").frame
+    assert int(saved["anzahl"].sum()) == int((frame["ende"].notna() & frame["beginn"].notna()).sum())
+
+
+def test_durations_by_hand_with_missing_keys(store: Store) -> None:
+    """Three ended cases of one group (10, 10 and 400 days), one without area, one still running."""
+    frame = pd.DataFrame({
+        "fall_id": ["a", "b", "c", "d", "e"],
+        "raum_id": pd.Categorical(["1", "1", "1", None, "1"]),
+        "hilfeart": pd.Categorical(["§34"] * 5),
+        "basis": [None] * 5,
+        "setting": pd.Categorical([None] * 5),
+        "beginn": pd.to_datetime(["2023-01-01", "2023-03-01", "2022-11-27", "2023-01-01", "2023-01-01"]).astype("datetime64[s]"),
+        "ende": pd.to_datetime(["2023-01-11", "2023-03-11", "2024-01-01", "2023-02-01", None]).astype("datetime64[s]"),
+    })
+    store.importieren("faelle", frame, "hand.csv", b"hand", benutzer="test")
+    saved = _sortiert(store.dauern())
+    assert saved.values.tolist() == [[2023, "", "§34", "", "", 31, 1], [2023, "1", "§34", "", "", 10, 2],
+                                     [2024, "1", "§34", "", "", 400, 1]]
+    pd.testing.assert_frame_equal(saved, _sortiert(store.dauern_gruppiert()))
