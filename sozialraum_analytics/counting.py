@@ -60,7 +60,7 @@ def classify(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _year(dates: pd.Series) -> np.ndarray:
+def calendar_year(dates: pd.Series) -> np.ndarray:
     """Calendar year of each date; missing -> a very large year (still open)."""
     values = dates.to_numpy(dtype="datetime64[s]")
     missing = np.isnat(values)
@@ -88,8 +88,8 @@ def count_cases_per_year(faelle: pd.DataFrame, years: list[int] | range) -> pd.D
     group_cols = ["raum_id", "hilfeart", "setting_gruppe", "bereich"]
     group_ids, groups = _factorize_groups(cases, group_cols)
     n_groups, first, n_years = len(groups), years[0], len(years)
-    start = _year(cases["beginn"]) - first
-    end = _year(cases["ende"]) - first if "ende" in cases else np.full(len(cases), 10_000 - first)
+    start = calendar_year(cases["beginn"]) - first
+    end = calendar_year(cases["ende"]) - first if "ende" in cases else np.full(len(cases), 10_000 - first)
 
     def per_year(offsets: np.ndarray) -> np.ndarray:
         inside = (offsets >= 0) & (offsets < n_years)
@@ -168,7 +168,7 @@ def durations_of_ended(faelle: pd.DataFrame, years: list[int] | range) -> pd.Dat
                    & faelle["raum_id"].notna()]
     if "setting_gruppe" not in cases:
         cases = classify(cases)
-    year = _year(cases["ende"])
+    year = calendar_year(cases["ende"])
     inside = np.isin(year, np.asarray(list(years)))
     cases = cases[inside]
     days = (cases["ende"].to_numpy(dtype="datetime64[s]") - cases["beginn"].to_numpy(dtype="datetime64[s]")

@@ -1391,19 +1391,23 @@ def _dauern(frame: pd.DataFrame) -> pd.DataFrame | None:
     """
     if "beginn" not in frame or "ende" not in frame:
         return None
+    from .counting import calendar_year
+
     beginn = frame["beginn"].to_numpy(dtype="datetime64[D]")
     ende = frame["ende"].to_numpy(dtype="datetime64[D]")
     rows = ~(np.isnat(beginn) | np.isnat(ende))
-    tage = (ende[rows] - beginn[rows]).astype(np.int64)
-    jahr = ende[rows].astype("datetime64[Y]").astype(np.int64) + 1970
+    alle = bool(rows.all())
+    tage = (ende - beginn).astype(np.int64) if alle else (ende[rows] - beginn[rows]).astype(np.int64)
+    jahr = calendar_year(frame["ende"])
+    jahr = jahr if alle else jahr[rows]
     spalten = [jahr - (jahr.min() if len(jahr) else 0)]
     kategorien: dict[str, list[str]] = {}
     for name in _JAHRESZAHLEN_SCHLUESSEL:
         values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
-        values = values[rows] if not rows.all() else values
         if not isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype(object).astype("category")
         codes = values.cat.codes.to_numpy().astype(np.int64)  # -1: missing
+        codes = codes if alle else codes[rows]
         texte = [c if isinstance(c, str) else str(c) for c in values.cat.categories]
         vorhanden = np.flatnonzero(np.bincount(codes + 1, minlength=len(texte) + 1)[1:])
         kategorien[name] = sorted(texte[i] for i in vorhanden.tolist())  # the values that occur, in order
