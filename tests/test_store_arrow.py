@@ -245,3 +245,49 @@ def test_durations_by_hand_with_missing_keys(store: Store) -> None:
     assert saved.values.tolist() == [[2023, "", "§34", "", "", 31, 1], [2023, "1", "§34", "", "", 10, 2],
                                      [2024, "1", "§34", "", "", 400, 1]]
     pd.testing.assert_frame_equal(saved, _sortiert(store.dauern_gruppiert()))
+
+
+# --- tables come back as Arrow --------------------------------------------------------------------------
+def _demo_tables() -> dict[str, pd.DataFrame]:
+    import geopandas as gpd
+
+    out = {kind: read_table(DEMO / f"{kind}.csv", kind).frame
+           for kind in ("zuordnung", "bevoelkerung", "faelle", "kosten", "indikatoren", "angebote")}
+    out["gebiete"] = gpd.read_file(DEMO / "gebiete.geojson")[["raum_id", "name", "geometry"]]
+    return out
+
+
+def test_tables_read_as_arrow_equal_the_sqlalchemy_read(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of the demo, with empty cells: the Arrow read (PostgreSQL in this process, SQLite in the
+    reader process, here from the first row on) gives the same frame as the read through SQLAlchemy."""
+    import sozialraum_analytics.store as store_modul
+
+    tables = _demo_tables()
+    tables["faelle"].loc[:1500, ["ende", "geburtsjahr"]] = None  # empty cells first (the driver infers types)
+    for kind, frame in tables.items():
+        store.importieren(kind, frame, f"{kind}.csv", kind.encode(), benutzer="test")
+    monkeypatch.setattr(store_modul, "ARROW_LESEN_AB", 0)
+    arrow = {kind: store.tabelle(kind) for kind in tables}
+    monkeypatch.setattr(store, "_arrow_lesen", lambda query, zeilen: None)
+    alt = {kind: store.tabelle(kind) for kind in tables}
+    for kind in tables:
+        a, b = arrow[kind], alt[kind]
+        if kind == "gebiete":
+            assert a["raum_id"].tolist() == b["raum_id"].tolist() and a.geometry.equals(b.geometry)
+            continue
+        pd.testing.assert_frame_equal(a, b, check_dtype=True, obj=kind)
+    assert arrow["faelle"]["ende"].isna().sum() >= 1501
+
+
+def test_a_failing_reader_process_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    import sozialraum_analytics.store as store_modul
+
+    store = _sqlite_store(tmp_path)
+    _import(store, KLEINKREIS / "faelle.csv")
+    expected = store.tabelle("faelle")
+    monkeypatch.setattr(store_modul, "ARROW_LESEN_AB", 0)
+    monkeypatch.setattr(store_modul, "_LESER", "import sys; sys.exit('kaputt')")
+    pd.testing.assert_frame_equal(store.tabelle("faelle"), expected)
+    assert "Lesen über Arrow fehlgeschlagen" in caplog.text and "kaputt" in caplog.text
+    store.dispose()
