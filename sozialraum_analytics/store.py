@@ -758,12 +758,18 @@ class Store:
         latest = conn.execute(sa.select(sa.func.max(versionen.c.id))).scalar()
         return {} if latest is None else self._content(conn, latest)
 
-    def tabelle(self, kind: str, version: Version | None = None) -> pd.DataFrame | None:
-        """The rows of ``kind`` in ``version`` (default: the current one) as the readers' frame."""
+    def _import_von(self, kind: str, version: Version | None) -> tuple[Version, int] | None:
+        """The version (default: the current one) and the id of its import of ``kind``; None without one."""
         version = version or self.aktuelle_version()
         if version is None or kind not in version.inhalt:
             return None
-        import_id = version.inhalt[kind]["import_id"]
+        return version, version.inhalt[kind]["import_id"]
+
+    def tabelle(self, kind: str, version: Version | None = None) -> pd.DataFrame | None:
+        """The rows of ``kind`` in ``version`` (default: the current one) as the readers' frame."""
+        if (gefunden := self._import_von(kind, version)) is None:
+            return None
+        version, import_id = gefunden
         table = DATEN[kind]
         columns = [c for c in table.columns if c.name != "import_id"]
         with self.engine.connect() as conn:
@@ -842,12 +848,12 @@ class Store:
         rule when it was saved); an import saved before those were kept is counted by the database
         (:meth:`fallzahlen_gruppiert`), with the same result.
         """
-        version = version or self.aktuelle_version()
-        if version is None or "faelle" not in version.inhalt:
+        if (gefunden := self._import_von("faelle", version)) is None:
             return None
+        version, import_id = gefunden
         z = faelle_jahreszahlen
         with self.engine.connect() as conn:
-            daten = conn.execute(sa.select(z.c.daten).where(z.c.import_id == version.inhalt["faelle"]["import_id"])
+            daten = conn.execute(sa.select(z.c.daten).where(z.c.import_id == import_id)
                                  ).scalar()
         if daten is None:
             return self.fallzahlen_gruppiert(version)
@@ -860,10 +866,9 @@ class Store:
         is still running at 31.12.j is everything begun up to j minus everything ended up to j
         (a cumulative sum over the few thousand groups, not the rows).
         """
-        version = version or self.aktuelle_version()
-        if version is None or "faelle" not in version.inhalt:
+        if (gefunden := self._import_von("faelle", version)) is None:
             return None
-        import_id = version.inhalt["faelle"]["import_id"]
+        version, import_id = gefunden
         f = DATEN["faelle"]
         keys = [f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting]
 
@@ -900,12 +905,12 @@ class Store:
         Read from the grouping saved with the import (migration 11); an import saved before is grouped by
         the database (:meth:`dauern_gruppiert`), with the same rows.
         """
-        version = version or self.aktuelle_version()
-        if version is None or "faelle" not in version.inhalt:
+        if (gefunden := self._import_von("faelle", version)) is None:
             return None
+        version, import_id = gefunden
         z = faelle_jahreszahlen
         with self.engine.connect() as conn:
-            daten = conn.execute(sa.select(z.c.dauern).where(z.c.import_id == version.inhalt["faelle"]["import_id"])
+            daten = conn.execute(sa.select(z.c.dauern).where(z.c.import_id == import_id)
                                  ).scalar()
         if daten is not None:
             return _dauern_lesen(bytes(daten))
@@ -913,9 +918,9 @@ class Store:
 
     def dauern_gruppiert(self, version: Version | None = None) -> pd.DataFrame | None:
         """:meth:`dauern` grouped by the database from the case rows (imports saved before migration 11)."""
-        version = version or self.aktuelle_version()
-        if version is None or "faelle" not in version.inhalt:
+        if (gefunden := self._import_von("faelle", version)) is None:
             return None
+        version, import_id = gefunden
         f = DATEN["faelle"]
         if self.sqlite:
             tage = sa.cast(sa.func.julianday(f.c.ende) - sa.func.julianday(f.c.beginn), sa.Integer)
@@ -925,7 +930,7 @@ class Store:
         keys = [f.c.raum_id, f.c.hilfeart, f.c.basis, f.c.setting]
         with self.engine.connect() as conn:
             query = (sa.select(year.label("jahr"), *keys, tage.label("tage"), sa.func.count().label("anzahl"))
-                     .where(self._zeilen_von(conn, f, version.inhalt["faelle"]["import_id"]), f.c.ende.is_not(None),
+                     .where(self._zeilen_von(conn, f, import_id), f.c.ende.is_not(None),
                             f.c.beginn.is_not(None))
                      .group_by(year, *keys, tage))
             frame = pd.read_sql(query, conn)
@@ -938,13 +943,13 @@ class Store:
 
     def letztes_datum(self, version: Version | None = None) -> dt.date | None:
         """The latest Beginn or Ende of the cases (the data's Stand)."""
-        version = version or self.aktuelle_version()
-        if version is None or "faelle" not in version.inhalt:
+        if (gefunden := self._import_von("faelle", version)) is None:
             return None
+        version, import_id = gefunden
         f = DATEN["faelle"]
         with self.engine.connect() as conn:
             dates = conn.execute(sa.select(sa.func.max(f.c.beginn), sa.func.max(f.c.ende))
-                                 .where(self._zeilen_von(conn, f, version.inhalt["faelle"]["import_id"]))).one()
+                                 .where(self._zeilen_von(conn, f, import_id))).one()
         found = [_as_date(d) for d in dates if d is not None]
         return max(found) if found else None
 
@@ -1440,7 +1445,6 @@ def _jahreszahlen_ipc(frame: pd.DataFrame) -> tuple[bytes, int] | None:
     """The yearly counts as :meth:`Store.fallzahlen` returns them (:func:`_fallzahlen_fertig` of
     :func:`_jahreszahlen`), as one zstd-compressed Arrow IPC stream (keys dictionary-encoded), and their
     number of rows; None when the database must count (see :func:`_jahreszahlen`)."""
-    import pyarrow as pa
 
     counts = _jahreszahlen(frame)
     if counts is None:
