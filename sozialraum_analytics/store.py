@@ -1441,11 +1441,11 @@ def _jahreszahlen(frame: pd.DataFrame) -> pd.DataFrame | None:
 _FERTIG = b"sozialraum.fallzahlen"  # schema metadata: the counts are saved as Store.fallzahlen returns them
 
 
-def _jahreszahlen_ipc(frame: pd.DataFrame) -> tuple[bytes, int] | None:
-    """The yearly counts as :meth:`Store.fallzahlen` returns them (:func:`_fallzahlen_fertig` of
-    :func:`_jahreszahlen`), as one zstd-compressed Arrow IPC stream (keys dictionary-encoded), and their
-    number of rows; None when the database must count (see :func:`_jahreszahlen`)."""
-
+def _jahreszahlen_ipc(frame: pd.DataFrame) -> tuple[bytes, int, bytes | None] | None:
+    """What a case import saves beside its rows: the yearly counts as :meth:`Store.fallzahlen` returns
+    them (:func:`_fallzahlen_fertig` of :func:`_jahreszahlen`) as one zstd-compressed Arrow IPC stream (keys
+    dictionary-encoded), their number of rows, and the grouped durations (:func:`_dauern`) as a stream;
+    None when the database must count (see :func:`_jahreszahlen`)."""
     counts = _jahreszahlen(frame)
     if counts is None:
         return None
