@@ -24,6 +24,37 @@ FALLZAHLEN_COLUMNS = ["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich"
 DAYS_PER_MONTH = 365.25 / 12
 
 
+def combine_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Factorise several coded columns at once (the one place this is done).
+
+    ``codes``: per column an integer code per row, −1 for a missing value; ``sizes``: the number of
+    distinct values of each column. Returns a group id per row (0, 1, … in the order of the code
+    tuples, a missing value first) and per column the code of each group (−1: missing).
+
+    >>> ids, per_column = combine_codes([np.array([1, 0, 1, -1]), np.array([0, 0, 0, 2])], [2, 3])
+    >>> ids.tolist(), [c.tolist() for c in per_column]
+    ([2, 1, 2, 0], [[-1, 0, 1], [2, 0, 0]])
+    """
+    n = len(codes[0]) if codes else 0
+    combined = np.zeros(n, dtype=np.int64)
+    for column_codes, size in zip(codes, sizes):
+        combined = combined * (size + 1) + (np.asarray(column_codes, dtype=np.int64) + 1)
+    space = float(np.prod([size + 1 for size in sizes], dtype=np.float64))
+    if space <= max(4 * n, 1 << 16):
+        # Dense: which of the possible keys occur, numbered in order (no hashing).
+        present = np.bincount(combined, minlength=int(space)) > 0
+        group_ids, distinct = (np.cumsum(present) - 1)[combined], np.flatnonzero(present)
+    else:
+        group_ids, distinct = pd.factorize(combined, sort=True)
+    per_column = []
+    remaining = np.asarray(distinct, dtype=np.int64)
+    for size in reversed(sizes):
+        per_column.append(remaining % (size + 1) - 1)
+        remaining = remaining // (size + 1)
+    per_column.reverse()
+    return np.asarray(group_ids, dtype=np.int64), per_column
+
+
 def classify(frame: pd.DataFrame) -> pd.DataFrame:
     """Add ``setting_gruppe`` and ``bereich`` to rows holding hilfeart, basis, setting.
 
@@ -34,18 +65,10 @@ def classify(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
         categorical = values.astype("category")
         columns.append((categorical.cat.codes.to_numpy().astype(np.int64), list(categorical.cat.categories)))
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for codes, categories in columns:
-        combined = combined * (len(categories) + 1) + (codes + 1)
-    positions, uniques = pd.factorize(combined)
+    positions, per_column = combine_codes([c for c, _ in columns], [len(cats) for _, cats in columns])
     gruppe, bereich = [], []
-    for value in uniques:
-        key = []
-        for _codes, categories in reversed(columns):
-            base = len(categories) + 1
-            key.append(None if value % base == 0 else categories[value % base - 1])
-            value //= base
-        code, basis, setting = reversed(key)
+    for key_codes in zip(*(c.tolist() for c in per_column)):
+        code, basis, setting = (None if i < 0 else cats[i] for i, (_, cats) in zip(key_codes, columns))
         gruppe.append(hilfearten.setting_gruppe(code, setting, basis) if code else None)
         bereich.append(hilfearten.bereich(code, basis) if code else None)
     out = frame.copy()
@@ -122,25 +145,9 @@ def _factorize_groups(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarr
         if not isinstance(values.dtype, pd.CategoricalDtype):
             values = values.astype("category")
         codes.append((values.cat.codes.to_numpy().astype(np.int64), values.cat.categories))
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for column_codes, categories in codes:
-        combined = combined * (len(categories) + 1) + (column_codes + 1)
-    size = int(np.prod([len(categories) + 1 for _, categories in codes], dtype=np.float64))
-    if size <= max(4 * len(frame), 1 << 16):
-        # Dense: which of the possible groups occur, numbered in order (as a sorted factorize, no hashing).
-        present = np.bincount(combined, minlength=size) > 0
-        number = np.cumsum(present) - 1
-        group_ids, uniques = number[combined], np.flatnonzero(present)
-    else:
-        group_ids, uniques = pd.factorize(combined, sort=True)
-    groups = {}
-    remaining = uniques.copy()
-    for (column, (_, categories)) in reversed(list(zip(columns, codes))):
-        base = len(categories) + 1
-        position = remaining % base - 1
-        remaining = remaining // base
-        groups[column] = pd.Categorical.from_codes(position, categories=categories)
-    return group_ids.astype(np.int64), pd.DataFrame({c: groups[c] for c in columns})
+    group_ids, per_column = combine_codes([c for c, _ in codes], [len(cats) for _, cats in codes])
+    return group_ids, pd.DataFrame({column: pd.Categorical.from_codes(position, categories=categories)
+                                    for column, position, (_, categories) in zip(columns, per_column, codes)})
 
 
 def fallzahlen_from_aggregate(fallzahlen: pd.DataFrame) -> pd.DataFrame:

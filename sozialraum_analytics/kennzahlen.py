@@ -25,7 +25,7 @@ import pandas as pd
 from . import hilfearten, registry, trends
 from .altersgruppen import DENOMINATORS, population_in_range
 from .bedarfsindex import STANDARD_EINTEILUNG, Klasseneinteilung, compute_bedarfsindex
-from .counting import DAYS_PER_MONTH, classify, count_cases_per_year, durations_of_ended, fallzahlen_from_aggregate
+from .counting import DAYS_PER_MONTH, classify, combine_codes, count_cases_per_year, durations_of_ended, fallzahlen_from_aggregate
 from .dataset import KREIS_ID, Dataset
 
 if TYPE_CHECKING:
@@ -82,29 +82,10 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list]:
 
 
 def _combine(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, list[tuple]]:
-    """Factorize several coded columns at once: positions and the distinct value tuples."""
-    combined = np.zeros(len(columns[0][0]), dtype=np.int64)
-    size = 1
-    for codes, uniques in columns:
-        combined = combined * (len(uniques) + 1) + (codes + 1)
-        size *= len(uniques) + 1
-    if size <= 4_000_000:
-        # Dense key space: rank the keys present without hashing.
-        present = np.bincount(combined, minlength=size) > 0
-        distinct = np.flatnonzero(present)
-        positions = (np.cumsum(present) - 1)[combined]
-    else:
-        positions, distinct = pd.factorize(combined)
-    decoded = []
-    remaining = np.asarray(distinct, dtype=np.int64)
-    for _, uniques in reversed(columns):
-        base = len(uniques) + 1
-        digit = remaining % base
-        remaining = remaining // base
-        values = np.array([None] + list(uniques), dtype=object)
-        decoded.append(values[digit])
-    keys = list(zip(*reversed(decoded))) if decoded else []
-    return positions.astype(np.int64), keys
+    """Factorize several coded columns at once: positions and the distinct value tuples (None: missing)."""
+    positions, per_column = combine_codes([codes for codes, _ in columns], [len(uniques) for _, uniques in columns])
+    decoded = [np.array([*uniques, None], dtype=object)[digits] for digits, (_, uniques) in zip(per_column, columns)]
+    return positions, list(zip(*decoded)) if decoded else []
 
 
 class Engine:

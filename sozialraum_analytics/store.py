@@ -1475,7 +1475,7 @@ def _dauern(frame: pd.DataFrame) -> pd.DataFrame | None:
     """
     if "beginn" not in frame or "ende" not in frame:
         return None
-    from .counting import calendar_year
+    from .counting import calendar_year, combine_codes
 
     beginn = frame["beginn"].to_numpy(dtype="datetime64[D]")
     ende = frame["ende"].to_numpy(dtype="datetime64[D]")
@@ -1484,7 +1484,8 @@ def _dauern(frame: pd.DataFrame) -> pd.DataFrame | None:
     tage = (ende - beginn).astype(np.int64) if alle else (ende[rows] - beginn[rows]).astype(np.int64)
     jahr = calendar_year(frame["ende"])
     jahr = jahr if alle else jahr[rows]
-    spalten = [jahr - (jahr.min() if len(jahr) else 0)]
+    erstes_jahr, kuerzeste = (int(jahr.min()), int(tage.min())) if len(jahr) else (0, 0)
+    spalten, weiten = [jahr - erstes_jahr], [int(jahr.max(initial=erstes_jahr)) - erstes_jahr + 1]
     kategorien: dict[str, list[str]] = {}
     for name in _JAHRESZAHLEN_SCHLUESSEL:
         values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
@@ -1497,30 +1498,21 @@ def _dauern(frame: pd.DataFrame) -> pd.DataFrame | None:
         kategorien[name] = sorted(texte[i] for i in vorhanden.tolist())  # the values that occur, in order
         position = {text: i for i, text in enumerate(kategorien[name])}
         lookup = np.array([position.get(t, -1) for t in texte] + [-1], dtype=np.int64)
-        spalten.append(lookup[codes] + 1)
-    spalten.append(tage - (tage.min() if len(tage) else 0))
-    weiten = [int(c.max(initial=0)) + 1 for c in spalten]
-    if np.prod(weiten, dtype=np.float64) >= 2.0**62:
-        return None  # cannot be packed into one number: the database groups them
-    packed = np.zeros(int(rows.sum()), dtype=np.int64)
-    for codes, weite in zip(spalten, weiten):
-        packed = packed * weite + codes
-    gruppen, anzahl = np.unique(packed, return_counts=True)
-    teile = []
-    for weite in reversed(weiten):
-        teile.append(gruppen % weite)
-        gruppen = gruppen // weite
-    teile.reverse()
-    out = pd.DataFrame({"jahr": teile[0] + (jahr.min() if len(jahr) else 0)})
-    for name, codes in zip(_JAHRESZAHLEN_SCHLUESSEL, teile[1:5]):
+        spalten.append(lookup[codes])
+        weiten.append(len(kategorien[name]))
+    spalten.append(tage - kuerzeste)
+    weiten.append(int(tage.max(initial=kuerzeste)) - kuerzeste + 1)
+    if np.prod([w + 1 for w in weiten], dtype=np.float64) >= 2.0**62:
+        return None  # cannot be numbered in one integer: the database groups them
+    gruppe, je_spalte = combine_codes(spalten, weiten)
+    out = pd.DataFrame({"jahr": je_spalte[0] + erstes_jahr})
+    for name, codes in zip(_JAHRESZAHLEN_SCHLUESSEL, je_spalte[1:5]):
         if name == "basis":
-            werte = np.array([None, *kategorien[name]], dtype=object)
-            out[name] = pd.Series(werte[codes], dtype=object)
+            out[name] = pd.Series(np.array([*kategorien[name], None], dtype=object)[codes], dtype=object)
         else:
-            out[name] = pd.Categorical.from_codes(codes - 1, categories=pd.Index(kategorien[name], dtype="str")
-                                                  if kategorien[name] else pd.Index([], dtype="str"))
-    out["tage"] = teile[5] + (tage.min() if len(tage) else 0)
-    out["anzahl"] = anzahl.astype(np.int64)
+            out[name] = pd.Categorical.from_codes(codes, categories=pd.Index(kategorien[name], dtype="str"))
+    out["tage"] = je_spalte[5] + kuerzeste
+    out["anzahl"] = np.bincount(gruppe, minlength=len(out)).astype(np.int64)
     return out
 
 
