@@ -16,7 +16,7 @@ from .dataset import default_data_dir, load_folder
 from .formatting import format_number
 from .readers import guess_kind
 from .report import ValidationReport
-from .tables import TABLES, match_columns
+from .tables import KINDS, TABLES, match_columns
 
 
 def _guess_kind_by_columns(path: Path) -> str | None:
@@ -461,7 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="befehl", required=True)
     p = sub.add_parser("pruefen", help="Dateien prüfen und den Prüfbericht ausgeben")
     p.add_argument("dateien", nargs="+", metavar="DATEI")
-    p.add_argument("--art", choices=list(TABLES), help="Dateiart, falls nicht am Namen erkennbar")
+    p.add_argument("--art", choices=KINDS, help="Dateiart, falls nicht am Namen erkennbar")
     p.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317 (Berlin: 11000)")
     _leseargumente(p)
     k = sub.add_parser("kennzahlen", help="Kennzahlen berechnen (CSV oder JSON)")
@@ -485,8 +485,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--ungerundet", action="store_true",
                    help="CSV mit allen Stellen statt gerundet wie im Dashboard")
     i = sub.add_parser("importieren", help="eine Datei prüfen und als neue Datenversion speichern (SOZIALRAUM_DB)")
-    i.add_argument("--art", required=True, choices=["faelle", "bevoelkerung", "zuordnung", "gebiete", "indikatoren",
-                                                    "angebote", "kosten", "fallzahlen"])
+    i.add_argument("--art", required=True, choices=KINDS)
     i.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317")
     i.add_argument("--kreisname", metavar="NAME", help="Name des Kreises, mit den Daten gespeichert (z. B. Ortenaukreis); "
                                                       "sonst aus einer amtlichen Tabelle mit --kreis")

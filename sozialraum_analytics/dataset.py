@@ -18,7 +18,7 @@ from .formatting import jahre_text
 from .jahresstand import JAHRESARTEN, zusammenfuehren
 from .readers import guess_kind
 from .report import ValidationReport
-from .tables import TABLES
+from .tables import KINDS, TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = PROJECT_ROOT / "data"
@@ -27,7 +27,7 @@ KREIS_ID = "kreis"
 
 # Tables with case-level data, exact case counts or money: never handed to a page of the public view.
 SENSIBEL = ("faelle", "fallzahlen", "kosten")
-KIND_ORDER = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
+KIND_ORDER = KINDS  # the order of tables.KINDS
 
 
 @dataclass

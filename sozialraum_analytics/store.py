@@ -54,9 +54,8 @@ import sqlalchemy as sa
 
 from .jahresstand import JAHRESARTEN, MODI, zusammenfuehren
 from .migrationen import MIGRATIONS, SCHEMA_VERSION, VERTRAG_AB, schritt, vertrag_abgleichen, vertrag_fingerabdruck
-from .tables import DATE, HILFEART, ID, INT, KEY, NUMBER, SETTING, TABLES, TEXT, YEAR
+from .tables import DATE, HILFEART, ID, INT, KEY, KINDS, NUMBER, SETTING, TABLES, TEXT, YEAR
 
-KINDS = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
 # Columns the readers derive beyond the contract's: the help a §41 continues, the age range.
 _DERIVED = {"faelle": {"basis": TEXT}, "fallzahlen": {"basis": TEXT}, "kosten": {"basis": TEXT},
             "bevoelkerung": {"alter_von": NUMBER, "alter_bis": NUMBER}}

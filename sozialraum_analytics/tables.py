@@ -59,6 +59,9 @@ _JAHR = ColumnSpec("jahr", YEAR, True, ("Jahr", "Berichtsjahr", "Stichjahr", "Ze
                    "eine Jahreszahl wie 2023 (auch 202012 oder 31.12.2020)")
 
 TABLES: dict[str, TableSpec] = {}
+# Every kind of table a planner brings, in the order they are loaded and listed (the one list: folder,
+# store, CLI and pages take it from here).
+KINDS = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
 
 
 def _register(spec: TableSpec) -> TableSpec:

@@ -1,0 +1,31 @@
+"""Logic written once (issue 16, point 6): the shared definitions are the ones everything uses."""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from sozialraum_analytics import cli, counting, dataset, store, tables
+
+
+def test_one_list_of_table_kinds() -> None:
+    assert set(tables.KINDS) == set(tables.TABLES)
+    assert dataset.KIND_ORDER is tables.KINDS and store.KINDS is tables.KINDS
+    befehle = next(a for a in cli.build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    arten = [tuple(a.choices) for name in ("importieren", "pruefen") if name in befehle
+             for a in befehle[name]._actions if "--art" in a.option_strings]
+    assert arten and all(art == tables.KINDS for art in arten)
+
+
+def test_combine_codes_by_hand() -> None:
+    """Rows (hilfeart, setting) coded 0/1 and 0/1/2, −1 missing: the groups in code order, missing first."""
+    hilfe = np.array([1, 0, 1, -1, 0, 1])
+    setting = np.array([2, 0, 2, 0, -1, 0])
+    ids, (h, s) = counting.combine_codes([hilfe, setting], [2, 3])
+    assert h.tolist() == [-1, 0, 0, 1, 1] and s.tolist() == [0, -1, 0, 0, 2]
+    assert ids.tolist() == [4, 2, 4, 0, 1, 3]
+    # The sparse path (a key space beyond the dense limit) numbers the same groups the same way.
+    big = 10**7
+    ids_sparse, (h2, s2) = counting.combine_codes([hilfe, setting], [2, big])
+    assert ids_sparse.tolist() == ids.tolist() and h2.tolist() == h.tolist() and s2.tolist() == s.tolist()
