@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .bericht import Bericht, Steckbriefbericht, Tabelle, folien, ist_zahl, spaltenbreiten, tabellen_text
-from .formatting import mit_ebene, neutralise_formula, to_german_csv
+from .formatting import mit_ebene, to_german_csv
 
 FORMATE = ("xlsx", "csv", "pptx", "pdf")
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
@@ -69,13 +69,15 @@ def bilder(figuren: dict, fmt: str = "png", scale: float = 2.0) -> dict[str, byt
 def _zelle(wert: object) -> object:
     if wert is None or (isinstance(wert, float) and pd.isna(wert)):
         return None
-    if isinstance(wert, str):
-        return neutralise_formula(wert)
     return wert
 
 
 def xlsx(bericht: Bericht) -> bytes:
-    """One sheet "Info" with the Kopf, one sheet per table; strings are never formulas."""
+    """One sheet "Info" with the Kopf, one sheet per table; strings are never formulas.
+
+    Text stays as written (no visible ``'``): every text cell gets openpyxl's string type, which Excel
+    shows as text and never runs. The CSV, which has no cell types, keeps its neutralisation.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -85,24 +87,25 @@ def xlsx(bericht: Bericht) -> bytes:
     info.append(["Sozialraum-Analytics: Bericht für den Jugendhilfeausschuss"])
     info["A1"].font = Font(bold=True, size=14)
     for label, wert in bericht.kopf.zeilen():
-        info.append([label, neutralise_formula(wert)])
+        info.append([label, wert])
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 110
     for nummer, tabelle in enumerate(bericht.alle_tabellen, start=1):
         ws = wb.create_sheet(f"Tabelle {nummer}")
-        ws.append([neutralise_formula(tabelle.titel)])
+        ws.append([tabelle.titel])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([neutralise_formula(str(c)) for c in tabelle.daten.columns])
+        ws.append([str(c) for c in tabelle.daten.columns])
         for cell in ws[2]:
             cell.font = Font(bold=True)
         for row in tabelle.daten.itertuples(index=False, name=None):
             ws.append([_zelle(v) for v in row])
         ws.append([])
-        ws.append([neutralise_formula(tabelle.hinweis)])
-        ws.append([neutralise_formula(bericht.kopf.fusszeile())])
+        ws.append([tabelle.hinweis])
+        ws.append([bericht.kopf.fusszeile()])
         ws.column_dimensions["A"].width = 40
-        # openpyxl reads a str starting with "=" as a formula: force every text cell to be text.
-        for row in ws.iter_rows():
+    # openpyxl reads a str starting with "=" as a formula: every text cell of every sheet is text.
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"

@@ -1,7 +1,7 @@
 """Exports of the committee report, parsed back: XLSX cells, CSV, PPTX text, PDF text, PNG and SVG.
 
 In the public view no export holds a count of 1 to 4; every export names source, date, version,
-view and the denominator; text cells that Excel would run are neutralised.
+view and the denominator; text cells that Excel would run are text (XLSX) or neutralised (CSV).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import io
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -98,9 +99,13 @@ def test_formula_injection_is_neutralised_in_xlsx_and_csv() -> None:
     wb = load_workbook(io.BytesIO(export.xlsx(report)))
     values = [c for row in wb["Tabelle 1"].iter_rows() for c in row if c.value is not None]
     texts = {c.value for c in values if isinstance(c.value, str)}
-    assert {"'=HYPERLINK(\"http://x\")", "'@SUMME(A1)", "'@Titel", "'=Hinweis"} <= texts
+    # XLSX: the text as written, stored as text (Excel shows it, never runs it); no visible apostrophe.
+    assert {"=HYPERLINK(\"http://x\")", "@SUMME(A1)", "@Titel", "=Hinweis"} <= texts
     assert all(c.data_type == "s" for c in values if isinstance(c.value, str))
-    assert wb["Info"]["B2"].value == "'=Kreis"
+    assert wb["Info"]["B2"].value == "=Kreis" and wb["Info"]["B2"].data_type == "s"
+    assert all(c.data_type != "f" for sheet in wb.worksheets for row in sheet.iter_rows() for c in row)
+    with zipfile.ZipFile(io.BytesIO(export.xlsx(report))) as archiv:  # no formula element anywhere in the file
+        assert not any(b"<f>" in archiv.read(n) or b"<f " in archiv.read(n) for n in archiv.namelist())
     text = export.csv(report).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "'@SUMME(A1)" in text and "'+Quelle" in text
     assert not re.search(r"(^|;)[=+\-@]", text, flags=re.MULTILINE)
@@ -341,4 +346,4 @@ def test_milestones_go_into_the_deck_and_the_workbook(demo) -> None:
     wb = load_workbook(io.BytesIO(export.xlsx(report)))
     sheet = wb[wb.sheetnames[-1]]
     assert sheet["A1"].value == "Meilensteine der Steuerungsgruppe"
-    assert sheet["A4"].value == "'=Budget beschlossen"
+    assert sheet["A4"].value == "=Budget beschlossen" and sheet["A4"].data_type == "s"
