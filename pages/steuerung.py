@@ -11,7 +11,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import ui
-from sozialraum_analytics.dialect import parse_number
 from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent
 from sozialraum_analytics.rangliste import ALLE_BIS
 
@@ -37,7 +36,7 @@ reiter = st.tabs(["Bestand und Bedarf", "Regionalbudget", "Modellregionen", "Pro
 
 # --- Bestand / Bedarf ------------------------------------------------------------------
 with reiter[0]:
-    from sozialraum_analytics.angebote import bestand_bedarf
+    from sozialraum_analytics.angebote import angebotsarten, angebotsbestand, bestand_bedarf
 
     if not dataset.has("angebote"):
         ui.pruefe_daten(dataset, ["angebote"], "Bestand und Bedarf")
@@ -48,10 +47,7 @@ with reiter[0]:
             st.info(f"Für {jahr} gibt es keinen Bedarfsindex: der Bedarf folgt dem Bedarfsindex {bedarfsjahr} "
                     "(dem letzten Jahr mit Sozialstrukturindikatoren).", icon=ui.INFO)
         # Types with places first (Kita, Jugendtreff …); counselling offices have none.
-        mit_plaetzen = set(versorgung.loc[versorgung["plaetze"].notna(), "typ"])
-        plaetze_je_typ = versorgung.groupby("typ")["plaetze"].sum()
-        typen = sorted(set(versorgung["typ"]), key=lambda t: (t not in mit_plaetzen, -plaetze_je_typ.get(t, 0), t))
-        typ = st.selectbox("Angebotsart", typen, key="steuerung_typ")
+        typ = st.selectbox("Angebotsart", angebotsarten(versorgung), key="steuerung_typ")
         teil = versorgung[versorgung["typ"] == typ].copy()
         alter = teil[["alter_von", "alter_bis"]].iloc[0]
         zielgruppe = (f"{int(alter['alter_von'])} bis unter {int(alter['alter_bis'])} Jahre"
@@ -108,21 +104,7 @@ with reiter[0]:
                                  "Zielgruppe": lambda v: format_number(v, 0),
                                  "Plätze je 1.000": lambda v: format_number(v, 1)})
         with st.expander(f"Alle Angebote der Art „{typ}“ {jahr}"):
-            from sozialraum_analytics.angebote import im_jahr
-
-            einzeln = im_jahr(dataset.tables["angebote"], jahr)
-            einzeln = einzeln[einzeln["typ"].astype(str) == typ]
-            zuordnung = dataset.assignment([jahr]).set_index("raum_id")["sozialraum_id"]
-            inventar = pd.DataFrame({
-                "Angebot": einzeln["name"].astype(str).to_numpy(),
-                "Träger": einzeln["traeger"].astype(object).to_numpy() if "traeger" in einzeln else None,
-                "Planungsraum": [namen.get(str(r), str(r)) for r in einzeln["raum_id"]],
-                "Sozialraum": [namen.get(zuordnung.get(str(r)), "") for r in einzeln["raum_id"]],
-                "Plätze": pd.to_numeric(einzeln["plaetze"]).to_numpy(),
-                "Alter": [f"{int(v)} bis unter {int(b)}" if pd.notna(v) and pd.notna(b) else "ohne Angabe"
-                          for v, b in zip(einzeln["alter_von"], einzeln["alter_bis"])],
-            }).sort_values(["Sozialraum", "Planungsraum", "Angebot"])
-            ui.tabelle(inventar, {"Plätze": lambda v: format_number(v, 0)})
+            ui.tabelle(angebotsbestand(dataset, jahr, typ), {"Plätze": lambda v: format_number(v, 0)})
         # An internal assessment with the names of Träger: for the steering group (planning view) only.
         if ui.ist_oeffentlich():
             pass
@@ -146,39 +128,37 @@ with reiter[1]:
     from sozialraum_analytics.export import csv as csv_export
     from sozialraum_analytics.export import xlsx as xlsx_export
 
-    tabelle = engine.table("sozialraum")
-    bev_spalte = f"bevoelkerung_{auswahl.nenner}"
     bedarfsjahr = engine.bedarfsindex_jahr("sozialraum", jahr)
-    index = engine.bedarfsindex("sozialraum", bedarfsjahr) if bedarfsjahr is not None else None
     if bedarfsjahr is not None and bedarfsjahr != jahr:
         st.info(f"Für {jahr} gibt es keinen Bedarfsindex: die Bedarfsklassen sind die von {bedarfsjahr}.",
                 icon=ui.INFO)
     # Class numbers 1 (lowest need) … 4: the budget's weights follow the rank, whatever the Kreis calls them.
-    klassen = index.set_index("area")["klasse"] if index is not None else pd.Series(dtype=object)
+    try:
+        gebiete = budget.sozialraeume(engine, jahr, auswahl.nenner)
+    except ValueError:
+        gebiete = None
     einteilung = engine.einteilung
-    if bev_spalte not in tabelle.columns:
+    if gebiete is None:
         ui.pruefe_daten(dataset, ["bevoelkerung"], "das Regionalbudget")
     elif einteilung.k != 4:
         st.info(f"Das Regionalbudget gewichtet vier Bedarfsklassen; der Kreis hat {einteilung.k} festgelegt "
                 f"({ui.escape_md(einteilung.beschreibung())}). Bitte auf der Seite „Daten importieren“ vier Klassen "
                 "einstellen.", icon=ui.INFO)
     else:
-        einwohner = tabelle.xs((jahr, "gesamt"), level=("jahr", "hilfeart"))[bev_spalte].reindex(areas)
-        gebiete = pd.DataFrame({"raum_id": areas, "name": [namen.get(a, a) for a in areas],
-                                "einwohner": einwohner.to_numpy(),
-                                "bedarfsklasse": [klassen.get(a) for a in areas]})
         # A text field: the number as a planner writes it ("1.000.000,00"), not Streamlit's "1000000.00".
         eingabe = st.text_input("Gesamtbudget in €", value="1.000.000,00", key="budget_gesamt",
                                 help="Mit Tausenderpunkten und Dezimalkomma, z. B. 1.250.000,00")
-        gesamt = parse_number(eingabe.replace("€", ""), "de")
-        if gesamt is None or gesamt < 0:
+        gesamt_cent = budget.gesamtbudget_cent(eingabe)
+        if gesamt_cent is None:
             st.error(f"„{ui.escape_md(eingabe)}“ ist kein Betrag; erwartet wird z. B. 1.250.000,00.",
                      icon=":material/error:")
-            gesamt = 0.0
+            gesamt_cent = 0
+        gesamt = gesamt_cent / 100
         st.caption(f"Gesamtbudget: {format_euro(gesamt, 2)}")
         st.markdown(f"Verteilt wird nach **Sockel** (gleich je Sozialraum), **Einwohnern {auswahl.nenner_label}** "
                     f"und **Bedarf** (Einwohner × Gewicht der Bedarfsklasse {bedarfsjahr or jahr}: "
-                    + " · ".join(f"{ui.escape_md(n)} {g}" for n, g in zip(einteilung.namen, ("0,8", "1,0", "1,2", "1,5")))
+                    + " · ".join(f"{ui.escape_md(n)} {format_number(g, 1)}"
+                                 for n, g in zip(einteilung.namen, budget.gewichte_je_klasse()))
                     + ", nach dem Hamburger Jugendeinwohnerwert).")
         vorgaben = [("Szenario A", 20, 50, 30), ("Szenario B", 10, 40, 50), ("Szenario C", 30, 70, 0)]
         formeln, fehler = [], []
@@ -195,19 +175,14 @@ with reiter[1]:
                     st.error(str(error), icon=":material/error:")
         if not fehler:
             try:
-                vergleich = budget.szenarien(int(round(gesamt * 100)), gebiete, formeln)
+                vergleich = budget.szenarien(gesamt_cent, gebiete, formeln)
             except ValueError as error:
                 st.error(str(error), icon=":material/error:")
             else:
-                anzeige = pd.DataFrame({"Sozialraum": vergleich["name"]})
-                formate = {}
-                for column in vergleich.columns[2:]:
-                    label = column.replace(" (Cent)", " (€)")
-                    anzeige[label] = vergleich[column] / 100 if column.endswith("(Cent)") else vergleich[column]
-                    formate[label] = ((lambda v: format_percent(v, 1, signed=True)) if column.endswith("(%)") else
-                                      (lambda v: format_euro(v, 2)))
-                ui.tabelle(anzeige, formate)
-                hinweise = budget.verteilen(int(round(gesamt * 100)), gebiete, formeln[0])["hinweis"]
+                anzeige = budget.szenarien_in_euro(vergleich)
+                ui.tabelle(anzeige, {label: (lambda v: format_percent(v, 1, signed=True)) if label.endswith("(%)") else
+                                     (lambda v: format_euro(v, 2)) for label in anzeige.columns[1:]})
+                hinweise = budget.verteilen(gesamt_cent, gebiete, formeln[0])["hinweis"]
                 if (hinweise != "").any():
                     st.caption("Ohne Bedarfsklasse (Gewicht 1,0): " + ", ".join(
                         ui.escape_md(n) for n, h in zip(gebiete["name"], hinweise) if h))
@@ -232,12 +207,15 @@ with reiter[1]:
 
 # --- Modellregionen --------------------------------------------------------------------
 with reiter[2]:
-    from sozialraum_analytics.modellregionen import MODELLREGION, differenz_von_differenzen
+    from sozialraum_analytics.modellregionen import (
+        MODELLREGION,
+        differenz_von_differenzen,
+        eckwert_panel,
+        vergleich_moeglich,
+    )
 
-    tabelle = engine.table("sozialraum")
-    eck = auswahl.eckwert
     jahre = engine.jahre
-    if eck not in tabelle.columns or len(jahre) < 2 or len(areas) < 2:
+    if not vergleich_moeglich(engine, auswahl.eckwert):
         st.info("Für den Vergleich braucht es Eckwerte von mindestens zwei Sozialräumen und zwei Jahren.", icon=ui.INFO)
     else:
         kopf_ = st.columns([2, 2, 1, 2])
@@ -251,8 +229,7 @@ with reiter[2]:
                                    help="Erstes Jahr des Modellprojekts")
         hilfeart = kopf_[3].selectbox("Hilfeart", ui.hilfegruppen_auswahl(), format_func=ui.hilfe_label,
                                       key="did_hilfeart")
-        teil = tabelle.xs(hilfeart, level="hilfeart")[eck].reset_index()
-        panel = teil.rename(columns={"area": "raum_id", eck: "eckwert"})
+        panel = eckwert_panel(engine, auswahl.eckwert, hilfeart)
         try:
             ergebnis = differenz_von_differenzen(panel, modell, vergleich, int(start),
                                                  einheit=f"Hilfen {ui.SKALEN_AUSWAHL[auswahl.skala]}")
@@ -282,7 +259,7 @@ with reiter[2]:
 # --- Prognose -----------------------------------------------------------------------------
 with reiter[3]:
     from sozialraum_analytics.dataset import KREIS_ID
-    from sozialraum_analytics.prognose import prognostizieren, rueckblick
+    from sozialraum_analytics.prognose import gebietsreihe, prognostizieren, rueckblick
 
     kopf_ = st.columns([2, 2, 1])
     gebiet = kopf_[0].selectbox("Gebiet", [KREIS_ID, *areas], format_func=lambda a: ui.kreis_label(dataset)
@@ -290,15 +267,11 @@ with reiter[3]:
     hilfeart = kopf_[1].selectbox("Hilfeart", ui.hilfegruppen_auswahl(), format_func=ui.hilfe_label,
                                   key="prognose_hilfeart")
     horizont = kopf_[2].slider("Jahre voraus", 3, 5, 5, key="prognose_horizont")
-    quelle = engine.table("kreis" if gebiet == KREIS_ID else "sozialraum")
-    zeilen = quelle.xs((gebiet, hilfeart), level=("area", "hilfeart"))
-    bev = f"bevoelkerung_{auswahl.nenner}"
-    if "inanspruchnahme" not in zeilen.columns or bev not in zeilen.columns:
+    try:
+        reihe = gebietsreihe(engine, gebiet, hilfeart, auswahl.nenner)
+    except ValueError:
         ui.pruefe_daten(dataset, [ui.FAELLE, "bevoelkerung"], "die Prognose")
     else:
-        reihe = pd.DataFrame({"jahr": zeilen.index.to_numpy(dtype=int), "faelle": zeilen["inanspruchnahme"].to_numpy(),
-                              "bevoelkerung": zeilen[bev].to_numpy(),
-                              "ausgaben": zeilen["ausgaben"].to_numpy() if "ausgaben" in zeilen else float("nan")})
         try:
             prognose = prognostizieren(reihe, horizont=horizont)
         except ValueError as error:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .altersgruppen import Altersbereich, population_in_range
+from .dataset import Dataset
 from .kennzahlen import Engine
 
 SPALTEN_VERSORGUNG = ["area", "typ", "angebote", "plaetze", "alter_von", "alter_bis", "zielgruppe",
@@ -160,3 +161,35 @@ def bestand_bedarf(engine: Engine, jahr: int, ebene: str = "sozialraum") -> tupl
     tabelle = versorgung(angebote[["area", "typ", "plaetze", "alter_von", "alter_bis"]], zielgruppe, bedarf)
     tabelle.attrs["bedarfsjahr"] = bedarfsjahr if bedarf is not None else None
     return tabelle, doppelstrukturen(angebote)
+
+
+def angebotsarten(versorgung: pd.DataFrame) -> list[str]:
+    """The types of a :func:`versorgung` table in the order to offer them: types with places first (Kita,
+    Jugendtreff …), by their places in the Kreis, most first, then by name; types without any places
+    (Beratungsstellen) after them, by name."""
+    mit_plaetzen = set(versorgung.loc[versorgung["plaetze"].notna(), "typ"])
+    plaetze_je_typ = versorgung.groupby("typ")["plaetze"].sum()
+    return sorted(set(versorgung["typ"]), key=lambda t: (t not in mit_plaetzen, -plaetze_je_typ.get(t, 0), t))
+
+
+def angebotsbestand(dataset: Dataset, jahr: int, typ: str | None = None) -> pd.DataFrame:
+    """The list of the offers of ``typ`` (every type when None) that exist in ``jahr``, one row each.
+
+    Columns as a list shows them: Angebot, Träger (None without the column), Planungsraum and Sozialraum
+    (names; "" for a Planungsraum without Sozialraum in ``jahr``), Plätze, Alter ("0 bis unter 6" or
+    "ohne Angabe"); sorted by Sozialraum, Planungsraum and Angebot.
+    """
+    namen = dataset.area_names()
+    einzeln = im_jahr(dataset.tables["angebote"], jahr)
+    if typ is not None:
+        einzeln = einzeln[einzeln["typ"].astype(str) == typ]
+    zuordnung = dataset.assignment([jahr]).set_index("raum_id")["sozialraum_id"]
+    return pd.DataFrame({
+        "Angebot": einzeln["name"].astype(str).to_numpy(),
+        "Träger": einzeln["traeger"].astype(object).to_numpy() if "traeger" in einzeln else None,
+        "Planungsraum": [namen.get(str(r), str(r)) for r in einzeln["raum_id"]],
+        "Sozialraum": [namen.get(zuordnung.get(str(r)), "") for r in einzeln["raum_id"]],
+        "Plätze": pd.to_numeric(einzeln["plaetze"]).to_numpy(),
+        "Alter": [f"{int(v)} bis unter {int(b)}" if pd.notna(v) and pd.notna(b) else "ohne Angabe"
+                  for v, b in zip(einzeln["alter_von"], einzeln["alter_bis"])],
+    }).sort_values(["Sozialraum", "Planungsraum", "Angebot"])

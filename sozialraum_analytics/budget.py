@@ -24,13 +24,18 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from numbers import Integral, Real
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .altersgruppen import DENOMINATORS
 from .bedarfsindex import KLASSEN
+from .dialect import parse_number
 from .formatting import format_number
+
+if TYPE_CHECKING:
+    from .kennzahlen import Engine
 
 STANDARD_GEWICHTE: Mapping[str, float] = MappingProxyType({"niedrig": 0.8, "durchschnittlich": 1.0, "erhöht": 1.2, "hoch": 1.5})
 GEWICHT_OHNE_KLASSE = 1.0
@@ -246,3 +251,55 @@ def szenarien(gesamt_cent: int, gebiete: pd.DataFrame, formeln: list[Formel]) ->
         tabelle[f"{name}: Änderung zu {basis_name} (Cent)"] = aenderung
         tabelle[f"{name}: Änderung zu {basis_name} (%)"] = aenderung * 100 / basis.where(basis != 0)
     return tabelle
+
+
+def gewichte_je_klasse(gewichte: Mapping[str, float] = STANDARD_GEWICHTE) -> tuple[float, ...]:
+    """The weights by class number, 1 (lowest need) first: (0,8, 1,0, 1,2, 1,5) with the default weights.
+
+    The Kreis may name its four classes otherwise; the weights follow the rank, as in :func:`verteilen`.
+    """
+    return tuple(gewichte[KLASSEN[nummer]] for nummer in sorted(KLASSEN))
+
+
+def gesamtbudget_cent(eingabe: str) -> int | None:
+    """The total budget as a planner writes it ("1.250.000,00", "1.250.000 €") in cents; None when it is
+    not an amount (no number, or negative)."""
+    betrag = parse_number(eingabe.replace("€", ""), "de")
+    if betrag is None or betrag < 0:
+        return None
+    return int(round(betrag * 100))
+
+
+def sozialraeume(engine: Engine, jahr: int, nenner: str = "u21") -> pd.DataFrame:
+    """The input of :func:`verteilen` from the engine: one row per Sozialraum, in the engine's order.
+
+    raum_id, name; einwohner: the population of the ``nenner`` age group ("u21", "u18", "18_21") in ``jahr``;
+    bedarfsklasse: the class number 1 (lowest need) … k of the Bedarfsindex of ``jahr``, else of the latest
+    earlier year with an index, None where the area has none. ``attrs["bedarfsjahr"]`` says which year's
+    index (None without any). Raises ``ValueError`` when that population is missing.
+    """
+    tabelle = engine.table("sozialraum")
+    spalte = f"bevoelkerung_{nenner}"
+    if spalte not in tabelle.columns:
+        bereich = DENOMINATORS[nenner].label if nenner in DENOMINATORS else nenner
+        raise ValueError(f"Für das Regionalbudget fehlt die Bevölkerung von {bereich}.")
+    areas = engine.areas("sozialraum")
+    namen = engine.dataset.area_names()
+    bedarfsjahr = engine.bedarfsindex_jahr("sozialraum", jahr)
+    index = engine.bedarfsindex("sozialraum", bedarfsjahr) if bedarfsjahr is not None else None
+    klassen = index.set_index("area")["klasse"] if index is not None else pd.Series(dtype=object)
+    einwohner = tabelle.xs((jahr, "gesamt"), level=("jahr", "hilfeart"))[spalte].reindex(areas)
+    gebiete = pd.DataFrame({"raum_id": areas, "name": [namen.get(a, a) for a in areas],
+                            "einwohner": einwohner.to_numpy(), "bedarfsklasse": [klassen.get(a) for a in areas]})
+    gebiete.attrs["bedarfsjahr"] = bedarfsjahr
+    return gebiete
+
+
+def szenarien_in_euro(vergleich: pd.DataFrame) -> pd.DataFrame:
+    """The :func:`szenarien` table for people: "Sozialraum" (the name), then every column after raum_id and
+    name, the cent columns in euro and named "… (€)", the percent columns as they are."""
+    anzeige = pd.DataFrame({"Sozialraum": vergleich["name"]})
+    for spalte in vergleich.columns[2:]:
+        anzeige[spalte.replace(" (Cent)", " (€)")] = (vergleich[spalte] / 100 if spalte.endswith("(Cent)")
+                                                      else vergleich[spalte])
+    return anzeige

@@ -38,12 +38,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from .formatting import format_number
+
+if TYPE_CHECKING:
+    from .kennzahlen import Engine
 
 MODELLREGION = "Modellregion"
 VERGLEICHSREGION = "Vergleichsregion"
@@ -167,6 +171,25 @@ def differenz_von_differenzen(panel: pd.DataFrame, modell: list[str], vergleich:
         einheit=einheit,
         **schaetzung,
     )
+
+
+def vergleich_moeglich(engine: Engine, eckwert: str, ebene: str = "sozialraum") -> bool:
+    """Whether the engine can give a panel to compare at all: the Eckwert ``eckwert`` (a column such as
+    "eckwert_je_1000_u21") is computed, and there are at least two years and two areas of ``ebene``."""
+    return eckwert in engine.table(ebene).columns and len(engine.jahre) >= 2 and len(engine.areas(ebene)) >= 2
+
+
+def eckwert_panel(engine: Engine, eckwert: str, hilfeart: str, ebene: str = "sozialraum") -> pd.DataFrame:
+    """The panel of :func:`differenz_von_differenzen` from the engine: columns jahr, raum_id, eckwert, one row
+    per year and area of ``ebene`` (NaN where the engine has no Eckwert, e.g. suppressed in the public view).
+
+    ``eckwert``: the Eckwert's column, e.g. "eckwert_je_1000_u21"; ``hilfeart``: a help group such as "hze".
+    """
+    tabelle = engine.table(ebene)
+    if eckwert not in tabelle.columns:
+        raise ValueError(f"Für den Vergleich fehlt der Eckwert „{eckwert}“ (es fehlen Fälle oder Bevölkerung).")
+    teil = tabelle.xs(hilfeart, level="hilfeart")[eckwert].reset_index()
+    return teil.rename(columns={"area": "raum_id", eckwert: "eckwert"})[PANEL_SPALTEN]
 
 
 def gruppenmittelwerte(zellen: pd.DataFrame) -> pd.DataFrame:

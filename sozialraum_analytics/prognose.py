@@ -30,11 +30,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from .dataset import KREIS_ID
 from .formatting import format_number, format_percent, format_signed, jahre_text
+
+if TYPE_CHECKING:
+    from .kennzahlen import Engine
 
 SKALA = 1000
 MIN_JAHRE = 2
@@ -322,6 +327,25 @@ def prognose_je_gebiet(
         werte=werte.reindex(columns=["raum_id", *PROGNOSE_SPALTEN]),
         hinweise=pd.DataFrame(hinweise, columns=["raum_id", "hinweis"]),
     )
+
+
+def gebietsreihe(engine: Engine, gebiet: str, hilfeart: str, nenner: str = "u21",
+                 ebene: str = "sozialraum") -> pd.DataFrame:
+    """The series of :func:`prognostizieren` for one area from the engine, one row per year of the engine.
+
+    ``gebiet``: an area of ``ebene``, or :data:`~sozialraum_analytics.dataset.KREIS_ID` for the whole Kreis;
+    ``hilfeart``: a help group such as "hze". Columns jahr, faelle (the Inanspruchnahme), bevoelkerung (the
+    ``nenner`` age group, e.g. "u21") and ausgaben (NaN without cost data). Raises ``ValueError`` when the
+    engine has no Inanspruchnahme or no population of that age group.
+    """
+    quelle = engine.table("kreis" if gebiet == KREIS_ID else ebene)
+    zeilen = quelle.xs((gebiet, hilfeart), level=("area", "hilfeart"))
+    bev = f"bevoelkerung_{nenner}"
+    if "inanspruchnahme" not in zeilen.columns or bev not in zeilen.columns:
+        raise ValueError("Für die Prognose fehlen Fälle oder Bevölkerung.")
+    return pd.DataFrame({"jahr": zeilen.index.to_numpy(dtype=int), "faelle": zeilen["inanspruchnahme"].to_numpy(),
+                         "bevoelkerung": zeilen[bev].to_numpy(),
+                         "ausgaben": zeilen["ausgaben"].to_numpy() if "ausgaben" in zeilen else float("nan")})
 
 
 # --- validation -------------------------------------------------------------------------------------------
