@@ -170,3 +170,10 @@ def test_command_line_and_dashboard_choose_alike(gefuellte_ablage: str, monkeypa
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(FIXTURES / "kleinkreis"))
     assert main(["kennzahlen", "--ebene", "kreis", "--format", "json"]) == 0
     assert "Datenbank" not in capsys.readouterr().err
+
+
+def test_the_procedures_are_those_of_the_public_view() -> None:
+    from sozialraum_analytics.einstellungen import GEHEIMHALTUNGSVERFAHREN
+    from sozialraum_analytics.oeffentlich import SPERREN, VERFAHREN
+
+    assert set(GEHEIMHALTUNGSVERFAHREN) == set(VERFAHREN) and GEHEIMHALTUNGSVERFAHREN[0] == SPERREN
