@@ -1,6 +1,7 @@
 """Sozialraum-Analytics: entry point. Start with ``streamlit run app.py`` (or ``make run``).
 
-Data come from ``SOZIALRAUM_DATEN`` or the demo Kreis in ``data/``; the pages are in ``pages/``.
+Data come from ``dataset.datenquelle`` (``SOZIALRAUM_DATEN``, else the store, else the demo Kreis in ``data/``);
+the pages are in ``pages/``.
 """
 
 import logging

@@ -22,6 +22,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from sozialraum_analytics.dataset import Dataset, default_data_dir, load_folder
+from sozialraum_analytics.einstellungen import einstellungen
 from sozialraum_analytics.formatting import format_date, format_euro, format_number, format_percent, format_signed
 from sozialraum_analytics.geheimhaltung import GESPERRT
 from sozialraum_analytics.hilfearten import HILFEGRUPPEN_BY_ID, RATE_GROUPS
@@ -312,21 +313,19 @@ def store():  # noqa: ANN201
 def _quelle() -> tuple[str, str]:
     """Where the data come from and a key that changes with them.
 
-    A folder named by ``SOZIALRAUM_DATEN`` wins; otherwise the store's current version; with an
-    empty store the demo Kreis. Every run asks the store for its current version, so all pages
-    show one consistent version and a new import appears on the next click.
+    The order of :func:`~sozialraum_analytics.dataset.datenquelle`, as for the command line: a folder
+    named by ``SOZIALRAUM_DATEN``; otherwise the store's current version; with an empty store the demo
+    Kreis. Every run asks the store for its current version, so all pages show one consistent version
+    and a new import appears on the next click.
     """
-    import os
+    from sozialraum_analytics.dataset import datenquelle
 
-    if not os.environ.get("SOZIALRAUM_DATEN"):
-        from sozialraum_analytics.store import default_url
-
-        version = store().aktuelle_versionsnummer()
-        if version is not None:
-            # The database is part of the key: version 3 of one store is not version 3 of another;
-            # the Kreis's settings too (name, Bedarfsindex classes: changed without a new version).
-            return f"{_STORE}{default_url()}", f"{version}:{store().einstellungen_schluessel()}"
-    directory = data_dir()
+    quelle = datenquelle(store=store)  # the cached store, opened only when no folder is set
+    if quelle.ist_datenbank:
+        # The database is part of the key: version 3 of one store is not version 3 of another;
+        # the Kreis's settings too (name, Bedarfsindex classes: changed without a new version).
+        return f"{_STORE}{quelle.url}", f"{quelle.version}:{store().einstellungen_schluessel()}"
+    directory = quelle.ordner.resolve()
     return str(directory), _fingerprint(directory)
 
 
@@ -852,7 +851,6 @@ _ANGEMELDET = "_angemeldet_als"
 _LOKAL = "_anmeldung_lokal"  # local login: (account name, fingerprint of its salt) at login time
 _AKTIV = "_letzte_aktivitaet"  # time.monotonic() of the last page run of a logged-in session
 _OIDC_GEMELDET = "_oidc_protokolliert"  # OIDC user whose login this session already logged
-SITZUNG_MINUTEN = 60
 
 
 def oidc_konfiguriert() -> bool:
@@ -881,14 +879,7 @@ def _anmeldeprotokoll():  # noqa: ANN202 - logging.Logger
 def sitzung_minuten() -> float | None:
     """``SOZIALRAUM_SITZUNG_MINUTEN``: minutes without activity after which a planner's session ends
     (default 60; ``0`` switches the limit off)."""
-    import os
-
-    wert = os.environ.get("SOZIALRAUM_SITZUNG_MINUTEN", "").strip().replace(",", ".")
-    try:
-        minuten = float(wert) if wert else SITZUNG_MINUTEN
-    except ValueError:
-        minuten = SITZUNG_MINUTEN
-    return minuten if minuten > 0 else None
+    return einstellungen().sitzung_minuten
 
 
 def minuten_text(minuten: float) -> str:
@@ -1009,12 +1000,7 @@ def ist_oeffentlich() -> bool:
 
 def geheimhaltungsverfahren() -> str:
     """``SOZIALRAUM_GEHEIMHALTUNG``: ``sperren`` (default) or ``runden`` (all counts to multiples of 5)."""
-    import os
-
-    from sozialraum_analytics.oeffentlich import SPERREN, VERFAHREN
-
-    wert = os.environ.get("SOZIALRAUM_GEHEIMHALTUNG", SPERREN).strip().lower()
-    return wert if wert in VERFAHREN else SPERREN
+    return einstellungen().geheimhaltung
 
 
 def nur_planung() -> None:

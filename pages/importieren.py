@@ -1,12 +1,11 @@
 """Import: upload a file, check it, map unknown columns, store it as a new version; list, compare, roll back."""
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 import ui
 from sozialraum_analytics.ablage import DEMO_DATEIEN, demo_importieren
+from sozialraum_analytics.einstellungen import einstellungen
 from sozialraum_analytics.formatting import format_number
 from sozialraum_analytics.hochladen import (
     GEO_ENDUNGEN,
@@ -27,7 +26,7 @@ ui.nur_planung()
 ui.auswahl()
 st.title("Daten importieren")
 ablage = ui.store()
-if os.environ.get("SOZIALRAUM_DATEN"):
+if einstellungen().daten is not None:
     st.info(f"SOZIALRAUM_DATEN ist gesetzt: das Dashboard zeigt die Dateien im Ordner "
             f"`{str(ui.data_dir()).replace('`', '')}`, nicht die Datenablage. Importe werden trotzdem als Versionen "
             "gespeichert und erscheinen, sobald SOZIALRAUM_DATEN nicht mehr gesetzt ist.", icon=ui.INFO)

@@ -56,7 +56,7 @@ from .altersgruppen import DENOMINATORS, Altersgruppe, is_total, parse_altersgru
 from .dialect import pad_area_key, parse_date, parse_number, special_reason
 from .formatting import format_number
 from .hilfearten import fold
-from .readers import MAX_FILE_BYTES, ReadResult
+from .readers import ReadResult, groesse_pruefen
 from .report import ValidationReport
 
 KINDS = ("bevoelkerung", "indikatoren")
@@ -162,8 +162,9 @@ def read_amtlich(path: Path | str, kind: str, kreis: str | None = None, *, data:
         return ReadResult(kind, None, report)
     try:
         if data is None:
-            if Path(path).stat().st_size > MAX_FILE_BYTES:
-                report.error(f"Die Datei ist größer als {MAX_FILE_BYTES / 1e6:,.0f} MB.".replace(",", "."))
+            zu_gross = groesse_pruefen(name, Path(path).stat().st_size)  # SOZIALRAUM_MAX_MB, as everywhere
+            if zu_gross:
+                report.error(zu_gross)
                 return ReadResult(kind, None, report)
             data = Path(path).read_bytes()
     except OSError as error:

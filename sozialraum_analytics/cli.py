@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .dataset import default_data_dir, load_folder
+from .dataset import datenbestand, datenquelle
 from .formatting import format_number
 from .readers import guess_kind
 from .report import ValidationReport
@@ -181,15 +181,15 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
         return 1
 
     try:
-        dataset = _dataset_for(daten)
+        quelle, dataset = _dataset_for(daten)
     except FileNotFoundError as error:
         print(str(error), file=sys.stderr)
         return 1
     if _fehlerhaft(dataset, "Kennzahlen werden nicht berechnet"):
         return 1
-    directory = Path(daten) if daten else default_data_dir()
     if not dataset.has_cases and not dataset.has("bevoelkerung") and not dataset.has("indikatoren"):
-        print(f"Im Ordner {directory} wurden keine auswertbaren Dateien gefunden (erwartet z. B. faelle*.csv, "
+        wo = f"Im Ordner {quelle.ordner}" if quelle.ordner else f"In den Daten ({dataset.quelle})"
+        print(f"{wo} wurden keine auswertbaren Dateien gefunden (erwartet z. B. faelle*.csv, "
               f"bevoelkerung*.csv). Es fehlen: {', '.join(dataset.missing())}.", file=sys.stderr)
         return 1
     missing = dataset.missing()
@@ -341,23 +341,12 @@ def demo(out: str, seed: int) -> int:
 
 
 def _dataset_for(daten: str | None):  # noqa: ANN202
-    """``--daten DIR``, else the store's current version (if anything was imported), else the data folder."""
-    if not daten:
-        from .dataset import load_store
-        from .store import Store
-
-        store = Store()
-        try:
-            if store.aktuelle_version() is not None:
-                dataset = load_store(store)
-                print(f"Daten: {dataset.quelle}", file=sys.stderr)
-                return dataset
-        finally:
-            store.dispose()
-    directory = Path(daten) if daten else default_data_dir()
-    if not directory.is_dir():
-        raise FileNotFoundError(f"Der Datenordner {directory} existiert nicht.")
-    return load_folder(directory)
+    """The source of :func:`dataset.datenquelle` (``--daten``, SOZIALRAUM_DATEN, the store, the demo) and its data."""
+    quelle = datenquelle(daten)
+    dataset = datenbestand(quelle)
+    if quelle.ist_datenbank:
+        print(f"Daten: {dataset.quelle}", file=sys.stderr)
+    return quelle, dataset
 
 
 def _fehlerhaft(dataset, was: str) -> bool:  # noqa: ANN001
@@ -378,7 +367,7 @@ def export(ansicht: str, fmt: str, out: str, daten: str | None, jahr: int | None
     from .oeffentlich import engine_fuer
 
     try:
-        dataset = _dataset_for(daten)
+        _, dataset = _dataset_for(daten)
     except FileNotFoundError as error:
         print(str(error), file=sys.stderr)
         return 1
@@ -465,7 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317 (Berlin: 11000)")
     _leseargumente(p)
     k = sub.add_parser("kennzahlen", help="Kennzahlen berechnen (CSV oder JSON)")
-    k.add_argument("--daten", metavar="ORDNER", help="Ordner mit den Dateien (Standard: SOZIALRAUM_DATEN oder Demo)")
+    k.add_argument("--daten", metavar="ORDNER",
+                   help="Ordner mit den Dateien (Standard: SOZIALRAUM_DATEN, sonst die Datenbank, sonst Demo)")
     k.add_argument("--jahr", type=int)
     k.add_argument("--ebene", choices=["planungsraum", "sozialraum", "kreis"], default="sozialraum")
     k.add_argument("--format", choices=["csv", "json"], default="csv")
@@ -511,9 +501,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--ansicht", choices=["oeffentlich", "planung"], required=True)
     e.add_argument("--format", choices=["xlsx", "csv", "pptx", "pdf"], required=True)
     e.add_argument("--out", metavar="DATEI", required=True)
-    e.add_argument("--daten", metavar="ORDNER", help="Ordner mit den Dateien (Standard: Datenbank, sonst Demo)")
+    e.add_argument("--daten", metavar="ORDNER",
+                   help="Ordner mit den Dateien (Standard: SOZIALRAUM_DATEN, sonst die Datenbank, sonst Demo)")
     e.add_argument("--jahr", type=int, help="Berichtsjahr (Standard: das letzte)")
-    e.add_argument("--raum", action="append", metavar="SOZIALRAUM_ID", help="Folie/Steckbrief für diesen Sozialraum")
+    e.add_argument("--raum", action="append", metavar="RAUM_ID",
+                   help="Folie/Steckbrief für diesen Sozialraum (Kennung, z. B. SR01; mehrfach möglich)")
     e.add_argument("--geheimhaltung", choices=["sperren", "runden"], default="sperren",
                    help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
     ko = sub.add_parser("konto", help="lokale Konten der Planungsansicht verwalten")

@@ -1,19 +1,20 @@
 """The dataset every page and the CLI read: the contract's tables from one source.
 
-Today the source is a folder (the demo Kreis in ``data/`` or ``SOZIALRAUM_DATEN``);
-the database store of a later issue supplies the same object. Pages never read files.
+The source is a folder (the demo Kreis in ``data/``, ``--daten`` or ``SOZIALRAUM_DATEN``) or a version
+of the database store; :func:`datenquelle` chooses it for dashboard, CLI and exports alike. Pages never
+read files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .einstellungen import einstellungen
 from .formatting import jahre_text
 from .jahresstand import JAHRESARTEN, zusammenfuehren
 from .readers import guess_kind
@@ -285,7 +286,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
             continue
         from .hochladen import lies_tabelle
 
-        result = lies_tabelle(path, kind, kreis=os.environ.get("SOZIALRAUM_KREIS") or None)
+        result = lies_tabelle(path, kind, kreis=einstellungen().kreis)
         reports.append(result.report)
         if result.ok:
             if kind in JAHRESARTEN and kind in tables:
@@ -314,7 +315,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
         quelle=("Demo-Daten „Musterkreis“ (synthetisch erzeugt, keine echten Personen oder Orte)" if is_demo
                 else "Dateien " + ", ".join(genutzt) if genutzt else "keine lesbaren Dateien"),
         synthetisch=is_demo if synthetisch is None else synthetisch,
-        kreis_name=kreis_name or (DEMO_KREIS_NAME if is_demo else os.environ.get("SOZIALRAUM_KREISNAME", "Kreis")),
+        kreis_name=kreis_name or (DEMO_KREIS_NAME if is_demo else einstellungen().kreisname),
         gebiete=gebiete,
     )
     dataset.stand = _latest_date(dataset)
@@ -355,9 +356,79 @@ def _latest_date(dataset: Dataset) -> dt.date | None:
 
 
 def default_data_dir() -> Path:
-    """``SOZIALRAUM_DATEN`` if set, else the demo Kreis."""
-    configured = os.environ.get("SOZIALRAUM_DATEN")
-    return Path(configured) if configured else DEMO_DIR
+    """``SOZIALRAUM_DATEN`` if set, else the demo Kreis (the folder a folder source reads)."""
+    return einstellungen().daten or DEMO_DIR
+
+
+# Why a source was chosen (Datenquelle.grund), in the order of :func:`datenquelle`.
+OPTION, EINSTELLUNG, DATENBANK, DEMO = "option", "einstellung", "datenbank", "demo"
+
+
+@dataclass(frozen=True)
+class Datenquelle:
+    """Where the data come from: a folder (``ordner``) or version ``version`` of the store at ``url``."""
+
+    grund: str  # OPTION, EINSTELLUNG, DATENBANK or DEMO
+    ordner: Path | None = None
+    url: str | None = None
+    version: int | None = None
+
+    @property
+    def ist_datenbank(self) -> bool:
+        return self.grund == DATENBANK
+
+
+def datenquelle(daten: str | Path | None = None, *, store=None) -> Datenquelle:  # noqa: ANN001 - store.Store
+    """The one order in which dashboard, command line and exports choose their data:
+
+    1. a folder given explicitly (the command line's ``--daten ORDNER``);
+    2. the folder of the setting ``SOZIALRAUM_DATEN``;
+    3. the current version of the store (``SOZIALRAUM_DB``, default ``sozialraum.db`` in
+       ``SOZIALRAUM_ABLAGE``), once anything was imported;
+    4. the demo Kreis in ``data/`` (an empty store).
+
+    ``store``: the store to ask, or a function returning it (the dashboard's cached one); without it
+    one is opened for the question. It is asked only when steps 1 and 2 did not decide: a folder
+    source never touches the database.
+    """
+    if daten:
+        return Datenquelle(OPTION, ordner=Path(daten))
+    configured = einstellungen().daten
+    if configured is not None:
+        return Datenquelle(EINSTELLUNG, ordner=configured)
+    own = store is None
+    if own:
+        from .store import Store
+
+        store = Store()
+    elif callable(store):
+        store = store()
+    try:
+        version = store.aktuelle_versionsnummer()
+        if version is not None:
+            return Datenquelle(DATENBANK, url=store.url, version=version)
+    finally:
+        if own:
+            store.dispose()
+    return Datenquelle(DEMO, ordner=DEMO_DIR)
+
+
+def datenbestand(quelle: Datenquelle) -> Dataset:
+    """The dataset of a :func:`datenquelle` (command line and exports; the dashboard caches its own).
+
+    A folder that does not exist raises FileNotFoundError with a German message.
+    """
+    if quelle.ist_datenbank:
+        from .store import Store
+
+        store = Store(quelle.url)
+        try:
+            return load_store(store, quelle.version)
+        finally:
+            store.dispose()
+    if not quelle.ordner.is_dir():
+        raise FileNotFoundError(f"Der Datenordner {quelle.ordner} existiert nicht.")
+    return load_folder(quelle.ordner)
 
 
 def load_store(store, version: int | None = None, *, kreis_name: str | None = None) -> Dataset:  # noqa: ANN001
@@ -382,7 +453,7 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
     dataset = Dataset(
         tables=tables, reports=[],
         quelle=(f"Datenbank, Version {chosen.id} vom {chosen.zeit:%d.%m.%Y %H:%M}" if chosen else "Datenbank (leer)"),
-        kreis_name=kreis_name or store.kreisname() or os.environ.get("SOZIALRAUM_KREISNAME", "Kreis"), gebiete=gebiete,
+        kreis_name=kreis_name or store.kreisname() or einstellungen().kreisname, gebiete=gebiete,
         version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt,
         dauern=dauern)
     dataset.stand = stand or _latest_date(dataset)

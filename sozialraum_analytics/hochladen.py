@@ -155,8 +155,6 @@ def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mappi
     everything else by the data contract; ``kreis`` keeps the areas whose key starts with it."""
     from .amtlich import is_amtlich, read_amtlich
     from .dialect import FileFormatError, utf16_als_utf8
-    from .readers import MAX_ROWS
-
     if data is not None:
         try:
             data, _ = utf16_als_utf8(data)  # Excel's "Unicode-Text": official exports saved so, too
@@ -165,7 +163,7 @@ def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mappi
     if art in ("bevoelkerung", "indikatoren") and is_amtlich(path, data):
         return read_amtlich(path, art, kreis=kreis or None, data=data, display_name=display_name)
     result = read_table(path, art, data=data, mapping=mapping, display_name=display_name,
-                        max_rows=max_rows or MAX_ROWS, fehlwerte=tuple(fehlwerte), indikatoren=indikatoren)
+                        max_rows=max_rows or grenzen().max_zeilen, fehlwerte=tuple(fehlwerte), indikatoren=indikatoren)
     frame = result.frame
     if frame is not None and kreis and "raum_id" in frame:
         frame = frame[frame["raum_id"].astype(str).str.startswith(kreis)].reset_index(drop=True)

@@ -12,12 +12,13 @@ and label is escaped here before it reaches the map (:func:`tooltip_html`, :func
 from __future__ import annotations
 
 import html
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from .einstellungen import einstellungen
 
 # Where the app serves Leaflet (Streamlit's static serving of ./static).
 ASSET_URL = "/app/static/leaflet"
@@ -56,10 +57,8 @@ class Kacheln:
 
 def kacheln_aus_umgebung() -> Kacheln | None:
     """``SOZIALRAUM_KACHELN`` (URL with {z}/{x}/{y}) and ``SOZIALRAUM_KACHELN_QUELLE``; none by default."""
-    url = os.environ.get("SOZIALRAUM_KACHELN", "").strip()
-    if not url:
-        return None
-    return Kacheln(url, os.environ.get("SOZIALRAUM_KACHELN_QUELLE", "").strip() or "Kartenkacheln")
+    einstellung = einstellungen()
+    return Kacheln(einstellung.kacheln, einstellung.kacheln_quelle) if einstellung.kacheln else None
 
 
 # --- geometry ------------------------------------------------------------------------

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .einstellungen import einstellungen
+
 N, R, P = 2**17, 8, 1
 MAXMEM = 256 * 1024 * 1024  # scrypt needs 128 * r * N bytes = 128 MiB at N=2^17, r=8
 MIN_LAENGE = 10
@@ -61,10 +63,7 @@ class KontoFehler(ValueError):
 
 def kontendatei() -> Path:
     """``SOZIALRAUM_KONTEN``, else ``konten.txt`` in ``SOZIALRAUM_ABLAGE`` (default ~/.sozialraum-analytics)."""
-    if os.environ.get("SOZIALRAUM_KONTEN"):
-        return Path(os.environ["SOZIALRAUM_KONTEN"]).expanduser()
-    ablage = os.environ.get("SOZIALRAUM_ABLAGE") or Path.home() / ".sozialraum-analytics"
-    return Path(ablage).expanduser() / "konten.txt"
+    return einstellungen().konten
 
 
 def _hash(passwort: str, salt: bytes, n: int, r: int, p: int) -> bytes:

@@ -31,6 +31,7 @@ from .dialect import (
     read_text_table,
     special_reason,
 )
+from .einstellungen import STANDARD_MAX_ENTPACKT_MB, STANDARD_MAX_MB, STANDARD_MAX_ZEILEN, einstellungen
 from .formatting import format_number
 from .hilfearten import fold as fold_text
 from .report import FEHLER, WARNUNG, ValidationReport
@@ -51,12 +52,10 @@ from .tables import (
     match_columns,
 )
 
-# Defaults of the settings SOZIALRAUM_MAX_MB, SOZIALRAUM_MAX_ENTPACKT_MB and SOZIALRAUM_MAX_ZEILEN;
+# Defaults of the settings SOZIALRAUM_MAX_MB, SOZIALRAUM_MAX_ENTPACKT_MB and SOZIALRAUM_MAX_ZEILEN (einstellungen.py);
 # :func:`grenzen` reads the settings at each call (page, CLI and folder loads use the same limits).
-STANDARD_MAX_MB = 200
-STANDARD_MAX_ENTPACKT_MB = 100
 MAX_FILE_BYTES = STANDARD_MAX_MB * 1_000_000  # the default only: use grenzen().max_bytes
-MAX_ROWS = 5_000_000
+MAX_ROWS = STANDARD_MAX_ZEILEN
 
 
 @dataclass(frozen=True)
@@ -74,18 +73,6 @@ class Grenzen:
         return f"höchstens {mb} und {format_number(self.max_zeilen)} Zeilen je Datei"
 
 
-def _setting(name: str, default: float) -> float:
-    """A positive number from the environment (``0,5`` or ``0.5``); the default when unset or invalid."""
-    import math
-    import os
-
-    try:
-        value = float(os.environ.get(name, "").strip().replace(",", ".") or default)
-    except ValueError:
-        return default
-    return value if math.isfinite(value) and value > 0 else default
-
-
 def grenzen() -> Grenzen:
     """The configured limits, read at each call (a changed setting applies at once).
 
@@ -93,9 +80,10 @@ def grenzen() -> Grenzen:
     (default 5,000,000) and ``SOZIALRAUM_MAX_ENTPACKT_MB`` (default 100): what a zip may unpack
     to, in total; it is capped by the file limit, so unpacking never needs more than a file may have.
     """
-    max_bytes = int(_setting("SOZIALRAUM_MAX_MB", STANDARD_MAX_MB) * 1e6)
-    entpackt = int(_setting("SOZIALRAUM_MAX_ENTPACKT_MB", STANDARD_MAX_ENTPACKT_MB) * 1e6)
-    return Grenzen(max_bytes, int(_setting("SOZIALRAUM_MAX_ZEILEN", MAX_ROWS)), min(entpackt, max_bytes))
+    einstellung = einstellungen()
+    max_bytes = int(einstellung.max_mb * 1e6)
+    entpackt = int(einstellung.max_entpackt_mb * 1e6)
+    return Grenzen(max_bytes, einstellung.max_zeilen, min(entpackt, max_bytes))
 
 
 def megabytes(n_bytes: float) -> str:

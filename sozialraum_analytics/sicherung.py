@@ -42,6 +42,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from . import __version__
+from .einstellungen import einstellungen
 from .store import SCHEMA_VERSION, Store, default_url
 
 FORMAT = 1
@@ -150,9 +151,9 @@ def _pg_programm(name: str, major: int | None = None) -> str:
 
     ``SOZIALRAUM_PG_BIN`` (a folder) comes first; then Debian's ``/usr/lib/postgresql/*/bin``; then PATH.
     """
-    override = os.environ.get("SOZIALRAUM_PG_BIN", "").strip()
-    if override and (Path(override) / name).exists():
-        return str(Path(override) / name)
+    override = einstellungen().pg_bin
+    if override and (override / name).exists():
+        return str(override / name)
 
     def version(path: str) -> int:
         try:

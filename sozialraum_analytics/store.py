@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from .einstellungen import einstellungen as server_einstellungen  # `einstellungen`: the table below
 from .jahresstand import JAHRESARTEN, MODI, zusammenfuehren
 from .migrationen import MIGRATIONS, SCHEMA_VERSION, VERTRAG_AB, schritt, vertrag_abgleichen, vertrag_fingerabdruck
 from .tables import DATE, HILFEART, ID, INT, KEY, KINDS, NUMBER, SETTING, TABLES, TEXT, YEAR
@@ -251,13 +252,12 @@ class Version:
 
 def ablage() -> Path:
     """The data directory of the embedded store: ``SOZIALRAUM_ABLAGE`` or ``~/.sozialraum-analytics``."""
-    value = os.environ.get("SOZIALRAUM_ABLAGE", "").strip()
-    return Path(value).expanduser() if value else Path.home() / ".sozialraum-analytics"
+    return server_einstellungen().ablage
 
 
 def default_url() -> str:
     """``SOZIALRAUM_DB`` as given (database URL or file path), else ``sozialraum.db`` in :func:`ablage`."""
-    value = os.environ.get("SOZIALRAUM_DB", "").strip()
+    value = server_einstellungen().db
     if value and "://" in value:
         return value
     path = Path(value).expanduser() if value else ablage() / "sozialraum.db"
@@ -1685,16 +1685,12 @@ def _benutzer() -> str:
 
 
 def _warten_max_s() -> float:
-    value = os.environ.get("SOZIALRAUM_WARTEN_MAX_S", "").strip()
-    if not value:
-        return 1800.0
-    try:
-        seconds = float(value.replace(",", "."))
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:
-        raise StoreError(f"SOZIALRAUM_WARTEN_MAX_S muss eine Zahl von Sekunden sein (etwa 1800), nicht „{value}“.")
-    return seconds
+    """``SOZIALRAUM_WARTEN_MAX_S``; a bad value keeps the store closed (StoreError with the setting's message)."""
+    einstellung = server_einstellungen()
+    fehler = einstellung.fehler_zu("SOZIALRAUM_WARTEN_MAX_S")
+    if fehler:
+        raise StoreError(fehler)
+    return einstellung.warten_max_s
 
 
 def _datei_anlegen(path: Path) -> None:
