@@ -129,8 +129,7 @@ def bestand_bedarf(engine: Engine, jahr: int, ebene: str = "sozialraum") -> tupl
     angebote = im_jahr(dataset.tables["angebote"], jahr)
     angebote = angebote[angebote["raum_id"].notna()].assign(raum_id=lambda f: f["raum_id"].astype(str))
     if ebene == "sozialraum":
-        zuordnung = dataset.assignment([jahr]).set_index("raum_id")["sozialraum_id"]
-        angebote = angebote.assign(area=angebote["raum_id"].map(zuordnung))
+        angebote = angebote.assign(area=dataset.sozialraum_von(jahr, angebote["raum_id"], eigene_id=False))
     else:
         angebote = angebote.assign(area=angebote["raum_id"])
     angebote = angebote[angebote["area"].notna()]
@@ -145,7 +144,7 @@ def bestand_bedarf(engine: Engine, jahr: int, ebene: str = "sozialraum") -> tupl
             je_pr = population_in_range(bev, bereich, keys=("raum_id",))
             je_pr["raum_id"] = je_pr["raum_id"].astype(str)
             if ebene == "sozialraum":
-                je_pr["area"] = je_pr["raum_id"].map(zuordnung)
+                je_pr["area"] = dataset.sozialraum_von(jahr, je_pr["raum_id"], eigene_id=False)
             else:
                 je_pr["area"] = je_pr["raum_id"]
             summe = je_pr.groupby("area")["anzahl"].sum(min_count=1).reindex(areas)
@@ -183,12 +182,12 @@ def angebotsbestand(dataset: Dataset, jahr: int, typ: str | None = None) -> pd.D
     einzeln = im_jahr(dataset.tables["angebote"], jahr)
     if typ is not None:
         einzeln = einzeln[einzeln["typ"].astype(str) == typ]
-    zuordnung = dataset.assignment([jahr]).set_index("raum_id")["sozialraum_id"]
+    sozialraeume = dataset.sozialraum_von(jahr, einzeln["raum_id"], eigene_id=False)
     return pd.DataFrame({
         "Angebot": einzeln["name"].astype(str).to_numpy(),
         "Träger": einzeln["traeger"].astype(object).to_numpy() if "traeger" in einzeln else None,
         "Planungsraum": [namen.get(str(r), str(r)) for r in einzeln["raum_id"]],
-        "Sozialraum": [namen.get(zuordnung.get(str(r)), "") for r in einzeln["raum_id"]],
+        "Sozialraum": [namen.get(sozialraum, "") for sozialraum in sozialraeume],
         "Plätze": pd.to_numeric(einzeln["plaetze"]).to_numpy(),
         "Alter": [f"{int(v)} bis unter {int(b)}" if pd.notna(v) and pd.notna(b) else "ohne Angabe"
                   for v, b in zip(einzeln["alter_von"], einzeln["alter_bis"])],

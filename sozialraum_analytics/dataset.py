@@ -158,6 +158,19 @@ class Dataset:
         return (pr.groupby(["sozialraum_id", "sozialraum_name"], as_index=False)
                 .agg(planungsraeume=("raum_id", "count")).sort_values("sozialraum_id").reset_index(drop=True))
 
+    def sozialraum_von(self, jahre, raum_ids, *, eigene_id: bool = True) -> list:  # noqa: ANN001 - sequences
+        """The Sozialraum of each (year, raum_id) pair by the assignment valid on 31.12. of that year: the one
+        place a Planungsraum is mapped to its Sozialraum.
+
+        An id without assignment stays itself with ``eigene_id`` (data given per Sozialraum already carries
+        the Sozialraum's id), else None. ``jahre`` may be one year for all.
+        """
+        ids = [str(i) for i in raum_ids]
+        jahre = [int(jahre)] * len(ids) if isinstance(jahre, (int, np.integer)) else [int(j) for j in jahre]
+        frame = self.assignment(sorted(set(jahre)) or [0])
+        lookup = dict(zip(zip(frame["jahr"].astype(int), frame["raum_id"]), frame["sozialraum_id"]))
+        return [lookup.get((j, i), i if eigene_id else None) for j, i in zip(jahre, ids)]
+
     def assignment(self, years: list[int]) -> pd.DataFrame:
         """jahr, raum_id, sozialraum_id: the assignment valid on 31.12. of each year."""
         if not self.has("zuordnung"):

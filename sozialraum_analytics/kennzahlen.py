@@ -100,7 +100,6 @@ class Engine:
         self._year_pos = {y: i for i, y in enumerate(self.jahre)}
         self._combos: dict[tuple, int] = {}
         self._area_cache: dict[str, tuple[str, ...]] = {}
-        self._assignments: dict[tuple[int, ...], dict] = {}
         self._pr = dataset.planungsraeume()
         # Case rows are classified once (setting group, bereich) for counting and durations.
         self._faelle = classify(dataset.tables["faelle"]) if dataset.has("faelle") else None
@@ -295,24 +294,12 @@ class Engine:
             lookup = [position.get(raum_id, -1) if raum_id is not None else -1 for _, raum_id in keys]
         else:
             first = int(jahr.min()) if len(jahr) else 0
-            years = sorted({first + int(offset) for offset, _ in keys if offset is not None})
-            assignment = self._assignment(tuple(years))
-            lookup = []
-            for offset, raum_id in keys:
-                if raum_id is None or offset is None:
-                    lookup.append(-1)
-                    continue
-                # Data that arrives at Sozialraum level already carries the Sozialraum's id.
-                sozialraum = assignment.get((first + int(offset), raum_id), raum_id)
-                lookup.append(position.get(sozialraum, -1))
+            gegeben = [(offset, raum_id) for offset, raum_id in keys if raum_id is not None and offset is not None]
+            sozialraeume = iter(self._dataset.sozialraum_von([first + int(o) for o, _ in gegeben],
+                                                             [r for _, r in gegeben]))
+            lookup = [position.get(next(sozialraeume), -1) if raum_id is not None and offset is not None else -1
+                      for offset, raum_id in keys]
         return np.asarray(lookup, dtype=np.int64)[pairs] if len(pairs) else np.zeros(0, dtype=np.int64)
-
-    def _assignment(self, years: tuple[int, ...]) -> dict[tuple[int, str], str]:
-        if years not in self._assignments:
-            frame = self._dataset.assignment(list(years))
-            self._assignments[years] = dict(zip(zip(frame["jahr"].astype(int), frame["raum_id"]),
-                                                frame["sozialraum_id"]))
-        return self._assignments[years]
 
     def _year_positions(self, jahr: np.ndarray) -> np.ndarray:
         first = self.jahre[0] if self.jahre else 0

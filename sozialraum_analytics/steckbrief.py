@@ -286,10 +286,8 @@ def _im_gebiet(engine: Engine, ebene: str, raum_id: str, frame: pd.DataFrame, ja
     if ebene == "planungsraum":
         return (ids == raum_id).to_numpy()
     years = frame["jahr"].astype(int) if jahr is None else pd.Series(jahr, index=frame.index)
-    assignment = engine.dataset.assignment(sorted(set(years)) or [0])
-    lookup = dict(zip(zip(assignment["jahr"].astype(int), assignment["raum_id"]), assignment["sozialraum_id"]))
     # Data that arrives at Sozialraum level already carries the Sozialraum's id (as in the engine).
-    return np.array([lookup.get((y, i), i) == raum_id for y, i in zip(years, ids)], dtype=bool)
+    return np.array([s == raum_id for s in engine.dataset.sozialraum_von(years, ids)], dtype=bool)
 
 
 def _bevoelkerung(engine: Engine, ebene: str, raum_id: str) -> pd.DataFrame:

@@ -29,3 +29,15 @@ def test_combine_codes_by_hand() -> None:
     big = 10**7
     ids_sparse, (h2, s2) = counting.combine_codes([hilfe, setting], [2, big])
     assert ids_sparse.tolist() == ids.tolist() and h2.tolist() == h.tolist() and s2.tolist() == s.tolist()
+
+
+def test_one_mapping_of_planungsraum_to_sozialraum_by_year() -> None:
+    """PR 2 moves from Sozialraum A to B on 1.1.2024; "B" is data given per Sozialraum; "9" is unknown."""
+    import pandas as pd
+
+    zuordnung = pd.DataFrame({"raum_id": ["1", "2", "2"], "name": ["Eins", "Zwei", "Zwei"],
+                              "sozialraum_id": ["A", "A", "B"],
+                              "gueltig_ab": pd.to_datetime([None, None, "2024-01-01"])})
+    data = dataset.Dataset(tables={"zuordnung": zuordnung})
+    assert data.sozialraum_von([2023, 2023, 2024, 2024, 2024], ["1", "2", "2", "B", "9"]) == ["A", "A", "B", "B", "9"]
+    assert data.sozialraum_von(2024, ["2", "9"], eigene_id=False) == ["B", None]
