@@ -422,7 +422,7 @@ def get_oeffentliche_engine(optionen: Optionen) -> Engine:
 
 @st.cache_data(show_spinner="Bericht wird zusammengestellt …", max_entries=16)
 def _bericht(_engine: Engine, schluessel: tuple, jahr: int, raeume: tuple[str, ...], _meilensteine):  # noqa: ANN001, ANN202
-    from sozialraum_analytics.bericht import bericht
+    from sozialraum_analytics.ausschussbericht import bericht
 
     return bericht(_engine, jahr, list(raeume), meilensteine=_meilensteine)
 
@@ -1148,7 +1148,7 @@ def text_oder_zahl(dezimalen: int = 0):  # noqa: ANN201
 def steckbrief_download(optionen: Optionen, jahr: int, raum_id: str, ebene: str, key: str) -> None:
     """The Steckbrief as PDF (its figures, sentences, charts and tables), built only when clicked."""
     from sozialraum_analytics import export
-    from sozialraum_analytics.bericht import steckbrief_bericht
+    from sozialraum_analytics.ausschussbericht import steckbrief_bericht
 
     engine = get_engine(optionen)
     st.download_button("PDF", data=lambda: export.steckbrief_pdf(steckbrief_bericht(engine, raum_id, jahr, ebene)),
@@ -1160,7 +1160,7 @@ def bericht_downloads(optionen: Optionen, jahr: int, raeume: Sequence[str] = (),
                       key: str = "bericht") -> None:
     """Download buttons for the committee report of the active view; built only when clicked."""
     from sozialraum_analytics import export
-    from sozialraum_analytics.bericht import bericht
+    from sozialraum_analytics.ausschussbericht import bericht
 
     engine = get_engine(optionen)
     mimes = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv",

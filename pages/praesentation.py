@@ -1,6 +1,6 @@
 """Präsentationsmodus: full-width slides for the Jugendhilfeausschuss, always in the public view.
 
-The slides are :func:`sozialraum_analytics.bericht.folien` of the committee report: the PPTX and
+The slides are :func:`sozialraum_analytics.ausschussbericht.folien` of the committee report: the PPTX and
 the PDF are made of the same list, so screen, deck and PDF show the same slides in the same order.
 Arrow keys and a presenter's clicker (PageUp/PageDown) turn the slides.
 """
@@ -11,7 +11,7 @@ import streamlit as st
 
 import ui
 from sozialraum_analytics import export
-from sozialraum_analytics.bericht import folien, ist_zahl, tabellen_text
+from sozialraum_analytics.ausschussbericht import folien, ist_zahl, tabellen_text
 from sozialraum_analytics.meilensteine import liste as meilensteine_liste
 
 auswahl = ui.auswahl()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from sozialraum_analytics.bericht import steckbrief_figuren
+from sozialraum_analytics.ausschussbericht import steckbrief_figuren
 from sozialraum_analytics.formatting import format_euro, format_number
 from sozialraum_analytics.steckbrief import format_indikator, steckbrief
 

@@ -124,7 +124,7 @@ with reiter[0]:
 # --- Regionalbudget --------------------------------------------------------------------
 with reiter[1]:
     from sozialraum_analytics import budget
-    from sozialraum_analytics.bericht import Bericht, Tabelle, kopf
+    from sozialraum_analytics.ausschussbericht import Bericht, Tabelle, kopf
     from sozialraum_analytics.export import csv as csv_export
     from sozialraum_analytics.export import xlsx as xlsx_export
 

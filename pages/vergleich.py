@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 import ui
 from sozialraum_analytics import rangliste
-from sozialraum_analytics.bericht import streuung_beschriften
+from sozialraum_analytics.ausschussbericht import streuung_beschriften
 from sozialraum_analytics.formatting import format_number, jahre_text
 from sozialraum_analytics.kartenwerte import KARTEN_HILFEGRUPPEN, KLEINE_BASIS, basis_art, jahre_mit_werten
 

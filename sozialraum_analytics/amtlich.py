@@ -56,8 +56,8 @@ from .altersgruppen import DENOMINATORS, Altersgruppe, is_total, parse_altersgru
 from .dialect import pad_area_key, parse_date, parse_number, special_reason
 from .formatting import format_number
 from .hilfearten import fold
+from .pruefbericht import ValidationReport
 from .readers import ReadResult, groesse_pruefen
-from .report import ValidationReport
 
 KINDS = ("bevoelkerung", "indikatoren")
 FLAT_COLUMNS = ("statistics_code", "time", "value", "value_unit", "value_variable_code", "value_variable_label")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .dataset import datenbestand, datenquelle
 from .formatting import format_number
+from .pruefbericht import ValidationReport
 from .readers import guess_kind
-from .report import ValidationReport
 from .tables import KINDS, TABLES, match_columns
 
 
@@ -362,7 +362,7 @@ def _fehlerhaft(dataset, was: str) -> bool:  # noqa: ANN001
 def export(ansicht: str, fmt: str, out: str, daten: str | None, jahr: int | None, raeume: list[str] | None,
            verfahren: str) -> int:
     """The committee report as XLSX, CSV, PPTX or PDF, in the public or the planning view."""
-    from .bericht import bericht
+    from .ausschussbericht import bericht
     from .export import schreiben
     from .oeffentlich import engine_fuer
 

@@ -17,8 +17,8 @@ import pandas as pd
 from .einstellungen import einstellungen
 from .formatting import jahre_text
 from .jahresstand import JAHRESARTEN, zusammenfuehren
+from .pruefbericht import ValidationReport
 from .readers import guess_kind
-from .report import ValidationReport
 from .tables import KINDS, TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .bericht import Bericht, Steckbriefbericht, Tabelle, folien, ist_zahl, spaltenbreiten, tabellen_text
+from .ausschussbericht import Bericht, Steckbriefbericht, Tabelle, folien, ist_zahl, spaltenbreiten, tabellen_text
 from .formatting import mit_ebene, to_german_csv
 
 FORMATE = ("xlsx", "csv", "pptx", "pdf")

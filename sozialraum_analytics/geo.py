@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .dialect import normalise_header, pad_area_key
-from .report import ValidationReport
+from .pruefbericht import ValidationReport
 from .tables import TABLES
 
 

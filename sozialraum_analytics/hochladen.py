@@ -16,8 +16,8 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from .formatting import format_date, format_number
+from .pruefbericht import ValidationReport
 from .readers import Grenzen, ReadResult, grenzen, groesse_pruefen, megabytes, read_raw, read_table
-from .report import ValidationReport
 from .tables import TABLES, match_columns
 
 GEO_ENDUNGEN = (".geojson", ".json", ".gpkg", ".zip")

@@ -34,7 +34,7 @@ from .dialect import (
 from .einstellungen import STANDARD_MAX_ENTPACKT_MB, STANDARD_MAX_MB, STANDARD_MAX_ZEILEN, einstellungen
 from .formatting import format_number
 from .hilfearten import fold as fold_text
-from .report import FEHLER, WARNUNG, ValidationReport
+from .pruefbericht import FEHLER, WARNUNG, ValidationReport
 from .tables import (
     DATE,
     HILFEART,

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from sozialraum_analytics import export
-from sozialraum_analytics.bericht import Bericht, Kopf, Tabelle, bericht
+from sozialraum_analytics.ausschussbericht import Bericht, Kopf, Tabelle, bericht
 from sozialraum_analytics.dataset import KREIS_ID, load_folder
 from sozialraum_analytics.formatting import format_number
 from sozialraum_analytics.kennzahlen import Engine
@@ -147,7 +147,7 @@ def test_the_deck_has_the_slides_of_the_presentation_in_its_order(oeffentlich, b
     from pptx import Presentation
     from pypdf import PdfReader
 
-    from sozialraum_analytics.bericht import folien
+    from sozialraum_analytics.ausschussbericht import folien
 
     titel = [f.titel for f in folien(oeffentlich)]
     assert titel[:2] == ["Hilfen zur Erziehung im Musterkreis", "Hilfen gesamt je Sozialraum 2024"]
@@ -197,7 +197,7 @@ def test_table_slides_fit_at_14_pt(oeffentlich, bilder) -> None:
 @pytest.mark.parametrize("sozialraeume", [1, 30])
 def test_many_or_one_sozialraum_still_fit(sozialraeume: int) -> None:
     """30 Sozialräume: the help-group table is turned and split over slides; one Sozialraum works too."""
-    from sozialraum_analytics.bericht import Kopf, Raumseite, folien
+    from sozialraum_analytics.ausschussbericht import Kopf, Raumseite, folien
 
     namen = [f"Sozialraum Gebiet {i:02d}" for i in range(1, sozialraeume + 1)]
     kopf = Kopf("Großkreis", JAHR, "Dateien test.csv", "Datenversion 1", "Öffentliche Ansicht (Jugendhilfeausschuss)",
@@ -258,7 +258,7 @@ def test_steckbrief_pdf_of_one_sozialraum(demo) -> None:
     """The Steckbrief page in a PDF: figures, sentences, its charts and its tables, one Sozialraum only."""
     from pypdf import PdfReader
 
-    from sozialraum_analytics.bericht import steckbrief_bericht
+    from sozialraum_analytics.ausschussbericht import steckbrief_bericht
 
     engine = Engine(demo, jahre=[2023, JAHR], schutz=Schutz())
     sb = steckbrief_bericht(engine, "SR01", JAHR, datum=DATUM)

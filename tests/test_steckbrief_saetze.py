@@ -306,7 +306,7 @@ def nur_insgesamt(tmp_path_factory):
 
 
 def test_population_in_total_only_gives_notes_not_empty_charts(nur_insgesamt):
-    from sozialraum_analytics.bericht import steckbrief_figuren, steckbrief_tabellen
+    from sozialraum_analytics.ausschussbericht import steckbrief_figuren, steckbrief_tabellen
 
     result = steckbrief(nur_insgesamt, P1, 2023, "planungsraum")
     assert list(result.bevoelkerung["altersgruppe"].astype(str).unique()) == ["insgesamt"]
@@ -325,7 +325,7 @@ def test_the_pdf_has_no_empty_chart_and_says_what_is_missing(nur_insgesamt):
     from pypdf import PdfReader
 
     from sozialraum_analytics import export
-    from sozialraum_analytics.bericht import steckbrief_bericht
+    from sozialraum_analytics.ausschussbericht import steckbrief_bericht
 
     sb = steckbrief_bericht(nur_insgesamt, "S1", 2023)
     assert sb.figuren == {}
@@ -340,7 +340,7 @@ def test_the_pdf_has_no_empty_chart_and_says_what_is_missing(nur_insgesamt):
 
 def test_public_view_keeps_its_protection(stadt):
     """Counts of 1 to 4 are "•" in the public Steckbrief; no sentence states a figure of a withheld cell."""
-    from sozialraum_analytics.bericht import steckbrief_bericht
+    from sozialraum_analytics.ausschussbericht import steckbrief_bericht
     from sozialraum_analytics.geheimhaltung import GESPERRT
     from sozialraum_analytics.oeffentlich import Schutz
 

@@ -1,4 +1,4 @@
-"""The committee report: the tables, charts and texts that slides, PDF, XLSX and CSV are made of.
+"""The Ausschussbericht (committee report): the tables, charts and texts that slides, PDF, XLSX and CSV are made of.
 
 Built from an engine: from an engine with the public view's protection
 (:class:`~sozialraum_analytics.oeffentlich.Schutz`) the report obeys the confidentiality rules

@@ -1,4 +1,7 @@
-"""The validation report: every problem of a file, in German, with row and column."""
+"""The Prüfbericht (check report) of one file: every problem, in German, with row and column.
+
+Not the committee report: that is :mod:`.ausschussbericht`.
+"""
 
 from __future__ import annotations
 
