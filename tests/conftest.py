@@ -79,3 +79,46 @@ def neue_pg_datenbank(base: str, praefix: str = "t") -> str:
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
     engine.dispose()
     return base.rsplit("/", 1)[0] + f"/{name}"
+
+
+def cli(*args: str, env: dict[str, str | None] | None = None, input: str | None = None):  # noqa: A002
+    """Run the command line in this process, ``main(argv)``, as ``python -m sozialraum_analytics ARGS`` runs it.
+
+    ``env`` sets environment variables for this call only (``None`` removes one); ``input`` is what the command
+    reads on stdin. Returns a :class:`subprocess.CompletedProcess` with the exit code and the captured output,
+    as ``subprocess.run(..., capture_output=True, text=True)`` would. A process costs seconds (Python, pandas
+    and the package imported again); tests/test_cli.py keeps one real subprocess run of the command line.
+    """
+    import contextlib
+    import io
+    import os
+    import subprocess
+    import sys
+
+    from sozialraum_analytics.cli import main
+
+    vorher = dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    stdin = sys.stdin
+    try:
+        for name, wert in (env or {}).items():
+            if wert is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = wert
+        sys.stdin = io.StringIO(input or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as ende:  # argparse: wrong usage (2), --help (0)
+                code = ende.code if isinstance(ende.code, int) else 1
+    finally:
+        sys.stdin = stdin
+        # The environment as before, also where the command set something itself (export: BROWSER_PATH).
+        for name in set(os.environ) - set(vorher):
+            del os.environ[name]
+        for name, wert in vorher.items():
+            if os.environ.get(name) != wert:
+                os.environ[name] = wert
+    return subprocess.CompletedProcess(["python", "-m", "sozialraum_analytics", *args], code, out.getvalue(),
+                                       err.getvalue())
