@@ -55,6 +55,59 @@ def subset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     return make
 
 
+DEMO = Path(__file__).resolve().parents[1] / "data"
+# The cases last: each import works out the public view's protection of its version, which costs little until there
+# are cases; so it is worked out in full once, for the version the tests read.
+DEMO_DATEIEN = (("zuordnung", "zuordnung.csv"), ("gebiete", "gebiete.geojson"), ("bevoelkerung", "bevoelkerung.csv"),
+                ("kosten", "kosten.csv"), ("indikatoren", "indikatoren.csv"), ("angebote", "angebote.csv"),
+                ("faelle", "faelle.csv"))
+
+
+@pytest.fixture(scope="session")
+def demo_ablage_vorlage(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
+    """A SQLite store holding the demo Kreis, imported file by file with the command line (seven versions, each
+    with the public view's protection worked out at the import, as planners' imports do; the cases last).
+
+    Imported once per test run and shared by the workers of ``pytest -n`` (the run's temporary folder, a file lock):
+    the seven imports work the protection out seven times. Tests use a copy (:func:`ablage_kopieren`), never the file.
+    """
+    import fcntl
+
+    from sozialraum_analytics.cli import main
+
+    basis = tmp_path_factory.getbasetemp()
+    # Under xdist a worker's folder is popen-gwN in this run's folder, which all workers share.
+    gemeinsam = basis.parent if hasattr(request.config, "workerinput") else basis
+    datei = gemeinsam / "demo_ablage" / "sozialraum.db"
+    with open(gemeinsam / "demo_ablage.lock", "a") as sperre:
+        fcntl.flock(sperre, fcntl.LOCK_EX)
+        fertig = gemeinsam / "demo_ablage.fertig"
+        if not fertig.exists():
+            datei.parent.mkdir(exist_ok=True)
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("SOZIALRAUM_ABLAGE", str(datei.parent))
+                mp.setenv("SOZIALRAUM_DB", str(datei))
+                mp.delenv("SOZIALRAUM_DATEN", raising=False)
+                for art, name in DEMO_DATEIEN:
+                    assert main(["importieren", "--art", art, str(DEMO / name)]) == 0, name
+            fertig.touch()
+    return datei
+
+
+def ablage_kopieren(vorlage: Path, ziel: Path) -> Path:
+    """A copy of the store file ``vorlage`` at ``ziel`` (SQLite's backup: consistent, whatever is in its WAL)."""
+    import sqlite3
+
+    ziel.parent.mkdir(parents=True, exist_ok=True)
+    quelle, kopie = sqlite3.connect(f"file:{vorlage}?mode=ro", uri=True), sqlite3.connect(ziel)
+    try:
+        quelle.backup(kopie)
+    finally:
+        kopie.close()
+        quelle.close()
+    return ziel
+
+
 @pytest.fixture(scope="session")
 def pg_url():
     """A real, throwaway PostgreSQL server for this test session (tests/postgres.py)."""
@@ -79,3 +132,46 @@ def neue_pg_datenbank(base: str, praefix: str = "t") -> str:
         conn.execute(sa.text(f"CREATE DATABASE {name}"))
     engine.dispose()
     return base.rsplit("/", 1)[0] + f"/{name}"
+
+
+def cli(*args: str, env: dict[str, str | None] | None = None, input: str | None = None):  # noqa: A002
+    """Run the command line in this process, ``main(argv)``, as ``python -m sozialraum_analytics ARGS`` runs it.
+
+    ``env`` sets environment variables for this call only (``None`` removes one); ``input`` is what the command
+    reads on stdin. Returns a :class:`subprocess.CompletedProcess` with the exit code and the captured output,
+    as ``subprocess.run(..., capture_output=True, text=True)`` would. A process costs seconds (Python, pandas
+    and the package imported again); tests/test_cli.py keeps one real subprocess run of the command line.
+    """
+    import contextlib
+    import io
+    import os
+    import subprocess
+    import sys
+
+    from sozialraum_analytics.cli import main
+
+    vorher = dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    stdin = sys.stdin
+    try:
+        for name, wert in (env or {}).items():
+            if wert is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = wert
+        sys.stdin = io.StringIO(input or "")
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as ende:  # argparse: wrong usage (2), --help (0)
+                code = ende.code if isinstance(ende.code, int) else 1
+    finally:
+        sys.stdin = stdin
+        # The environment as before, also where the command set something itself (export: BROWSER_PATH).
+        for name in set(os.environ) - set(vorher):
+            del os.environ[name]
+        for name, wert in vorher.items():
+            if os.environ.get(name) != wert:
+                os.environ[name] = wert
+    return subprocess.CompletedProcess(["python", "-m", "sozialraum_analytics", *args], code, out.getvalue(),
+                                       err.getvalue())

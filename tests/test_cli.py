@@ -1,4 +1,5 @@
-"""The command line, run as a user runs it: a subprocess, exit codes, output."""
+"""The command line as a user runs it: exit codes, output. The commands run in this process (``main(argv)``,
+tests/conftest.py ``cli``); the first test runs ``python -m sozialraum_analytics`` as a real subprocess."""
 
 import json
 import subprocess
@@ -7,11 +8,21 @@ import sys
 import pytest
 
 from .conftest import KLEINKREIS
+from .conftest import cli as run
 
 
-def run(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "sozialraum_analytics", *args], capture_output=True, text=True,
-                          **kwargs)
+def test_python_m_runs_the_command_line_in_a_process_of_its_own(tmp_path):
+    """Smoke test of the real entry point (``__main__``): exit code, stdout, stderr, no traceback."""
+    path = tmp_path / "faelle_2023.csv"
+    path.write_text("raum_id;hilfeart;beginn;ende\n08317001;§ 99;01.01.2023;\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "pruefen", str(path)], capture_output=True,
+                            text=True)
+    assert result.returncode == 1
+    assert 'Zeile 2, Spalte "hilfeart": "§ 99" ist keine bekannte Hilfeart' in result.stdout
+    assert "Traceback" not in result.stderr
+    jahr = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "kennzahlen", "--daten", str(KLEINKREIS),
+                           "--jahr", "1990"], capture_output=True, text=True)
+    assert jahr.returncode == 1 and "Für 1990 gibt es keine Daten" in jahr.stderr
 
 
 def test_pruefen_good_file_exits_0():
@@ -121,7 +132,7 @@ def test_export_of_the_public_view_for_a_kreis_of_twelve_cases(tmp_path):
 
     out = tmp_path / "bericht.xlsx"
     result = run("export", "--ansicht", "oeffentlich", "--format", "xlsx", "--out", str(out), "--daten", str(WINZKREIS),
-                 env={**__import__("os").environ, "SOZIALRAUM_ABLAGE": str(tmp_path)})
+                 env={"SOZIALRAUM_ABLAGE": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     workbook = load_workbook(out)
     info = {row[0]: row[1] for row in workbook["Info"].iter_rows(values_only=True)}
@@ -135,11 +146,9 @@ def test_export_of_the_public_view_for_a_kreis_of_twelve_cases(tmp_path):
 
 
 def test_importieren_keeps_the_public_views_protection_with_the_version(tmp_path):
-    import os
-
     from sozialraum_analytics.store import Store
 
-    env = {**os.environ, "SOZIALRAUM_ABLAGE": str(tmp_path), "SOZIALRAUM_DB": str(tmp_path / "ablage.db")}
+    env = {"SOZIALRAUM_ABLAGE": str(tmp_path), "SOZIALRAUM_DB": str(tmp_path / "ablage.db")}
     for art in ("zuordnung", "bevoelkerung", "faelle"):
         result = run("importieren", "--art", art, str(WINZKREIS / f"{art}.csv"), env=env)
         assert result.returncode == 0, result.stderr

@@ -25,6 +25,8 @@ from sozialraum_analytics.formatting import format_number
 from sozialraum_analytics.kennzahlen import Engine
 from sozialraum_analytics.oeffentlich import Schutz
 
+from .conftest import cli
+
 ROOT = Path(__file__).resolve().parent.parent
 JAHR = 2024
 DATUM = dt.date(2026, 11, 23)
@@ -287,9 +289,8 @@ def test_charts_as_png_and_svg(oeffentlich, bilder) -> None:
 def test_cli_export_in_both_views(tmp_path: Path, exakt) -> None:
     for ansicht in ("oeffentlich", "planung"):
         out = tmp_path / f"{ansicht}.xlsx"
-        result = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "export", "--ansicht", ansicht,
-                                 "--format", "xlsx", "--out", str(out), "--daten", str(ROOT / "data"),
-                                 "--jahr", str(JAHR)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        result = cli("export", "--ansicht", ansicht, "--format", "xlsx", "--out", str(out), "--daten", str(ROOT / "data"),
+                     "--jahr", str(JAHR))
         assert result.returncode == 0, result.stderr
         from openpyxl import load_workbook
 
@@ -302,9 +303,8 @@ def test_cli_export_in_both_views(tmp_path: Path, exakt) -> None:
         else:
             assert info["Ansicht"].startswith("Planungsansicht")
             assert small_counts(cells)  # the planners' export is exact
-    bad = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "export", "--ansicht", "oeffentlich",
-                          "--format", "pdf", "--out", str(tmp_path / "x.pdf"), "--daten", str(ROOT / "data"),
-                          "--jahr", "1999"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    bad = cli("export", "--ansicht", "oeffentlich", "--format", "pdf", "--out", str(tmp_path / "x.pdf"), "--daten",
+              str(ROOT / "data"), "--jahr", "1999")
     assert bad.returncode == 1 and "Für 1999 gibt es keine Daten" in bad.stderr
     assert np.isfinite(kreis_gesamt(exakt))
 

@@ -7,14 +7,14 @@ import logging
 import os
 import secrets
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from sozialraum_analytics import konten
+
+from .conftest import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -86,14 +86,11 @@ def test_accounts_are_salted_hashes_in_a_private_file(tmp_path: Path, schnell: N
 
 
 def test_cli_creates_an_account(tmp_path: Path) -> None:
-    env = dict(os.environ, SOZIALRAUM_KONTEN=str(tmp_path / "k.txt"))
-    result = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "konto", "anlegen", "planung",
-                             "--passwort-stdin"], input="ein-langes-passwort\n", cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    env = {"SOZIALRAUM_KONTEN": str(tmp_path / "k.txt")}
+    result = cli("konto", "anlegen", "planung", "--passwort-stdin", input="ein-langes-passwort\n", env=env)
     assert result.returncode == 0, result.stderr
     assert konten.pruefen("planung", "ein-langes-passwort", tmp_path / "k.txt")
-    listed = subprocess.run([sys.executable, "-m", "sozialraum_analytics", "konto", "liste"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    listed = cli("konto", "liste", env=env)
     assert listed.stdout.split() == ["planung"]
 
 

@@ -2,9 +2,7 @@
 wrong, on a small fixture of the same shape, with the values worked out by hand."""
 
 import io
-import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from sozialraum_analytics.readers import verdaechtige_werte
 from sozialraum_analytics.store import Store, Unveraendert
 
 from .conftest import FIXTURES
+from .conftest import cli as befehl
 
 MONITORING = FIXTURES / "monitoring" / "mss_2021_indexind.csv"
 
@@ -33,11 +32,8 @@ def schreiben(ordner: Path, name: str, text: str) -> Path:
 
 
 def cli(ablage: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOZIALRAUM_ABLAGE": str(ablage)}
-    env.pop("SOZIALRAUM_DB", None)
-    env.pop("SOZIALRAUM_DATEN", None)
-    result = subprocess.run([sys.executable, "-m", "sozialraum_analytics", *args], capture_output=True, text=True,
-                            env=env)
+    """The command line on the store in ``ablage`` (in this process, tests/conftest.py)."""
+    result = befehl(*args, env={"SOZIALRAUM_ABLAGE": str(ablage), "SOZIALRAUM_DB": None, "SOZIALRAUM_DATEN": None})
     assert "Traceback" not in result.stderr + result.stdout
     return result
 

@@ -3,28 +3,22 @@ files), in the planning and the public view (AppTest): no exception, no error bo
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from sozialraum_analytics.cli import main
-
-from .test_pages import DEMO, PAGES, no_exception, open_page, texts
+from .conftest import ablage_kopieren
+from .test_pages import PAGES, no_exception, open_page, texts
 
 PLANUNGSSEITEN = {"pages/daten.py", "pages/importieren.py"}
 ALLE = [*PAGES, "pages/praesentation.py"]
-DATEIEN = (("zuordnung", "zuordnung.csv"), ("gebiete", "gebiete.geojson"), ("bevoelkerung", "bevoelkerung.csv"),
-           ("faelle", "faelle.csv"), ("kosten", "kosten.csv"), ("indikatoren", "indikatoren.csv"),
-           ("angebote", "angebote.csv"))
 
 
 @pytest.fixture(scope="session")
-def demo_ablage(tmp_path_factory) -> str:
-    """A store holding the demo Kreis, imported file by file with the command line."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo_ablage') / 'ablage.db'}"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOZIALRAUM_DB", url)
-        for art, name in DATEIEN:
-            assert main(["importieren", "--art", art, str(DEMO / name)]) == 0, name
-    return url
+def demo_ablage(tmp_path_factory, demo_ablage_vorlage: Path) -> str:
+    """A store holding the demo Kreis, imported file by file with the command line (a copy of the run's one,
+    tests/conftest.py)."""
+    return f"sqlite:///{ablage_kopieren(demo_ablage_vorlage, tmp_path_factory.mktemp('demo_ablage') / 'ablage.db')}"
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
+from ..conftest import ablage_kopieren
 from .conftest import ROOT, anmelden, importiert, oeffne, serve
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
@@ -21,9 +22,10 @@ PLANUNG = {**OEFFENTLICH, "daten": "Datenbestand", "importieren": "Daten importi
 
 
 @pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory):
+def demo_url(tmp_path_factory: pytest.TempPathFactory, demo_ablage_vorlage: Path):
+    """The demo Kreis imported with the command line, file by file (the run's store, tests/conftest.py)."""
     log_dir = tmp_path_factory.mktemp("demo_ablage_app")
-    importiert(ROOT / "data", log_dir)
+    ablage_kopieren(demo_ablage_vorlage, log_dir / "ablage" / "sozialraum.db")
     with serve(None, log_dir) as url:
         yield url
 

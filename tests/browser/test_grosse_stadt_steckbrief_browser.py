@@ -50,7 +50,9 @@ def test_steckbrief_of_a_planungsraum_in_a_city_of_1100(page, grosse_stadt_url: 
     assert "Stand 2020" in text
     # Both charts have values (no empty chart), the age chart of 2021–2023.
     expect(page.locator(".js-plotly-plot")).to_have_count(2)
-    assert "Junge Menschen nach Altersgruppe, 2021–2023" in text
+    # The chart's title is drawn in the browser after the script has run: wait for it, not for the text read above.
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("Junge Menschen nach Altersgruppe, 2021–2023",
+                                                                    timeout=60_000)
     assert _hoehe(page) <= 6 * BILDSCHIRM, _hoehe(page)
     screenshot(page, "steckbrief_grosse_stadt")
 

@@ -5,6 +5,7 @@ on data imported into the store.) Screenshots go to /tmp/screens with SOZIALRAUM
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -78,39 +79,62 @@ def test_a_page_link_opened_first_runs_inside_the_app(page, app_url: str, app_da
     assert query == {"jahr": ["2023"], "ebene": ["sozialraum"], "nenner": ["u18"], "skala": ["10000"]}
 
 
+def folie(page, nummer: int, kurz: str) -> None:  # noqa: ANN001
+    """Wait until slide ``nummer`` is shown: its label in the slide navigation ("Folie 3 von 14: Karte")."""
+    import re
+
+    expect(page.get_by_text(re.compile(rf"^Folie {nummer} von \d+: {re.escape(kurz)}$")).first).to_be_visible(
+        timeout=60_000)
+    wait_until_idle(page)
+
+
 def test_the_presentation_shows_slides_in_the_public_view(page, app_url: str) -> None:
+    """Each step is checked on the slide's own content (its heading, table or chart), not on the footer under
+    every slide, which names the public view on all of them."""
+    main = page.locator('[data-testid="stMain"]')
+    titel = main.locator(".folie h1")  # only the title slide has one
+    ueberschrift = main.locator("h2").first  # every other slide's heading
     page.goto(f"{app_url}/praesentation")
     wait_until_idle(page)
     expect(page.get_by_text("Folie 1 von").first).to_be_visible(timeout=120_000)
-    expect(page.get_by_text("Bericht für den Jugendhilfeausschuss").first).to_be_visible()
+    folie(page, 1, "Titel")
+    expect(titel).to_have_text("Hilfen zur Erziehung im Musterkreis")
+    # The title slide itself states the committee's view (the footer says so on every slide).
+    expect(main.locator(".folie p", has_text="Bericht für den Jugendhilfeausschuss")).to_be_visible()
+    expect(main.locator(".folie p", has_text="Öffentliche Ansicht (Jugendhilfeausschuss)")).to_be_visible()
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
     screenshot(page, "praesentation_1")
     page.get_by_role("button", name="Weiter ▶").click()
-    expect(page.get_by_text("Folie 2 von").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
-    text = page.inner_text('[data-testid="stMain"]')
-    assert "Hilfen gesamt je Sozialraum" in text
+    folie(page, 2, "Kreis")
+    expect(titel).to_have_count(0)
+    expect(ueberschrift).to_have_text(re.compile(r"^Hilfen gesamt je Sozialraum \d{4}$"))
     # The slide's table: no count of 1 to 4 in any cell (a suppressed one shows "•").
     cells = [c.strip() for c in page.locator("table.folientabelle td").all_inner_texts()]
     assert len(cells) >= 20 and not {"1", "2", "3", "4"} & set(cells), cells
     assert_no_error(page)
     screenshot(page, "praesentation_2")
     page.get_by_role("button", name="◀ Zurück").click()
-    expect(page.get_by_text("Folie 1 von").first).to_be_visible(timeout=60_000)
+    folie(page, 1, "Titel")
+    expect(titel).to_have_text("Hilfen zur Erziehung im Musterkreis")
+    expect(ueberschrift).to_have_count(0)
     # Keys, as a presenter's clicker sends them (PageDown/PageUp) and the arrow keys.
-    wait_until_idle(page)
     page.keyboard.press("ArrowRight")
-    expect(page.get_by_text("Folie 2 von").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    folie(page, 2, "Kreis")
+    expect(ueberschrift).to_have_text(re.compile(r"^Hilfen gesamt je Sozialraum \d{4}$"))
     page.keyboard.press("PageDown")
-    expect(page.get_by_text("Folie 3 von").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    folie(page, 3, "Karte")
+    # The map slide: its heading and the map, no table.
+    expect(ueberschrift).to_have_text(re.compile(r"^Karte: Eckwert je Sozialraum \d{4}$"))
+    expect(main.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+    expect(page.locator("table.folientabelle")).to_have_count(0)
     screenshot(page, "praesentation_3")
     page.keyboard.press("PageUp")
-    expect(page.get_by_text("Folie 2 von").first).to_be_visible(timeout=60_000)
-    wait_until_idle(page)
+    folie(page, 2, "Kreis")
+    expect(ueberschrift).to_have_text(re.compile(r"^Hilfen gesamt je Sozialraum \d{4}$"))
+    expect(page.locator("table.folientabelle")).to_have_count(1)
     page.keyboard.press("ArrowLeft")
-    expect(page.get_by_text("Folie 1 von").first).to_be_visible(timeout=60_000)
+    folie(page, 1, "Titel")
+    expect(titel).to_have_text("Hilfen zur Erziehung im Musterkreis")
     # A way back to the dashboard.
     page.get_by_role("link", name="Zurück zum Dashboard").click()
     expect(page.locator("h1", has_text="Übersicht").first).to_be_visible(timeout=60_000)
