@@ -14,6 +14,9 @@ from pathlib import Path
 
 from .dataset import datenbestand, datenquelle
 from .formatting import format_number
+from .jahresstand import MODI
+from .kennzahlen import EBENEN
+from .oeffentlich import VERFAHREN
 from .pruefbericht import ValidationReport
 from .readers import guess_kind
 from .tables import KINDS, TABLES, match_columns
@@ -457,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--daten", metavar="ORDNER",
                    help="Ordner mit den Dateien (Standard: SOZIALRAUM_DATEN, sonst die Datenbank, sonst Demo)")
     k.add_argument("--jahr", type=int)
-    k.add_argument("--ebene", choices=["planungsraum", "sozialraum", "kreis"], default="sozialraum")
+    k.add_argument("--ebene", choices=EBENEN, default="sozialraum")
     k.add_argument("--format", choices=["csv", "json"], default="csv")
     k.add_argument("--nenner", choices=["u21", "u18", "18_21"], default="u21",
                    help="Bezugsgröße des Eckwerts (Standard: unter 21)")
@@ -466,7 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--ansicht", choices=["planung", "oeffentlich"], default="planung",
                    help="planung: exakte Zahlen (Standard); oeffentlich: die Zahlen des Jugendhilfeausschusses "
                         "mit Geheimhaltung")
-    k.add_argument("--geheimhaltung", choices=["sperren", "runden"], default="sperren",
+    k.add_argument("--geheimhaltung", choices=tuple(VERFAHREN), default="sperren",
                    help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
     k.add_argument("--klassengrenzen", metavar="-1,1,1.5",
                    help="Grenzen der Bedarfsklassen in Standardabweichungen (Standard: die des Kreises, sonst -1,0,1)")
@@ -479,7 +482,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--kreis", metavar="AGS", help="nur Gebiete mit diesem Schlüsselanfang, z. B. 08317")
     i.add_argument("--kreisname", metavar="NAME", help="Name des Kreises, mit den Daten gespeichert (z. B. Ortenaukreis); "
                                                       "sonst aus einer amtlichen Tabelle mit --kreis")
-    i.add_argument("--modus", choices=["ergaenzen", "ersetzen"], default="ergaenzen",
+    i.add_argument("--modus", choices=MODI, default="ergaenzen",
                    help="ergaenzen (Standard): die Jahre der Datei ersetzen dieselben Jahre, andere Jahre bleiben; "
                         "ersetzen: die ganze Tabelle dieser Art")
     i.add_argument("--benutzer", metavar="NAME",
@@ -506,7 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--jahr", type=int, help="Berichtsjahr (Standard: das letzte)")
     e.add_argument("--raum", action="append", metavar="RAUM_ID",
                    help="Folie/Steckbrief für diesen Sozialraum (Kennung, z. B. SR01; mehrfach möglich)")
-    e.add_argument("--geheimhaltung", choices=["sperren", "runden"], default="sperren",
+    e.add_argument("--geheimhaltung", choices=tuple(VERFAHREN), default="sperren",
                    help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
     ko = sub.add_parser("konto", help="lokale Konten der Planungsansicht verwalten")
     ko.add_argument("aktion", choices=["anlegen", "entfernen", "liste"])

@@ -36,6 +36,8 @@ def _planungsraeume(page, url: str) -> None:  # noqa: ANN001
 
 
 def _tabellen_scrollen(page) -> None:  # noqa: ANN001
+    # The tables are drawn after the headings: wait for them (a busy machine draws them seconds later).
+    expect(page.locator('[data-testid="stDataFrame"]:visible').first).to_be_visible(timeout=60_000)
     hoehen = page.locator('[data-testid="stDataFrame"]:visible').evaluate_all(
         "els => els.map(e => e.getBoundingClientRect().height)")
     assert hoehen and max(hoehen) <= TABELLE_HOEHE + 5, hoehen
