@@ -764,6 +764,17 @@ class Store:
             return None
         return version, version.inhalt[kind]["import_id"]
 
+    def _gespeichert(self, spalte: str, version: Version | None) -> tuple[Version, bytes | None] | None:
+        """What the version's case import saved beside its rows (``daten``: the yearly counts, ``dauern``: the
+        grouped durations), None in a version without cases; the bytes are None for an older import."""
+        if (gefunden := self._import_von("faelle", version)) is None:
+            return None
+        version, import_id = gefunden
+        z = faelle_jahreszahlen
+        with self.engine.connect() as conn:
+            daten = conn.execute(sa.select(z.c[spalte]).where(z.c.import_id == import_id)).scalar()
+        return version, (bytes(daten) if daten is not None else None)
+
     def tabelle(self, kind: str, version: Version | None = None) -> pd.DataFrame | None:
         """The rows of ``kind`` in ``version`` (default: the current one) as the readers' frame."""
         if (gefunden := self._import_von(kind, version)) is None:
@@ -847,16 +858,12 @@ class Store:
         rule when it was saved); an import saved before those were kept is counted by the database
         (:meth:`fallzahlen_gruppiert`), with the same result.
         """
-        if (gefunden := self._import_von("faelle", version)) is None:
+        if (gespeichert := self._gespeichert("daten", version)) is None:
             return None
-        version, import_id = gefunden
-        z = faelle_jahreszahlen
-        with self.engine.connect() as conn:
-            daten = conn.execute(sa.select(z.c.daten).where(z.c.import_id == import_id)
-                                 ).scalar()
+        version, daten = gespeichert
         if daten is None:
             return self.fallzahlen_gruppiert(version)
-        return _jahreszahlen_lesen(bytes(daten))
+        return _jahreszahlen_lesen(daten)
 
     def fallzahlen_gruppiert(self, version: Version | None = None) -> pd.DataFrame | None:
         """:meth:`fallzahlen` counted by the database from the case rows (imports saved before migration 9).
@@ -904,15 +911,11 @@ class Store:
         Read from the grouping saved with the import (migration 11); an import saved before is grouped by
         the database (:meth:`dauern_gruppiert`), with the same rows.
         """
-        if (gefunden := self._import_von("faelle", version)) is None:
+        if (gespeichert := self._gespeichert("dauern", version)) is None:
             return None
-        version, import_id = gefunden
-        z = faelle_jahreszahlen
-        with self.engine.connect() as conn:
-            daten = conn.execute(sa.select(z.c.dauern).where(z.c.import_id == import_id)
-                                 ).scalar()
+        version, daten = gespeichert
         if daten is not None:
-            return _dauern_lesen(bytes(daten))
+            return _dauern_lesen(daten)
         return self.dauern_gruppiert(version)
 
     def dauern_gruppiert(self, version: Version | None = None) -> pd.DataFrame | None:
