@@ -20,14 +20,13 @@ import sqlalchemy as sa
 
 from sozialraum_analytics.readers import read_table
 from sozialraum_analytics.store import Store
-from tests.postgres import postgres_server
+from tests.postgres import neue_pg_datenbank, postgres_server
 
 from .test_bench_pipeline import read_floor
 
 ROUNDS = 3
 TARGET = 2.0
 RESULTS: dict[str, float] = {}
-_counter = itertools.count()
 
 
 def import_and_count(url: str, path: Path) -> int:
@@ -75,15 +74,6 @@ def pg_url():
         yield url
 
 
-def _fresh_pg(base: str) -> str:
-    name = f"bench_{next(_counter)}"
-    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return base.rsplit("/", 1)[0] + f"/{name}"
-
-
 def _libpq(url: str) -> str:
     return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -98,7 +88,7 @@ def test_store_import_and_yearly_counts(kreis_1m, tmp_path: Path, pg_url: str) -
         return url
 
     def pg_store() -> str:
-        url = _fresh_pg(pg_url)
+        url = neue_pg_datenbank(pg_url, "bench_")
         Store(url).dispose()
         return url
 

@@ -46,7 +46,8 @@ def sicher_entpacken(data: bytes, ziel: Path, max_bytes: int | None = None, name
     try:
         archive = zipfile.ZipFile(_bytes_io(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise UnsichereDatei(f"{name} ist keine gültige Zip-Datei ({error}).") from error
+        raise UnsichereDatei(f"{name} ist keine gültige Zip-Datei (beschädigt oder kein Zip-Archiv); bitte die "
+                             "Datei neu packen oder unverändert noch einmal hochladen.") from error
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) > MAX_DATEIEN_IM_ZIP:
         raise UnsichereDatei(f"{name} enthält {len(members)} Dateien; erlaubt sind höchstens {MAX_DATEIEN_IM_ZIP}.")

@@ -10,13 +10,14 @@ Cases (faelle.csv, Windows-1252, AGS partly without leading zero, mixed date for
   I §42 Cedorf 03.03.2023–10.03.2023                     J §8a Adorf 20.12.2023–05.01.2024
 """
 
-import itertools
 from pathlib import Path
 
 import pytest
 
 from sozialraum_analytics.dataset import load_folder
 from sozialraum_analytics.kennzahlen import Engine
+
+from .postgres import neue_pg_datenbank  # noqa: F401 - the tests take it from here
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KLEINKREIS = FIXTURES / "kleinkreis"
@@ -117,21 +118,6 @@ def pg_url():
         yield url
 
 
-_PG_ZAEHLER = itertools.count()
-
-
-def neue_pg_datenbank(base: str, praefix: str = "t") -> str:
-    """A new, empty database on the server of ``base`` (a PostgreSQL URL); its URL."""
-    import os
-
-    import sqlalchemy as sa
-
-    name = f"{praefix}{os.getpid()}_{next(_PG_ZAEHLER)}"
-    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return base.rsplit("/", 1)[0] + f"/{name}"
 
 
 def cli(*args: str, env: dict[str, str | None] | None = None, input: str | None = None):  # noqa: A002

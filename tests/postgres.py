@@ -7,6 +7,7 @@ tests fail with a German hint: the store must be tested against the real thing, 
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import shutil
 import socket
@@ -75,3 +76,18 @@ def postgres_server() -> Iterator[str]:
         subprocess.run(_as_postgres([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(base, ignore_errors=True)
+
+
+_PG_ZAEHLER = itertools.count()
+
+
+def neue_pg_datenbank(base: str, praefix: str = "t") -> str:
+    """A new, empty database on the server of ``base`` (a PostgreSQL URL); its URL."""
+    import sqlalchemy as sa
+
+    name = f"{praefix}{os.getpid()}_{next(_PG_ZAEHLER)}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return base.rsplit("/", 1)[0] + f"/{name}"

@@ -263,6 +263,29 @@ def test_a_damaged_or_encrypted_zip_gets_a_german_message(tmp_path: Path, ablage
     assert f"„{info.filename}“ lässt sich nicht entpacken (verschlüsselt)" in text and versionen(ablage) == 0
 
 
+def test_a_zip_packed_with_an_unknown_method_gets_a_german_message(tmp_path: Path) -> None:
+    """Method 99 (AES, which Python cannot unpack): zipfile raises NotImplementedError; the planner reads why."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("daten.csv", b"a;b\n1;2\n")
+    data = bytearray(buffer.getvalue())
+    zentral = bytes(data).find(b"PK\x01\x02")
+    data[8:10] = (99).to_bytes(2, "little")  # the method in the local header and the central directory
+    data[zentral + 10:zentral + 12] = (99).to_bytes(2, "little")
+    with pytest.raises(UnsichereDatei) as fehler:
+        sicher_entpacken(bytes(data), tmp_path / "ziel", max_bytes=4000, name="daten.zip")
+    assert str(fehler.value) == ("daten.zip: die Datei „daten.csv“ lässt sich nicht entpacken (beschädigt oder mit "
+                                 "einem unbekannten Verfahren gepackt).")
+
+
+def test_a_broken_zip_is_named_without_python_text(capsys: pytest.CaptureFixture, tmp_path: Path, ablage: str) -> None:
+    path = tmp_path / "gebiete.zip"
+    path.write_bytes(b"PK\x03\x04 kaputt")
+    text = abgelehnt(capsys, ["importieren", "--art", "gebiete", str(path)])
+    assert "gebiete.zip ist keine gültige Zip-Datei (beschädigt oder kein Zip-Archiv)" in text
+    assert "File is not a zip file" not in text and versionen(ablage) == 0
+
+
 # --- long cells ---------------------------------------------------------------------------------------
 
 def test_a_cell_longer_than_131072_characters_is_read(tmp_path: Path, ablage: str,
