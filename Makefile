@@ -53,7 +53,7 @@ bench: $(VENV)/.dev
 	$(PY) -m pytest benchmarks -s --benchmark-columns=min,mean,max,rounds
 
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check sozialraum_analytics pages tests benchmarks app.py
+	$(VENV)/bin/ruff check sozialraum_analytics pages tests benchmarks app.py ui
 
 # Regenerate the synthetic demo Kreis in data/ (deterministic, fixed seed).
 demo: $(VENV)/.runtime

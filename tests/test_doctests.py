@@ -41,10 +41,10 @@ def test_every_example_in_the_source_is_run(name: str) -> None:
 
 
 def test_no_examples_outside_the_package() -> None:
-    """The pages, ui.py, app.py and __main__ are not run as doctests here (importing them runs Streamlit or the
+    """The pages, the ui package, app.py and __main__ are not run as doctests here (importing them runs Streamlit or the
     command line): they hold no ``>>>`` example that would go unchecked."""
     from pathlib import Path
 
     root = Path(sozialraum_analytics.__file__).resolve().parents[1]
-    dateien = [root / "ui.py", root / "app.py", root / "sozialraum_analytics" / "__main__.py", *root.glob("pages/*.py")]
+    dateien = [*root.glob("ui/*.py"), root / "app.py", root / "sozialraum_analytics" / "__main__.py", *root.glob("pages/*.py")]
     assert [d.name for d in dateien if _zeilen_mit_beispiel(d.read_text(encoding="utf-8"))] == []

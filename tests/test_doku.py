@@ -1,7 +1,7 @@
 """README.md documents every setting and every command-line option (after datasette's tests/test_docs.py).
 
 A setting is a field of :class:`~sozialraum_analytics.einstellungen.Einstellungen` or any ``SOZIALRAUM_*``
-name in the package, ``ui.py``, ``pages/`` or ``app.py``; each must have a row in the table of the
+name in the package, ``ui/``, ``pages/`` or ``app.py``; each must have a row in the table of the
 section "## Einstellungen". Every option of every subcommand of ``cli.build_parser()`` must appear in
 the section "## Kommandozeile".
 """
@@ -30,7 +30,7 @@ def abschnitt(titel: str) -> str:
 
 def im_quelltext() -> set[str]:
     quellen = [*(ROOT / "sozialraum_analytics").glob("*.py"), *(ROOT / "pages").glob("*.py"),
-               ROOT / "ui.py", ROOT / "app.py"]
+               *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]
     return {name for p in quellen for name in NAME.findall(p.read_text(encoding="utf-8"))}
 
 

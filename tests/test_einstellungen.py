@@ -105,7 +105,7 @@ def test_built_once_per_environment(leer: Path, monkeypatch: pytest.MonkeyPatch)
 def test_no_setting_is_read_anywhere_else() -> None:
     """Every SOZIALRAUM_* variable is read through einstellungen(), nowhere with os.environ/getenv."""
     quellen = [*(ROOT / "sozialraum_analytics").glob("*.py"), *(ROOT / "pages").glob("*.py"),
-               ROOT / "ui.py", ROOT / "app.py"]
+               *(ROOT / "ui").glob("*.py"), ROOT / "app.py"]
     lesen = re.compile(r"(os\.environ(\.get)?|getenv)\s*[(\[]\s*[\"']SOZIALRAUM_")
     treffer = [f"{p.name}: {m.group(0)}" for p in quellen if p.name != "einstellungen.py"
                for m in lesen.finditer(p.read_text(encoding="utf-8"))]

@@ -3,7 +3,7 @@
 A ``pages/`` folder beside ``st.navigation`` puts Streamlit into its old "pages directory" mode
 until app.py's ``st.navigation`` has run once in the process (Streamlit's maintainers describe the
 mix of a pages folder and ``st.navigation`` as unsupported for direct page URLs, streamlit PR 10276;
-there is no setting for it). ``ui._ueber_app_starten`` switches that mode off and reruns, so that a
+there is no setting for it). ``ui.streamlit_intern.ueber_app_starten`` switches that mode off and reruns, so that a
 bookmarked page as the server's first request is served through app.py. That is the only use of
 ``PagesManager.uses_pages_directory``; these tests check that the flag still exists, is still set
 from the pages folder, and is what the function resets.
@@ -18,12 +18,12 @@ import streamlit as st
 from streamlit.runtime import pages_manager
 from streamlit.runtime.pages_manager import PagesManager
 
-import ui
+from ui import streamlit_intern
 
 
 def test_streamlit_still_has_the_pages_directory_flag() -> None:
     assert isinstance(PagesManager.__dict__.get("uses_pages_directory"), (bool, type(None))), (
-        "Streamlit hat PagesManager.uses_pages_directory entfernt oder umbenannt: ui._ueber_app_starten anpassen")
+        "Streamlit hat PagesManager.uses_pages_directory entfernt oder umbenannt: ui.streamlit_intern.ueber_app_starten anpassen")
     quelle = inspect.getsource(pages_manager)
     assert "uses_pages_directory" in quelle and "pages" in quelle
 
@@ -36,7 +36,7 @@ def test_the_flag_is_set_from_the_pages_folder_when_the_manager_starts(tmp_path,
     try:
         PagesManager(str(main))
     except TypeError:  # a changed constructor is a changed internal too
-        pytest.fail("PagesManager(main_script_path) geht nicht mehr: ui._ueber_app_starten prüfen")
+        pytest.fail("PagesManager(main_script_path) geht nicht mehr: ui.streamlit_intern.ueber_app_starten prüfen")
     assert PagesManager.uses_pages_directory is True
 
 
@@ -50,6 +50,6 @@ def test_a_page_in_the_old_mode_switches_it_off_and_reruns(monkeypatch) -> None:
     monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
     monkeypatch.setattr(st, "rerun", rerun)
     with pytest.raises(Rerun):
-        ui._ueber_app_starten()
+        streamlit_intern.ueber_app_starten()
     assert PagesManager.uses_pages_directory is False
-    ui._ueber_app_starten()  # in the new mode: nothing happens, no rerun
+    streamlit_intern.ueber_app_starten()  # in the new mode: nothing happens, no rerun
