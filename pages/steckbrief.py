@@ -65,7 +65,6 @@ hilfen = profil.hilfen
 figuren = steckbrief_figuren(profil, dataset.kreis_name)
 if "hilfen" in figuren:
     fig = figuren["hilfen"]
-    fig.update_layout(template=ui.TEMPLATE, title=dict(text=fig.layout.title.text))
     fig.update_xaxes(title_text=None)
     ui.zeige(fig, key="steckbrief_hilfen")
 elif profil.hinweis("hilfen_diagramm"):
@@ -111,7 +110,6 @@ if ui.pruefe_daten(dataset, ["bevoelkerung"], "die Altersstruktur"):
         st.info(ui.escape_md(profil.hinweis("bevoelkerung")), icon=ui.INFO)
     if "bevoelkerung" in figuren:
         fig = figuren["bevoelkerung"]
-        fig.update_layout(template=ui.TEMPLATE, title=dict(text=fig.layout.title.text))
         ui.legende_platz(fig, "Altersgruppe")
         ui.zeige(fig, key="steckbrief_bevoelkerung")
     gesamt = bev.groupby("jahr")["einwohner"].sum(min_count=1) if len(bev) else pd.Series(dtype=float)

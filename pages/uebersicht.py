@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from sozialraum_analytics import diagramme
 from sozialraum_analytics.dataset import KREIS_ID
 from sozialraum_analytics.formatting import format_number, format_percent, format_signed, neutralise_formula
 from sozialraum_analytics.geheimhaltung import MIN_JUNGE_MENSCHEN
@@ -263,33 +264,20 @@ if jahr is not None and ebene is not None and faelle_vergleich:
             if "Hinweis" in daten:  # the ranking chart leaves small bases out (the table names them)
                 daten = daten[daten["Hinweis"] == ""]
             gekuerzt = len(daten) > ALLE_BIS
-            daten = daten.head(RANGLISTE if gekuerzt else len(daten)).iloc[::-1]  # the highest on top
+            daten = daten.head(RANGLISTE if gekuerzt else len(daten))  # the highest on top
             if len(daten):
                 kurz = ui.kurznamen(list(tabelle[ebene_label]))
                 titel = f"{auswahl.eckwert_label}, Hilfen gesamt {jahr_faelle}"
                 if gekuerzt:
                     titel += f"<br><sup>die {len(daten)} {plural} mit dem höchsten Eckwert</sup>"
-                fig = ui.figur(titel, "", height=max(360, 150 + 34 * len(daten)))
                 werte_text = [format_number(v, 1) for v in daten["Eckwert"]]
-                ueber = [kreiswert is not None and v > kreiswert for v in daten["Eckwert"]]
-                fig.add_bar(x=daten["Eckwert"], y=list(daten["raum_id"]),
-                            orientation="h", marker_color=[ui.UEBER_KREIS if u else ui.PALETTE[0] for u in ueber],
-                            text=werte_text, textposition="outside", cliponaxis=False, showlegend=False,
-                            customdata=[[ui.plot_text(n), w, ui.plot_text(r)]
-                                        for n, w, r in zip(daten[ebene_label], werte_text, daten["raum_id"])],
-                            hovertemplate="<b>%{customdata[0]}</b> (%{customdata[2]})<br>Eckwert: %{customdata[1]}"
-                                          "<extra></extra>")
-                if kreiswert is not None:
-                    fig.add_vline(x=kreiswert, line=dict(color=ui.KREIS_FARBE, width=3, dash="dash"), layer="below")
-                    fig.add_annotation(x=kreiswert, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                                       text=f"<b>Kreis: {format_number(kreiswert, 1)}</b>", font=dict(size=16),
-                                       yshift=4)
                 # Keyed by id (two areas may share a name), labelled by the unique name.
-                fig.update_yaxes(title_text=None, rangemode="normal", showgrid=False, type="category",
-                                 tickmode="array", tickvals=list(daten["raum_id"]),
-                                 ticktext=[ui.plot_text(kurz[n]) for n in daten[ebene_label]])
-                fig.update_xaxes(title_text=None, showgrid=True, gridcolor="#e2e5e9")
-                fig.update_layout(margin=dict(r=60, t=110 if gekuerzt else 100))
+                fig = diagramme.rangliste(
+                    list(daten["raum_id"]), list(daten["Eckwert"]), kreiswert, titel=titel,
+                    namen=[kurz[n] for n in daten[ebene_label]],
+                    customdata=[[ui.plot_text(n), w, ui.plot_text(r)]
+                                for n, w, r in zip(daten[ebene_label], werte_text, daten["raum_id"])],
+                    hovertemplate="<b>%{customdata[0]}</b> (%{customdata[2]})<br>Eckwert: %{customdata[1]}<extra></extra>")
                 ui.zeige(fig, key="uebersicht_eckwerte")
                 st.caption("Orange: über dem Kreiswert, blau: darunter. Gestrichelt: der Kreis."
                            + (" Alle übrigen stehen in der Tabelle." if gekuerzt else ""))

@@ -15,8 +15,7 @@ import streamlit as st
 from plotly.subplots import make_subplots
 
 import ui
-from sozialraum_analytics import rangliste
-from sozialraum_analytics.ausschussbericht import streuung_beschriften
+from sozialraum_analytics import diagramme, rangliste
 from sozialraum_analytics.formatting import format_number, jahre_text
 from sozialraum_analytics.kartenwerte import KARTEN_HILFEGRUPPEN, KLEINE_BASIS, basis_art, jahre_mit_werten
 
@@ -87,19 +86,14 @@ else:
         kategorien.append(raum_id)
         name = ui.plot_text(kurz.get(namen[raum_id], namen[raum_id]))
         beschriftung.append(f"{int(rang)}. {name}" if viele and not pd.isna(rang) else name)
-    farben = [ui.KLEINE_BASIS_FARBE if klein else ui.UEBER_KREIS if kreiswert is not None and w > kreiswert
-              else ui.PALETTE[0] for w, klein in zip(zeilen["wert"], zeilen["kleine_basis"])]
-    linien = ["#1b1f24" if r in hervor else "rgba(0,0,0,0)" for r in zeilen["raum_id"]]
-    fig = ui.figur("", einheit, height=max(360, 30 * len(kategorien) + 130))
-    fig.add_trace(go.Bar(
-        x=zeilen["wert"], y=zeilen["raum_id"], orientation="h",
-        marker=dict(color=farben, line=dict(color=linien, width=3)),
-        text=[format_number(w, dez) + (" (kleine Basis)" if klein else "") for w, klein in
-              zip(zeilen["wert"], zeilen["kleine_basis"])], textposition="outside", cliponaxis=False,
+    linien = [ui.KREIS_FARBE if r in hervor else "rgba(0,0,0,0)" for r in zeilen["raum_id"]]
+    fig = diagramme.rangliste(
+        list(zeilen["raum_id"]), list(zeilen["wert"]), kreiswert, achse=einheit, dezimalen=dez,
+        klein=list(zeilen["kleine_basis"]), kreis_text=werte.kreis_text, hoehe=max(360, 30 * len(kategorien) + 130),
         customdata=[[ui.plot_text(namen[r]), "ohne Rang, kleine Basis" if pd.isna(rang) else f"Rang {int(rang)}",
                      format_number(w, dez), r] for r, rang, w in zip(zeilen["raum_id"], zeilen["rang"], zeilen["wert"])],
-        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>",
-        showlegend=False))
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}<extra></extra>")
+    fig.update_traces(marker_line=dict(color=linien, width=3), selector=dict(type="bar"))
     for kategorie, anzahl in luecken:
         # The gap row says how many are left out, on white so that the Kreis line does not cross the words.
         fig.add_annotation(x=0, y=kategorie, xref="x", yref="y", xanchor="left", showarrow=False,
@@ -110,15 +104,8 @@ else:
         # An invisible point per gap row: a category axis only shows categories that hold data.
         fig.add_trace(go.Scatter(x=[0] * len(luecken), y=[k for k, _ in luecken], mode="markers",
                                  marker=dict(opacity=0), hoverinfo="skip", showlegend=False))
-    if kreiswert is not None:
-        fig.add_vline(x=kreiswert, line=dict(color=ui.KREIS_FARBE, width=3, dash="dash"),
-                      annotation_text=f"{werte.kreis_text} {format_number(kreiswert, dez)}",
-                      annotation_position="top", annotation_font_size=15)
-    fig.update_yaxes(title_text=None, rangemode=None, automargin=True, type="category", categoryorder="array",
-                     categoryarray=kategorien, autorange="reversed", tickmode="array", tickvals=kategorien,
-                     ticktext=beschriftung)
-    fig.update_xaxes(title_text=einheit, showgrid=True, gridcolor="#e2e5e9")
-    fig.update_layout(margin=dict(t=40, r=60))
+    # The rows with their ranks and the gap rows between them, top to bottom.
+    fig.update_yaxes(categoryarray=kategorien, tickvals=kategorien, ticktext=beschriftung)
     ui.zeige(fig, key="vergleich_rang")
     text = f"Orange: über dem {werte.kreis_text}, blau: darunter. Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}."
     if not aus.alle:
@@ -186,39 +173,13 @@ else:
             st.info(f"Für {b_jahr} fehlt der Bedarfsindex oder der Eckwert.", icon=ui.INFO)
         else:
             dicht = len(gezeigt) > rangliste.ALLE_BIS
-            fig = ui.figur(f"Bedarfsindex und {ui.plot_text(auswahl.eckwert_label)} "
-                           f"({ui.plot_text(ui.hilfe_label(hilfeart))}), {b_jahr}", auswahl.eckwert_label, height=560)
-            fig.add_trace(go.Scatter(
-                x=gezeigt["bedarfsindex"], y=gezeigt["eckwert"], mode="markers" if dicht else "markers+text",
-                marker=dict(size=[18 if r == gewaehlt else 8 if dicht else 13 for r in gezeigt["raum_id"]],
-                            color=ui.PALETTE[0], opacity=0.6 if dicht else 1, line=dict(color="#ffffff", width=1)),
-                customdata=[[ui.plot_text(namen.get(r, n)), format_number(b, 2), format_number(e, 1),
-                             ui.plot_text(k or "–"), r]
-                            for r, n, b, e, k in zip(gezeigt["raum_id"], gezeigt["name"], gezeigt["bedarfsindex"],
-                                                     gezeigt["eckwert"], gezeigt["klasse_label"])],
-                hovertemplate="<b>%{customdata[0]}</b><br>Bedarfsindex %{customdata[1]} (%{customdata[3]})"
-                              "<br>Eckwert %{customdata[2]}<extra></extra>", showlegend=False))
-            fig.add_vline(x=0, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
-                          annotation_text="Mittel Bedarf", annotation_position="bottom right")
-            if kreis_eckwert is not None:
-                fig.add_hline(y=kreis_eckwert, line=dict(color=ui.KREIS_FARBE, width=2, dash="dash"),
-                              annotation_text=f"Kreiswert {format_number(kreis_eckwert, 1)}",
-                              annotation_position="top left")
-            fig.update_xaxes(title_text="Bedarfsindex (Standardabweichungen vom Mittel der Gebiete)", zeroline=False,
-                             showgrid=True, gridcolor="#e2e5e9")
-            if dicht:
-                # A thousand names cannot be read: only the areas searched for or selected are named.
-                benannt = gezeigt[gezeigt["raum_id"].isin(hervor)]
-                if len(benannt):
-                    fig.add_trace(go.Scatter(
-                        x=benannt["bedarfsindex"], y=benannt["eckwert"], mode="markers+text",
-                        textposition="top center", text=[ui.plot_text(namen.get(r, r)) for r in benannt["raum_id"]],
-                        marker=dict(size=12, color=ui.UEBER_KREIS, line=dict(color=ui.KREIS_FARBE, width=2)),
-                        hoverinfo="skip", showlegend=False))
-            else:
-                # Labels that neither overlap nor leave the chart (numbers and a legend where names would collide).
-                streuung_beschriften(fig, gezeigt["bedarfsindex"], gezeigt["eckwert"],
-                                     [namen.get(r, n) for r, n in zip(gezeigt["raum_id"], gezeigt["name"])], 950, 400)
+            fig = diagramme.bedarf_streuung(
+                list(gezeigt["raum_id"]), [namen.get(r, n) for r, n in zip(gezeigt["raum_id"], gezeigt["name"])],
+                gezeigt["bedarfsindex"], gezeigt["eckwert"], klassen=list(gezeigt["klasse_label"]),
+                titel=f"Bedarfsindex und {ui.plot_text(auswahl.eckwert_label)} "
+                      f"({ui.plot_text(ui.hilfe_label(hilfeart))}), {b_jahr}",
+                y_titel=auswahl.eckwert_label, kreiswert=kreis_eckwert, gewaehlt=gewaehlt, hervor=sorted(hervor),
+                hoehe=560)
             ui.zeige(fig, key="vergleich_streuung")
             korrelation = np.corrcoef(gezeigt["bedarfsindex"], gezeigt["eckwert"])[0, 1] if len(gezeigt) > 2 else np.nan
             text = ("Rechts oben: hoher Bedarf und viele Hilfen; rechts unten: hoher Bedarf, wenige Hilfen (mögliche "
@@ -264,7 +225,7 @@ else:
         for i, raum_id in enumerate(linien_ids):
             r, c = divmod(i, spalten)
             fig.add_trace(go.Scatter(x=jahre, y=verlauf.kreis, mode="lines", name=werte.kreis_text,
-                                     line=dict(color="#8a8f96", width=2, dash="dash"), showlegend=i == 0,
+                                     line=dict(color=diagramme.GRAU, width=2, dash="dash"), showlegend=i == 0,
                                      hoverinfo="skip"), row=r + 1, col=c + 1)
             fig.add_trace(go.Scatter(x=jahre, y=verlauf.werte[raum_id], mode="lines+markers",
                                      name=ui.plot_text(namen[raum_id]),
@@ -282,7 +243,7 @@ else:
         alle = np.concatenate([verlauf.werte[linien_ids].to_numpy(dtype=float).ravel(),
                                verlauf.kreis.to_numpy(dtype=float)])
         oben, unten = float(np.nanmax(alle)), min(0.0, float(np.nanmin(alle)))
-        fig.update_yaxes(range=[unten, oben * 1.08 if oben > 0 else 1], gridcolor="#e2e5e9")
+        fig.update_yaxes(range=[unten, oben * 1.08 if oben > 0 else 1], gridcolor=diagramme.GITTER_FARBE)
         ui.zeige(fig, key="vergleich_trends")
         st.caption(f"Gestrichelt: {werte.kreis_text}. Alle Felder mit gleicher Skala. "
                    f"Bezug: {ui.escape_md(merkmal.nenner.rstrip('.'))}.")

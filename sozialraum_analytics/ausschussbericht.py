@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import diagramme
 from .dataset import KREIS_ID
-from .formatting import format_date, format_number, format_percent, kreis_label, kurznamen, mit_ebene
+from .formatting import format_date, format_number, format_percent, kreis_label, mit_ebene
 from .geheimhaltung import GESPERRT
 from .hilfearten import HILFEGRUPPEN_BY_ID
 from .kennzahlen import Engine
@@ -33,10 +34,6 @@ KURZ = {"gesamt": "gesamt", "hze": "HzE", "ambulant": "ambulant", "teilstationae
 # (the table area of a 16:9 slide, 12.3 inches); a longer table is split, a wider one turned or split.
 FOLIE_ZEILEN = 12
 FOLIE_ZEICHEN = 96
-FARBE = "#1f5f8b"
-UEBER_KREIS = "#d9822b"
-KREIS_FARBE = "#3b3b3b"
-SCHRIFT = "DejaVu Sans, Arial, sans-serif"
 
 
 @dataclass(frozen=True)
@@ -337,7 +334,7 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
     if mit_karte and engine.dataset.gebiete is not None and engine.dataset.has("zuordnung"):
         figuren["karte"] = _fig_karte(engine, t1.daten, areas, k)
     if bedarf is not None:
-        figuren["bedarf"] = _fig_bedarf(tabellen[-1].daten, k)
+        figuren["bedarf"] = _fig_bedarf(tabellen[-1].daten, t1.daten.iloc[-1]["Eckwert"], k)
     kreis_kz = [("Inanspruchnahme gesamt", _text(t1.daten.iloc[-1]["Inanspruchnahme"])),
                 (describe(eck).label, format_number(t1.daten.iloc[-1]["Eckwert"], 1))]
     seiten = [_raumseite(engine, area, jahr, names) for area in (raeume or [])]
@@ -370,83 +367,35 @@ def _raumseite(engine: Engine, area: str, jahr: int, names: dict) -> Raumseite:
     return Raumseite(area, names.get(area, area), kennzahlen, [a.text for a in profil.aussagen])
 
 
-# --- charts (plotly; shown in the app, written as PNG/SVG, placed on slides) ------------
-def _layout(fig: go.Figure, titel: str, k: Kopf, height: int = 620) -> go.Figure:
-    fig.update_layout(template="plotly_white", height=height, width=1200, font=dict(family=SCHRIFT, size=18),
-                      title=dict(text=titel, font=dict(size=26), x=0.01),
-                      margin=dict(l=80, r=40, t=90, b=110), showlegend=False, separators=",.")
-    fig.update_xaxes(separatethousands=True, exponentformat="none")
-    fig.update_yaxes(separatethousands=True, exponentformat="none")
-    fuss = html.escape(k.fusszeile()).replace(" · Eckwert", "<br>Eckwert")
-    fig.add_annotation(text=fuss, xref="paper", yref="paper", x=0, y=0, yshift=-60,
-                       showarrow=False, xanchor="left", yanchor="top", font=dict(size=11, color="#555"))
-    return fig
-
-
+# --- charts (the dashboard's builders in slide size, with the source footer) -----------------
 def _fig_ranking(daten: pd.DataFrame, k: Kopf) -> go.Figure:
     kreiswert = daten.iloc[-1]["Eckwert"]
-    teil = daten.iloc[:-1].dropna(subset=["Eckwert"]).sort_values("Eckwert")
+    teil = daten.iloc[:-1].dropna(subset=["Eckwert"]).sort_values("Eckwert", ascending=False, kind="mergesort")
     # Withheld areas keep their row, marked: a missing bar must not read as "none".
     gesperrt = daten.iloc[:-1][daten.iloc[:-1]["Inanspruchnahme"].astype(str) == GESPERRT]
-    farben = [UEBER_KREIS if kreiswert is not None and v > kreiswert else FARBE for v in teil["Eckwert"]]
-    fig = go.Figure(go.Bar(x=teil["Eckwert"], y=[html.escape(str(n)) for n in teil["Sozialraum"]], orientation="h",
-                           marker_color=farben,
-                           text=[format_number(v, 1) for v in teil["Eckwert"]], textposition="outside",
-                           cliponaxis=False))
-    if len(gesperrt):
-        fig.add_trace(go.Scatter(x=[0] * len(gesperrt), y=[html.escape(str(n)) for n in gesperrt["Sozialraum"]],
-                                 mode="text", text=[f"{GESPERRT} gesperrt"] * len(gesperrt), textposition="middle right",
-                                 cliponaxis=False))
-        fig.update_yaxes(categoryorder="array",
-                         categoryarray=[html.escape(str(n)) for n in [*gesperrt["Sozialraum"], *teil["Sozialraum"]]])
-    if kreiswert is not None:
-        fig.add_vline(x=kreiswert, line=dict(color=KREIS_FARBE, width=3, dash="dash"))
-        fig.add_annotation(x=kreiswert, y=1.02, yref="paper", showarrow=False, yanchor="bottom",
-                           text=f"Kreis: {format_number(kreiswert, 1)}")
-    fig.update_layout(separators=",.")
-    return _layout(fig, f"Eckwert Hilfen gesamt {k.jahr} je Sozialraum", k,
-                   height=max(520, 140 + 46 * (len(teil) + len(gesperrt))))
+    return diagramme.rangliste(list(teil["Sozialraum"]), list(teil["Eckwert"]), kreiswert,
+                               titel=f"Eckwert Hilfen gesamt {k.jahr} je Sozialraum",
+                               gesperrt=[str(n) for n in gesperrt["Sozialraum"]], groesse=diagramme.FOLIE,
+                               fuss=k.fusszeile())
 
 
 def _fig_entwicklung(daten: pd.DataFrame, k: Kopf) -> go.Figure:
+    jahre = [int(j) for j in daten["Jahr"]]
     werte = pd.to_numeric(daten["Eckwert"], errors="coerce")
-    fig = go.Figure(go.Scatter(x=daten["Jahr"], y=werte, mode="lines+markers+text", line=dict(color=FARBE, width=4),
-                               marker=dict(size=12), text=[format_number(v, 1) for v in werte],
-                               textposition="top center"))
-    fig.update_xaxes(dtick=1)
-    fig.update_layout(separators=",.")
-    return _layout(fig, f"Eckwert Hilfen gesamt {k.kreis}, {daten['Jahr'].min()}–{daten['Jahr'].max()}", k)
+    fig = diagramme.figur(f"Eckwert Hilfen gesamt {k.kreis}, {min(jahre)}–{max(jahre)}", "", x_jahre=jahre,
+                          groesse=diagramme.FOLIE)
+    diagramme.linie(fig, jahre, werte, kreis_label(k.kreis), 0, [format_number(v, 1) for v in werte], kreis=True,
+                    werte_zeigen=True)
+    return diagramme.mit_fuss(fig, k.fusszeile())
 
 
-def streuung_beschriften(fig: go.Figure, x, y, namen, breite_px: float, hoehe_px: float,  # noqa: ANN001
-                         schrift_px: int = 15) -> None:
-    """Labels of the scatter's points without overlaps and inside the chart (:mod:`beschriftung`); where
-    names collide, numbers and a legend beside the chart."""
-    from .beschriftung import platzieren
-
-    kurz = kurznamen(namen)
-    platz = platzieren(x, y, [kurz[str(n)] for n in namen], breite_px, hoehe_px, schrift_px)
-    fig.update_traces(text=[html.escape(t) for t in platz.texte], textposition=platz.orte,
-                      textfont=dict(size=schrift_px), cliponaxis=False, selector=dict(type="scatter"))
-    fig.update_xaxes(range=list(platz.x_bereich))
-    fig.update_yaxes(range=list(platz.y_bereich))
-    if platz.legende:
-        fig.add_annotation(text="<br>".join(f"{nr}  {html.escape(name)}" for nr, name in platz.legende),
-                           xref="paper", yref="paper", x=1.02, y=1, xanchor="left", yanchor="top", align="left",
-                           showarrow=False, font=dict(size=schrift_px - 1))
-        fig.update_layout(margin=dict(r=40 + int(max(len(n) for _, n in platz.legende) * schrift_px * 0.6)))
-
-
-def _fig_bedarf(daten: pd.DataFrame, k: Kopf) -> go.Figure:
+def _fig_bedarf(daten: pd.DataFrame, kreiswert: float | None, k: Kopf) -> go.Figure:
     teil = daten.dropna(subset=["Bedarfsindex", "Eckwert"])
-    fig = go.Figure(go.Scatter(x=teil["Bedarfsindex"], y=teil["Eckwert"], mode="markers+text",
-                               marker=dict(size=16, color=FARBE)))
-    fig.update_xaxes(title_text="Bedarfsindex (0 = Mittel der Sozialräume)")
-    fig.update_yaxes(title_text="Eckwert Hilfen gesamt")
-    fig.update_layout(separators=",.")
-    fig = _layout(fig, f"Bedarf und Inanspruchnahme {k.jahr}", k)
-    streuung_beschriften(fig, teil["Bedarfsindex"], teil["Eckwert"], list(teil["Sozialraum"]), 1000, 400, 16)
-    return fig
+    return diagramme.bedarf_streuung(list(teil["Sozialraum"]), list(teil["Sozialraum"]), teil["Bedarfsindex"],
+                                     teil["Eckwert"], titel=f"Bedarf und Inanspruchnahme {k.jahr}",
+                                     y_titel="Eckwert Hilfen gesamt", kreiswert=kreiswert, klassen=list(teil["Klasse"]),
+                                     x_titel="Bedarfsindex (0 = Mittel der Sozialräume)", groesse=diagramme.FOLIE,
+                                     fuss=k.fusszeile())
 
 
 def _fig_karte(engine: Engine, daten: pd.DataFrame, areas: list[str], k: Kopf) -> go.Figure:
@@ -474,9 +423,11 @@ class Steckbriefbericht:
     figuren: dict[str, go.Figure]
 
 
-def steckbrief_figuren(profil, kreis_name: str) -> dict[str, go.Figure]:  # noqa: ANN001 - steckbrief.Steckbrief
+def steckbrief_figuren(profil, kreis_name: str, groesse: diagramme.Groesse = diagramme.BILDSCHIRM,  # noqa: ANN001
+                       fuss: str | None = None) -> dict[str, go.Figure]:
     """The Steckbrief's charts: Eckwerte of the area against the Kreis, young people by age group.
 
+    The same on the page and in the PDF (``groesse``, ``fuss``: the source footer of an image).
     A chart without values is left out (``profil.hinweise`` says what is missing instead)."""
     from .steckbrief import junge_altersgruppen
 
@@ -485,35 +436,20 @@ def steckbrief_figuren(profil, kreis_name: str) -> dict[str, go.Figure]:  # noqa
     eck = describe(profil.optionen.eckwert).label
     if hilfen["eckwert"].notna().any():
         # Short axis labels (the table has the full names): "§ 35a Eingliederungshilfe …" -> "§ 35a".
-        labels = [html.escape(lbl if len(lbl) <= 18 else lbl.split(" Eingliederungshilfe")[0]) for lbl in hilfen["label"]]
-        fig = go.Figure()
-        fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert"], name=html.escape(profil.raum_name), marker_color=FARBE,
-                             text=[format_number(v, 1) for v in hilfen["eckwert"]], textposition="outside",
-                             hovertemplate="%{x}: %{text}<extra></extra>"))
-        fig.add_trace(go.Bar(x=labels, y=hilfen["eckwert_kreis"], name=html.escape(kreis_label(kreis_name)),
-                             marker_color="#8a8f96", text=[format_number(v, 1) for v in hilfen["eckwert_kreis"]],
-                             textposition="outside", hovertemplate="%{x}: %{text}<extra></extra>"))
-        fig.update_layout(barmode="group", separators=",.", template="plotly_white", height=430,
-                          title=dict(text=f"{html.escape(eck)} nach Hilfegruppe, {profil.jahre.get('hilfen', profil.jahr)}"),
-                          legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
-        fig.update_yaxes(title_text=html.escape(eck), rangemode="tozero")
-        out["hilfen"] = fig
+        labels = [lbl if len(lbl) <= 18 else lbl.split(" Eingliederungshilfe")[0] for lbl in hilfen["label"]]
+        out["hilfen"] = diagramme.hilfen_im_vergleich(
+            labels, hilfen["eckwert"], hilfen["eckwert_kreis"], raum_name=profil.raum_name,
+            kreis_name=kreis_label(kreis_name),
+            titel=f"{html.escape(eck)} nach Hilfegruppe, {profil.jahre.get('hilfen', profil.jahr)}",
+            y_titel=html.escape(eck), groesse=groesse, fuss=fuss)
     junge = junge_altersgruppen(profil.bevoelkerung)
     if len(junge):
         jahre = sorted(int(j) for j in junge["jahr"].unique())
-        fig = go.Figure()
-        farben = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#882255", "#44AA99"]
-        for i, (gruppe, rows) in enumerate(junge.groupby("altersgruppe", observed=True, sort=True)):
-            fig.add_trace(go.Bar(x=rows["jahr"], y=rows["einwohner"], name=html.escape(str(gruppe)),
-                                 marker_color=farben[i % len(farben)],
-                                 customdata=[format_number(v, 0) for v in rows["einwohner"]],
-                                 hovertemplate=f"{html.escape(str(gruppe))}, %{{x}}: %{{customdata}}<extra></extra>"))
-        fig.update_layout(barmode="stack", separators=",.", template="plotly_white", height=430,
-                          title=dict(text=f"Junge Menschen nach Altersgruppe, {jahre[0]}–{jahre[-1]}"),
-                          legend=dict(title=dict(text="Altersgruppe")))
-        fig.update_xaxes(tickmode="array", tickvals=jahre, ticktext=[str(j) for j in jahre], title_text="Jahr")
-        fig.update_yaxes(title_text="Einwohner", rangemode="tozero", separatethousands=True, exponentformat="none")
-        out["bevoelkerung"] = fig
+        reihen = [(str(gruppe), rows["jahr"], rows["einwohner"])
+                  for gruppe, rows in junge.groupby("altersgruppe", observed=True, sort=True)]
+        out["bevoelkerung"] = diagramme.gestapelt(
+            jahre, reihen, titel=f"Junge Menschen nach Altersgruppe, {jahre[0]}–{jahre[-1]}", y_titel="Einwohner",
+            legende="Altersgruppe", groesse=groesse, fuss=fuss)
     return out
 
 
@@ -584,5 +520,6 @@ def steckbrief_bericht(engine: Engine, raum_id: str, jahr: int, ebene: str = "so
     # The key figures of a Sozialraum as on the committee's slides, of the year the helps are shown for.
     kennzahlen = _raumseite(engine, raum_id, profil.jahre["hilfen"], names).kennzahlen if ebene == "sozialraum" else []
     raum = Raumseite(raum_id, profil.raum_name, kennzahlen, saetze)
-    return Steckbriefbericht(kopf(engine, jahr, datum), raum, steckbrief_tabellen(engine, profil),
-                             steckbrief_figuren(profil, engine.dataset.kreis_name))
+    k = kopf(engine, jahr, datum)
+    return Steckbriefbericht(k, raum, steckbrief_tabellen(engine, profil),
+                             steckbrief_figuren(profil, engine.dataset.kreis_name, diagramme.SEITE, k.fusszeile()))

@@ -291,7 +291,7 @@ def test_many_areas_a_short_chart_and_tables_keyed_by_id(monkeypatch: pytest.Mon
     ranking = _chart(at, "Eckwert je 1.000 unter 21 Jahre, Hilfen gesamt 2023")
     bars = ranking["data"][0]
     assert len(bars["y"]) == 15 and ranking["layout"]["yaxis"]["type"] == "category"
-    assert list(reversed(bars["y"])) == list(gebiete.index[:15])
+    assert list(bars["y"]) == list(gebiete.index[:15])  # top to bottom (the axis is reversed)
     assert ranking["layout"]["yaxis"]["tickvals"] == bars["y"]
     # Needs: the indicator year (2020) while the sidebar says 2023; top 10 and all in an expander.
     assert "Bedarfsindex der Planungsräume im Jahr 2020" in texts(at)

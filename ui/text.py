@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from sozialraum_analytics.diagramme import text as plot_text  # noqa: F401 - data text in charts
 from sozialraum_analytics.formatting import format_euro, format_number, format_percent, format_signed
 from sozialraum_analytics.geheimhaltung import GESPERRT
 from sozialraum_analytics.hilfearten import HILFEGRUPPEN_BY_ID
@@ -29,11 +30,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 def escape_md(text: object) -> str:
     """Data text for Markdown: every formatting character escaped, no HTML."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
-
-
-def plot_text(text: object) -> str:
-    """Data text for plotly labels: its pseudo-HTML is escaped."""
-    return html.escape(str(text), quote=False)
 
 
 def format_kennzahl(kennzahl_id: str, value: float | None) -> str:
