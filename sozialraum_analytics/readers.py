@@ -115,7 +115,7 @@ def groesse_pruefen(name: str, groesse: int, limits: Grenzen | None = None) -> s
 
 @dataclass
 class ReadResult:
-    kind: str
+    kind: str | None  # None: a file whose kind is not recognised
     frame: pd.DataFrame | None
     report: ValidationReport
 
