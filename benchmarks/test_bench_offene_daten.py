@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sozialraum_analytics.hochladen import lies_tabelle
+from sozialraum_analytics.lesen import lies_tabelle
 from sozialraum_analytics.store import Store
 
 GRUPPEN = ["0 bis unter 3", "3 bis unter 6", "6 bis unter 10", "10 bis unter 15", "15 bis unter 18",

@@ -7,18 +7,10 @@ import ui
 from sozialraum_analytics.ablage import DEMO_DATEIEN, demo_importieren
 from sozialraum_analytics.einstellungen import einstellungen
 from sozialraum_analytics.formatting import format_number
-from sozialraum_analytics.hochladen import (
-    GEO_ENDUNGEN,
-    TABELLEN_ENDUNGEN,
-    ebenen_der_datei,
-    fehlende_pflichtspalten,
-    fehlwerte_aus_text,
-    grenzen,
-    kopfzeile,
-    pruefe_datei,
-    vorschau,
-)
+from sozialraum_analytics.hochladen import ebenen_der_datei, fehlende_pflichtspalten, kopfzeile, pruefe_datei, vorschau
 from sozialraum_analytics.jahresstand import JAHRESARTEN, MODUS_TEXT, zusammenfuehren
+from sozialraum_analytics.lesen import GEO_ENDUNGEN, TABELLEN_ENDUNGEN, fehlwerte_aus_text
+from sozialraum_analytics.readers import grenzen
 from sozialraum_analytics.store import KINDS, StoreError, Unveraendert
 from sozialraum_analytics.tables import TABLES
 

@@ -10,24 +10,13 @@ import re
 from pathlib import Path
 
 from .dataset import DEMO_DIR, DEMO_KREIS_NAME
+from .dialect import decode_text
+from .lesen import datei_lesen
 
 # The demo Kreis's files by kind: a first import may start from them.
 DEMO_DATEIEN = {"zuordnung": "zuordnung.csv", "gebiete": "gebiete.geojson", "bevoelkerung": "bevoelkerung.csv",
                 "faelle": "faelle.csv", "kosten": "kosten.csv", "indikatoren": "indikatoren.csv",
                 "angebote": "angebote.csv"}
-
-
-def lesen(path: Path, art: str, kreis: str | None = None, *, mapping: dict[str, str] | None = None,  # noqa: ANN201
-          fehlwerte: tuple[float, ...] = (), indikatoren: tuple[str, ...] | None = None,
-          ebene_datei: str | None = None):
-    """One file checked as ``art``, as the upload page checks it: the frame to store (None on errors)
-    and the report. ``mapping`` {column of the file: canonical name}, ``fehlwerte`` codes read as
-    missing, ``indikatoren`` the indicator columns of a wide file, ``ebene_datei`` the layer."""
-    from .hochladen import pruefe_datei
-
-    result = pruefe_datei(art, path.name, path.read_bytes(), mapping=mapping, kreis=kreis, fehlwerte=fehlwerte,
-                          indikatoren=indikatoren, ebene_datei=ebene_datei)
-    return result.frame, result.report
 
 
 def demo_importieren(store, ohne: str | None = None, benutzer: str | None = None) -> list:  # noqa: ANN001
@@ -37,10 +26,10 @@ def demo_importieren(store, ohne: str | None = None, benutzer: str | None = None
         if art == ohne:
             continue
         path = DEMO_DIR / name
-        frame, report = lesen(path, art)
-        if frame is None or not report.ok:
+        gelesen = datei_lesen(path, art)
+        if not gelesen.ok:
             raise ValueError(f"Die Demo-Datei {name} lässt sich nicht lesen.")
-        versionen.append(store.importieren(art, frame, name, path.read_bytes(), benutzer=benutzer))
+        versionen.append(store.importieren(art, gelesen.frame, name, path.read_bytes(), benutzer=benutzer))
     if not store.kreisname():
         store.einstellung_setzen("kreisname", DEMO_KREIS_NAME, benutzer)
     return versionen
@@ -51,17 +40,9 @@ def kreisname_aus_amtlich(path: Path, kreis: str) -> str | None:
     ``08317;  Ortenaukreis, Landkreis`` -> ``Ortenaukreis``. Berlin and Hamburg (``11000``, ``11``,
     ``11000000``; ``02000`` …) are found by any of their whole-state rows, the Land row ``11;  Berlin``
     included, as :func:`amtlich.read_amtlich` finds them."""
-    raw = path.read_bytes()
-    text = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        return None
     from .amtlich import stadtstaat_schluessel
+
+    text, _ = decode_text(path.read_bytes())
 
     stadtstaat = stadtstaat_schluessel(kreis)
     if stadtstaat is not None:  # Berlin/Hamburg: a row 11000, 11000000 or only the Land row 11 (classic or flat)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .hilfearten import fold
+from .dialect import fold
 
 TOTAL_WORDS = ("insgesamt", "gesamt", "zusammen", "summe", "alle")
 

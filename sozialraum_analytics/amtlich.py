@@ -42,7 +42,6 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass
@@ -53,9 +52,8 @@ import numpy as np
 import pandas as pd
 
 from .altersgruppen import DENOMINATORS, Altersgruppe, is_total, parse_altersgruppe, population_in_range, ranges_are_inclusive
-from .dialect import pad_area_key, parse_date, parse_number, special_reason
+from .dialect import FileFormatError, datensaetze, decode_text, fold, pad_area_key, parse_date, parse_number, special_reason
 from .formatting import format_number
-from .hilfearten import fold
 from .pruefbericht import ValidationReport
 from .readers import ReadResult, groesse_pruefen
 
@@ -84,13 +82,13 @@ def amtliches_format(data: bytes) -> str | None:
 
     Looks at the first and last 64 KB only, so it is cheap for large uploads.
     """
-    head = _decode(data[:65536])[0].lstrip("\ufeff")
+    head = decode_text(data[:65536])[0].lstrip("\ufeff")
     first_line = head.split("\n", 1)[0].strip().lower()
     if first_line.startswith("statistics_code;") and "value" in first_line.split(";"):
         return "flat"
     if first_line.startswith("genesis-tabelle"):
         return "genesis"
-    tail = _decode(data[-65536:])[0]
+    tail = decode_text(data[-65536:])[0]
     has_footer = any(line.startswith("__________") for line in tail.splitlines())
     has_region_rows = any(_is_data_row(line.split(";")) for line in head.splitlines()[:80])
     return "genesis" if has_footer and has_region_rows else None
@@ -126,7 +124,7 @@ def amtliche_art(path: Path | str, data: bytes | None = None) -> str | None:
     fmt = amtliches_format(data)
     if fmt is None:
         return None
-    lines = _decode(data[:65536])[0].lstrip("\ufeff").splitlines()
+    lines = decode_text(data[:65536])[0].lstrip("\ufeff").splitlines()
     if fmt == "flat":
         code = lines[1].split(";", 1)[0] if len(lines) > 1 else ""
     else:
@@ -206,7 +204,7 @@ class Zellen:
 def zellen(data: bytes, report: ValidationReport) -> Zellen | None:
     """The value cells of an official export; ``None`` (errors in ``report``) if it is none."""
     fmt = amtliches_format(data) if b"\x00" not in data[:8192] else None
-    text, encoding = _decode(data)
+    text, encoding = decode_text(data)
     if fmt is None:
         report.error("Die Datei ist keine amtliche Statistikdatei: erwartet wird eine GENESIS-Tabelle (erste Zeile "
                      "„GENESIS-Tabelle: …“, Fußzeile „__________“) oder ein flacher Export der Regionaldatenbank "
@@ -216,24 +214,9 @@ def zellen(data: bytes, report: ValidationReport) -> Zellen | None:
                 f"Zeichensatz {encoding}).")
     try:
         return _classic(text, report) if fmt == "genesis" else _flat(text, report)
-    except csv.Error as error:  # e.g. a quote that is never closed
-        report.error(f"Die Datei lässt sich nicht als Tabelle lesen: {error}")
+    except FileFormatError as error:  # e.g. a quote that is never closed
+        report.error(str(error))
         return None
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM), else Windows-1252 / ISO-8859-1 as the offices write it."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "UTF-8 mit BOM"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError as error:
-        if error.start >= len(data) - 3 and error.reason == "unexpected end of data":
-            return data.decode("utf-8", errors="ignore"), "UTF-8"
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "ISO-8859-1"
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -322,7 +305,7 @@ class _Blocks:
 
 def _blocks(text: str, report: ValidationReport) -> _Blocks | None:
     """Title lines (text in column A only), header rows (labels right of the key columns), data, footer."""
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    records = list(datensaetze(text, ";"))
     footer = next((i for i, r in enumerate(records) if r and r[0].strip().startswith("_____")), None)
     body = records if footer is None else records[:footer]
     if footer is None:
@@ -493,7 +476,7 @@ def _years(frame: pd.DataFrame, report: ValidationReport, column_of) -> bool:
 # --- flat export (ffcsv) ----------------------------------------------------------------------------
 
 def _flat(text: str, report: ValidationReport) -> Zellen | None:
-    records = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";")
+    records = datensaetze(text.lstrip("\ufeff"), ";")
     header = [h.strip() for h in next(records, [])]
     columns: list[list[str]] = [[] for _ in header]
     rows: list[int] = []

@@ -18,36 +18,7 @@ from .jahresstand import MODI
 from .kennzahlen import EBENEN
 from .oeffentlich import VERFAHREN
 from .pruefbericht import ValidationReport
-from .readers import guess_kind
-from .tables import KINDS, TABLES, match_columns
-
-
-def _guess_kind_by_columns(path: Path) -> str | None:
-    """The table kind whose required columns a file's header has (for odd file names)."""
-    from .dialect import FileFormatError
-    from .readers import read_raw
-
-    try:
-        raw = read_raw(path)
-    except (FileFormatError, OSError, UnicodeDecodeError, ValueError):
-        return None
-    best = None
-    for kind, spec in TABLES.items():
-        if kind == "gebiete":
-            continue
-        matched = set(match_columns(raw.columns, spec).values())
-        required = {c.name for c in spec.columns if c.required}
-        if kind == "fallzahlen":
-            from .tables import FALLZAHLEN_VARIANTEN
-
-            # Counts are the point of the table: the flow or the Hilfen insgesamt, not just a Betrag.
-            if not any(set(variante) <= matched for variante in FALLZAHLEN_VARIANTEN):
-                continue
-        if required <= matched:
-            score = len(matched)
-            if best is None or score > best[0]:
-                best = (score, kind)
-    return best[1] if best else None
+from .tables import KINDS, TABLES
 
 
 def _unreadable(path: Path) -> str | None:
@@ -67,7 +38,7 @@ def _unreadable(path: Path) -> str | None:
 def _vorab_abgelehnt(path: Path) -> str | None:
     """Why a file is refused before anything reads it (the page's size check, SOZIALRAUM_MAX_MB, on the
     size on disk), or None."""
-    from .hochladen import groesse_pruefen
+    from .readers import groesse_pruefen
 
     try:
         return groesse_pruefen(path.name, path.stat().st_size)
@@ -110,7 +81,7 @@ def _leseoptionen(args: argparse.Namespace, art: str | None) -> Leseoptionen | s
             return f"„{ziel}“ ist keine Spalte von {TABLES[art].label}; möglich: " + \
                 ", ".join(c.name for c in TABLES[art].columns)
         mapping[quelle] = ziel
-    from .hochladen import fehlwerte_aus_text
+    from .lesen import fehlwerte_aus_text
 
     try:
         fehlwerte = fehlwerte_aus_text(" ".join(getattr(args, "fehlwert", None) or []))
@@ -124,7 +95,7 @@ def _leseoptionen(args: argparse.Namespace, art: str | None) -> Leseoptionen | s
 
 def pruefen(files: list[str], art: str | None, args: argparse.Namespace | None = None) -> int:
     """Print the validation report of each file; 1 if any has errors."""
-    from .ablage import lesen
+    from .lesen import art_erkennen, datei_lesen
 
     failed = False
     for name in files:
@@ -138,9 +109,7 @@ def pruefen(files: list[str], art: str | None, args: argparse.Namespace | None =
             print(f"Datei {path.name}: 0 Zeilen gelesen\n  Fehler: {abgelehnt}")
             failed = True
             continue
-        from .amtlich import amtliche_art
-
-        kind = art or guess_kind(path) or amtliche_art(path) or _guess_kind_by_columns(path)
+        kind = art or art_erkennen(path, nach_spalten=True)
         if kind is None:
             unreadable = _unreadable(path)
             if unreadable:
@@ -155,8 +124,9 @@ def pruefen(files: list[str], art: str | None, args: argparse.Namespace | None =
         if isinstance(optionen, str):
             print(optionen)
             return 2
-        frame, report = lesen(path, kind, optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
+        gelesen = datei_lesen(path, kind, kreis=optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
                               indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei)
+        frame, report = gelesen.frame, gelesen.report
         if frame is not None and report.ok:
             report.info(f"Gelesen als {TABLES[kind].label}: {len(frame):,} Zeilen.".replace(",", "."))
         print("\n".join(report.lines()))
@@ -235,7 +205,8 @@ def kennzahlen(daten: str | None, jahr: int | None, ebene: str, fmt: str, nenner
 def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None = None,
                 args: argparse.Namespace | None = None) -> int:
     """Validate one file and store it as a new version; nothing is stored on any error (exit 1)."""
-    from .ablage import kreisname_aus_amtlich, lesen
+    from .ablage import kreisname_aus_amtlich
+    from .lesen import datei_lesen
     from .store import Store, StoreError, Unveraendert
 
     path = Path(datei)
@@ -252,8 +223,9 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
         return 2
     modus = getattr(args, "modus", None) or "ergaenzen"
     benutzer = (getattr(args, "benutzer", None) or "").strip() or None  # None: the OS account, marked as such
-    frame, report = lesen(path, art, optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
+    gelesen = datei_lesen(path, art, kreis=optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
                           indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei)
+    frame, report = gelesen.frame, gelesen.report
     if report.problems:
         print("\n".join(report.lines()), file=sys.stderr)
     if not report.ok or frame is None:

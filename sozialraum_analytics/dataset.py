@@ -17,8 +17,8 @@ import pandas as pd
 from .einstellungen import einstellungen
 from .formatting import jahre_text
 from .jahresstand import JAHRESARTEN, zusammenfuehren
+from .lesen import art_erkennen, datei_lesen, endungen
 from .pruefbericht import ValidationReport
-from .readers import guess_kind
 from .tables import KINDS, TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -279,27 +279,16 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
         if path.name.startswith(".") or not path.is_file():
             continue
-        kind = guess_kind(path)
-        if kind is None and path.suffix.lower() in (".csv", ".txt"):
-            from .amtlich import amtliche_art, is_amtlich
-
-            # Official exports keep their statistics code as name (12411-02-03-5.csv).
-            kind = amtliche_art(path) if is_amtlich(path) else None
-        if kind is None:
+        kind = art_erkennen(path)  # by name, or an official export by its statistics code (12411-02-03-5.csv)
+        if kind is None or path.suffix.lower() not in endungen(kind, auf_der_platte=True):
             continue
+        result = datei_lesen(path, kind, kreis=einstellungen().kreis)
         if kind == "gebiete":
-            from .geo import read_gebiete
-
-            gebiete, report = read_gebiete(path)
-            reports.append(report)
-            if gebiete is not None:
+            reports.append(result.report)
+            if result.ok:
+                gebiete = result.frame
                 genutzt.append(path.name)
             continue
-        if path.suffix.lower() not in (".csv", ".txt", ".tsv", ".xlsx"):
-            continue
-        from .hochladen import lies_tabelle
-
-        result = lies_tabelle(path, kind, kreis=einstellungen().kreis)
         reports.append(result.report)
         if result.ok:
             if kind in JAHRESARTEN and kind in tables:

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +121,31 @@ def decode_sample(data: bytes) -> tuple[str, int]:
         if error.start >= len(data) - 3 and error.reason == "unexpected end of data":
             return "utf-8", 0
         return "cp1252", 0
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    r"""The text of ``data`` and its encoding as a message names it: the one decoder of whole files.
+
+    UTF-16 (Excel's "Unicode-Text", with or without BOM), UTF-8 with or without BOM (a character cut
+    at the end of a sample is no error), else Windows-1252 as German Excel and the statistics offices
+    write it, ISO-8859-1 for the few bytes Windows-1252 leaves undefined.
+
+    >>> decode_text("Größe;Wert".encode("cp1252"))
+    ('Größe;Wert', 'Windows-1252')
+    >>> decode_text(b"\xef\xbb\xbfraum_id")
+    ('raum_id', 'UTF-8 mit BOM')
+    """
+    utf16 = utf16_encoding(data)
+    if utf16 is not None:
+        return data[2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0:].decode(utf16, errors="replace"), "UTF-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "UTF-8 mit BOM"
+    if decode_sample(data)[0] == "utf-8":
+        return data.decode("utf-8", errors="ignore"), "UTF-8"  # valid, or cut in the last character only
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "ISO-8859-1"
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -233,21 +259,12 @@ def _arrow_csv(body: memoryview, read_options: pacsv.ReadOptions, parse_options:
 
 def _read_records(body: bytes, delimiter: str, n_header: int, names: list[str]) -> tuple[pa.Table, list]:
     """Read record by record: rows of the wrong width are padded and reported."""
-    reader = csv.reader(io.StringIO(body.decode("utf-8"), newline=""), delimiter=delimiter)
-    next(reader, None)
+    records = datensaetze(body.decode("utf-8"), delimiter)
+    next(records, None)
     width = len(names)
     columns: list[list[str]] = [[] for _ in names]
     bad_rows = []
-    records = iter(reader)
-    index = -1
-    while True:
-        try:
-            record = next(records)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            raise _csv_fehler(error, reader.line_num) from error
-        index += 1
+    for index, record in enumerate(records):
         cells = len(record)
         if cells and cells != n_header and any(c.strip() for c in record[n_header:]) or 0 < cells < n_header:
             bad_rows.append((index + 2, n_header, cells))
@@ -255,6 +272,26 @@ def _read_records(body: bytes, delimiter: str, n_header: int, names: list[str]) 
         for column, cell in zip(columns, record):
             column.append(cell)
     return pa.table({name: pa.array(col, pa.string()) for name, col in zip(names, columns)}), bad_rows
+
+
+def datensaetze(text: str, delimiter: str) -> Iterator[list[str]]:
+    r"""The records of CSV ``text``, one list of cells each: the one CSV record reader of the package.
+
+    A record the csv module cannot read (a quote never closed, a cell over the field limit) raises
+    :class:`FileFormatError` in German, naming the row Excel shows (the first line is row 1).
+
+    >>> list(datensaetze('a;b\n1;"x\ny"', ";"))
+    [['a', 'b'], ['1', 'x\ny']]
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _csv_fehler(error, reader.line_num) from error
+        yield record
 
 
 def _max_width(body: memoryview, delimiter: str) -> int:
@@ -282,19 +319,27 @@ def _unique_names(header: list[str]) -> list[str]:
     return names
 
 
+def fold(text: str) -> str:
+    """Text as a key: lower case, umlauts and ß folded, whitespace collapsed (the one folding of the package).
+
+    >>> fold(" Sozialpädagogische  Familienhilfe")
+    'sozialpaedagogische familienhilfe'
+    """
+    text = text.strip().lower()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text)
+
+
 def normalise_header(name: str) -> str:
-    """Header as a key: lower case, umlauts and ß folded, separators as ``_``.
+    """Header as a key: :func:`fold`, then ``§`` dropped and separators as ``_`` (a BOM too).
 
     >>> normalise_header("Gemeindeschlüssel")
     'gemeindeschluessel'
     >>> normalise_header(" Sozialraum-ID ")
     'sozialraum_id'
     """
-    text = name.strip().lower().lstrip("\ufeff")
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("§", "")):
-        text = text.replace(a, b)
-    text = re.sub(r"[^a-z0-9]+", "_", text)
-    return text.strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", fold(name).replace("§", "")).strip("_")
 
 
 # --- values -------------------------------------------------------------------------
@@ -402,22 +447,3 @@ def pad_area_key(text: str) -> str:
     if t.isdigit() and len(t) in (1, 4, 7, 11):
         return "0" + t
     return t
-
-
-def read_string_column(table: pa.Table, name: str) -> tuple[np.ndarray, np.ndarray]:
-    """A column as (codes, distinct stripped values): codes index into the values."""
-    column = pc.utf8_trim_whitespace(table.column(name))
-    encoded = column.dictionary_encode().combine_chunks()
-    return encoded.indices.to_numpy(zero_copy_only=False), np.array(encoded.dictionary.to_pylist(), dtype=object)
-
-
-def decode_bytes_for_preview(data: bytes) -> str:
-    """Text of a file for a preview, whatever its encoding."""
-    if (utf16 := utf16_encoding(data)) is not None:
-        return data[2 if data[:2] in (b"\xff\xfe", b"\xfe\xff") else 0:].decode(utf16, errors="replace")
-    encoding, bom = decode_sample(data)
-    return data[bom:].decode(encoding, errors="replace")
-
-
-def text_io(data: bytes) -> io.StringIO:
-    return io.StringIO(decode_bytes_for_preview(data))

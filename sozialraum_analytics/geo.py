@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .dialect import normalise_header, pad_area_key
+from .dialect import pad_area_key
 from .pruefbericht import ValidationReport
-from .tables import TABLES
+from .tables import TABLES, match_columns
 
 
 def ebenen(path: Path | str) -> list[str]:
@@ -51,22 +51,17 @@ def read_gebiete(path: Path | str, kreis_prefix: str | None = None, ebene: str |
         report.error("Die Geometriedatei lässt sich nicht lesen: erwartet wird GeoJSON, GeoPackage oder ein Shapefile "
                      "(mit .shx und .dbf); der Inhalt ist beschädigt oder in einem anderen Format.")
         return None, report
-    spec = TABLES["gebiete"]
-    columns = {normalise_header(c): c for c in frame.columns if c != "geometry"}
-    found = {}
-    for column in spec.columns:
-        for key in [normalise_header(column.name)] + [normalise_header(a) for a in column.aliases]:
-            if key in columns:
-                found[column.name] = columns[key]
-                break
+    columns = [c for c in frame.columns if c != "geometry"]
+    found = {canonical: header for header, canonical in
+             match_columns(columns, TABLES["gebiete"], aliasrang=True).items()}
     if "raum_id" not in found:
-        report.error(f'Es fehlt ein Gebietsschlüssel (raum_id, AGS …); gefundene Felder: {", ".join(columns.values())}')
+        report.error(f'Es fehlt ein Gebietsschlüssel (raum_id, AGS …); gefundene Felder: {", ".join(columns)}')
         return None, report
     if "name" not in found:
         # City layers name their fields by level: PLR_ID with PLR_NAME, BZR_ID with BZR_NAME.
         praefix = found["raum_id"].upper().removesuffix("_ID").removesuffix("_NR")
-        namen = [c for c in columns.values() if c.upper() in (f"{praefix}_NAME", f"{praefix}NAME")] or \
-            [c for c in columns.values() if c.upper().endswith("_NAME")]
+        namen = [c for c in columns if c.upper() in (f"{praefix}_NAME", f"{praefix}NAME")] or \
+            [c for c in columns if c.upper().endswith("_NAME")]
         if len(namen) == 1:
             found["name"] = namen[0]
     out = gpd.GeoDataFrame({

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .dialect import fold
+
 AMBULANT = "ambulant"
 TEILSTATIONAER = "teilstationaer"
 STATIONAER = "stationaer"
@@ -84,14 +86,6 @@ _PARAGRAPH = re.compile(
     r"(?P<rest>.*)$"
 )
 _BASIS = re.compile(r"(?:i\.?\s*v\.?\s*m\.?|iVm|in verbindung mit)\s*§*\s*(\d{1,2}\s*a?(?:\s*abs\.?\s*\d)?)")
-
-
-def fold(text: str) -> str:
-    """Lower case with umlauts and ß folded, whitespace collapsed."""
-    text = text.strip().lower()
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        text = text.replace(a, b)
-    return re.sub(r"\s+", " ", text)
 
 
 def _code_from_paragraph(text: str) -> str | None:

@@ -24,6 +24,7 @@ from .dialect import (
     FileFormatError,
     RawTable,
     decimal_style,
+    fold,
     normalise_header,
     pad_area_key,
     parse_date,
@@ -33,7 +34,6 @@ from .dialect import (
 )
 from .einstellungen import STANDARD_MAX_ENTPACKT_MB, STANDARD_MAX_MB, STANDARD_MAX_ZEILEN, einstellungen
 from .formatting import format_number
-from .hilfearten import fold as fold_text
 from .pruefbericht import FEHLER, WARNUNG, ValidationReport
 from .tables import (
     DATE,
@@ -115,7 +115,7 @@ def groesse_pruefen(name: str, groesse: int, limits: Grenzen | None = None) -> s
 
 @dataclass
 class ReadResult:
-    kind: str
+    kind: str | None  # None: a file whose kind is not recognised
     frame: pd.DataFrame | None
     report: ValidationReport
 
@@ -317,7 +317,7 @@ def _parse_richtung(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
     out: list[str | None] = []
     bad: dict[int, str] = {}
     for i, v in enumerate(col.values):
-        f = hilfearten.fold(v).replace(" ", "")
+        f = fold(v).replace(" ", "")
         if not f:
             out.append(None)
         elif f.startswith(("hoch", "+", "positiv", "hoher")):
@@ -867,7 +867,7 @@ def _check_indikatoren(frame: pd.DataFrame, report: ValidationReport, raw: RawTa
         return
     einheit = frame["einheit"].astype(str) if "einheit" in frame else pd.Series("", index=frame.index)
     for indikator, rows in frame.groupby(frame["indikator"].astype(str), sort=True):
-        name = fold_text(indikator)
+        name = fold(indikator)
         anteil = (einheit[rows.index] == "%").any() or any(w in name for w in ("anteil", "quote", "prozent"))
         for wert, grund in verdaechtige_werte(rows["wert"], anteil):
             zeilen = rows.loc[rows["wert"] == wert, "zeile"].astype(int).tolist()

@@ -172,11 +172,22 @@ _register(TableSpec("gebiete", "Gebiete (Geometrie)", "gebiete*.geojson", (
 ), "Umrisse der Planungsräume (GeoJSON)."))
 
 
-def match_columns(headers: list[str], spec: TableSpec, mapping: dict[str, str] | None = None) -> dict[str, str]:
-    """Map a file's headers to canonical names: ``{header as written: canonical}``.
+def match_columns(headers: list[str], spec: TableSpec, mapping: dict[str, str] | None = None, *,
+                  aliasrang: bool = False) -> dict[str, str]:
+    """Map a file's headers to canonical names: ``{header as written: canonical}`` (the one matcher of
+    tables, geometries and the command line's guess by columns).
 
-    A user mapping wins; then exact canonical names; then aliases. Each canonical name is
-    taken by the first header that matches it, so an extra column never hides a real one.
+    A user mapping wins; then exact canonical names; then aliases. Each canonical name is taken once.
+    Which header takes it: the first header that matches (a table's columns are the planner's own, so an
+    extra column never hides a real one); with ``aliasrang`` the header of the alias listed first (a
+    geometry layer carries several official keys, ARS, AGS, RS …: the alias order says which one is the
+    area's key).
+
+    >>> spec = TABLES["gebiete"]
+    >>> match_columns(["ARS", "AGS", "GEN"], spec)
+    {'ARS': 'raum_id', 'GEN': 'name'}
+    >>> match_columns(["ARS", "AGS", "GEN"], spec, aliasrang=True)
+    {'AGS': 'raum_id', 'GEN': 'name'}
     """
     mapping = dict(mapping or {})
     result: dict[str, str] = {}
@@ -186,6 +197,21 @@ def match_columns(headers: list[str], spec: TableSpec, mapping: dict[str, str] |
             result[header] = canonical
             taken.add(canonical)
     for exact_first in (True, False):
+        if aliasrang:
+            frei: dict[str, str] = {}
+            for header in headers:
+                if header not in result:
+                    frei.setdefault(normalise_header(header), header)
+            for column in spec.columns:
+                if column.name in taken:
+                    continue
+                keys = [column.name] if exact_first else [column.name, *column.aliases]
+                header = next((frei[k] for k in map(normalise_header, keys) if k in frei and frei[k] not in result),
+                              None)
+                if header is not None:
+                    result[header] = column.name
+                    taken.add(column.name)
+            continue
         for header in headers:
             if header in result:
                 continue

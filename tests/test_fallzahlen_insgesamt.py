@@ -26,8 +26,8 @@ import pytest
 
 from sozialraum_analytics.dataset import load_folder
 from sozialraum_analytics.hilfearten import parse_hilfeart
-from sozialraum_analytics.hochladen import lies_tabelle
 from sozialraum_analytics.kennzahlen import Engine
+from sozialraum_analytics.lesen import lies_tabelle
 from sozialraum_analytics.readers import read_table
 from sozialraum_analytics.tables import HINWEIS_NUR_INSGESAMT
 

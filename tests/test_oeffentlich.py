@@ -207,7 +207,7 @@ def test_the_pattern_survives_storage_and_serves_a_subset_of_years(demo) -> None
 
 def test_a_stored_version_brings_its_pattern(tmp_path, monkeypatch) -> None:
     from sozialraum_analytics.dataset import load_store
-    from sozialraum_analytics.hochladen import lies_tabelle
+    from sozialraum_analytics.lesen import lies_tabelle
     from sozialraum_analytics.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'ablage.db'}")

@@ -13,9 +13,10 @@ import pytest
 from sozialraum_analytics.bedarfsindex import Klasseneinteilung
 from sozialraum_analytics.dataset import load_folder, load_store
 from sozialraum_analytics.dialect import parse_date
-from sozialraum_analytics.hochladen import ebenen_der_datei, fehlwerte_aus_text, lies_tabelle, pruefe_datei
+from sozialraum_analytics.hochladen import ebenen_der_datei, pruefe_datei
 from sozialraum_analytics.jahresstand import zusammenfuehren
 from sozialraum_analytics.kennzahlen import Engine, Optionen
+from sozialraum_analytics.lesen import fehlwerte_aus_text, lies_tabelle
 from sozialraum_analytics.readers import verdaechtige_werte
 from sozialraum_analytics.store import Store, Unveraendert
 
