@@ -218,9 +218,15 @@ def page(browser, app_url: str):
         context.close()
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001
-    """With ``pytest -n 2`` (make test) all browser tests run in one worker, one after the other: one
-    Chromium and its servers at a time beside the other tests."""
+    """With ``pytest -n 2 --dist loadgroup`` (make test) all browser tests run in one worker, one after the
+    other: one Chromium and its servers at a time beside the other tests, and a module's servers (module
+    fixtures) exist once. (``tryfirst``: xdist reads the group in its own hook of the same name.)"""
     for item in items:
-        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+        if _ist_browsertest(item):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+def _ist_browsertest(item) -> bool:  # noqa: ANN001
+    return "tests/browser/" in str(item.fspath).replace("\\", "/")
