@@ -41,3 +41,20 @@ def test_one_mapping_of_planungsraum_to_sozialraum_by_year() -> None:
     data = dataset.Dataset(tables={"zuordnung": zuordnung})
     assert data.sozialraum_von([2023, 2023, 2024, 2024, 2024], ["1", "2", "2", "B", "9"]) == ["A", "A", "B", "B", "9"]
     assert data.sozialraum_von(2024, ["2", "9"], eigene_id=False) == ["B", None]
+
+
+def test_make_lint_covers_every_python_file() -> None:
+    """`make lint` names the folders ruff checks; a Python file outside them would go unchecked (issue 16)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    befehl = re.search(r"^lint:.*\n\t(.+)$", makefile, re.MULTILINE).group(1)
+    ziele = befehl.split("ruff check", 1)[1].split()
+    assert "sozialraum_analytics" in ziele and "tests" in ziele
+    dateien = [p.relative_to(root) for p in root.rglob("*.py")
+               if not {".venv", ".git", "node_modules", "build"} & set(p.relative_to(root).parts)]
+    assert len(dateien) > 100
+    ungeprueft = [str(p) for p in dateien if not any(p == Path(z) or Path(z) in p.parents for z in ziele)]
+    assert ungeprueft == []
