@@ -392,7 +392,7 @@ def _fig_entwicklung(daten: pd.DataFrame, k: Kopf) -> go.Figure:
 def _fig_bedarf(daten: pd.DataFrame, kreiswert: float | None, k: Kopf) -> go.Figure:
     teil = daten.dropna(subset=["Bedarfsindex", "Eckwert"])
     return diagramme.bedarf_streuung(list(teil["Sozialraum"]), list(teil["Sozialraum"]), teil["Bedarfsindex"],
-                                     teil["Eckwert"], titel=f"Bedarf und Inanspruchnahme {k.jahr}",
+                                     teil["Eckwert"], titel=f"Bedarfsindex und Eckwert Hilfen gesamt je Sozialraum, {k.jahr}",
                                      y_titel="Eckwert Hilfen gesamt", kreiswert=kreiswert, klassen=list(teil["Klasse"]),
                                      x_titel="Bedarfsindex (0 = Mittel der Sozialräume)", groesse=diagramme.FOLIE,
                                      fuss=k.fusszeile())
