@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from ..conftest import ablage_kopieren
 from .conftest import anmelden, oeffne, serve
 from .test_ablage_browser import englisch
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
@@ -25,16 +26,16 @@ def leere_ablage(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def demo_mit_klassen(tmp_path_factory: pytest.TempPathFactory):
-    """The demo Kreis imported into the store, with Berlin-like classes (−1, +1, +1,5)."""
-    from sozialraum_analytics.ablage import demo_importieren
+def demo_mit_klassen(tmp_path_factory: pytest.TempPathFactory, demo_ablage_vorlage: Path):
+    """The demo Kreis imported into the store (a copy of the run's demo store, tests/conftest.py), with
+    Berlin-like classes (−1, +1, +1,5)."""
     from sozialraum_analytics.bedarfsindex import Klasseneinteilung
     from sozialraum_analytics.store import Store
 
     log_dir = tmp_path_factory.mktemp("klassen_app")
-    store = Store(f"sqlite:///{log_dir / 'ablage' / 'sozialraum.db'}")
+    datei = ablage_kopieren(demo_ablage_vorlage, log_dir / "ablage" / "sozialraum.db")
+    store = Store(f"sqlite:///{datei}")
     try:
-        demo_importieren(store)
         store.klasseneinteilung_setzen(Klasseneinteilung((-1, 1, 1.5), ("gering", "mittel", "erhöht", "hoch")))
     finally:
         store.dispose()
