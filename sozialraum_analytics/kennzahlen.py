@@ -621,21 +621,35 @@ class Engine:
             self._bedarfsindex[ebene, jahr] = self._compute_bedarfsindex(ebene, jahr)
         return self._bedarfsindex[ebene, jahr]
 
+    def _einwohner(self, ebene: str, jahr: int, ind: pd.DataFrame) -> pd.Series:
+        """Population per area in ``jahr`` for the 300-inhabitant rule; without population every area counts."""
+        if self._population is not None and jahr in self._year_pos:
+            population = self.cubes(ebene)["bevoelkerung_gesamt"][self._year_pos[jahr], :, 0]
+            return pd.Series(population, index=self.areas(ebene))
+        return pd.Series(np.inf, index=sorted(set(ind["area"])))
+
     def _compute_bedarfsindex(self, ebene: str, jahr: int) -> pd.DataFrame | None:
         ind = self.indikatoren(ebene)
         if ind.empty or jahr not in set(ind["jahr"]):
             return None
-        if self._population is not None and jahr in self._year_pos:
-            population = self.cubes(ebene)["bevoelkerung_gesamt"][self._year_pos[jahr], :, 0]
-            einwohner = pd.Series(population, index=self.areas(ebene))
-        else:
-            einwohner = pd.Series(np.inf, index=sorted(set(ind["area"])))
+        einwohner = self._einwohner(ebene, jahr, ind)
         result = compute_bedarfsindex(ind.rename(columns={"area": "raum_id"}), einwohner, jahr,
                                       dict(self.optionen.gewichte) or None, self.optionen.klassen, self.einteilung)
         werte = result.werte.rename(columns={"raum_id": "area"})
         werte["klasse_label"] = werte["klasse"].map(self.einteilung.name) if self.optionen.klassen == "sd" \
             else werte["klasse"]
         return werte
+
+    def dynamik(self, ebene: str, jahr: int):  # noqa: ANN201 - dynamik.Dynamik | None
+        """Dynamics of the needs indicators from ``jahr`` − 2 to ``jahr`` (:mod:`~sozialraum_analytics.dynamik`),
+        with the status's weights and population rule; None without indicators in both years."""
+        from .dynamik import ABSTAND, compute_dynamik
+
+        ind = self.indikatoren(ebene)
+        if ind.empty or not {jahr, jahr - ABSTAND} <= set(ind["jahr"]):
+            return None
+        return compute_dynamik(ind.rename(columns={"area": "raum_id"}), self._einwohner(ebene, jahr, ind), jahr,
+                               gewichte=dict(self.optionen.gewichte) or None)
 
     def bedarfsindex_jahr(self, ebene: str, jahr: int) -> int | None:
         """The year whose Bedarfsindex stands for ``jahr``: ``jahr`` itself, else the latest earlier year

@@ -1,0 +1,162 @@
+"""Dynamik beside Status: how the areas' social structure changed, as social monitorings publish it.
+
+The Berlin Monitoring Soziale Stadtentwicklung sets a **status index** (where an area stands: here the
+:mod:`~sozialraum_analytics.bedarfsindex`) beside a **dynamics index** (how it changed over the last two
+years). For the dynamics each indicator's change is taken in its own unit (percentage points for shares),
+z-standardised across the areas with the sign turned where a lower value means more need, the z-values
+averaged with the same weights as the status and standardised again. Classes at ±1 standard deviation:
+*negativ* (need grew markedly, above +1), *stabil*, *positiv* (need fell markedly, below −1); a value
+exactly on ±1 is *stabil*, as a value on a status boundary belongs to the class nearer to the mean.
+
+Status and dynamics together give four groups:
+
+=====================================  ===================================  ==================
+group                                  status (Bedarfsindex)                dynamics
+=====================================  ===================================  ==================
+1 besonderer Aufmerksamkeitsbedarf     above the mean (index > 0)           negativ
+2 Bedarf hoch, Entwicklung stabil      above the mean                       stabil or positiv
+3 beobachten                           at or below the mean (index ≤ 0)     negativ
+4 unauffällig                          at or below the mean                 stabil or positiv
+=====================================  ===================================  ==================
+
+Areas under 300 inhabitants, and areas without both years of an indicator in use, get no dynamics
+(as they get no status). Pure computation: no Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .bedarfsindex import MIN_EINWOHNER, zscore
+
+ABSTAND = 2  # years between the two states compared, as in the Berlin MSS
+DYNAMIKKLASSEN = ("positiv", "stabil", "negativ")
+GRUPPEN = {1: "besonderer Aufmerksamkeitsbedarf", 2: "Bedarf hoch, Entwicklung stabil", 3: "beobachten",
+           4: "unauffällig"}
+
+
+@dataclass(frozen=True)
+class Dynamik:
+    """The dynamics of ``jahr`` against ``basisjahr``.
+
+    ``werte``: one row per area with ``raum_id``, ``d_<indikator>`` (change in the indicator's unit),
+    ``dz_<indikator>`` (its z-value, sign turned where low means need), ``dynamikindex`` and ``dynamik``
+    (positiv / stabil / negativ; missing where the area has no dynamics).
+    """
+
+    jahr: int
+    basisjahr: int
+    gewichte: dict[str, float]
+    werte: pd.DataFrame
+    ausgeschlossen: tuple[str, ...]
+
+
+def dynamikklasse(index: pd.Series) -> pd.Series:
+    """positiv below −1, negativ above +1, stabil between (±1 included); missing stays missing.
+
+    >>> list(dynamikklasse(pd.Series([-1.5, -1.0, 0.2, 1.0, 1.01, np.nan])))
+    ['positiv', 'stabil', 'stabil', 'stabil', 'negativ', nan]
+    """
+    klasse = pd.Series(np.where(index > 1, "negativ", np.where(index < -1, "positiv", "stabil")),
+                       index=index.index, dtype=object)
+    return klasse.where(index.notna())
+
+
+def compute_dynamik(indikatoren: pd.DataFrame, einwohner: pd.Series, jahr: int, abstand: int = ABSTAND,
+                    gewichte: dict[str, float] | None = None) -> Dynamik:
+    """The dynamics index of ``jahr`` against ``jahr − abstand``.
+
+    ``indikatoren``: long rows jahr, raum_id, indikator, wert, richtung ("hoch"/"niedrig"), as for the
+    Bedarfsindex; ``einwohner``: population per raum_id in ``jahr`` (areas under 300 are left out).
+    Only indicators present in both years enter; ``gewichte`` as for the status (default: equal).
+    """
+    basisjahr = jahr - abstand
+
+    def breit(j: int) -> pd.DataFrame:
+        rows = indikatoren[indikatoren["jahr"] == j]
+        wide = rows.pivot_table(index="raum_id", columns="indikator", values="wert", aggfunc="first", observed=True)
+        wide.index = wide.index.astype(str)
+        return wide
+
+    jetzt, vorher = breit(jahr), breit(basisjahr)
+    namen = [n for n in jetzt.columns if n in vorher.columns]
+    richtung = (indikatoren.dropna(subset=["richtung"]).drop_duplicates("indikator").set_index("indikator")["richtung"]
+                if "richtung" in indikatoren else pd.Series(dtype=object))
+    gewichte = {n: 1.0 for n in namen} if not gewichte else {n: float(gewichte.get(n, 0.0)) for n in namen}
+    used = [n for n in namen if gewichte[n] > 0]
+    raeume = jetzt.index.union(vorher.index)
+    aenderung = jetzt.reindex(index=raeume, columns=used).astype(float) - vorher.reindex(index=raeume, columns=used)
+    einwohner = einwohner.copy()
+    einwohner.index = einwohner.index.astype(str)
+    einwohner = einwohner.reindex(raeume)
+    klein = einwohner.isna() | (einwohner < MIN_EINWOHNER)
+    vollstaendig = aenderung.notna().all(axis=1) if used else pd.Series(False, index=raeume)
+    geeignet = ~klein & vollstaendig
+    werte = pd.DataFrame(index=raeume)
+    for name in used:
+        werte[f"d_{name}"] = aenderung[name]
+    for name in used:
+        vorzeichen = -1.0 if richtung.get(name) == "niedrig" else 1.0
+        werte[f"dz_{name}"] = vorzeichen * zscore(aenderung.loc[geeignet, name])
+    summe = sum(gewichte[n] for n in used)
+    if used and summe > 0 and geeignet.any():
+        mittel = sum(werte[f"dz_{n}"] * gewichte[n] for n in used) / summe
+        index = zscore(mittel[geeignet]).reindex(raeume)
+    else:
+        index = pd.Series(np.nan, index=raeume)
+    werte["dynamikindex"] = index
+    werte["dynamik"] = dynamikklasse(index)
+    werte = werte.rename_axis("raum_id").reset_index()
+    return Dynamik(jahr, basisjahr, gewichte, werte, tuple(sorted(raeume[~geeignet])))
+
+
+def gruppe(bedarfsindex: float, dynamik: str | None) -> int | None:
+    """The group 1–4 of an area (see the module's table); None without status or dynamics.
+
+    >>> gruppe(0.4, "negativ"), gruppe(0.4, "positiv"), gruppe(0.0, "negativ"), gruppe(-2.0, "stabil")
+    (1, 2, 3, 4)
+    """
+    if bedarfsindex is None or pd.isna(bedarfsindex) or dynamik not in DYNAMIKKLASSEN:
+        return None
+    hoch = bedarfsindex > 0
+    negativ = dynamik == "negativ"
+    return (1 if negativ else 2) if hoch else (3 if negativ else 4)
+
+
+def status_und_dynamik(status: pd.DataFrame, dynamik: Dynamik) -> pd.DataFrame:
+    """Status and dynamics per area with the group: raum_id, bedarfsindex, klasse, dynamikindex, dynamik,
+    gruppe, gruppe_text; the areas with besonderem Aufmerksamkeitsbedarf first, then by the status index."""
+    frame = status[["raum_id", "bedarfsindex", "klasse"]].merge(
+        dynamik.werte[["raum_id", "dynamikindex", "dynamik"]], on="raum_id", how="outer")
+    frame["gruppe"] = [gruppe(b, d) for b, d in zip(frame["bedarfsindex"], frame["dynamik"])]
+    frame["gruppe"] = frame["gruppe"].astype("Int64")
+    frame["gruppe_text"] = frame["gruppe"].map(GRUPPEN)
+    return frame.sort_values(["gruppe", "bedarfsindex"], ascending=[True, False], na_position="last",
+                             kind="stable").reset_index(drop=True)
+
+
+def klassenwechsel(klassen: pd.DataFrame) -> pd.DataFrame:
+    """When each area last changed its class: ``klassen`` has rows raum_id, jahr, klasse (a name).
+
+    Returns one row per area that changed at all: raum_id, von, nach, seit (the first year of the current
+    class), text ("von erhöht nach hoch seit 2022"). Years without a class for the area are skipped,
+    so a gap does not count as a change.
+
+    >>> k = pd.DataFrame({"raum_id": ["A"] * 3, "jahr": [2020, 2021, 2022], "klasse": ["erhöht", "erhöht", "hoch"]})
+    >>> klassenwechsel(k)["text"].tolist()
+    ['von erhöht nach hoch seit 2022']
+    """
+    zeilen = []
+    gegeben = klassen.dropna(subset=["klasse"]).sort_values(["raum_id", "jahr"], kind="stable")
+    for raum_id, reihe in gegeben.groupby("raum_id", sort=True):
+        werte = list(zip(reihe["jahr"].astype(int), reihe["klasse"].astype(str)))
+        for i in range(len(werte) - 1, 0, -1):
+            if werte[i][1] != werte[i - 1][1]:
+                von, (seit, nach) = werte[i - 1][1], werte[i]
+                zeilen.append({"raum_id": str(raum_id), "von": von, "nach": nach, "seit": seit,
+                               "text": f"von {von} nach {nach} seit {seit}"})
+                break
+    return pd.DataFrame(zeilen, columns=["raum_id", "von", "nach", "seit", "text"])

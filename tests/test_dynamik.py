@@ -1,0 +1,151 @@
+"""Dynamik beside Status (issue 17, point 1), worked by hand on four areas over three years.
+
+Indicator X (a share in %, more is more need), areas A–D:
+
+======  =====  =====  =====
+area    2020   2021   2022
+======  =====  =====  =====
+A       10     12     16
+B       12     12     12
+C       10      9      8
+D        8      7      4
+======  =====  =====  =====
+
+Status 2022: X − 10 = 6, 2, −2, −6; population sd √20 → z = 6/√20 … = 1,342 0,447 −0,447 −1,342
+(hoch, erhöht, durchschnittlich, niedrig). Change 2020→2022 in percentage points: 6, 0, −2, −4; mean 0,
+sd √14 → 1,604 0 −0,535 −1,069: A negativ, B stabil, C stabil, D positiv. Groups: A 1 (status above the
+mean, negative dynamics), B 2, C 4, D 4.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sozialraum_analytics.bedarfsindex import compute_bedarfsindex
+from sozialraum_analytics.dynamik import (
+    GRUPPEN,
+    compute_dynamik,
+    gruppe,
+    klassenwechsel,
+    status_und_dynamik,
+)
+
+X = {"A": (10, 12, 16), "B": (12, 12, 12), "C": (10, 9, 8), "D": (8, 7, 4)}
+JAHRE = (2020, 2021, 2022)
+EINWOHNER = pd.Series({"A": 1000, "B": 800, "C": 1200, "D": 500})
+
+
+def long(werte: dict[str, tuple], indikator: str = "x", richtung: str = "hoch") -> pd.DataFrame:
+    return pd.DataFrame([{"jahr": j, "raum_id": r, "indikator": indikator, "wert": float(w), "richtung": richtung}
+                         for r, reihe in werte.items() for j, w in zip(JAHRE, reihe) if w is not None])
+
+
+def werte_von(frame: pd.DataFrame, spalte: str) -> list:
+    return frame.set_index("raum_id").loc[["A", "B", "C", "D"], spalte].tolist()
+
+
+def test_one_indicator_by_hand() -> None:
+    dyn = compute_dynamik(long(X), EINWOHNER, 2022)
+    assert (dyn.jahr, dyn.basisjahr) == (2022, 2020)
+    assert werte_von(dyn.werte, "d_x") == [6.0, 0.0, -2.0, -4.0]  # percentage points
+    erwartet = np.array([6, 0, -2, -4]) / math.sqrt(14)  # z of the change; standardised again: unchanged
+    np.testing.assert_allclose(werte_von(dyn.werte, "dynamikindex"), erwartet, rtol=1e-12)
+    assert werte_von(dyn.werte, "dynamik") == ["negativ", "stabil", "stabil", "positiv"]
+    assert dyn.ausgeschlossen == ()
+
+
+def test_the_sign_turns_where_less_means_more_need() -> None:
+    """Y (an employment rate: less is more need) falls in A by 3 points and rises in D by 3."""
+    y = {"A": (50, 49, 47), "B": (50, 50, 50), "C": (50, 50, 50), "D": (50, 51, 53)}
+    dyn = compute_dynamik(pd.concat([long(X), long(y, "y", "niedrig")]), EINWOHNER, 2022)
+    dz_x = np.array([6, 0, -2, -4]) / math.sqrt(14)
+    dz_y = -np.array([-3, 0, 0, 3]) / math.sqrt(18 / 4)  # sign turned: A's fall is more need
+    np.testing.assert_allclose(werte_von(dyn.werte, "dz_y"), dz_y, rtol=1e-12)
+    mittel = (dz_x + dz_y) / 2  # A 1,509  B 0  C −0,267  D −1,242 (mean 0)
+    erwartet = mittel / math.sqrt((mittel ** 2).mean())
+    np.testing.assert_allclose(werte_von(dyn.werte, "dynamikindex"), erwartet, rtol=1e-12)
+    np.testing.assert_allclose(erwartet, [1.5301, 0.0, -0.2711, -1.2591], atol=1e-4)
+    assert werte_von(dyn.werte, "dynamik") == ["negativ", "stabil", "stabil", "positiv"]
+
+
+def test_weights_as_for_the_status() -> None:
+    y = {"A": (50, 49, 47), "B": (50, 50, 50), "C": (50, 50, 50), "D": (50, 51, 53)}
+    nur_x = compute_dynamik(pd.concat([long(X), long(y, "y", "niedrig")]), EINWOHNER, 2022, gewichte={"x": 1})
+    np.testing.assert_allclose(werte_von(nur_x.werte, "dynamikindex"), np.array([6, 0, -2, -4]) / math.sqrt(14))
+    assert "dz_y" not in nur_x.werte
+
+
+def test_small_areas_and_missing_years_get_no_dynamics_and_do_not_count() -> None:
+    """E has 200 inhabitants, F no value in 2020: neither enters the standardisation of A–D."""
+    mehr = {**X, "E": (1, 50, 90), "F": (None, 10, 30)}
+    dyn = compute_dynamik(long(mehr), pd.concat([EINWOHNER, pd.Series({"E": 200, "F": 900})]), 2022)
+    assert dyn.ausgeschlossen == ("E", "F")
+    np.testing.assert_allclose(werte_von(dyn.werte, "dynamikindex"), np.array([6, 0, -2, -4]) / math.sqrt(14))
+    rest = dyn.werte.set_index("raum_id").loc[["E", "F"]]
+    assert rest["dynamikindex"].isna().all() and rest["dynamik"].isna().all()
+
+
+@pytest.mark.parametrize(("index", "dynamik", "erwartet"), [
+    (1.3, "negativ", 1), (0.01, "negativ", 1), (0.5, "stabil", 2), (2.0, "positiv", 2),
+    (0.0, "negativ", 3), (-1.5, "negativ", 3), (0.0, "stabil", 4), (-0.4, "positiv", 4),
+    (float("nan"), "negativ", None), (0.5, None, None),
+])
+def test_the_four_groups(index: float, dynamik: str | None, erwartet: int | None) -> None:
+    assert gruppe(index, dynamik) == erwartet
+
+
+def test_status_and_dynamics_of_the_fixture() -> None:
+    status = compute_bedarfsindex(long(X), EINWOHNER, 2022).werte
+    np.testing.assert_allclose(werte_von(status, "bedarfsindex"), np.array([6, 2, -2, -6]) / math.sqrt(20))
+    tabelle = status_und_dynamik(status, compute_dynamik(long(X), EINWOHNER, 2022))
+    assert werte_von(tabelle, "gruppe") == [1, 2, 4, 4]
+    assert tabelle["raum_id"].tolist() == ["A", "B", "C", "D"]  # attention first, then by status
+    assert tabelle.loc[0, "gruppe_text"] == GRUPPEN[1] == "besonderer Aufmerksamkeitsbedarf"
+
+
+def test_class_changes_name_the_last_change_and_its_year() -> None:
+    klassen = pd.DataFrame({
+        "raum_id": ["A"] * 3 + ["B"] * 3 + ["C"] * 3 + ["D"] * 3,
+        "jahr": list(JAHRE) * 4,
+        "klasse": ["erhöht", "hoch", "hoch",  # A: since 2021
+                   "hoch", "hoch", "hoch",  # B: never changed
+                   "niedrig", "durchschnittlich", "niedrig",  # C: back again in 2022
+                   "erhöht", None, "hoch"],  # D: 2021 without class: the change counts from 2020's class
+    })
+    wechsel = klassenwechsel(klassen).set_index("raum_id")
+    assert sorted(wechsel.index) == ["A", "C", "D"]
+    assert wechsel.loc["A", "text"] == "von erhöht nach hoch seit 2021"
+    assert wechsel.loc["C", "text"] == "von durchschnittlich nach niedrig seit 2022"
+    assert (wechsel.loc["D", "von"], wechsel.loc["D", "nach"], wechsel.loc["D", "seit"]) == ("erhöht", "hoch", 2022)
+
+
+@pytest.fixture(scope="module")
+def demo_engine():
+    from sozialraum_analytics.dataset import DEMO_DIR, load_folder
+    from sozialraum_analytics.kennzahlen import Engine
+
+    return Engine(load_folder(DEMO_DIR))
+
+
+def test_the_engine_gives_the_dynamics_of_its_indicators(demo_engine) -> None:  # noqa: ANN001
+    """The demo Kreis (indicators every year), Planungsraum level: the engine's dynamics equal compute_dynamik on
+    the file's own values and the engine's population (the 300 rule); a year without indicators two years
+    before has none."""
+    engine = demo_engine
+    ind = engine.indikatoren("planungsraum")
+    jahre = sorted(set(ind["jahr"]))
+    jahr = next((j for j in reversed(jahre) if j - 2 in jahre), None)
+    assert jahr is not None, jahre
+    dyn = engine.dynamik("planungsraum", jahr)
+    einwohner = pd.Series(engine.cubes("planungsraum")["bevoelkerung_gesamt"][engine.jahre.index(jahr), :, 0],
+                          index=engine.areas("planungsraum"))
+    von_hand = compute_dynamik(ind.rename(columns={"area": "raum_id"}), einwohner, jahr)
+    pd.testing.assert_frame_equal(dyn.werte, von_hand.werte)
+    gegeben = dyn.werte["dynamikindex"].dropna()
+    assert len(gegeben) >= 3
+    assert abs(gegeben.mean()) < 1e-12 and abs(gegeben.std(ddof=0) - 1) < 1e-12  # standardised over the areas
+    assert engine.dynamik("planungsraum", min(jahre)) is None
