@@ -23,6 +23,7 @@ from sozialraum_analytics.registry import describe
 from sozialraum_analytics.tables import TABLES
 from sozialraum_analytics.uebersicht import (
     bedarfsuebersicht,
+    dynamik_uebersicht,
     indikatoren_uebersicht,
     jahr_fuer_wert,
     jahre_mit_wert,
@@ -350,6 +351,39 @@ if jahr is not None and ebene is not None and dataset.has("indikatoren") and eng
                 with st.expander(f"Alle {format_number(len(bedarf.gebiete), 0)} {plural} mit Bedarfsindex"):
                     ui.tabelle(index_tabelle(bedarf.gebiete), formate, hide_index=False,
                                height=hoehe(len(bedarf.gebiete)))
+
+    dynamik = dynamik_uebersicht(engine, ebene, bedarf.jahr) if bedarf is not None else None
+    if dynamik is not None:
+        st.subheader(f"Dynamik der {plural}: {bedarf.jahr - 2} bis {bedarf.jahr}")
+        ebene_label = EBENE_LABELS[ebene]
+        aufmerksam = int((dynamik["gruppe"] == 1).sum())
+        st.markdown(f"**{format_number(aufmerksam, 0)} {ebene_label if aufmerksam == 1 else plural} mit besonderem "
+                    "Aufmerksamkeitsbedarf** (Bedarf über dem Mittel und negative Entwicklung)" if aufmerksam else
+                    f"Kein {ebene_label} mit besonderem Aufmerksamkeitsbedarf (Bedarf über dem Mittel und negative "
+                    "Entwicklung).")
+
+        def dynamik_tabelle(frame: pd.DataFrame) -> pd.DataFrame:
+            return pd.DataFrame({ebene_label: frame["name"].to_numpy(),
+                                 "Bedarfsindex": frame["bedarfsindex"].to_numpy(),
+                                 "Bedarfsklasse": frame["klasse_label"].to_numpy(),
+                                 "Dynamik": frame["dynamikindex"].to_numpy(),
+                                 "Entwicklung": frame["dynamik"].to_numpy(),
+                                 "Gruppe": frame["gruppe_text"].to_numpy(),
+                                 "Klassenwechsel": frame["wechsel"].to_numpy()},
+                                index=gebiets_index(list(frame["raum_id"])))
+
+        formate = {"Bedarfsindex": lambda v: format_signed(v, 2), "Dynamik": lambda v: format_signed(v, 2)}
+        gezeigt = dynamik.head(SPITZE)
+        ui.tabelle(dynamik_tabelle(gezeigt), formate, hide_index=False, height=hoehe(len(gezeigt)))
+        if len(dynamik) > SPITZE:
+            with st.expander(f"Alle {format_number(len(dynamik), 0)} {plural} mit Status und Dynamik"):
+                ui.tabelle(dynamik_tabelle(dynamik), formate, hide_index=False, height=hoehe(len(dynamik)))
+        st.caption(f"Dynamik: Veränderung jedes Indikators von {bedarf.jahr - 2} bis {bedarf.jahr} (bei Anteilen in "
+                   "Prozentpunkten), standardisiert und gemittelt wie der Bedarfsindex; positiv unter −1, negativ über "
+                   "+1 Standardabweichung (mehr Bedarf), sonst stabil. Gruppen: Bedarf über dem Mittel und negative "
+                   "Entwicklung = besonderer Aufmerksamkeitsbedarf; über dem Mittel sonst = hoher Bedarf; sonst "
+                   "negative Entwicklung = beobachten, die übrigen unauffällig. Klassenwechsel: der letzte Wechsel der "
+                   "Bedarfsklasse über die Jahre mit Indikatoren. Nach dem Berliner Monitoring Soziale Stadtentwicklung.")
 
     indikatoren = indikatoren_uebersicht(engine, ebene, jahr)
     indikatoren = indikatoren[indikatoren["jahr"].notna()]

@@ -34,8 +34,8 @@ from .bedarfsindex import MIN_EINWOHNER, zscore
 
 ABSTAND = 2  # years between the two states compared, as in the Berlin MSS
 DYNAMIKKLASSEN = ("positiv", "stabil", "negativ")
-GRUPPEN = {1: "besonderer Aufmerksamkeitsbedarf", 2: "Bedarf hoch, Entwicklung stabil", 3: "beobachten",
-           4: "unauffällig"}
+GRUPPEN = {1: "besonderer Aufmerksamkeitsbedarf", 2: "hoher Bedarf, Entwicklung stabil oder positiv",
+           3: "Entwicklung negativ: beobachten", 4: "unauffällig"}
 
 
 @dataclass(frozen=True)

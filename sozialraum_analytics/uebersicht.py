@@ -186,3 +186,33 @@ def indikatoren_uebersicht(engine: Engine, ebene: str, jahr: int | None) -> pd.D
                        "minimum": teil["wert"].min(), "median": teil["wert"].median(), "maximum": teil["wert"].max(),
                        "gebiete": len(teil), "hoechster_raum_id": teil["area"].iloc[0] if len(teil) else None})
     return pd.DataFrame(zeilen, columns=INDIKATOR_SPALTEN)
+
+
+# --- Dynamik beside Status ---------------------------------------------------------------------------
+def dynamik_uebersicht(engine: Engine, ebene: str, jahr: int | None) -> pd.DataFrame | None:
+    """Status and dynamics of every area with an index in ``jahr``, attention first (:mod:`.dynamik`).
+
+    Columns raum_id, name, bedarfsindex, klasse_label, dynamikindex, dynamik, gruppe, gruppe_text and
+    wechsel: the last change of the area's status class over the indicator years up to ``jahr``
+    ("von erhöht nach hoch seit 2022", empty when it never changed). ``None`` without dynamics.
+    """
+    from .dynamik import klassenwechsel, status_und_dynamik
+
+    dynamik = engine.dynamik(ebene, jahr) if jahr is not None else None
+    status = engine.bedarfsindex(ebene, jahr) if dynamik is not None else None
+    if status is None or not dynamik.werte["dynamikindex"].notna().any():
+        return None
+    tabelle = status_und_dynamik(status.rename(columns={"area": "raum_id"})[["raum_id", "bedarfsindex", "klasse"]],
+                                 dynamik)
+    tabelle = tabelle[tabelle["bedarfsindex"].notna() & tabelle["dynamik"].notna()].reset_index(drop=True)
+    klassen = status.set_index("area")["klasse_label"]
+    tabelle["klasse_label"] = [klassen.get(r) for r in tabelle["raum_id"]]
+    jahre = sorted(int(j) for j in set(engine.indikatoren(ebene)["jahr"]) if j <= jahr)
+    verlauf = [engine.bedarfsindex(ebene, j) for j in jahre]
+    alle = pd.concat([v.assign(jahr=j)[["area", "jahr", "klasse_label"]] for j, v in zip(jahre, verlauf) if v is not None])
+    wechsel = klassenwechsel(alle.rename(columns={"area": "raum_id", "klasse_label": "klasse"})).set_index("raum_id")
+    tabelle["wechsel"] = [wechsel["text"].get(r, "") for r in tabelle["raum_id"]]
+    namen = engine.dataset.area_names()
+    tabelle.insert(1, "name", [namen.get(r, r) for r in tabelle["raum_id"]])
+    return tabelle[["raum_id", "name", "bedarfsindex", "klasse_label", "dynamikindex", "dynamik", "gruppe",
+                    "gruppe_text", "wechsel"]]

@@ -20,6 +20,7 @@ mean, negative dynamics), B 2, C 4, D 4.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -149,3 +150,37 @@ def test_the_engine_gives_the_dynamics_of_its_indicators(demo_engine) -> None:  
     assert len(gegeben) >= 3
     assert abs(gegeben.mean()) < 1e-12 and abs(gegeben.std(ddof=0) - 1) < 1e-12  # standardised over the areas
     assert engine.dynamik("planungsraum", min(jahre)) is None
+
+
+# --- the Übersicht page (AppTest) ---------------------------------------------------------------------
+def test_the_uebersicht_shows_status_dynamics_groups_and_class_changes(monkeypatch: pytest.MonkeyPatch,
+                                                                       tmp_path: Path) -> None:
+    """The fixture as an indicator file (no population: every area counts). Planning view: the Planungsräume
+    A–D; public view: the same areas as Sozialräume (each Planungsraum its own), since it shows no Planungsräume."""
+    from .test_pages import no_exception, open_page, texts
+
+    zeilen = ["jahr;raum_id;indikator;wert;einheit;richtung"]
+    zeilen += [f"{j};{r};x;{w};%;hoch=bedarf" for r, reihe in X.items() for j, w in zip(JAHRE, reihe)]
+    (tmp_path / "indikatoren.csv").write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    monkeypatch.setenv("SOZIALRAUM_DATEN", str(tmp_path))
+    at = open_page("pages/uebersicht.py", {"jahr": "2022"})
+    _dynamik_der_fixture(at, "Planungsräume", "Planungsraum", ["A", "B", "C", "D"], no_exception, texts)
+    (tmp_path / "zuordnung.csv").write_text("raum_id;name;sozialraum_id;sozialraum_name\n" + "".join(
+        f"{r};Gebiet {r};S{r};Sozialraum {r}\n" for r in X), encoding="utf-8")
+    at = open_page("pages/uebersicht.py", {"jahr": "2022"}, angemeldet=False)
+    _dynamik_der_fixture(at, "Sozialräume", "Sozialraum", ["SA", "SB", "SC", "SD"], no_exception, texts)
+
+
+def _dynamik_der_fixture(at, plural: str, einzahl: str, ids: list[str], no_exception, texts) -> None:  # noqa: ANN001
+    no_exception(at)
+    assert f"Dynamik der {plural}: 2020 bis 2022" in texts(at)
+    assert f"**1 {einzahl} mit besonderem Aufmerksamkeitsbedarf**" in texts(at)
+    tabelle = next(e.value for e in at.dataframe if "Entwicklung" in e.value.columns)
+    assert list(tabelle.index) == ids
+    assert list(tabelle["Entwicklung"]) == ["negativ", "stabil", "stabil", "positiv"]
+    assert list(tabelle["Gruppe"]) == [GRUPPEN[1], GRUPPEN[2], GRUPPEN[4], GRUPPEN[4]]
+    # Status z by hand: 2020 (X − 10 = 0, 2, 0, −2; sd √2): 0, 1,414, 0, −1,414; 2021 (X − 10 = 2, 2, −1, −3; sd
+    # √4,5): 0,943, 0,943, −0,471, −1,414; 2022 as above. A: durchschnittlich, erhöht, hoch; B: hoch, erhöht,
+    # erhöht; C and D keep their class.
+    assert list(tabelle["Klassenwechsel"]) == ["von erhöht nach hoch seit 2022", "von hoch nach erhöht seit 2021",
+                                               "", ""]
