@@ -369,7 +369,7 @@ if jahr is not None and ebene is not None and dataset.has("indikatoren") and eng
                                  "Dynamik": frame["dynamikindex"].to_numpy(),
                                  "Entwicklung": frame["dynamik"].to_numpy(),
                                  "Gruppe": frame["gruppe_text"].to_numpy(),
-                                 "Klassenwechsel": frame["wechsel"].to_numpy()},
+                                 "Klassenwechsel": frame["wechsel"].replace("", "unverändert").to_numpy()},
                                 index=gebiets_index(list(frame["raum_id"])))
 
         formate = {"Bedarfsindex": lambda v: format_signed(v, 2), "Dynamik": lambda v: format_signed(v, 2)}

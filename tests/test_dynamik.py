@@ -183,4 +183,4 @@ def _dynamik_der_fixture(at, plural: str, einzahl: str, ids: list[str], no_excep
     # √4,5): 0,943, 0,943, −0,471, −1,414; 2022 as above. A: durchschnittlich, erhöht, hoch; B: hoch, erhöht,
     # erhöht; C and D keep their class.
     assert list(tabelle["Klassenwechsel"]) == ["von erhöht nach hoch seit 2022", "von hoch nach erhöht seit 2021",
-                                               "", ""]
+                                               "unverändert", "unverändert"]
