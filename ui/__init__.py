@@ -23,6 +23,18 @@ The modules, each importing only those above it:
 from __future__ import annotations
 
 # Names of the analysis package that pages reach as ui.<name>.
+from sozialraum_analytics.diagramme import (
+    KLEINE_BASIS_FARBE,
+    KREIS_FARBE,
+    PALETTE,
+    SETTING_FARBEN,
+    SYMBOLS,
+    TEMPLATE,
+    UEBER_KREIS,
+    figur,
+    legende_platz,
+    linie,
+)
 from sozialraum_analytics.formatting import format_signed
 from sozialraum_analytics.geheimhaltung import GESPERRT
 from sozialraum_analytics.hilfearten import HILFEGRUPPEN_BY_ID
@@ -60,21 +72,7 @@ from .daten import (
     wert,
     zeitreihe,
 )
-from .diagramme import (
-    KLEINE_BASIS_FARBE,
-    KREIS_FARBE,
-    PALETTE,
-    SETTING_FARBEN,
-    SYMBOLS,
-    TEMPLATE,
-    UEBER_KREIS,
-    bild_downloads,
-    exportfuss,
-    figur,
-    legende_platz,
-    linie,
-    zeige,
-)
+from .diagramme import bild_downloads, exportfuss, zeige
 from .downloads import bericht_downloads, steckbrief_download
 from .geheimhaltung import (
     anzahl_texte,

@@ -2,7 +2,7 @@
 
 The chart style (palette, symbols, named colours, the plotly template "sozialraum") and the figure
 builders are the package's (:mod:`sozialraum_analytics.diagramme`), shared with the exports; pages
-reach them as ``ui.<name>``. Here only what needs Streamlit.
+reach them as ``ui.<name>`` (re-exported by ``ui/__init__``). Here only what needs Streamlit.
 """
 
 from __future__ import annotations
@@ -10,20 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from sozialraum_analytics.diagramme import (  # noqa: F401 - the pages use these names through ui
-    KLEINE_BASIS_FARBE,
-    KREIS_FARBE,
-    PALETTE,
-    SETTING_FARBEN,
-    SYMBOLS,
-    TEMPLATE,
-    UEBER_KREIS,
-    UNTER_KREIS,
-    figur,
-    legende_platz,
-    linie,
-    mit_fuss,
-)
+from sozialraum_analytics.diagramme import mit_fuss
 from sozialraum_analytics.formatting import format_date
 
 from .auswahlzustand import _CURRENT

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
+from sozialraum_analytics.diagramme import KREIS_FARBE
 from sozialraum_analytics.geheimhaltung import GESPERRT
 from sozialraum_analytics.kennzahlen import Optionen
 
 from .daten import get_dataset, get_engine, get_oeffentliche_engine
-from .diagramme import KREIS_FARBE
 from .text import INFO, zelle_anzahl
 from .zugang import ist_oeffentlich
 
