@@ -177,8 +177,11 @@ def browser():
         # The browser tests are part of `make test`, which installs chromium; never pass without them.
         pytest.fail("Browser-Tests brauchen /usr/bin/chromium: `make browser` (als root) oder "
                     "apt-get install chromium chromium-driver.")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # An assertion waits as long as a step may (Playwright's 5 s default is shorter than one rerun of a
+    # 1,100-area page on a busy 2-core machine: a chart still being laid out reads as "hidden").
+    expect.set_options(timeout=30_000)
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
