@@ -31,8 +31,11 @@ from sozialraum_analytics.dynamik import (
     GRUPPEN,
     compute_dynamik,
     gruppe,
+    ist_veraenderung,
     klassenwechsel,
     status_und_dynamik,
+    veraenderungsindikatoren,
+    zeitraum,
 )
 
 X = {"A": (10, 12, 16), "B": (12, 12, 12), "C": (10, 9, 8), "D": (8, 7, 4)}
@@ -124,6 +127,119 @@ def test_class_changes_name_the_last_change_and_its_year() -> None:
     assert (wechsel.loc["D", "von"], wechsel.loc["D", "nach"], wechsel.loc["D", "seit"]) == ("erhöht", "hoch", 2022)
 
 
+# --- given change indicators (a monitoring that publishes the changes itself) -----------------------
+@pytest.mark.parametrize(("indikator", "einheit", "erwartet"), [
+    ("Veränderung SGB-II-Quote 2020–2022 in Prozentpunkten", "%", True),  # the name says it
+    ("Veraenderung Arbeitslose", None, True), ("Änderung Anteil Alleinerziehender", None, True),
+    ("Verä. des Anteils der Kinder u. 15 J.", None, True), ("Dynamik 4", None, True),
+    ("sgb2_quote", "Prozentpunkte", True), ("sgb2_quote", "%-Punkte", True), ("sgb2_quote", "%-Pkt.", True),
+    ("sgb2_quote", "pp", True), ("sgb2_quote", "Pp.", True),  # the unit says it: a level is never in points
+    ("sgb2_quote", "%", False), ("Arbeitslosenquote", None, False), ("Wanderungsvolumen", "%", False),
+    ("Entwicklungsindex", None, False), ("wohnflaeche", "m²", False),
+])
+def test_a_given_change_is_recognised_by_its_unit_or_name(indikator: str, einheit: str | None, erwartet: bool) -> None:
+    assert ist_veraenderung(indikator, einheit) is erwartet
+
+
+def test_berlins_d_columns_are_changes_beside_its_s_columns_only() -> None:
+    berlin = pd.DataFrame({"indikator": ["S1", "S2", "D1", "D2"]})
+    assert veraenderungsindikatoren(berlin) == ("D1", "D2")
+    assert veraenderungsindikatoren(pd.DataFrame({"indikator": ["D1", "x"]})) == ()  # no S columns: D1 is a level
+
+
+@pytest.mark.parametrize(("name", "erwartet"), [
+    ("Veränderung SGB-II-Quote 2020–2022", (2020, 2022)), ("Veränderung 2020-2022", (2020, 2022)),
+    ("Veränderung 2021 bis 2023", (2021, 2023)), ("Arbeitslose vom 31.12.2016 zum 31.12.2018", (2016, 2018)),
+    ("Dynamik 1", None), ("Veränderung 2022–2020", None),
+])
+def test_the_period_a_name_states(name: str, erwartet: tuple[int, int] | None) -> None:
+    assert zeitraum(name) == erwartet
+
+
+# The given change G of X in percentage points, stated for 2022 (period 2020–2022) and deliberately *not* the
+# difference of X's years: A −3, B 0, C 0, D +3. Mean 0, population sd √(18/4) = √4,5 = 2,121:
+# z = −1,414, 0, 0, +1,414 → A positiv, B stabil, C stabil, D negativ (X differenced would say the opposite for
+# A and D: 6, 0, −2, −4). Status 2022 from X alone: (6, 2, −2, −6)/√20 → A, B above the mean, C, D below.
+# Groups: A 2 (high, positiv), B 2 (high, stabil), C 4 (low, stabil), D 3 (low, negativ: beobachten).
+G = {"A": -3, "B": 0, "C": 0, "D": 3}
+G_NAME = "Veränderung x 2020–2022"
+G_INDEX = np.array([-3, 0, 0, 3]) / math.sqrt(4.5)
+
+
+def mit_veraenderung(richtung: str = "hoch") -> pd.DataFrame:
+    gegeben = pd.DataFrame([{"jahr": 2022, "raum_id": r, "indikator": G_NAME, "wert": float(w), "richtung": richtung,
+                             "einheit": "Prozentpunkte"} for r, w in G.items()])
+    return pd.concat([long(X).assign(einheit="%"), gegeben], ignore_index=True)
+
+
+def test_given_changes_are_the_dynamics_and_are_not_differenced_again() -> None:
+    tabelle = mit_veraenderung()
+    assert veraenderungsindikatoren(tabelle) == (G_NAME,)
+    dyn = compute_dynamik(tabelle, EINWOHNER, 2022, veraenderungen=(G_NAME,))
+    assert dyn.gegeben == (G_NAME,) and (dyn.jahr, dyn.basisjahr) == (2022, 2020)
+    assert werte_von(dyn.werte, f"d_{G_NAME}") == [-3.0, 0.0, 0.0, 3.0]  # as given, not X(2022) − X(2020)
+    assert "d_x" not in dyn.werte
+    np.testing.assert_allclose(werte_von(dyn.werte, "dynamikindex"), G_INDEX, rtol=1e-12)
+    assert werte_von(dyn.werte, "dynamik") == ["positiv", "stabil", "stabil", "negativ"]
+    # richtung "niedrig=bedarf" (say, a change of the employment rate): a rise is less need, the sign turns.
+    umgekehrt = compute_dynamik(mit_veraenderung("niedrig"), EINWOHNER, 2022, veraenderungen=(G_NAME,))
+    assert werte_von(umgekehrt.werte, "dynamik") == ["negativ", "stabil", "stabil", "positiv"]
+    # Without a period in the name the usual two years; the status's weights do not silence a given change.
+    ohne = compute_dynamik(tabelle.replace(G_NAME, "Dynamik 1"), EINWOHNER, 2022, gewichte={"x": 2.0},
+                           veraenderungen=("Dynamik 1",))
+    assert ohne.basisjahr == 2020 and ohne.gewichte == {"Dynamik 1": 1.0}
+    np.testing.assert_allclose(werte_von(ohne.werte, "dynamikindex"), G_INDEX, rtol=1e-12)
+
+
+def _ordner(tmp_path: Path, zeilen: list[str]) -> Path:
+    (tmp_path / "indikatoren.csv").write_text("\n".join(["jahr;raum_id;indikator;wert;einheit;richtung", *zeilen])
+                                              + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def _dateizeilen() -> list[str]:
+    zeilen = [f"{j};{r};x;{w};%;hoch=bedarf" for r, reihe in X.items() for j, w in zip(JAHRE, reihe)]
+    return zeilen + [f"2022;{r};{G_NAME};{w};%-Punkte;hoch=bedarf" for r, w in G.items()]
+
+
+def test_the_engine_keeps_given_changes_out_of_the_status_and_takes_them_as_the_dynamics(tmp_path: Path) -> None:
+    from sozialraum_analytics.dataset import load_folder
+    from sozialraum_analytics.kennzahlen import Engine
+
+    engine = Engine(load_folder(_ordner(tmp_path, _dateizeilen())))
+    assert engine.veraenderungsindikatoren == (G_NAME,)
+    status = engine.bedarfsindex("planungsraum", 2022).set_index("area")
+    np.testing.assert_allclose(status.loc[["A", "B", "C", "D"], "bedarfsindex"], np.array([6, 2, -2, -6]) / math.sqrt(20))
+    assert f"z_{G_NAME}" not in status  # the change is no part of the status
+    dyn = engine.dynamik("planungsraum", 2022)
+    assert dyn.gegeben == (G_NAME,)
+    np.testing.assert_allclose(werte_von(dyn.werte, "dynamikindex"), G_INDEX, rtol=1e-12)
+    assert engine.dynamik("planungsraum", 2021) is None  # no given change in 2021, no status in 2019
+    from sozialraum_analytics.uebersicht import dynamik_uebersicht
+
+    uebersicht = dynamik_uebersicht(engine, "planungsraum", 2022)
+    assert uebersicht.gegeben == (G_NAME,) and uebersicht.basisjahr == 2020
+    assert uebersicht.gebiete.set_index("raum_id").loc[["A", "B", "C", "D"], "gruppe"].tolist() == [2, 2, 4, 3]
+
+
+def test_a_berlin_monitoring_with_s_and_d_columns_gives_status_and_dynamics(tmp_path: Path) -> None:
+    """A wide file as Berlin publishes it (ZEIT 202212, S1 a share, D1 its change in points), read through the one
+    way in: S1 = X of 2022 makes the status, D1 = G the dynamics."""
+    from sozialraum_analytics.dataset import load_folder
+    from sozialraum_analytics.kennzahlen import Engine
+
+    zeilen = ['"PLR_ID","PLR_NAME","EW","ZEIT","S1","D1"']
+    zeilen += [f'"{r}","Gebiet {r}",{EINWOHNER[r]},202212,{X[r][2]},{G[r]}' for r in X]
+    (tmp_path / "indikatoren.csv").write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    engine = Engine(load_folder(tmp_path))
+    assert engine.veraenderungsindikatoren == ("D1",)
+    status = engine.bedarfsindex("planungsraum", 2022).set_index("area")
+    np.testing.assert_allclose(status.loc[["A", "B", "C", "D"], "bedarfsindex"], np.array([6, 2, -2, -6]) / math.sqrt(20))
+    dyn = engine.dynamik("planungsraum", 2022)
+    np.testing.assert_allclose(werte_von(dyn.werte, "dynamikindex"), G_INDEX, rtol=1e-12)
+    assert werte_von(dyn.werte, "dynamik") == ["positiv", "stabil", "stabil", "negativ"]
+
+
 @pytest.fixture(scope="module")
 def demo_engine():
     from sozialraum_analytics.dataset import DEMO_DIR, load_folder
@@ -184,3 +300,19 @@ def _dynamik_der_fixture(at, plural: str, einzahl: str, ids: list[str], no_excep
     # erhöht; C and D keep their class.
     assert list(tabelle["Klassenwechsel"]) == ["von erhöht nach hoch seit 2022", "von hoch nach erhöht seit 2021",
                                                "unverändert", "unverändert"]
+
+
+def test_the_uebersicht_names_the_given_changes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The given change of the fixture above: groups 2, 2, 3, 4 (A, B, D, C: attention first, then by the status)."""
+    from .test_pages import no_exception, open_page, texts
+
+    monkeypatch.setenv("SOZIALRAUM_DATEN", str(_ordner(tmp_path, _dateizeilen())))
+    at = open_page("pages/uebersicht.py", {"jahr": "2022"})
+    no_exception(at)
+    assert "Dynamik der Planungsräume: 2020 bis 2022" in texts(at)
+    assert "die Veränderungsindikatoren der Datei (Veränderung x 2020–2022)" in texts(at).replace("\\", "")
+    assert "Kein Planungsraum mit besonderem Aufmerksamkeitsbedarf" in texts(at)
+    tabelle = next(e.value for e in at.dataframe if "Entwicklung" in e.value.columns)
+    assert list(tabelle.index) == ["A", "B", "D", "C"]
+    assert list(tabelle["Entwicklung"]) == ["positiv", "stabil", "negativ", "stabil"]
+    assert list(tabelle["Gruppe"]) == [GRUPPEN[2], GRUPPEN[2], GRUPPEN[3], GRUPPEN[4]]
