@@ -316,3 +316,132 @@ def test_the_uebersicht_names_the_given_changes(monkeypatch: pytest.MonkeyPatch,
     assert list(tabelle.index) == ["A", "B", "D", "C"]
     assert list(tabelle["Entwicklung"]) == ["positiv", "stabil", "negativ", "stabil"]
     assert list(tabelle["Gruppe"]) == [GRUPPEN[2], GRUPPEN[2], GRUPPEN[3], GRUPPEN[4]]
+
+
+# --- the map: dynamics classes and the four groups ------------------------------------------------------
+# The fixture A–D and a fifth area E with x only in 2021 (20) and 2022 (30): E has a status but no dynamics.
+# Status 2022 over A–E: x = 16, 12, 8, 4, 30, mean 14, sd √80: z = 2, −2, −6, −10, 16 over √80 = +0,224 (A, erhöht),
+# −0,224 (B), −0,671 (C), −1,118 (D, niedrig), +1,789 (E, hoch). Dynamics of A–D as above (E left out):
+# (6, 0, −2, −4)/√14: A negativ (+1,604), B, C stabil, D positiv (−1,069). Groups: A 1 (above the mean, negativ),
+# B, C, D 4; E none: "keine Angabe", never a class.
+KARTE_STATUS = np.array([2, -2, -6, -10, 16]) / math.sqrt(80)
+KARTE_DYNAMIK = np.array([6, 0, -2, -4]) / math.sqrt(14)
+
+
+def _kartenordner(tmp_path: Path, mit_zuordnung: bool = False) -> Path:
+    import json
+
+    import shapely
+
+    zeilen = ["jahr;raum_id;indikator;wert;einheit;richtung"]
+    zeilen += [f"{j};{r};x;{w};%;hoch=bedarf" for r, reihe in X.items() for j, w in zip(JAHRE, reihe)]
+    zeilen += ["2021;E;x;20;%;hoch=bedarf", "2022;E;x;30;%;hoch=bedarf"]
+    (tmp_path / "indikatoren.csv").write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    namen = {"A": "Adorf", "B": "Bedorf", "C": "Cedorf", "D": "Dedorf", "E": "<img src=x onerror=alert(1)>"}
+    features = [{"type": "Feature", "properties": {"raum_id": r, "name": namen[r]},
+                 "geometry": shapely.geometry.mapping(shapely.box(8 + i * 0.05, 48, 8.05 + i * 0.05, 48.05))}
+                for i, r in enumerate(namen)]
+    (tmp_path / "gebiete.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                                              encoding="utf-8")
+    if mit_zuordnung:  # each Planungsraum its own Sozialraum (the public view shows no Planungsräume)
+        (tmp_path / "zuordnung.csv").write_text("raum_id;name;sozialraum_id;sozialraum_name\n" + "".join(
+            f"{r};{n};{r};{n}\n" for r, n in namen.items()), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_map_values_of_dynamics_and_groups(tmp_path: Path) -> None:
+    import json
+
+    from sozialraum_analytics import karte as kb
+    from sozialraum_analytics.dataset import load_folder
+    from sozialraum_analytics.dynamik import KEINE_ANGABE
+    from sozialraum_analytics.kartenwerte import gebietswerte, jahre_mit_werten, merkmale
+    from sozialraum_analytics.kennzahlen import Engine
+
+    dataset = load_folder(_kartenordner(tmp_path))
+    engine = Engine(dataset)
+    katalog = merkmale(engine)
+    assert {"dynamik", "status_dynamik"} <= set(katalog) and "status_dynamik" not in merkmale(engine, kategorien=False)
+    assert jahre_mit_werten(engine, katalog["dynamik"], "planungsraum") == [2022]  # 2020, 2021 have no year before
+    dynamik = gebietswerte(engine, katalog["dynamik"], "planungsraum", 2022)
+    werte = dynamik.werte.set_index("raum_id")
+    np.testing.assert_allclose(werte.loc[["A", "B", "C", "D"], "wert"], KARTE_DYNAMIK, rtol=1e-12)
+    assert pd.isna(werte.at["E", "wert"]) and pd.isna(werte.at["E", "kategorie"])
+    assert werte["kategorie"].tolist()[:4] == ["negativ", "stabil", "stabil", "positiv"]
+    assert werte["rang"].tolist()[:4] == [1, 2, 3, 4] and dynamik.kreiswert == 0.0
+    np.testing.assert_allclose(werte["bedarfsindex"], KARTE_STATUS, rtol=1e-12)
+    assert werte.at["E", "bedarfsklasse"] == "hoch" and werte.at["D", "bedarfsklasse"] == "niedrig"
+    gruppen = gebietswerte(engine, katalog["status_dynamik"], "planungsraum", 2022).werte.set_index("raum_id")
+    assert gruppen["wert"].tolist()[:4] == [1.0, 4.0, 4.0, 4.0] and pd.isna(gruppen.at["E", "wert"])
+    assert gruppen["kategorie"].tolist()[:4] == [GRUPPEN[1], GRUPPEN[4], GRUPPEN[4], GRUPPEN[4]]
+    assert gruppen["rang"].isna().all()  # a group is no rank
+
+    flaechen = kb.anzeige_geometrie(dataset.gebiete[["raum_id", "name", "geometry"]])
+    bild = kb.wertekarte(flaechen, dynamik, kb.DYNAMIKKLASSEN)
+    daten = bild.daten.set_index("raum_id")
+    assert daten["farbe"].tolist() == [kb.DYNAMIK_FARBEN["negativ"], kb.DYNAMIK_FARBEN["stabil"],
+                                       kb.DYNAMIK_FARBEN["stabil"], kb.DYNAMIK_FARBEN["positiv"], kb.OHNE_WERT]
+    assert daten.at["E", "klasse"] == KEINE_ANGABE and kb.OHNE_WERT not in kb.DYNAMIK_FARBEN.values()
+    assert [(label, n) for _, label, n in bild.legende.klassen] == [
+        ("positiv (unter −1)", 1), ("stabil (−1 bis +1)", 2), ("negativ (über +1)", 1)]
+    assert (bild.legende.ohne_wert, bild.legende.ohne_wert_text) == (1, KEINE_ANGABE)
+    legende = kb.legende_html(bild.legende)
+    assert KEINE_ANGABE in legende and "kein Wert" not in legende
+    html = bild.karte.get_root().render()
+
+    def im_html(text: str) -> bool:  # the tooltips stand in the map's JSON (umlauts as \u00f6)
+        return json.dumps(text)[1:-1] in html
+
+    assert im_html("Dynamikindex: +1,60") and im_html("Entwicklung: negativ") and im_html("Bedarfsindex: +0,22 (erhöht)")
+    assert im_html(f"Dynamik: {KEINE_ANGABE}") and im_html("Bedarfsindex: +1,79 (hoch)")
+    assert "<img" not in html and "\\u003cimg" not in html  # the name of E only escaped
+    assert "https://" not in html and "/app/static/leaflet/leaflet.js" in html  # offline, Leaflet from the app
+
+    gruppenbild = kb.wertekarte(flaechen, gebietswerte(engine, katalog["status_dynamik"], "planungsraum", 2022))
+    assert gruppenbild.daten["farbe"].tolist() == [kb.GRUPPEN_FARBEN[1]] + [kb.GRUPPEN_FARBEN[4]] * 3 + [kb.OHNE_WERT]
+    assert [(label, n) for _, label, n in gruppenbild.legende.klassen] == [
+        (f"1 {GRUPPEN[1]}", 1), (f"2 {GRUPPEN[2]}", 0), (f"3 {GRUPPEN[3]}", 0), (f"4 {GRUPPEN[4]}", 3)]
+    assert gruppenbild.legende.ohne_wert == 1 and gruppenbild.legende.ohne_wert_text == KEINE_ANGABE
+    # The static map (PNG, slides) names the group, "–" for E, and says "keine Angabe" in its legend.
+    statisch = kb.statische_karte(flaechen, gruppenbild, "Status und Dynamik 2022")
+    texte = [a.text for a in statisch.layout.annotations]
+    assert [t.rsplit("<b>", 1)[1].removesuffix("</b>") for t in texte] == ["1", "4", "4", "4", "–"]
+    assert any(KEINE_ANGABE in (t.name or "") for t in statisch.data)
+    # Another class scheme of the dynamics index stays a numeric map: E is still "keine Angabe", not "kein Wert".
+    quantile = kb.wertekarte(flaechen, dynamik, "quantile", 3)
+    assert quantile.legende.ohne_wert_text == KEINE_ANGABE and quantile.daten["farbe"].iloc[-1] == kb.OHNE_WERT
+
+
+@pytest.mark.parametrize("angemeldet", [True, False])
+def test_the_karte_page_shows_dynamics_and_groups_in_both_views(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                                angemeldet: bool) -> None:
+    """Planning view: Planungsräume A–E; public view: the same areas as Sozialräume. The same classes in both."""
+    from sozialraum_analytics.dynamik import KEINE_ANGABE
+
+    from .test_pages import no_exception, open_page, texts
+    from .test_pages_karte import html_blocks
+
+    monkeypatch.setenv("SOZIALRAUM_DATEN", str(_kartenordner(tmp_path, mit_zuordnung=not angemeldet)))
+    ebene = {"ebene": "planungsraum"} if angemeldet else {}
+    at = open_page("pages/karte.py", {"jahr": "2022", "kennzahl": "dynamik", **ebene}, angemeldet=angemeldet)
+    no_exception(at)
+    assert at.selectbox(key="w_kennzahl").value == "dynamik"
+    legende = html_blocks(at)
+    assert "Dynamikindex" in legende and "negativ (über +1)" in legende and KEINE_ANGABE in legende
+    tabelle = at.dataframe[0].value
+    assert list(tabelle["Gebiet"]) == ["Adorf", "Bedorf", "Cedorf", "Dedorf", "<img src=x onerror=alert(1)>"]
+    assert list(tabelle["Entwicklung"]) == ["negativ", "stabil", "stabil", "positiv", KEINE_ANGABE]
+    assert "Dynamikindex · 2022" in texts(at)
+    at = open_page("pages/karte.py", {"jahr": "2022", "kennzahl": "status_dynamik", **ebene}, angemeldet=angemeldet)
+    no_exception(at)
+    assert at.radio(key="karte_darstellung").disabled and at.radio(key="karte_darstellung").value == "wert"
+    assert f"1 {GRUPPEN[1]}" in html_blocks(at)
+    tabelle = at.dataframe[0].value
+    assert list(tabelle["Gruppe"])[:4] == [GRUPPEN[1], GRUPPEN[4], GRUPPEN[4], GRUPPEN[4]]
+    assert list(tabelle["Gebiet"])[:4] == ["Adorf", "Bedorf", "Cedorf", "Dedorf"]
+    # The groups are no ranking: the Vergleich page offers the dynamics index, not the groups.
+    at.switch_page("pages/vergleich.py")
+    at.run()
+    no_exception(at)
+    optionen = at.selectbox(key="w_kennzahl").options
+    assert "Dynamikindex" in optionen and "Status und Dynamik" not in optionen
