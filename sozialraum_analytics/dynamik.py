@@ -50,6 +50,8 @@ ABSTAND = 2  # years between the two states compared, as in the Berlin MSS
 DYNAMIKKLASSEN = ("positiv", "stabil", "negativ")
 GRUPPEN = {1: "besonderer Aufmerksamkeitsbedarf", 2: "hoher Bedarf, Entwicklung stabil oder positiv",
            3: "Entwicklung negativ: beobachten", 4: "unauffällig"}
+# The groups where a table has little room (slides): the same four, in a word or two.
+GRUPPEN_KURZ = {1: "besondere Aufmerksamkeit", 2: "hoher Bedarf", 3: "beobachten", 4: "unauffällig"}
 # How the classes read in a legend (the bounds in standard deviations of the dynamics index).
 DYNAMIKKLASSEN_BEREICHE = {"positiv": "unter −1", "stabil": "−1 bis +1", "negativ": "über +1"}
 # Labels of the two map measures and of an area without dynamics (never drawn like a class).

@@ -662,8 +662,8 @@ class Engine:
 
     def dynamik(self, ebene: str, jahr: int):  # noqa: ANN201 - dynamik.Dynamik | None
         """Dynamics of the needs indicators from ``jahr`` − 2 to ``jahr`` (:mod:`~sozialraum_analytics.dynamik`),
-        with the status's weights and population rule; from the given change indicators of ``jahr`` where the
-        data have them. None without given changes in ``jahr`` and without status indicators in both years
+        with the status's weights and population rule (an area needs 300 inhabitants in both years); from the
+        given change indicators of ``jahr`` where the data have them. None without given changes in ``jahr`` and without status indicators in both years
         (computed once)."""
         if (ebene, jahr) not in self._dynamik:
             self._dynamik[ebene, jahr] = self._compute_dynamik(ebene, jahr)
@@ -677,9 +677,16 @@ class Engine:
             return None
         gegeben = ind["indikator"].isin(self.veraenderungsindikatoren)
         status_jahre = set(ind.loc[~gegeben, "jahr"])
-        if not (gegeben & (ind["jahr"] == jahr)).any() and not {jahr, jahr - ABSTAND} <= status_jahre:
+        differenz = not (gegeben & (ind["jahr"] == jahr)).any()
+        if differenz and not {jahr, jahr - ABSTAND} <= status_jahre:
             return None
-        return compute_dynamik(ind.rename(columns={"area": "raum_id"}), self._einwohner(ebene, jahr, ind), jahr,
+        einwohner = self._einwohner(ebene, jahr, ind)
+        if differenz:
+            # A change rests on both years: the value of a year in which the area had fewer than 300
+            # inhabitants (too unstable, a privacy risk) must not enter it either.
+            vorher = self._einwohner(ebene, jahr - ABSTAND, ind)
+            einwohner = pd.concat([einwohner, vorher], axis=1).min(axis=1)
+        return compute_dynamik(ind.rename(columns={"area": "raum_id"}), einwohner, jahr,
                                gewichte=dict(self.optionen.gewichte) or None,
                                veraenderungen=self.veraenderungsindikatoren)
 

@@ -445,3 +445,123 @@ def test_the_karte_page_shows_dynamics_and_groups_in_both_views(monkeypatch: pyt
     no_exception(at)
     optionen = at.selectbox(key="w_kennzahl").options
     assert "Dynamikindex" in optionen and "Status und Dynamik" not in optionen
+
+
+# --- the committee report: tables, slides, PDF, workbook --------------------------------------------------
+# The fixture A–D as Sozialräume Adorf … Dedorf (each of one Planungsraum) with the populations of EINWOHNER, and a
+# fifth Sozialraum Eckdorf of 200 inhabitants: under 300, it gets neither status nor dynamics in any view (its x is
+# extreme on purpose: were it counted, every value above would change). A–D as worked out at the top: Adorf hoch
+# (+1,34) and negativ (+1,60): besondere Aufmerksamkeit; Bedorf erhöht (+0,45), stabil (0,00): hoher Bedarf; Cedorf
+# durchschnittlich (−0,45), stabil (−0,53) and Dedorf niedrig (−1,34), positiv (−1,07): unauffällig. Class changes
+# as in the Übersicht test: Adorf "von erhöht nach hoch seit 2022", Bedorf "von hoch nach erhöht seit 2021".
+BERICHT_NAMEN = {"A": "Adorf", "B": "Bedorf", "C": "Cedorf", "D": "Dedorf", "E": "Eckdorf"}
+
+
+def _berichtsordner(tmp_path: Path) -> Path:
+    import json
+
+    import shapely
+
+    zeilen = ["jahr;raum_id;indikator;wert;einheit;richtung"]
+    zeilen += [f"{j};{r};x;{w};%;hoch=bedarf" for r, reihe in {**X, "E": (1, 50, 90)}.items()
+               for j, w in zip(JAHRE, reihe)]
+    (tmp_path / "indikatoren.csv").write_text("\n".join(zeilen) + "\n", encoding="utf-8")
+    einwohner = {**EINWOHNER.to_dict(), "E": 200}
+    (tmp_path / "bevoelkerung.csv").write_text("jahr;raum_id;altersgruppe;anzahl\n" + "".join(
+        f"{j};{r};{gruppe};{n // 2}\n" for j in JAHRE for r, n in einwohner.items()
+        for gruppe in ("unter 21", "21 und älter")), encoding="utf-8")
+    (tmp_path / "zuordnung.csv").write_text("raum_id;name;sozialraum_id;sozialraum_name\n" + "".join(
+        f"{r};{n};S{r};{n}\n" for r, n in BERICHT_NAMEN.items()), encoding="utf-8")
+    (tmp_path / "faelle.csv").write_text("fall_id;raum_id;hilfeart;beginn;ende\n" + "".join(
+        f"{i};{r};§ 34;01.03.2020;\n" for i, r in enumerate("AABBCCDDE")), encoding="utf-8")
+    features = [{"type": "Feature", "properties": {"raum_id": r, "name": n},
+                 "geometry": shapely.geometry.mapping(shapely.box(8 + i * 0.05, 48, 8.05 + i * 0.05, 48.05))}
+                for i, (r, n) in enumerate(BERICHT_NAMEN.items())]
+    (tmp_path / "gebiete.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": features}),
+                                              encoding="utf-8")
+    return tmp_path
+
+
+BERICHT_ZEILEN = [["Adorf", "1,34", "hoch", "1,60", "negativ", "besondere Aufmerksamkeit"],
+                  ["Bedorf", "0,45", "erhöht", "0,00", "stabil", "hoher Bedarf"],
+                  ["Cedorf", "-0,45", "durchschnittlich", "-0,53", "stabil", "unauffällig"],
+                  ["Dedorf", "-1,34", "niedrig", "-1,07", "positiv", "unauffällig"],
+                  ["Eckdorf", "–", "–", "–", "keine Angabe", "–"]]
+WECHSEL_ZEILEN = [["Adorf", "hoch", "von erhöht nach hoch seit 2022"],
+                  ["Bedorf", "erhöht", "von hoch nach erhöht seit 2021"],
+                  ["Cedorf", "durchschnittlich", "unverändert"], ["Dedorf", "niedrig", "unverändert"]]
+
+
+@pytest.mark.parametrize("oeffentlich", [True, False])
+def test_the_committee_report_has_the_groups_each_sozialraum_and_the_class_changes(tmp_path: Path,
+                                                                                    oeffentlich: bool) -> None:
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from sozialraum_analytics import export
+    from sozialraum_analytics.ausschussbericht import bericht, folien, tabellen_text
+    from sozialraum_analytics.dataset import load_folder
+    from sozialraum_analytics.kennzahlen import Engine
+    from sozialraum_analytics.oeffentlich import Schutz
+
+    engine = Engine(load_folder(_berichtsordner(tmp_path)), schutz=Schutz() if oeffentlich else None)
+    report = bericht(engine, 2022, datum=dt.date(2026, 12, 2))
+    gruppen, raeume, wechsel = report.dynamik
+    assert report.dynamik_zeitraum == "2020–2022" and "karte_dynamik" in report.figuren
+    assert tabellen_text(gruppen) == [["Gruppe", "Sozialräume", "Anzahl"],
+                                      [f"1 {GRUPPEN[1]}", "Adorf", "1 Sozialraum"],
+                                      [f"2 {GRUPPEN[2]}", "Bedorf", "1 Sozialraum"], [f"3 {GRUPPEN[3]}", "–", "keiner"],
+                                      [f"4 {GRUPPEN[4]}", "Cedorf, Dedorf", "2 Sozialräume"]]
+    assert "Keine Angabe (zu wenige Einwohner oder Daten): Eckdorf." in gruppen.hinweis
+    assert tabellen_text(raeume)[1:] == BERICHT_ZEILEN
+    assert tabellen_text(wechsel) == [["Sozialraum", "Bedarfsklasse 2022", "Klassenwechsel"], *WECHSEL_ZEILEN]
+    titel = [f.titel for f in folien(report)]
+    assert titel[-4:] == ["Karte: Status und Dynamik 2020–2022", "Vier Gruppen aus Status und Dynamik 2020–2022",
+                          "Status und Dynamik je Sozialraum 2020–2022", "Wechsel der Bedarfsklasse bis 2022"]
+    # The deck: the same rows in its tables (no images here: the demo's deck test draws them).
+    deck = Presentation(io.BytesIO(export.pptx(report, {})))
+    tabellen = {s.shapes.title.text: [[c.text for c in row.cells] for row in sh.table.rows]
+                for s in deck.slides for sh in s.shapes if sh.has_table}
+    assert tabellen["Status und Dynamik je Sozialraum 2020–2022"][1:] == BERICHT_ZEILEN
+    assert tabellen["Wechsel der Bedarfsklasse bis 2022"][1:] == WECHSEL_ZEILEN
+    assert tabellen["Vier Gruppen aus Status und Dynamik 2020–2022"][1] == [f"1 {GRUPPEN[1]}", "Adorf", "1 Sozialraum"]
+    # The PDF: one page per slide, the rows as text.
+    seiten = [p.extract_text() for p in PdfReader(io.BytesIO(export.pdf(report, {}))).pages]
+    seite = next(s for s in seiten if s.startswith("Status und Dynamik je Sozialraum"))
+    for zeile in BERICHT_ZEILEN[:4]:
+        assert " ".join(zeile) in " ".join(seite.split()), zeile
+    assert "von erhöht nach hoch seit 2022" in next(s for s in seiten if s.startswith("Wechsel der Bedarfsklasse"))
+    # The workbook: a sheet per table, numbers as numbers.
+    wb = load_workbook(io.BytesIO(export.xlsx(report)))
+    blaetter = {ws["A1"].value: list(ws.iter_rows(min_row=2, values_only=True)) for ws in wb.worksheets[1:]}
+    zeilen = blaetter["Status und Dynamik je Sozialraum 2020–2022"]
+    assert zeilen[0] == ("Sozialraum", "Bedarfsindex", "Bedarfsklasse", "Dynamik", "Entwicklung", "Gruppe")
+    assert zeilen[1][:3] == ("Adorf", pytest.approx(6 / math.sqrt(20), abs=0.005), "hoch")
+    assert zeilen[1][3] == pytest.approx(6 / math.sqrt(14), abs=0.005)
+    assert zeilen[5][:2] == ("Eckdorf", None)  # under 300 inhabitants: no index, in either view
+    assert blaetter["Wechsel der Bedarfsklasse bis 2022"][1] == ("Adorf", "hoch", "von erhöht nach hoch seit 2022")
+    # CSV: the same tables in German Excel format.
+    text = export.csv(report).decode("utf-8-sig")
+    assert "Adorf;1,34;hoch;1,6;negativ;besondere Aufmerksamkeit" in text
+
+
+def test_an_area_under_300_in_the_base_year_gets_no_dynamics(tmp_path: Path) -> None:
+    """F has 250 inhabitants in 2020 and 400 in 2021 and 2022: it has a status in 2022, but its change would rest on a
+    value of a year under 300, so it gets no dynamics, and A–D keep theirs ((6, 0, −2, −4)/√14, F left out)."""
+    from sozialraum_analytics.dataset import load_folder
+    from sozialraum_analytics.kennzahlen import Engine
+
+    zeilen = [f"{j};{r};x;{w};%;hoch=bedarf" for r, reihe in {**X, "F": (10, 10, 10)}.items()
+              for j, w in zip(JAHRE, reihe)]
+    einwohner = {j: {**EINWOHNER.to_dict(), "F": 250 if j == 2020 else 400} for j in JAHRE}
+    (tmp_path / "bevoelkerung.csv").write_text("jahr;raum_id;altersgruppe;anzahl\n" + "".join(
+        f"{j};{r};insgesamt;{n}\n" for j, werte in einwohner.items() for r, n in werte.items()), encoding="utf-8")
+    engine = Engine(load_folder(_ordner(tmp_path, zeilen)))
+    assert engine.bedarfsindex("planungsraum", 2022).set_index("area")["bedarfsindex"].notna().all()  # F included
+    dyn = engine.dynamik("planungsraum", 2022)
+    assert "F" in dyn.ausgeschlossen and pd.isna(dyn.werte.set_index("raum_id").at["F", "dynamikindex"])
+    np.testing.assert_allclose(werte_von(dyn.werte, "dynamikindex"), np.array([6, 0, -2, -4]) / math.sqrt(14))
