@@ -161,7 +161,8 @@ def legende_html(legende: Legende) -> str:
                     f'{legende.gesperrt}</span></div>')
     if legende.ohne_wert:
         rows.append(f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{OHNE_WERT}">'
-                    f'</span><span>{e(legende.ohne_wert_text)}</span><span class="sra-legende-anzahl">{legende.ohne_wert}</span></div>')
+                    f'</span><span>{e(legende.ohne_wert_text)}</span>'
+                    f'<span class="sra-legende-anzahl">{legende.ohne_wert}</span></div>')
     nenner = f'<div class="sra-legende-klein">Bezug: {e(legende.nenner)}</div>' if legende.nenner else ""
     hinweis = f'<div class="sra-legende-klein">{e(legende.hinweis)}</div>' if legende.hinweis else ""
     return (f'<div class="sra-legende" role="group" aria-label="Legende">'
@@ -452,7 +453,8 @@ def kategorienkarte(flaechen, werte, grenzen=None, kacheln: Kacheln | None = Non
     wenige Einwohner oder Daten)" in legend, tooltip and static map: never drawn like a class.
     """
     from .dynamik import DYNAMIKKLASSEN as KLASSEN
-    from .dynamik import DYNAMIKKLASSEN_BEREICHE, GRUPPEN as GRUPPEN_TEXT, KEINE_ANGABE
+    from .dynamik import DYNAMIKKLASSEN_BEREICHE, KEINE_ANGABE
+    from .dynamik import GRUPPEN as GRUPPEN_TEXT
 
     daten = _daten(flaechen, werte)
     merkmal = werte.merkmal

@@ -663,8 +663,8 @@ class Engine:
     def dynamik(self, ebene: str, jahr: int):  # noqa: ANN201 - dynamik.Dynamik | None
         """Dynamics of the needs indicators from ``jahr`` − 2 to ``jahr`` (:mod:`~sozialraum_analytics.dynamik`),
         with the status's weights and population rule (an area needs 300 inhabitants in both years); from the
-        given change indicators of ``jahr`` where the data have them. None without given changes in ``jahr`` and without status indicators in both years
-        (computed once)."""
+        given change indicators of ``jahr`` where the data have them. None without given changes in ``jahr``
+        and without status indicators in both years (computed once)."""
         if (ebene, jahr) not in self._dynamik:
             self._dynamik[ebene, jahr] = self._compute_dynamik(ebene, jahr)
         return self._dynamik[ebene, jahr]
