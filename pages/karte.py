@@ -1,11 +1,13 @@
 """Karte: a choropleth of any indicator per Planungsraum or Sozialraum, with hot and cold spots."""
 
+import pandas as pd
 import streamlit as st
 
 import ui
 from sozialraum_analytics import karte as kb
+from sozialraum_analytics.dynamik import KEINE_ANGABE
 from sozialraum_analytics.formatting import format_number
-from sozialraum_analytics.kartenwerte import gebietswerte
+from sozialraum_analytics.kartenwerte import gebietswerte, status_dynamik_tabelle
 from sozialraum_analytics.klassen import SCHEMATA
 from sozialraum_analytics.raumstatistik import erklaerung, moran
 
@@ -21,31 +23,39 @@ oben = st.columns([3, 2, 2, 1])
 with oben[0]:
     kennzahl = ui.kennzahl_auswahl(katalog, help="Welche Kennzahl die Farben zeigen; gilt auch auf den Seiten "
                                                  "Vergleich und Steckbrief.")
+merkmal = katalog[kennzahl]
+gruppen = merkmal.art == "gruppe"  # the four groups of status and dynamics: categories, drawn only as such
 with oben[1]:
     darstellung = st.radio("Darstellung", list(kb.DARSTELLUNGEN), format_func=kb.DARSTELLUNGEN.get,
-                           key="karte_darstellung",
+                           key="karte_darstellung", disabled=gruppen,
                            help="Abweichung: Unterschied zum Kreiswert desselben Jahres in Prozent. "
                                 "Hot Spots: Gebiete, deren Nachbarn ähnlich hohe (oder niedrige) Werte haben.")
-merkmal = katalog[kennzahl]
-# The Bedarfsindex has its own classes (the Kreis's boundaries and names); other schemes stay possible.
-klassenwahl = {kb.BEDARFSKLASSEN: "Bedarfsklassen des Kreises", **SCHEMATA} if merkmal.art == "bedarfsindex" \
-    else SCHEMATA
+    darstellung = "wert" if gruppen else darstellung
+# The Bedarfsindex and the dynamics have their own classes; other schemes stay possible. The groups are the groups.
+klassenwahl = {"bedarfsindex": {kb.BEDARFSKLASSEN: "Bedarfsklassen des Kreises", **SCHEMATA},
+               "dynamik": {kb.DYNAMIKKLASSEN: "Dynamikklassen", **SCHEMATA},
+               "gruppe": {kb.GRUPPEN: "Vier Gruppen aus Status und Dynamik"}}.get(merkmal.art, SCHEMATA)
+eigene_klassen = (kb.BEDARFSKLASSEN, kb.DYNAMIKKLASSEN, kb.GRUPPEN)
 with oben[2]:
     schema = st.selectbox("Klassenbildung", list(klassenwahl), format_func=klassenwahl.get,
-                          key=f"karte_schema_{merkmal.art == 'bedarfsindex'}", disabled=darstellung == "lisa",
+                          key=f"karte_schema_{merkmal.art == 'bedarfsindex'}"
+                              + ("" if merkmal.art not in ("dynamik", "gruppe") else f"_{merkmal.art}"),
+                          disabled=darstellung == "lisa" or gruppen,
                           help="Quantile: gleich viele Gebiete je Klasse. Natürliche Brüche: Grenzen an den größten "
                                "Lücken. Gleiche Intervalle: gleich breite Klassen. Standardabweichung: um den Mittelwert."
                                + (" Bedarfsklassen: die Klassen des Bedarfsindex, wie auf der Seite „Daten importieren“ "
-                                  "festgelegt." if merkmal.art == "bedarfsindex" else ""))
+                                  "festgelegt." if merkmal.art == "bedarfsindex" else "")
+                               + (" Dynamikklassen: negativ über +1, positiv unter −1 Standardabweichung, sonst stabil."
+                                  if merkmal.art == "dynamik" else ""))
 with oben[3]:
     k = st.number_input("Klassen", min_value=3, max_value=7, value=5, step=1, key="karte_k",
-                        disabled=darstellung == "lisa" or schema == kb.BEDARFSKLASSEN)
+                        disabled=darstellung == "lisa" or schema in eigene_klassen)
 
 jahr = ui.jahr_fuer(engine, merkmal, auswahl.ebene, jahr)  # the latest year with values, if the chosen has none
 werte = gebietswerte(engine, merkmal, auswahl.ebene, jahr)
 # The Bedarfsindex is standardised (mean 0): its "Bezug" already says so.
 kreis = (f" · {werte.kreis_text}: {format_number(werte.kreiswert, merkmal.dezimalen)}"
-         if werte.kreiswert is not None and merkmal.art != "bedarfsindex" else "")
+         if werte.kreiswert is not None and merkmal.art not in ("bedarfsindex", "dynamik") else "")
 st.caption(f"{ui.escape_md(merkmal.label)} · {jahr} · {auswahl.ebene_plural} · "
            f"Bezug: {ui.escape_md(merkmal.nenner)}{kreis}")
 if werte.werte["wert"].notna().sum() == 0:
@@ -113,6 +123,10 @@ with rechts:
     if gewaehlt in daten.index:
         wert_text = (ui.GESPERRT + " gesperrt" if daten.at[gewaehlt, "gesperrt"]
                      else format_number(daten.at[gewaehlt, "wert"], merkmal.dezimalen))
+        if "kategorie" in daten:  # the dynamics' class or the group, by name
+            kategorie = daten.at[gewaehlt, "kategorie"]
+            wert_text = kategorie if gruppen and isinstance(kategorie, str) else (
+                f"{wert_text} ({kategorie})" if isinstance(kategorie, str) else KEINE_ANGABE)
         st.markdown(f"**Ausgewählt:** {ui.escape_md(daten.at[gewaehlt, 'name'])}  \n"
                     f"{ui.escape_md(merkmal.label)}: {ui.escape_md(wert_text)}")
         st.page_link("pages/steckbrief.py", label="Steckbrief öffnen", icon=":material/description:")
@@ -133,6 +147,21 @@ if ergebnis is not None:
             "(Inseln) und ohne Wert gehen nicht in die Rechnung ein.")
 
 st.subheader(f"Werte je {auswahl.ebene_label}")
+if merkmal.art in ("dynamik", "gruppe"):
+    # Status, dynamics and group side by side: the groups attention first, the dynamics by rank.
+    zeilen = status_dynamik_tabelle(werte)
+    tabelle = pd.DataFrame({"Gebiet": zeilen["name"], "Gruppe": zeilen["gruppe_text"],
+                            "Bedarfsindex": zeilen["bedarfsindex"], "Bedarfsklasse": zeilen["bedarfsklasse"],
+                            "Dynamikindex": zeilen["dynamikindex"], "Entwicklung": zeilen["dynamik"].fillna(KEINE_ANGABE)})
+    if merkmal.art == "dynamik":
+        tabelle.insert(1, "Rang", zeilen["rang"])
+    ui.tabelle(tabelle, {"Bedarfsindex": lambda v: ui.format_signed(v, 2),
+                         "Dynamikindex": lambda v: ui.format_signed(v, 2)})
+    st.caption(f"Dynamik: Veränderung der Sozialstrukturindikatoren über zwei Jahre (oder die Veränderungsindikatoren "
+               "der Datei), standardisiert und gemittelt wie der Bedarfsindex; negativ über +1, positiv unter −1 "
+               f"Standardabweichung. „–“ beim Bedarfsindex: kein Index; {KEINE_ANGABE}: keine Dynamik. Mehr auf der "
+               "Seite Übersicht.")
+    st.stop()
 spalten = ["Gebiet", merkmal.label, "Rang", f"Differenz zum {werte.kreis_text}", "Differenz in %"]
 tabelle = bild.daten[["name", "wert", "rang", "differenz", "differenz_prozent"]].copy()
 if merkmal.art == "bedarfsindex" and (index := engine.bedarfsindex(auswahl.ebene, jahr)) is not None:

@@ -111,6 +111,28 @@ st.markdown(
     "Kreisen, und ersetzt nicht die fachliche Einschätzung vor Ort."
 )
 
+# --- Dynamik --------------------------------------------------------------------------------
+st.header("Dynamik: Status und Entwicklung")
+st.markdown(
+    "Neben dem Bedarfsindex (**Status**: wo ein Gebiet steht) zeigt die **Dynamik**, wie es sich in den letzten "
+    "zwei Jahren verändert hat – wie im Berliner Monitoring Soziale Stadtentwicklung. Die Veränderung jedes "
+    "Indikators (bei Anteilen in Prozentpunkten) wird über die Gebiete z-standardisiert (Vorzeichen wie beim "
+    "Bedarfsindex), gewichtet gemittelt und erneut standardisiert. **Klassen:** *negativ* über +1 "
+    "Standardabweichung (der Bedarf ist deutlich gewachsen), *positiv* unter −1 (deutlich gesunken), sonst "
+    "*stabil*. Ein Gebiet braucht in beiden Jahren mindestens 300 Einwohner, sonst: keine Angabe.  \n"
+    "**Veränderungsindikatoren der Datei:** Veröffentlicht ein Monitoring die Veränderungen selbst, werden sie "
+    "unverändert übernommen statt zwei Jahre zu vergleichen. Erkannt werden sie an der Einheit Prozentpunkte "
+    "(„Prozentpunkte“, „%-Punkte“, „%-Pkt.“, „pp“) oder am Namen, der mit „Veränderung“, „Änderung“, „Verä.“ "
+    "oder „Dynamik“ beginnt; in einer Datei mit den Berliner Spalten S1, S2 … sind D1, D2 … die Veränderungen. "
+    "Sie gehen nicht in den Bedarfsindex ein. Der Zeitraum steht im Namen („2020–2022“, „vom 31.12.2020 zum "
+    "31.12.2022“), sonst gelten zwei Jahre.  \n"
+    "**Vier Gruppen:** 1 besonderer Aufmerksamkeitsbedarf (Bedarfsindex über dem Mittel und Entwicklung negativ), "
+    "2 hoher Bedarf bei stabiler oder positiver Entwicklung, 3 Entwicklung negativ bei Bedarf bis zum Mittel "
+    "(beobachten), 4 unauffällig. **Klassenwechsel:** der letzte Wechsel der Bedarfsklasse über die Jahre mit "
+    "Indikatoren („von erhöht nach hoch seit 2022“). Zu sehen auf den Seiten Übersicht und Karte und im "
+    "Foliensatz."
+)
+
 # --- confidentiality ------------------------------------------------------------------------
 st.header("Geheimhaltung in der öffentlichen Ansicht")
 st.markdown(

@@ -352,9 +352,10 @@ if jahr is not None and ebene is not None and dataset.has("indikatoren") and eng
                     ui.tabelle(index_tabelle(bedarf.gebiete), formate, hide_index=False,
                                height=hoehe(len(bedarf.gebiete)))
 
-    dynamik = dynamik_uebersicht(engine, ebene, bedarf.jahr) if bedarf is not None else None
-    if dynamik is not None:
-        st.subheader(f"Dynamik der {plural}: {bedarf.jahr - 2} bis {bedarf.jahr}")
+    uebersicht = dynamik_uebersicht(engine, ebene, bedarf.jahr) if bedarf is not None else None
+    if uebersicht is not None:
+        dynamik = uebersicht.gebiete
+        st.subheader(f"Dynamik der {plural}: {uebersicht.basisjahr} bis {uebersicht.jahr}")
         ebene_label = EBENE_LABELS[ebene]
         aufmerksam = int((dynamik["gruppe"] == 1).sum())
         st.markdown(f"**{format_number(aufmerksam, 0)} {ebene_label if aufmerksam == 1 else plural} mit besonderem "
@@ -378,12 +379,18 @@ if jahr is not None and ebene is not None and dataset.has("indikatoren") and eng
         if len(dynamik) > SPITZE:
             with st.expander(f"Alle {format_number(len(dynamik), 0)} {plural} mit Status und Dynamik"):
                 ui.tabelle(dynamik_tabelle(dynamik), formate, hide_index=False, height=hoehe(len(dynamik)))
-        st.caption(f"Dynamik: Veränderung jedes Indikators von {bedarf.jahr - 2} bis {bedarf.jahr} (bei Anteilen in "
-                   "Prozentpunkten), standardisiert und gemittelt wie der Bedarfsindex; positiv unter −1, negativ über "
-                   "+1 Standardabweichung (mehr Bedarf), sonst stabil. Gruppen: Bedarf über dem Mittel und negative "
-                   "Entwicklung = besonderer Aufmerksamkeitsbedarf; über dem Mittel sonst = hoher Bedarf; sonst "
-                   "negative Entwicklung = beobachten, die übrigen unauffällig. Klassenwechsel: der letzte Wechsel der "
-                   "Bedarfsklasse über die Jahre mit Indikatoren. Nach dem Berliner Monitoring Soziale Stadtentwicklung.")
+        grundlage = (f"Veränderung jedes Indikators von {uebersicht.basisjahr} bis {uebersicht.jahr} (bei Anteilen in "
+                     "Prozentpunkten)" if not uebersicht.gegeben else
+                     "die Veränderungsindikatoren der Datei (" + ", ".join(uebersicht.gegeben) + ")")
+        st.caption(ui.escape_md(
+            f"Dynamik: {grundlage}, standardisiert und gemittelt wie der Bedarfsindex; positiv unter −1, negativ über "
+            "+1 Standardabweichung (mehr Bedarf), sonst stabil. Gruppen: Bedarf über dem Mittel und negative "
+            "Entwicklung = besonderer Aufmerksamkeitsbedarf; über dem Mittel sonst = hoher Bedarf; sonst "
+            "negative Entwicklung = beobachten, die übrigen unauffällig. Klassenwechsel: der letzte Wechsel der "
+            "Bedarfsklasse über die Jahre mit Indikatoren. Nach dem Berliner Monitoring Soziale Stadtentwicklung.")
+            + (f" Ohne Dynamik: {format_number(len(uebersicht.ohne), 0)} "
+               f"{ebene_label if len(uebersicht.ohne) == 1 else plural} (zu wenige Einwohner oder Daten)."
+               if uebersicht.ohne else ""))
 
     indikatoren = indikatoren_uebersicht(engine, ebene, jahr)
     indikatoren = indikatoren[indikatoren["jahr"].notna()]

@@ -33,7 +33,7 @@ def namen_text(ids: list[str], namen: dict[str, str]) -> str:
 
 dataset, auswahl = ui.seitenanfang("Vergleich", "den Vergleich")
 engine = ui.get_engine(auswahl.optionen)
-katalog = ui.kennzahlen_katalog(engine, "den Vergleich")
+katalog = ui.kennzahlen_katalog(engine, "den Vergleich", kategorien=False)  # groups are no ranking
 
 kennzahl = ui.kennzahl_auswahl(katalog, help="Gilt auch auf den Seiten Karte und Steckbrief.")
 merkmal = katalog[kennzahl]

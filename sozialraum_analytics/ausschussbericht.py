@@ -104,11 +104,15 @@ class Bericht:
     raeume: list[Raumseite] = field(default_factory=list)
     kreis_kennzahlen: list[tuple[str, str]] = field(default_factory=list)
     meilensteine: Tabelle | None = None
+    # Status and dynamics of the Sozialräume (:mod:`.dynamik`): the four groups, each Sozialraum, the class changes,
+    # and their period ("2022–2024").
+    dynamik: list[Tabelle] = field(default_factory=list)
+    dynamik_zeitraum: str = ""
 
     @property
     def alle_tabellen(self) -> list[Tabelle]:
-        """The tables of XLSX and CSV: the report's, then the milestones."""
-        return self.tabellen + ([self.meilensteine] if self.meilensteine is not None else [])
+        """The tables of XLSX and CSV: the report's, the dynamics', then the milestones."""
+        return self.tabellen + self.dynamik + ([self.meilensteine] if self.meilensteine is not None else [])
 
 
 # --- the slides: one list for the presentation, PPTX and PDF ---------------------------------
@@ -139,6 +143,10 @@ def folien(b: Bericht) -> list[Folie]:
     out += [Folie("raum", mit_ebene(s.name, "Sozialraum"), s.name, raum=s) for s in b.raeume]
     if "bedarf" in b.figuren:
         out.append(Folie("bild", f"Bedarf und Inanspruchnahme {k.jahr}", "Bedarf", bild="bedarf"))
+    if b.dynamik:
+        if "karte_dynamik" in b.figuren:
+            out.append(Folie("bild", f"Karte: Status und Dynamik {b.dynamik_zeitraum}", "Dynamik", bild="karte_dynamik"))
+        out += [Folie("tabelle", t.titel, "Dynamik", tabelle=t) for d in b.dynamik for t in folientabellen(d)]
     if b.meilensteine is not None:
         out += [Folie("tabelle", t.titel, "Meilensteine", tabelle=t) for t in folientabellen(b.meilensteine)]
     return out
@@ -154,7 +162,7 @@ def _zelltext(wert: object, spalte: str) -> str:
     if spalte.startswith("Abweichung"):
         return format_percent(wert, 1, signed=True)  # "+33,6 %", "−8,5 %": sign and unit kept
     dezimalen = 0 if isinstance(wert, int) or spalte.startswith(("Inanspruchnahme", "Ausgaben", "Plätze")) else 1
-    if spalte == "Bedarfsindex":
+    if spalte in ("Bedarfsindex", "Dynamik"):
         dezimalen = 2
     return format_number(wert, dezimalen)
 
@@ -339,7 +347,59 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
                 (describe(eck).label, format_number(t1.daten.iloc[-1]["Eckwert"], 1))]
     seiten = [_raumseite(engine, area, jahr, names) for area in (raeume or [])]
     ms = meilenstein_tabelle(meilensteine, names) if meilensteine is not None and len(meilensteine) else None
-    return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms)
+    uebersicht, dynamik = _dynamik(engine, jahr, areas, names)
+    zeitraum = f"{uebersicht.basisjahr}–{uebersicht.jahr}" if uebersicht is not None else ""
+    if uebersicht is not None and mit_karte and engine.dataset.gebiete is not None and engine.dataset.has("zuordnung"):
+        figuren["karte_dynamik"] = _fig_karte_dynamik(engine, uebersicht, k)
+    return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms, dynamik, zeitraum)
+
+
+def _dynamik(engine: Engine, jahr: int, areas: list[str], names: dict):  # noqa: ANN202
+    """Status and dynamics of the Sozialräume for the committee: the four groups with their Sozialräume
+    (attention first), each Sozialraum, and how its Bedarfsklasse last changed. Of the latest year up to ``jahr``
+    with a Bedarfsindex; nothing without dynamics. In the public view the engine's rules hold: a Sozialraum under
+    300 inhabitants has neither index (it reads "keine Angabe")."""
+    from .dynamik import GRUPPEN, GRUPPEN_KURZ
+    from .uebersicht import dynamik_uebersicht
+
+    index_jahr = engine.bedarfsindex_jahr("sozialraum", jahr)
+    uebersicht = dynamik_uebersicht(engine, "sozialraum", index_jahr) if index_jahr is not None else None
+    if uebersicht is None:
+        return None, []
+    zeitraum = f"{uebersicht.basisjahr}–{uebersicht.jahr}"
+    gebiete = uebersicht.gebiete
+    grundlage = ("Veränderung jedes Sozialstrukturindikators über zwei Jahre (Anteile in Prozentpunkten)"
+                 if not uebersicht.gegeben else "die Veränderungsindikatoren der Datei (" + ", ".join(uebersicht.gegeben)
+                 + ")")
+    methode = (f"Dynamik: {grundlage}, standardisiert und gemittelt wie der Bedarfsindex; negativ über +1, positiv "
+               "unter −1 Standardabweichung, sonst stabil. Besonderer Aufmerksamkeitsbedarf: Bedarfsindex über dem "
+               "Mittel (> 0) und negative Entwicklung. Nach dem Berliner Monitoring Soziale Stadtentwicklung.")
+    ohne = [names.get(a, a) for a in uebersicht.ohne]
+    ohne_text = (f" Keine Angabe (zu wenige Einwohner oder Daten): {', '.join(ohne)}." if ohne else "")
+    gruppen = uebersicht.gruppen()
+    t_gruppen = Tabelle(f"Vier Gruppen aus Status und Dynamik {zeitraum}", pd.DataFrame({
+        "Gruppe": [f"{g} {GRUPPEN[g]}" for g in gruppen["gruppe"]],
+        "Sozialräume": [", ".join(n) if n else "–" for n in gruppen["namen"]],
+        # Areas, not cases: said in words, so that no one reads "1" as a small case count.
+        "Anzahl": ["keiner" if n == 0 else f"{n} Sozialr{'aum' if n == 1 else 'äume'}" for n in gruppen["anzahl"]]}),
+        methode + ohne_text)
+    zeilen = [{"Sozialraum": r.name, "Bedarfsindex": _zahl(r.bedarfsindex, 2), "Bedarfsklasse": str(r.klasse_label),
+               "Dynamik": _zahl(r.dynamikindex, 2), "Entwicklung": r.dynamik, "Gruppe": GRUPPEN_KURZ[int(r.gruppe)]}
+              for r in gebiete.itertuples(index=False)]
+    zeilen += [{"Sozialraum": names.get(a, a), "Bedarfsindex": None, "Bedarfsklasse": "–", "Dynamik": None,
+                "Entwicklung": "keine Angabe", "Gruppe": "–"} for a in uebersicht.ohne]
+    t_raeume = Tabelle(f"Status und Dynamik je Sozialraum {zeitraum}", pd.DataFrame(zeilen),
+                       "Besondere Aufmerksamkeit (Bedarf über dem Mittel, Entwicklung negativ) zuerst, dann hoher "
+                       "Bedarf, beobachten (Entwicklung negativ), unauffällig; je Gruppe nach dem Bedarfsindex. "
+                       "Bedarfsindex und Dynamik in Standardabweichungen vom Mittel der Sozialräume (0)." + ohne_text)
+    jahre = sorted(int(j) for j in set(engine.indikatoren("sozialraum")["jahr"]) if j <= uebersicht.jahr)
+    t_wechsel = Tabelle(f"Wechsel der Bedarfsklasse bis {uebersicht.jahr}", pd.DataFrame({
+        "Sozialraum": gebiete["name"].to_numpy(),
+        f"Bedarfsklasse {uebersicht.jahr}": gebiete["klasse_label"].astype(str).to_numpy(),
+        "Klassenwechsel": gebiete["wechsel"].replace("", "unverändert").to_numpy()}),
+        f"Der letzte Wechsel der Bedarfsklasse über die Jahre mit Indikatoren ({jahre[0]}–{jahre[-1]}); "
+        "„unverändert“: dieselbe Klasse in jedem Jahr mit Index.")
+    return uebersicht, [t_gruppen, t_raeume, t_wechsel]
 
 
 def _text(wert: object) -> str:
@@ -410,6 +470,19 @@ def _fig_karte(engine: Engine, daten: pd.DataFrame, areas: list[str], k: Kopf) -
     bild = wertekarte(flaechen, werte, "quantile", 5)
     return statische_karte(flaechen, bild, f"Eckwert Hilfen gesamt {k.jahr}: Sozialräume", k.fusszeile(),
                            merkmal.dezimalen)
+
+
+def _fig_karte_dynamik(engine: Engine, uebersicht, k: Kopf) -> go.Figure:  # noqa: ANN001 - Dynamikuebersicht
+    """The four groups of status and dynamics as a static map: the same classes and colours as the Karte page."""
+    from .karte import anzeige_geometrie, kategorienkarte, sozialraum_flaechen, statische_karte
+    from .kartenwerte import gebietswerte, merkmale
+
+    flaechen = anzeige_geometrie(sozialraum_flaechen(engine.dataset.gebiete[["raum_id", "name", "geometry"]],
+                                                     engine.dataset.planungsraeume()))
+    werte = gebietswerte(engine, merkmale(engine)["status_dynamik"], "sozialraum", uebersicht.jahr)
+    bild = kategorienkarte(flaechen, werte)
+    return statische_karte(flaechen, bild, f"Status und Dynamik der Sozialräume {uebersicht.basisjahr}–"
+                                           f"{uebersicht.jahr} (Zahl = Gruppe)", k.fusszeile())
 
 
 # --- the Steckbrief of one area: its tables and charts, for the page and the PDF --------------

@@ -133,6 +133,7 @@ INHALT_OBEN = 1.3  # below the title
 FUSS_OBEN = 6.95  # the footer line
 ZEICHEN_ZOLL = 0.118  # an average character of 14 pt text, inches (0.6 em)
 ZEILE_ZOLL = 0.42  # a table row at 14 pt with its padding
+ZEILE_PLUS = 0.25  # each further line of a cell whose text wraps
 
 
 def _zoll(wert: float) -> int:
@@ -199,14 +200,19 @@ def pptx(bericht: Bericht, bilder_png: dict[str, bytes] | None = None) -> bytes:
         breiten = spaltenbreiten(zellen)
         rows, cols = len(zellen), len(zellen[0])
         faktor = innen / (sum(breiten) * ZEICHEN_ZOLL)
-        hoehe = rows * ZEILE_ZOLL
+        spalten_zoll = [breite * ZEICHEN_ZOLL * faktor for breite in breiten]
+        # A row is as high as its cell with the most lines (a list of names wraps): the note goes below that.
+        # (A column's two characters of slack in spaltenbreiten pay for the cell's padding.)
+        zeilen_zoll = [ZEILE_ZOLL + ZEILE_PLUS * (max(_zeilen_fuer(text, breite) for text, breite in
+                                                      zip(row, spalten_zoll)) - 1) for row in zellen]
+        hoehe = sum(zeilen_zoll)
         shape = slide.shapes.add_table(rows, cols, _zoll(RAND), _zoll(INHALT_OBEN), _zoll(innen), _zoll(hoehe))
         table = shape.table
-        for j, breite in enumerate(breiten):
-            table.columns[j].width = _zoll(breite * ZEICHEN_ZOLL * faktor)
+        for j, breite in enumerate(spalten_zoll):
+            table.columns[j].width = _zoll(breite)
         rechts = [j > 0 and all(ist_zahl(row[j]) for row in zellen[1:]) for j in range(cols)]
         for i, row in enumerate(zellen):
-            table.rows[i].height = _zoll(ZEILE_ZOLL)
+            table.rows[i].height = _zoll(zeilen_zoll[i])
             for j, text in enumerate(row):
                 cell = table.cell(i, j)
                 cell.text = text

@@ -145,6 +145,7 @@ class Legende:
     ohne_wert: int = 0
     hinweis: str = ""
     gesperrt: int = 0  # areas whose value the public view withholds
+    ohne_wert_text: str = "kein Wert"  # what an area without a value is called (the dynamics: "keine Angabe …")
 
 
 def legende_html(legende: Legende) -> str:
@@ -160,7 +161,8 @@ def legende_html(legende: Legende) -> str:
                     f'{legende.gesperrt}</span></div>')
     if legende.ohne_wert:
         rows.append(f'<div class="sra-legende-zeile"><span class="sra-legende-farbe" style="background:{OHNE_WERT}">'
-                    f'</span><span>kein Wert</span><span class="sra-legende-anzahl">{legende.ohne_wert}</span></div>')
+                    f'</span><span>{e(legende.ohne_wert_text)}</span>'
+                    f'<span class="sra-legende-anzahl">{legende.ohne_wert}</span></div>')
     nenner = f'<div class="sra-legende-klein">Bezug: {e(legende.nenner)}</div>' if legende.nenner else ""
     hinweis = f'<div class="sra-legende-klein">{e(legende.hinweis)}</div>' if legende.hinweis else ""
     return (f'<div class="sra-legende" role="group" aria-label="Legende">'
@@ -295,7 +297,7 @@ def _tooltips(daten: pd.DataFrame, werte, extra: Sequence[tuple[str, str]] | Non
     tips = []
     for i, row in enumerate(daten.itertuples(index=False)):
         wert = row.wert
-        leer = "• gesperrt (Geheimhaltung)" if _ist_gesperrt(row) else "kein Wert"
+        leer = "• gesperrt (Geheimhaltung)" if _ist_gesperrt(row) else _ohne_wert_text(merkmal)
         zeilen = [(merkmal.label, f"{format_number(wert, dez)} {merkmal.einheit_text}".strip()
                    if pd.notna(wert) else leer)]
         if pd.notna(row.rang):
@@ -313,6 +315,13 @@ def _tooltips(daten: pd.DataFrame, werte, extra: Sequence[tuple[str, str]] | Non
             zeilen.append(extra[i])
         tips.append(tooltip_html(row.name, zeilen))
     return tips
+
+
+def _ohne_wert_text(merkmal) -> str:  # noqa: ANN001 - kartenwerte.Merkmal
+    """What an area without a value is called: the dynamics say why there is none."""
+    from .dynamik import KEINE_ANGABE
+
+    return KEINE_ANGABE if merkmal.art in ("dynamik", "gruppe") else "kein Wert"
 
 
 def _ist_gesperrt(row) -> bool:  # noqa: ANN001 - a row of a Kartenbild's daten
@@ -357,20 +366,24 @@ def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung
 
     ``abweichung`` colours the difference to the Kreis in percent with a diverging palette.
     ``schema="bedarfsklassen"`` (the Bedarfsindex only) colours the classes of ``einteilung``
-    (a :class:`~sozialraum_analytics.bedarfsindex.Klasseneinteilung`), named in the legend.
+    (a :class:`~sozialraum_analytics.bedarfsindex.Klasseneinteilung`), named in the legend; the dynamics
+    with ``schema="dynamikklassen"`` and the groups always are maps of categories (:func:`kategorienkarte`).
     """
     from .bedarfsindex import STANDARD_EINTEILUNG
     from .klassen import SCHEMATA, klassieren
 
-    daten = _daten(flaechen, werte)
     merkmal = werte.merkmal
+    if merkmal.art == "gruppe" or (merkmal.art == "dynamik" and schema == DYNAMIKKLASSEN and not abweichung):
+        return kategorienkarte(flaechen, werte, grenzen, kacheln, asset_url)
+    daten = _daten(flaechen, werte)
     spalte = "differenz_prozent" if abweichung else "wert"
     klassen_des_index = schema == BEDARFSKLASSEN and merkmal.art == "bedarfsindex" and not abweichung
     if klassen_des_index:
         einteilung = einteilung or STANDARD_EINTEILUNG
         klassierung = _bedarfsklassen(daten[spalte], einteilung)
     else:
-        klassierung = klassieren(daten[spalte], "quantile" if schema == BEDARFSKLASSEN else schema, k)
+        klassierung = klassieren(daten[spalte], "quantile" if schema in (BEDARFSKLASSEN, DYNAMIKKLASSEN, GRUPPEN)
+                                 else schema, k)
     farbliste = palette(klassierung.k, divergierend=abweichung, grenzen=klassierung.grenzen)
     daten["klasse"] = klassierung.klasse
     daten["farbe"] = flaechen_farben(klassierung.klasse, farbliste)
@@ -384,13 +397,94 @@ def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung
     hinweise = [] if klassen_des_index else [klassierung.hinweis(k)]
     if merkmal.art == "bedarfsindex":
         hinweise.append("Gebiete unter 300 Einwohnern erhalten keinen Bedarfsindex.")
+    if merkmal.art == "dynamik":
+        hinweise.append("Gebiete unter 300 Einwohnern erhalten keine Dynamik.")
     legende = Legende(f"Abweichung: {merkmal.label}" if abweichung else merkmal.label,
                       f"% zum {werte.kreis_text}" if abweichung else merkmal.einheit_text, merkmal.nenner, werte.jahr,
                       "Bedarfsklassen (Standardabweichungen)" if klassen_des_index else SCHEMATA[klassierung.schema],
                       tuple(zip(farbliste, labels, klassierung.anzahl)),
                       ohne_wert=int((klassierung.klasse < 0).sum()) - gesperrt,
-                      hinweis=" ".join(h for h in hinweise if h), gesperrt=gesperrt)
+                      hinweis=" ".join(h for h in hinweise if h), gesperrt=gesperrt,
+                      ohne_wert_text=_ohne_wert_text(merkmal))
     fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte), grenzen, kacheln, asset_url)
+    return Kartenbild(fmap, legende, daten)
+
+
+# --- the dynamics and the four groups of status and dynamics (categories, :mod:`.dynamik`) ---------------
+DYNAMIKKLASSEN = "dynamikklassen"  # the map scheme of the dynamics index: positiv / stabil / negativ
+GRUPPEN = "gruppen"  # the only scheme of the groups map
+# RdYlBu's ends and middle: blue where need fell, red where it grew, a pale yellow for stabil that is
+# neither the grey of "keine Angabe" nor white (colour-blind safe, distinct in grey print by lightness).
+DYNAMIK_FARBEN = {"positiv": "#2c7bb6", "stabil": "#ffffbf", "negativ": "#d7191c"}
+# 1 red (high need, getting worse), 2 orange (high need), 3 yellow (watch), 4 light blue (inconspicuous).
+GRUPPEN_FARBEN = {1: "#b2182b", 2: "#f4a582", 3: "#fee08b", 4: "#abd9e9"}
+
+
+def _kategorie_tooltips(daten: pd.DataFrame, merkmal) -> list[str]:  # noqa: ANN001 - kartenwerte.Merkmal
+    from .dynamik import KEINE_ANGABE
+    from .formatting import format_signed
+
+    tips = []
+    for row in daten.itertuples(index=False):
+        zeilen = []
+        if pd.notna(row.dynamikindex):
+            zeilen += [("Dynamikindex", format_signed(row.dynamikindex, 2)), ("Entwicklung", row.dynamik)]
+            if merkmal.art == "dynamik" and pd.notna(row.rang):
+                zeilen.append(("Rang", f"{int(row.rang)} von {int(daten['rang'].notna().sum())}"))
+        else:
+            zeilen.append(("Dynamik", KEINE_ANGABE))
+        if pd.notna(row.bedarfsindex):
+            klasse = f" ({row.bedarfsklasse})" if isinstance(row.bedarfsklasse, str) and row.bedarfsklasse else ""
+            zeilen.append(("Bedarfsindex", format_signed(row.bedarfsindex, 2) + klasse))
+        if isinstance(row.gruppe_text, str):
+            zeilen.append(("Gruppe", f"{int(row.gruppe)} {row.gruppe_text}"))
+        elif merkmal.art == "gruppe":
+            zeilen.append(("Gruppe", KEINE_ANGABE))
+        tips.append(tooltip_html(row.name, zeilen))
+    return tips
+
+
+def kategorienkarte(flaechen, werte, grenzen=None, kacheln: Kacheln | None = None,  # noqa: ANN001
+                    asset_url: str = ASSET_URL) -> Kartenbild:
+    """The dynamics classes (art ``dynamik``) or the four groups of status and dynamics (art ``gruppe``)
+    of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte` as a map of categories.
+
+    An area without dynamics (or, on the groups map, without status) is grey and called "keine Angabe (zu
+    wenige Einwohner oder Daten)" in legend, tooltip and static map: never drawn like a class.
+    """
+    from .dynamik import DYNAMIKKLASSEN as KLASSEN
+    from .dynamik import DYNAMIKKLASSEN_BEREICHE, KEINE_ANGABE
+    from .dynamik import GRUPPEN as GRUPPEN_TEXT
+
+    daten = _daten(flaechen, werte)
+    merkmal = werte.merkmal
+    if merkmal.art == "gruppe":
+        schluessel = daten["gruppe"].astype("Int64")
+        farben = [GRUPPEN_FARBEN[g] for g in GRUPPEN_TEXT]
+        labels = [f"{g} {text}" for g, text in GRUPPEN_TEXT.items()]
+        codes = [schluessel.eq(g).fillna(False).to_numpy() for g in GRUPPEN_TEXT]
+        daten["beschriftung"] = [str(int(g)) if pd.notna(g) else "–" for g in schluessel]
+        schema = "Bedarfsindex über oder unter dem Mittel × Dynamik"
+        hinweis = ("Besonderer Aufmerksamkeitsbedarf: Bedarf über dem Mittel und negative Entwicklung; "
+                   "beobachten: negative Entwicklung bei Bedarf bis zum Mittel.")
+    else:
+        farben = [DYNAMIK_FARBEN[k] for k in KLASSEN]
+        labels = [f"{k} ({DYNAMIKKLASSEN_BEREICHE[k]})" for k in KLASSEN]
+        codes = [daten["dynamik"].eq(k).fillna(False).to_numpy() for k in KLASSEN]
+        daten["beschriftung"] = [k if isinstance(k, str) else "–" for k in daten["dynamik"]]
+        schema = "Dynamikklassen (Standardabweichungen)"
+        hinweis = "Negativ: der Bedarf ist deutlich gewachsen; positiv: deutlich gesunken."
+    klasse = np.full(len(daten), -1)
+    for i, maske in enumerate(codes):
+        klasse[maske] = i
+    daten["klasse"] = [daten["kategorie"].iloc[j] if k >= 0 else KEINE_ANGABE for j, k in enumerate(klasse)]
+    daten["farbe"] = flaechen_farben(klasse, farben)
+    dynamik = werte.werte["dynamikindex"].notna()
+    legende = Legende(merkmal.label, "", merkmal.nenner, werte.jahr, schema,
+                      tuple((f, label, int((klasse == i).sum())) for i, (f, label) in enumerate(zip(farben, labels))),
+                      ohne_wert=int((klasse < 0).sum()), hinweis=hinweis if dynamik.any() else "",
+                      ohne_wert_text=KEINE_ANGABE)
+    fmap = karte(flaechen, daten["farbe"].tolist(), _kategorie_tooltips(daten, merkmal), grenzen, kacheln, asset_url)
     return Kartenbild(fmap, legende, daten)
 
 
@@ -440,6 +534,8 @@ def statische_karte(flaechen, bild: Kartenbild, titel: str, fusszeile: str = "",
             wert = daten["wert"].get(row.raum_id, float("nan"))
             gesperrt = bool(daten["gesperrt"].get(row.raum_id, False)) if "gesperrt" in daten else False
             text = "•" if gesperrt and pd.isna(wert) else format_number(wert, dez)
+            if "beschriftung" in daten:  # a map of classes names the class, not a number
+                text = html.escape(str(daten["beschriftung"].get(row.raum_id, "–")))
             fig.add_annotation(x=punkt.x, y=punkt.y, showarrow=False, bgcolor="rgba(255,255,255,0.7)",
                                text=f"{html.escape(str(row.name))}<br><b>{text}</b>",
                                font=dict(size=12, color="#111"))
@@ -450,7 +546,8 @@ def statische_karte(flaechen, bild: Kartenbild, titel: str, fusszeile: str = "",
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"• gesperrt ({bild.legende.gesperrt})",
                                  marker=dict(size=18, color=GESPERRT_FARBE, symbol="square")))
     if bild.legende.ohne_wert:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"kein Wert ({bild.legende.ohne_wert})",
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers",
+                                 name=html.escape(f"{bild.legende.ohne_wert_text} ({bild.legende.ohne_wert})"),
                                  marker=dict(size=18, color=OHNE_WERT, symbol="square")))
     south = float(flaechen.total_bounds[1]) if len(flaechen) else 0.0
     fig.update_xaxes(visible=False)

@@ -1,8 +1,9 @@
 """One value per area for a chosen indicator: what the map, the ranking and the spatial statistics show.
 
 A *Merkmal* is an indicator a planner can pick for a map: an Eckwert of a help group, the Ausgaben
-je Jugendeinwohner, the Kosten je Hilfe, the Anteil stationär, the Bedarfsindex or a social
-indicator. Its id is short and fits a URL (``eckwert:stationaer``, ``indikator:sgb2_quote_u15``).
+je Jugendeinwohner, the Kosten je Hilfe, the Anteil stationär, the Bedarfsindex, its dynamics
+(:mod:`.dynamik`: the Dynamikindex and, for the map only, the four groups of status and dynamics) or a
+social indicator. Its id is short and fits a URL (``eckwert:stationaer``, ``indikator:sgb2_quote_u15``).
 The values come from the :class:`~sozialraum_analytics.kennzahlen.Engine`; nothing is computed
 twice. :func:`gebietswerte` adds the rank and the difference to the Kreis value of the same year.
 """
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import KREIS_ID
+from .dynamik import ABSTAND, DYNAMIK_LABEL, GRUPPEN_LABEL, status_und_dynamik
 from .geheimhaltung import MIN_FAELLE_MITTEL, MIN_JUNGE_MENSCHEN
 from .hilfearten import HILFEGRUPPEN_BY_ID
 from .kennzahlen import Engine
@@ -29,7 +31,7 @@ class Merkmal:
     """A mappable indicator. ``spalte`` is the engine's column (or the social indicator's id)."""
 
     id: str
-    art: str  # kennzahl, bedarfsindex, indikator
+    art: str  # kennzahl, bedarfsindex, dynamik, gruppe (status and dynamics: a category, not a number), indikator
     spalte: str
     hilfeart: str
     label: str
@@ -53,8 +55,12 @@ def _kennzahl_merkmal(kind: str, spalte: str, hilfeart: str) -> Merkmal:
                    info.nenner, info.dezimalen)
 
 
-def merkmale(engine: Engine) -> dict[str, Merkmal]:
-    """The indicators the data allow, by id, in the order a planner looks for them."""
+def merkmale(engine: Engine, kategorien: bool = True) -> dict[str, Merkmal]:
+    """The indicators the data allow, by id, in the order a planner looks for them.
+
+    ``kategorien``: with the four groups of status and dynamics (art ``gruppe``), which only a map can
+    show: a ranking or a trend of group numbers says nothing.
+    """
     optionen = engine.optionen
     out: dict[str, Merkmal] = {}
     if engine.dataset.has_cases and engine.dataset.has("bevoelkerung"):
@@ -73,6 +79,12 @@ def merkmale(engine: Engine) -> dict[str, Merkmal]:
     if engine.dataset.has("indikatoren"):
         out["bedarfsindex"] = Merkmal("bedarfsindex", "bedarfsindex", "bedarfsindex", "", "Bedarfsindex",
                                       "Standardabweichungen", "Mittel der Gebiete = 0", 2)
+        if _hat_dynamik(engine):
+            out["dynamik"] = Merkmal("dynamik", "dynamik", "dynamikindex", "", DYNAMIK_LABEL, "Standardabweichungen",
+                                     "Mittel der Gebiete = 0", 2)
+            if kategorien:
+                out["status_dynamik"] = Merkmal("status_dynamik", "gruppe", "gruppe", "", GRUPPEN_LABEL, "",
+                                                "Bedarfsindex und Dynamik", 0)
         tabelle = engine.dataset.tables["indikatoren"]
         for indikator, rows in tabelle.groupby("indikator", sort=False):
             einheit = rows["einheit"].dropna().iloc[0] if "einheit" in rows and rows["einheit"].notna().any() else ""
@@ -84,6 +96,15 @@ def merkmale(engine: Engine) -> dict[str, Merkmal]:
     return out
 
 
+def _hat_dynamik(engine: Engine) -> bool:
+    """Whether some year can have dynamics: given changes, or status indicators two years apart."""
+    tabelle = engine.dataset.tables["indikatoren"]
+    if engine.veraenderungsindikatoren:
+        return True
+    jahre = set(int(j) for j in tabelle["jahr"].dropna().unique())
+    return any(j - ABSTAND in jahre for j in jahre)
+
+
 @dataclass(frozen=True)
 class Gebietswerte:
     """The values of one Merkmal at one level and year.
@@ -93,7 +114,9 @@ class Gebietswerte:
     ``kreiswert`` (missing where the Kreis value is missing or 0), ``gesperrt`` (True where the
     public view withholds the value: shown as "gesperrt", never as "kein Wert") and ``kleine_basis``
     (a rate on fewer than 300 young people or an average on fewer than 10 cases: shown with a note,
-    without rank).
+    without rank). The dynamics and the groups (art ``dynamik``, ``gruppe``) add ``bedarfsindex,
+    bedarfsklasse, dynamikindex, dynamik, gruppe, gruppe_text`` and ``kategorie`` (the class a map colours:
+    positiv / stabil / negativ, or the group's text; missing where the area has none); a group has no rank.
     """
 
     merkmal: Merkmal
@@ -104,7 +127,7 @@ class Gebietswerte:
 
     @property
     def kreis_text(self) -> str:
-        return "Mittel der Gebiete" if self.merkmal.art == "bedarfsindex" else "Kreiswert"
+        return "Mittel der Gebiete" if self.merkmal.art in ("bedarfsindex", "dynamik") else "Kreiswert"
 
 
 def _engine_werte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> tuple[pd.Series, float | None]:
@@ -122,11 +145,37 @@ def _engine_werte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> tu
             return pd.Series(dtype=float), None
         # The index is standardised across the areas: their mean is 0 by construction.
         return index.set_index("area")["bedarfsindex"].astype(float), 0.0
+    if merkmal.art in ("dynamik", "gruppe"):
+        frame = status_dynamik(engine, ebene, jahr)
+        if frame is None:
+            return pd.Series(dtype=float), None
+        # The dynamics index is standardised across the areas (mean 0); a group has no Kreis value.
+        return (frame["dynamikindex"], 0.0) if merkmal.art == "dynamik" else (frame["gruppe"].astype(float), None)
     indikatoren = engine.indikatoren(ebene)
     rows = indikatoren[(indikatoren["jahr"] == jahr) & (indikatoren["indikator"] == merkmal.spalte)]
     kreis = engine.indikatoren("kreis")
     kreis = kreis[(kreis["jahr"] == jahr) & (kreis["indikator"] == merkmal.spalte)]["wert"]
     return rows.set_index("area")["wert"].astype(float), float(kreis.iloc[0]) if len(kreis) else None
+
+
+STATUS_DYNAMIK_SPALTEN = ["bedarfsindex", "bedarfsklasse", "dynamikindex", "dynamik", "gruppe", "gruppe_text"]
+
+
+def status_dynamik(engine: Engine, ebene: str, jahr: int) -> pd.DataFrame | None:
+    """Status and dynamics of the areas of ``ebene`` in ``jahr``, indexed by raum_id: the columns
+    :data:`STATUS_DYNAMIK_SPALTEN` (``bedarfsklasse`` the Kreis's class name); None without dynamics.
+    An area without status has dynamics but no group."""
+    dynamik = engine.dynamik(ebene, jahr)
+    if dynamik is None or not dynamik.werte["dynamikindex"].notna().any():
+        return None
+    status = engine.bedarfsindex(ebene, jahr)
+    if status is None:
+        status = pd.DataFrame({"area": pd.Series(dtype=object), "bedarfsindex": pd.Series(dtype=float),
+                               "klasse": pd.Series(dtype=float), "klasse_label": pd.Series(dtype=object)})
+    status = status.rename(columns={"area": "raum_id"})
+    frame = status_und_dynamik(status[["raum_id", "bedarfsindex", "klasse"]], dynamik).set_index("raum_id")
+    frame["bedarfsklasse"] = status.set_index("raum_id")["klasse_label"].reindex(frame.index)
+    return frame[STATUS_DYNAMIK_SPALTEN]
 
 
 def jahre_mit_werten(engine: Engine, merkmal: Merkmal, ebene: str) -> list[int]:
@@ -145,6 +194,11 @@ def jahre_mit_werten(engine: Engine, merkmal: Merkmal, ebene: str) -> list[int]:
         jahre = sorted(int(j) for j in indikatoren["jahr"].unique())
         return [j for j in jahre if (index := engine.bedarfsindex(ebene, j)) is not None
                 and index["bedarfsindex"].notna().any()]
+    if merkmal.art in ("dynamik", "gruppe"):
+        jahre = sorted(int(j) for j in indikatoren["jahr"].unique())
+        spalte = "dynamikindex" if merkmal.art == "dynamik" else "gruppe"
+        return [j for j in jahre if (frame := status_dynamik(engine, ebene, j)) is not None
+                and frame[spalte].notna().any()]
     rows = indikatoren[(indikatoren["indikator"] == merkmal.spalte) & indikatoren["wert"].notna()]
     return sorted(int(j) for j in rows["jahr"].unique())
 
@@ -184,7 +238,26 @@ def gebietswerte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> Geb
     # A rate on fewer than 300 young people, an average on fewer than 10 cases: shown, marked, not ranked.
     frame["kleine_basis"] = frame["wert"].notna() & (basis < grenze)
     frame["rang"] = frame["wert"].where(~frame["kleine_basis"]).rank(ascending=False, method="min").astype("Int64")
+    if merkmal.art in ("dynamik", "gruppe"):
+        extra = status_dynamik(engine, ebene, jahr)
+        extra = (extra.reindex(areas) if extra is not None else
+                 pd.DataFrame(np.nan, index=areas, columns=STATUS_DYNAMIK_SPALTEN).astype(object))
+        for spalte in STATUS_DYNAMIK_SPALTEN:
+            frame[spalte] = extra[spalte].to_numpy()
+        frame["kategorie"] = frame["dynamik" if merkmal.art == "dynamik" else "gruppe_text"]
+        if merkmal.art == "gruppe":
+            frame["rang"] = pd.array([pd.NA] * len(frame), dtype="Int64")
     return Gebietswerte(merkmal, ebene, jahr, frame, kreiswert)
+
+
+def status_dynamik_tabelle(werte: Gebietswerte) -> pd.DataFrame:
+    """The areas of a dynamics or group map for its table: the groups map attention first (then by the
+    status), the dynamics map by rank; areas without dynamics last."""
+    frame = werte.werte
+    if werte.merkmal.art == "gruppe":
+        return frame.sort_values(["gruppe", "bedarfsindex"], ascending=[True, False], na_position="last",
+                                 kind="stable").reset_index(drop=True)
+    return frame.sort_values("rang", na_position="last", kind="stable").reset_index(drop=True)
 
 
 KLEINE_BASIS = {"rate": (MIN_JUNGE_MENSCHEN, f"kleine Basis: weniger als {MIN_JUNGE_MENSCHEN} junge Menschen"),

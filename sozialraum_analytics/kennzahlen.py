@@ -111,6 +111,8 @@ class Engine:
         self._wide: dict[str, pd.DataFrame] = {}
         self._indikatoren: dict[str, pd.DataFrame] = {}
         self._bedarfsindex: dict[tuple[str, int], pd.DataFrame | None] = {}
+        self._dynamik: dict[tuple[str, int], object] = {}
+        self._veraenderungen: tuple[str, ...] | None = None
         self._cubes: dict[str, dict[str, np.ndarray]] = {}
         self._basis_cache: dict[str, dict[str, np.ndarray]] = {}
 
@@ -628,8 +630,26 @@ class Engine:
             return pd.Series(population, index=self.areas(ebene))
         return pd.Series(np.inf, index=sorted(set(ind["area"])))
 
-    def _compute_bedarfsindex(self, ebene: str, jahr: int) -> pd.DataFrame | None:
+    @property
+    def veraenderungsindikatoren(self) -> tuple[str, ...]:
+        """The indicators of the data that are given changes (:func:`.dynamik.veraenderungsindikatoren`):
+        part of the dynamics, never of the status."""
+        if self._veraenderungen is None:
+            from .dynamik import veraenderungsindikatoren
+
+            self._veraenderungen = (veraenderungsindikatoren(self._dataset.tables["indikatoren"])
+                                    if self._dataset.has("indikatoren") else ())
+        return self._veraenderungen
+
+    def _status_indikatoren(self, ebene: str) -> pd.DataFrame:
+        """The indicators of the status: all but the given changes."""
         ind = self.indikatoren(ebene)
+        if not self.veraenderungsindikatoren:
+            return ind
+        return ind[~ind["indikator"].isin(self.veraenderungsindikatoren)]
+
+    def _compute_bedarfsindex(self, ebene: str, jahr: int) -> pd.DataFrame | None:
+        ind = self._status_indikatoren(ebene)
         if ind.empty or jahr not in set(ind["jahr"]):
             return None
         einwohner = self._einwohner(ebene, jahr, ind)
@@ -642,14 +662,33 @@ class Engine:
 
     def dynamik(self, ebene: str, jahr: int):  # noqa: ANN201 - dynamik.Dynamik | None
         """Dynamics of the needs indicators from ``jahr`` − 2 to ``jahr`` (:mod:`~sozialraum_analytics.dynamik`),
-        with the status's weights and population rule; None without indicators in both years."""
+        with the status's weights and population rule (an area needs 300 inhabitants in both years); from the
+        given change indicators of ``jahr`` where the data have them. None without given changes in ``jahr``
+        and without status indicators in both years (computed once)."""
+        if (ebene, jahr) not in self._dynamik:
+            self._dynamik[ebene, jahr] = self._compute_dynamik(ebene, jahr)
+        return self._dynamik[ebene, jahr]
+
+    def _compute_dynamik(self, ebene: str, jahr: int):  # noqa: ANN202
         from .dynamik import ABSTAND, compute_dynamik
 
         ind = self.indikatoren(ebene)
-        if ind.empty or not {jahr, jahr - ABSTAND} <= set(ind["jahr"]):
+        if ind.empty:
             return None
-        return compute_dynamik(ind.rename(columns={"area": "raum_id"}), self._einwohner(ebene, jahr, ind), jahr,
-                               gewichte=dict(self.optionen.gewichte) or None)
+        gegeben = ind["indikator"].isin(self.veraenderungsindikatoren)
+        status_jahre = set(ind.loc[~gegeben, "jahr"])
+        differenz = not (gegeben & (ind["jahr"] == jahr)).any()
+        if differenz and not {jahr, jahr - ABSTAND} <= status_jahre:
+            return None
+        einwohner = self._einwohner(ebene, jahr, ind)
+        if differenz:
+            # A change rests on both years: the value of a year in which the area had fewer than 300
+            # inhabitants (too unstable, a privacy risk) must not enter it either.
+            vorher = self._einwohner(ebene, jahr - ABSTAND, ind)
+            einwohner = pd.concat([einwohner, vorher], axis=1).min(axis=1)
+        return compute_dynamik(ind.rename(columns={"area": "raum_id"}), einwohner, jahr,
+                               gewichte=dict(self.optionen.gewichte) or None,
+                               veraenderungen=self.veraenderungsindikatoren)
 
     def bedarfsindex_jahr(self, ebene: str, jahr: int) -> int | None:
         """The year whose Bedarfsindex stands for ``jahr``: ``jahr`` itself, else the latest earlier year

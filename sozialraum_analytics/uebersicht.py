@@ -189,14 +189,41 @@ def indikatoren_uebersicht(engine: Engine, ebene: str, jahr: int | None) -> pd.D
 
 
 # --- Dynamik beside Status ---------------------------------------------------------------------------
-def dynamik_uebersicht(engine: Engine, ebene: str, jahr: int | None) -> pd.DataFrame | None:
-    """Status and dynamics of every area with an index in ``jahr``, attention first (:mod:`.dynamik`).
+@dataclass(frozen=True)
+class Dynamikuebersicht:
+    """Status and dynamics of the areas of ``ebene`` from ``basisjahr`` to ``jahr`` (:mod:`.dynamik`).
 
-    Columns raum_id, name, bedarfsindex, klasse_label, dynamikindex, dynamik, gruppe, gruppe_text and
-    wechsel: the last change of the area's status class over the indicator years up to ``jahr``
-    ("von erhöht nach hoch seit 2022", empty when it never changed). ``None`` without dynamics.
+    ``gebiete``: one row per area with status and dynamics, attention first: raum_id, name, bedarfsindex,
+    klasse_label, dynamikindex, dynamik, gruppe, gruppe_text and wechsel (the last change of the area's status
+    class over the indicator years up to ``jahr``, "von erhöht nach hoch seit 2022"; empty when it never
+    changed). ``gegeben``: the labels of the given change indicators the dynamics rest on (empty: the
+    indicators of both years were compared). ``ohne``: the areas of the level without status or dynamics
+    (under 300 inhabitants or without the data), by id.
     """
+
+    ebene: str
+    jahr: int
+    basisjahr: int
+    gegeben: tuple[str, ...]
+    gebiete: pd.DataFrame
+    ohne: tuple[str, ...]
+
+    def gruppen(self) -> pd.DataFrame:
+        """The four groups with their number of areas and the areas' names (attention first):
+        gruppe, gruppe_text, anzahl, namen."""
+        from .dynamik import GRUPPEN
+
+        return pd.DataFrame([{"gruppe": g, "gruppe_text": text,
+                              "anzahl": int((self.gebiete["gruppe"] == g).sum()),
+                              "namen": list(self.gebiete.loc[self.gebiete["gruppe"] == g, "name"])}
+                             for g, text in GRUPPEN.items()])
+
+
+def dynamik_uebersicht(engine: Engine, ebene: str, jahr: int | None) -> Dynamikuebersicht | None:
+    """Status and dynamics of every area with an index in ``jahr``, attention first (:mod:`.dynamik`);
+    ``None`` without dynamics."""
     from .dynamik import klassenwechsel, status_und_dynamik
+    from .registry import indikator_label
 
     dynamik = engine.dynamik(ebene, jahr) if jahr is not None else None
     status = engine.bedarfsindex(ebene, jahr) if dynamik is not None else None
@@ -214,5 +241,8 @@ def dynamik_uebersicht(engine: Engine, ebene: str, jahr: int | None) -> pd.DataF
     tabelle["wechsel"] = [wechsel["text"].get(r, "") for r in tabelle["raum_id"]]
     namen = engine.dataset.area_names()
     tabelle.insert(1, "name", [namen.get(r, r) for r in tabelle["raum_id"]])
-    return tabelle[["raum_id", "name", "bedarfsindex", "klasse_label", "dynamikindex", "dynamik", "gruppe",
-                    "gruppe_text", "wechsel"]]
+    gebiete = tabelle[["raum_id", "name", "bedarfsindex", "klasse_label", "dynamikindex", "dynamik", "gruppe",
+                       "gruppe_text", "wechsel"]]
+    ohne = tuple(a for a in engine.areas(ebene) if a not in set(gebiete["raum_id"]))
+    return Dynamikuebersicht(ebene, int(jahr), int(dynamik.basisjahr),
+                             tuple(indikator_label(n) for n in dynamik.gegeben), gebiete, ohne)

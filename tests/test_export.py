@@ -143,6 +143,9 @@ def test_pptx_text(oeffentlich, exakt, bilder) -> None:
     assert not [c for c in cells if c in {"1", "2", "3", "4"}]
     assert pictures >= 3  # map, ranking, trend (and Bedarf)
     assert "Sozialraum Sozialraum" not in text
+    # The map of status and dynamics (the four groups) as a picture on its own slide.
+    dynamik = next(s for s in deck.slides if s.shapes.title.text == "Karte: Status und Dynamik 2022–2024")
+    assert any(shape.shape_type == 13 for shape in dynamik.shapes)
 
 
 def test_the_deck_has_the_slides_of_the_presentation_in_its_order(oeffentlich, bilder) -> None:

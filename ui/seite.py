@@ -146,11 +146,13 @@ def jahr_fuer(engine: Engine, merkmal, ebene: str, jahr: int | None) -> int | No
     return gezeigt
 
 
-def kennzahlen_katalog(engine: Engine, wofuer: str) -> dict:
-    """The mappable indicators of the data; stops the page with a note when there are none."""
+def kennzahlen_katalog(engine: Engine, wofuer: str, kategorien: bool = True) -> dict:
+    """The mappable indicators of the data; stops the page with a note when there are none.
+
+    ``kategorien``: with the groups of status and dynamics, which only a map can show."""
     from sozialraum_analytics.kartenwerte import merkmale
 
-    katalog = merkmale(engine)
+    katalog = merkmale(engine, kategorien)
     if not katalog:
         st.info(f"Für {wofuer} fehlen Kennzahlen: laden Sie Fälle und Bevölkerung oder Sozialstrukturindikatoren.",
                 icon=INFO)

@@ -171,3 +171,28 @@ def test_a_click_on_a_half_visible_map_selects_without_a_focus_frame(page, app_u
         "el => { const f = el.ownerDocument.activeElement; return f ? getComputedStyle(f).outlineStyle : 'none'; }")
     assert outline in ("none", "")
     assert frame.locator(".leaflet-container").get_attribute("tabindex") is None
+
+
+def test_the_map_of_status_and_dynamics_in_the_public_view(page, app_url: str) -> None:
+    """The four groups of status and dynamics (public view, Sozialräume, offline): one polygon per Sozialraum,
+    the groups in the German legend, a tooltip naming group, dynamics and status."""
+    page.goto(f"{app_url}/karte?ebene=sozialraum&kennzahl=status_dynamik")
+    wait_until_idle(page)
+    paths = polygons(page)
+    expect(paths).to_have_count(10, timeout=30_000)
+    assert_no_error(page)
+    assert page.blocked_requests == []
+    legende = page.locator(".sra-legende").first.inner_text()
+    assert "Status und Dynamik" in legende and "besonderer Aufmerksamkeitsbedarf" in legende
+    assert "4 unauffällig" in legende
+    tooltip = map_frame(page).locator(".leaflet-tooltip")
+    texte = []
+    for i in range(paths.count()):  # the middle of a box may lie outside its area: try each until one answers
+        box = paths.nth(i).bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(200)
+        if tooltip.count() and "Gruppe:" in (text := tooltip.first.inner_text()):
+            texte.append(text)
+            break
+    assert texte and "Dynamikindex:" in texte[0] and "Bedarfsindex:" in texte[0], texte
+    screenshot(page, "karte_status_dynamik")
