@@ -289,8 +289,9 @@ with reiter[3]:
                 if prog[spalte].isna().all():
                     continue
                 # The population's source in the subtitle: it goes with the chart into its PNG and SVG.
-                fig = ui.figur(f"Prognose {titel}: {ui.plot_text(ui.hilfe_label(hilfeart))}"
-                               f"<br><sup>{ui.plot_text(prognose.bevoelkerung)}</sup>", einheit, height=440)
+                fig = ui.figur(f"Prognose {titel}: {ui.plot_text(ui.hilfe_label(hilfeart))}", einheit, height=460)
+                fig.update_layout(title_subtitle=dict(text=ui.plot_text(prognose.bevoelkerung), font=dict(size=15)),
+                                  margin=dict(t=110))
                 x_band = list(prog["jahr"]) + list(prog["jahr"])[::-1]
                 y_band = list(prog[f"{spalte}_oben"]) + list(prog[f"{spalte}_unten"])[::-1]
                 fig.add_trace(go.Scatter(x=x_band, y=y_band, fill="toself", fillcolor="rgba(31,95,139,0.15)",
@@ -300,7 +301,7 @@ with reiter[3]:
                          [format_number(v, dez) for v in beob[spalte]])
                 ui.linie(fig, prog["jahr"], prog[spalte].to_numpy(), "Prognose", 1,
                          [format_number(v, dez) for v in prog[spalte]])
-                fig.update_xaxes(dtick=1, title_text="Jahr")
+                fig.update_xaxes(dtick=1, tickformat="d", title_text="Jahr")  # 2025, not 2.025
                 ui.legende_platz(fig)
                 ui.zeige(fig, key=f"steuerung_prognose_{spalte}")
             tabelle = prog[["jahr", "eckwert", "bevoelkerung", "bevoelkerung_aus", "faelle", "faelle_unten",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .amtlich import is_amtlich
 from .formatting import format_date, format_number
 from .lesen import ALLE_VARIANTEN, SHAPEFILE, UnsichereDatei, datei_lesen, sicher_entpacken
 from .readers import ReadResult, grenzen, groesse_pruefen, read_raw
@@ -68,9 +69,12 @@ def ebenen_der_datei(name: str, data: bytes) -> list[str]:
 
 
 def kopfzeile(name: str, data: bytes) -> list[str]:
-    """The headers of a table file (for the column mapping); empty when unreadable or too big."""
+    """The headers of a table file (for the column mapping); empty when unreadable or too big, and for an official
+    export (GENESIS, flat export): it is read by its layout, there is nothing to map."""
     if groesse_pruefen(name, len(data)):
         return []  # pruefe_datei says why
+    if is_amtlich(name, data):
+        return []
     try:
         return list(read_raw(name, data).columns)
     except Exception:  # noqa: BLE001 - any unreadable file simply has no headers to map

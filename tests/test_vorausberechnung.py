@@ -58,7 +58,7 @@ from sozialraum_analytics.store import Store
 from sozialraum_analytics.vorausberechnung import jahre_hinweise, varianten
 
 from .conftest import FIXTURES, cli
-from .test_pages import no_exception, open_page
+from .test_pages import no_exception, open_page, plotly_specs
 
 KLASSISCH = FIXTURES / "amtlich" / "12421-01-01-4_musterkreis.csv"
 FLACH = FIXTURES / "amtlich" / "12421-01-01-4_musterkreis_flat.csv"
@@ -461,6 +461,9 @@ def test_the_steuerung_page_names_the_population_of_the_prognose(ablage: str, mo
         assert tabelle["Bevölkerung aus"].tolist() == ["amtliche Vorausberechnung"] * 5
         assert tabelle.iloc[:, 2].tolist() == pytest.approx([2600, 2700, 2800, 2900, 3000])
         assert tabelle["Hilfen"].tolist() == pytest.approx(KREIS_V02)
+        # The chart names it too (its subtitle goes with the PNG and SVG download).
+        untertitel = [spec["layout"]["title"].get("subtitle", {}).get("text", "") for spec in plotly_specs(at)]
+        assert f"Bevölkerung: amtliche Vorausberechnung ({QUELLE_KLASSISCH})" in untertitel
     # A Sozialraum: the Kreis projection distributed, with its share.
     next(s for s in at.selectbox if s.label == "Gebiet").set_value("S1").run()
     no_exception(at)
@@ -468,3 +471,15 @@ def test_the_steuerung_page_names_the_population_of_the_prognose(ablage: str, mo
     assert "auf die Sozialräume verteilt nach ihrem Anteil" in captions and "Anteil am Kreis: 60,0 %" in captions
     tabelle = next(df.value for df in at.dataframe if "Bevölkerung aus" in df.value.columns)
     assert tabelle["Hilfen"].tolist() == pytest.approx(S1_V02)
+
+
+def test_the_import_page_offers_the_variants_and_no_column_mapping_for_an_official_export() -> None:
+    from sozialraum_analytics.hochladen import kopfzeile, pruefe_datei, varianten_der_datei
+
+    for pfad in (KLASSISCH, FLACH):
+        daten = pfad.read_bytes()
+        assert kopfzeile(pfad.name, daten) == []  # read by its layout: nothing to map
+        assert varianten_der_datei(pfad.name, daten) == [V01, V02]
+        # The page passes the variant as it offered it.
+        assert unter_21(pruefe_datei("bevoelkerungsprognose", pfad.name, daten, variante=V01).frame)[0] == 2400
+    assert varianten_der_datei(GEMEINDEN.name, GEMEINDEN.read_bytes()) == ["Hauptvariante"]
