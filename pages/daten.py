@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from sozialraum_analytics.dataset import KIND_ORDER
 from sozialraum_analytics.formatting import format_date, format_number
-from sozialraum_analytics.tables import TABLES
+from sozialraum_analytics.tables import ERGAENZENDE_ARTEN, TABLES
 
 ui.nur_planung()
 dataset = ui.get_dataset()
@@ -16,6 +16,8 @@ ERMOEGLICHT = {
     "zuordnung": "Sozialräume: Planungsräume werden zu Sozialräumen zusammengefasst und verglichen.",
     "gebiete": "Karten der Planungs- und Sozialräume.",
     "bevoelkerung": "Eckwerte (Hilfen je 1.000 junge Menschen), Ausgaben je Jugendeinwohner, Berichtsjahre.",
+    "bevoelkerungsprognose": "Prognose (Seite Steuerung) mit der amtlichen Bevölkerungsvorausberechnung statt der "
+                             "linearen Fortschreibung der Bevölkerung.",
     "faelle": "Begonnene, beendete und andauernde Hilfen, Inanspruchnahme, Dauer der Hilfen, Inobhutnahmen.",
     "fallzahlen": "Wie Einzelfalldaten (ohne Dauer der Hilfen): Ersatz, wenn nur Fallzahlen vorliegen.",
     "kosten": "Ausgaben, Ausgaben je Jugendeinwohner, Kosten je Hilfe.",
@@ -52,6 +54,8 @@ for kind in KIND_ORDER:
         status = "– nicht nötig (Einzelfalldaten geladen)"
     elif kind == "faelle" and dataset.has("fallzahlen"):
         status = "– ersetzt durch Fallzahlen"
+    elif kind in ERGAENZENDE_ARTEN:
+        status = "– optional (Prognose: lineare Fortschreibung)"
     else:
         status = "✗ fehlt"
     datei = importiert[kind]["datei"] if kind in importiert else spec.file_pattern

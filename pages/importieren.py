@@ -7,12 +7,20 @@ import ui
 from sozialraum_analytics.ablage import DEMO_DATEIEN, demo_importieren
 from sozialraum_analytics.einstellungen import einstellungen
 from sozialraum_analytics.formatting import format_number
-from sozialraum_analytics.hochladen import ebenen_der_datei, fehlende_pflichtspalten, kopfzeile, pruefe_datei, vorschau
+from sozialraum_analytics.hochladen import (
+    ebenen_der_datei,
+    fehlende_pflichtspalten,
+    kopfzeile,
+    pruefe_datei,
+    varianten_der_datei,
+    vorschau,
+)
 from sozialraum_analytics.jahresstand import JAHRESARTEN, MODUS_TEXT, zusammenfuehren
 from sozialraum_analytics.lesen import GEO_ENDUNGEN, TABELLEN_ENDUNGEN, fehlwerte_aus_text
 from sozialraum_analytics.readers import grenzen
 from sozialraum_analytics.store import KINDS, StoreError, Unveraendert
-from sozialraum_analytics.tables import TABLES
+from sozialraum_analytics.tables import ERGAENZENDE_ARTEN, TABLES
+from sozialraum_analytics.vorausberechnung import mit_der_bevoelkerung_pruefen
 
 ui.nur_planung()
 ui.auswahl()
@@ -137,9 +145,24 @@ if datei is not None:
                                                "Klassen daneben werden nicht als Indikator gelesen.")
                 indikatoren = tuple(gewaehlt) or None
 
+    variante = None
+    if art == "bevoelkerungsprognose":
+        varianten = varianten_der_datei(datei.name, daten, mapping or None, kreis.strip() or None)
+        if len(varianten) > 1:
+            # Hauptvariante, Nebenvarianten …: the planner chooses, never the first silently.
+            variante = st.selectbox("Variante der Vorausberechnung", varianten, index=None, placeholder="Variante wählen",
+                                    key=f"import_variante_{runde}",
+                                    help="Die Prognose nimmt genau eine Variante; sie nennt sie in jedem Ergebnis.")
+            if variante is None:
+                st.info(f"Die Datei enthält {len(varianten)} Varianten der Vorausberechnung; bitte die wählen, mit der "
+                        "die Prognose rechnen soll.", icon=ui.INFO)
+                st.stop()
+
     with st.spinner("Datei wird geprüft …"):
         ergebnis = pruefe_datei(art, datei.name, daten, mapping=mapping or None, kreis=kreis.strip() or None,
-                                fehlwerte=fehlwerte, indikatoren=indikatoren, ebene_datei=ebene_datei)
+                                fehlwerte=fehlwerte, indikatoren=indikatoren, ebene_datei=ebene_datei,
+                                variante=variante)
+        mit_der_bevoelkerung_pruefen(ergebnis, ui.get_dataset().table("bevoelkerung"))
     bericht = ergebnis.report
     st.subheader("Prüfung")
     if bericht.n_errors:
@@ -188,7 +211,8 @@ if datei is not None:
             elif art in aktuell.inhalt:
                 st.caption(f"Die Datei ersetzt „{ui.escape_md(aktuell.inhalt[art]['datei'])}“ aus Version "
                            f"{aktuell.id}; die übrigen Tabellen bleiben.")
-        fehlen = [TABLES[k].label for k in KINDS if TABLES[k].label not in danach and k != "fallzahlen"]
+        fehlen = [TABLES[k].label for k in KINDS if TABLES[k].label not in danach and k != "fallzahlen"
+                  and k not in ERGAENZENDE_ARTEN]
         st.info("**Danach zeigt das Dashboard:** " + ", ".join(danach)
                 + (f".  \n**Es fehlen dann:** {', '.join(fehlen)}." if fehlen else "."), icon=ui.INFO)
         if st.button("Als neue Version speichern", type="primary", disabled=not bestaetigt, key=f"import_los_{art}"):

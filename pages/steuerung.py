@@ -272,18 +272,26 @@ with reiter[3]:
     except ValueError:
         ui.pruefe_daten(dataset, [ui.FAELLE, "bevoelkerung"], "die Prognose")
     else:
+        # The Statistisches Landesamt's projection, if imported; else the population is carried forward linearly.
+        vorausberechnung = engine.bevoelkerungsvorausberechnung("kreis" if gebiet == KREIS_ID else "sozialraum",
+                                                                auswahl.nenner)
         try:
-            prognose = prognostizieren(reihe, horizont=horizont)
+            prognose = prognostizieren(reihe, horizont=horizont, bevoelkerung_prognose=None if vorausberechnung is None
+                                       else vorausberechnung.fuer(gebiet))
         except ValueError as error:
             st.warning(str(error), icon=":material/warning:")
         else:
             werte = prognose.werte
+            st.markdown(f"**{ui.escape_md(prognose.bevoelkerung)}**")
             beob, prog = werte[werte["art"] == "beobachtet"], werte[werte["art"] == "prognose"]
             for spalte, titel, einheit, dez in (("faelle", "Hilfen (Inanspruchnahme)", "Hilfen im Jahr", 0),
                                                 ("ausgaben", "Ausgaben", "€", 0)):
                 if prog[spalte].isna().all():
                     continue
-                fig = ui.figur(f"Prognose {titel}: {ui.plot_text(ui.hilfe_label(hilfeart))}", einheit, height=440)
+                # The population's source in the subtitle: it goes with the chart into its PNG and SVG.
+                fig = ui.figur(f"Prognose {titel}: {ui.plot_text(ui.hilfe_label(hilfeart))}", einheit, height=460)
+                fig.update_layout(title_subtitle=dict(text=ui.plot_text(prognose.bevoelkerung), font=dict(size=15)),
+                                  margin=dict(t=110))
                 x_band = list(prog["jahr"]) + list(prog["jahr"])[::-1]
                 y_band = list(prog[f"{spalte}_oben"]) + list(prog[f"{spalte}_unten"])[::-1]
                 fig.add_trace(go.Scatter(x=x_band, y=y_band, fill="toself", fillcolor="rgba(31,95,139,0.15)",
@@ -293,12 +301,13 @@ with reiter[3]:
                          [format_number(v, dez) for v in beob[spalte]])
                 ui.linie(fig, prog["jahr"], prog[spalte].to_numpy(), "Prognose", 1,
                          [format_number(v, dez) for v in prog[spalte]])
-                fig.update_xaxes(dtick=1, title_text="Jahr")
+                fig.update_xaxes(dtick=1, tickformat="d", title_text="Jahr")  # 2025, not 2.025
                 ui.legende_platz(fig)
                 ui.zeige(fig, key=f"steuerung_prognose_{spalte}")
-            tabelle = prog[["jahr", "eckwert", "bevoelkerung", "faelle", "faelle_unten", "faelle_oben", "ausgaben"]]
-            tabelle.columns = ["Jahr", "Eckwert", f"Bevölkerung {auswahl.nenner_label}", "Hilfen", "Band unten",
-                               "Band oben", "Ausgaben"]
+            tabelle = prog[["jahr", "eckwert", "bevoelkerung", "bevoelkerung_aus", "faelle", "faelle_unten",
+                            "faelle_oben", "ausgaben"]]
+            tabelle.columns = ["Jahr", "Eckwert", f"Bevölkerung {auswahl.nenner_label}", "Bevölkerung aus", "Hilfen",
+                               "Band unten", "Band oben", "Ausgaben"]
             ui.tabelle(tabelle, {"Jahr": str, "Eckwert": lambda v: format_number(v, 1),
                                  f"Bevölkerung {auswahl.nenner_label}": lambda v: format_number(v, 0),
                                  "Hilfen": lambda v: format_number(v, 0), "Band unten": lambda v: format_number(v, 0),

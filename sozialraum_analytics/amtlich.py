@@ -57,7 +57,7 @@ from .formatting import format_number
 from .pruefbericht import ValidationReport
 from .readers import ReadResult, groesse_pruefen
 
-KINDS = ("bevoelkerung", "indikatoren")
+KINDS = ("bevoelkerung", "bevoelkerungsprognose", "indikatoren")
 FLAT_COLUMNS = ("statistics_code", "time", "value", "value_unit", "value_variable_code", "value_variable_label")
 NICHTS = "nichts vorhanden"  # the reason of "-": exactly nothing, so 0 in sums used for checks
 TOTAL_AGE_LABEL = "0 Jahre und mehr"
@@ -73,6 +73,9 @@ _UNIT = re.compile(r"^(anzahl|prozent|%|promille|‰|eur|euro|tsd\.?( eur)?|1000
                    r"je \d+.*|pro \d+.*|jahre|personen|einwohner)$")
 _DATE_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{4})(?![\d])")
 _YEAR = re.compile(r"^(19|20)\d\d$")
+# Variants of a population projection: BEV-VARIANTE-02 (variable BEVPR1 of statistic 12421), BEV-MODELL-01.
+_VARIANTE_CODE = re.compile(r"^(bev-?)?(variante|modell)[-_ ]?\d+$")
+_VARIANTEN_VARIABLEN = {"BEVPR1"}
 
 
 # --- recognising the formats --------------------------------------------------------------
@@ -113,7 +116,8 @@ def is_amtlich(path: Path | str, data: bytes | None = None) -> bool:
 
 
 def amtliche_art(path: Path | str, data: bytes | None = None) -> str | None:
-    """The table kind of an official file by its statistics code: 124xx (Bevölkerungsstand) is
+    """The table kind of an official file by its statistics code: 12421 (Bevölkerungsvorausberechnungen,
+    or "Vorausberechnung" in the title) is ``bevoelkerungsprognose``, other 124xx (Bevölkerungsstand)
     ``bevoelkerung``, every other table ``indikatoren``; ``None`` if the file is not official."""
     if data is None:
         try:
@@ -129,6 +133,8 @@ def amtliche_art(path: Path | str, data: bytes | None = None) -> str | None:
         code = lines[1].split(";", 1)[0] if len(lines) > 1 else ""
     else:
         code = lines[0].split(":", 1)[1].strip() if lines and ":" in lines[0] else ""
+    if code.startswith("12421") or "vorausberech" in fold(" ".join(lines[:10])):
+        return "bevoelkerungsprognose"
     return "bevoelkerung" if code.startswith("124") else "indikatoren"
 
 
@@ -141,7 +147,7 @@ def read_amtlich(path: Path | str, kind: str, kreis: str | None = None, *, data:
     Parameters
     ----------
     kind
-        ``"bevoelkerung"`` or ``"indikatoren"``.
+        ``"bevoelkerung"``, ``"bevoelkerungsprognose"`` or ``"indikatoren"``.
     kreis
         AGS prefix such as ``"08317"``: keep the finest regions below it (see module docs).
     leere_gebiete
@@ -156,7 +162,8 @@ def read_amtlich(path: Path | str, kind: str, kreis: str | None = None, *, data:
     name = display_name or Path(path).name
     report = ValidationReport(name)
     if kind not in KINDS:
-        report.error(f"Aus amtlichen Statistikdateien lassen sich nur {' und '.join(KINDS)} lesen, nicht „{kind}“.")
+        report.error(f"Aus amtlichen Statistikdateien lassen sich nur {', '.join(KINDS[:-1])} und {KINDS[-1]} lesen, "
+                     f"nicht „{kind}“.")
         return ReadResult(kind, None, report)
     try:
         if data is None:
@@ -176,7 +183,8 @@ def read_amtlich(path: Path | str, kind: str, kreis: str | None = None, *, data:
     cells = zellen(data, report)
     if cells is None:
         return ReadResult(kind, None, report)
-    build = _bevoelkerung if kind == "bevoelkerung" else _indikatoren
+    build = {"bevoelkerung": _bevoelkerung, "bevoelkerungsprognose": _bevoelkerungsprognose,
+             "indikatoren": _indikatoren}[kind]
     frame = build(cells, report, kreis, leere_gebiete)
     return ReadResult(kind, frame, report)
 
@@ -189,8 +197,10 @@ class Zellen:
     ``stichtag`` (text as written), ``jahr``, ``raum_id``, ``raum_name``, ``alter`` (age label;
     ``""`` when the table has no age classification), ``summe`` (every other classification is
     "Insgesamt"), ``merkmal`` (the non-total labels of those), ``messgroesse``, ``einheit``,
-    ``text`` (the cell as written); flat exports add ``messcode`` (value_variable_code) and,
-    with a ``value_q`` column, ``eingeschraenkt`` (quality flag "()": limited reliability).
+    ``text`` (the cell as written), ``variante`` and ``variante_code`` (the variant of a population
+    projection, BEVPR1 ``BEV-VARIANTE-02`` with its label; ``""`` in other tables: a variant is no
+    classification with a total); flat exports add ``messcode`` (value_variable_code) and, with a
+    ``value_q`` column, ``eingeschraenkt`` (quality flag "()": limited reliability).
     """
 
     frame: pd.DataFrame
@@ -270,6 +280,15 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+def _ist_variantencode(text: str) -> bool:
+    return bool(_VARIANTE_CODE.match(fold(text).strip()))
+
+
+def _ist_variante(text: str) -> bool:
+    """A variant of a projection by its code (BEV-VARIANTE-02) or its name (Hauptvariante, Variante 1)."""
+    return _ist_variantencode(text) or "variante" in fold(text)
+
+
 def _join(parts: list[str]) -> str:
     out: list[str] = []
     for part in parts:
@@ -290,6 +309,7 @@ class _Column:
     alter: str = ""
     summe: bool = True
     messgroesse: str = ""
+    variante: str = ""
 
 
 @dataclass
@@ -358,7 +378,7 @@ def _classic(text: str, report: ValidationReport) -> Zellen | None:
     keys = _key_roles(data, n_key, report)
     if keys is None:
         return None
-    code_col, name_col, date_col, age_col, other_cols = keys
+    code_col, name_col, date_col, age_col, other_cols, (var_code_col, var_name_col) = keys
     columns = _value_columns(blocks.header, n_key, blocks.width, title_unit)
     if date_col is None and not any(c.stichtag for c in columns) and title_date is None:
         report.error("Kein Stichtag gefunden: erwartet wird ein Datum wie 31.12.2015 (oder ein Jahr) in den Titelzeilen, "
@@ -366,7 +386,7 @@ def _classic(text: str, report: ValidationReport) -> Zellen | None:
         return None
 
     out: dict[str, list] = {k: [] for k in ("zeile", "spalte", "stichtag", "raum_id", "raum_name", "alter", "summe",
-                                            "messgroesse", "einheit", "text")}
+                                            "messgroesse", "einheit", "text", "variante", "variante_code")}
     spalte = [f"{_column_letter(c.index)}: {_join(c.labels) or 'Wert'}" for c in columns]
     for excel_row, cells in data:
         code = _region_code(cells[code_col])
@@ -376,6 +396,8 @@ def _classic(text: str, report: ValidationReport) -> Zellen | None:
             continue
         row_total = all(_is_total(cells[j]) or not cells[j].strip() for j in other_cols)
         row_merkmal = _join([cells[j] for j in other_cols if not _is_total(cells[j])])
+        var_code = cells[var_code_col].strip() if var_code_col is not None else ""
+        var_name = cells[var_name_col].strip() if var_name_col is not None else ""
         for position, column in enumerate(columns):
             out["zeile"].append(excel_row)
             out["spalte"].append(spalte[position])
@@ -387,6 +409,8 @@ def _classic(text: str, report: ValidationReport) -> Zellen | None:
             out["messgroesse"].append(_join([column.messgroesse, row_merkmal]))
             out["einheit"].append(column.einheit)
             out["text"].append(cells[column.index].strip())
+            out["variante"].append(var_name or column.variante or var_code)
+            out["variante_code"].append(var_code)
     frame = pd.DataFrame(out).assign(merkmal="")
     if not _years(frame, report, lambda position: _column_letter(date_col) if date_col is not None else "Stichtag"):
         return None
@@ -418,7 +442,13 @@ def _key_roles(data_rows: list[tuple[int, list[str]]], n_key: int, report: Valid
                     and share(j, lambda v: _alter(v) is not None or _is_total(v)) >= 0.9), None)
     name_col = code_col + 1 if code_col + 1 < n_key and code_col + 1 not in (date_col, age_col) else None
     others = [j for j in range(n_key) if j not in (code_col, date_col, age_col, name_col)]
-    return code_col, name_col, date_col, age_col, others
+    # The variant of a projection (BEVPR1): its code column (BEV-VARIANTE-02), the label right of it, or a
+    # column of names with "Variante"; no classification with a total, so it stays out of ``others``.
+    var_code = next((j for j in others if share(j, _ist_variantencode) >= 0.9), None)
+    var_name = next((j for j in others if j != var_code and (var_code is not None and j == var_code + 1
+                                                              or share(j, _ist_variante) >= 0.9)), None)
+    others = [j for j in others if j not in (var_code, var_name)]
+    return code_col, name_col, date_col, age_col, others, (var_code, var_name)
 
 
 def _value_columns(rows: list[list[str]], n_key: int, width: int, title_unit: str) -> list[_Column]:
@@ -434,6 +464,8 @@ def _value_columns(rows: list[list[str]], n_key: int, width: int, title_unit: st
             kinds.append("einheit")
         elif len({v for v in values if _alter(v)}) >= 2 and all(_alter(v) or _is_total(v) for v in values):
             kinds.append("alter")
+        elif values and all(_ist_variante(v) for v in values):
+            kinds.append("variante")
         else:
             kinds.append("merkmal" if len(set(values)) > 1 else "konstant")
     for column in columns:
@@ -446,6 +478,8 @@ def _value_columns(rows: list[list[str]], n_key: int, width: int, title_unit: st
                 column.einheit = label
             elif kind == "alter":
                 column.alter = label
+            elif kind == "variante":
+                column.variante = label
             elif kind == "merkmal":
                 column.summe &= (not label) or _is_total(label)
                 parts.append(label)
@@ -504,7 +538,7 @@ def _flat(text: str, report: ValidationReport) -> Zellen | None:
         return None
     zeile = np.array(rows, dtype=np.int64)
     n = len(raw)
-    region = age = None
+    region = age = variante = None
     others: list[int] = []
     for g in groups:
         variables = set(raw[f"{g}_variable_code"].unique()) - {""}
@@ -513,6 +547,10 @@ def _flat(text: str, report: ValidationReport) -> Zellen | None:
         if region is None and (variables & set(_REGION_VARIABLES)
                                or (attributes and all(_region_code(a) for a in attributes))):
             region = g
+        elif variante is None and (variables & _VARIANTEN_VARIABLEN
+                                   or any("variante" in fold(v) for v in raw[f"{g}_variable_label"].unique())
+                                   or (attributes and all(_ist_variantencode(a) for a in attributes))):
+            variante = g
         elif age is None and sum(1 for v in labels if _alter(v)) >= 2 and all(_alter(v) or _is_total(v) for v in labels):
             age = g
         else:
@@ -545,6 +583,10 @@ def _flat(text: str, report: ValidationReport) -> Zellen | None:
         "messcode": raw["value_variable_code"].str.strip().to_numpy(),
         "einheit": raw["value_unit"].str.strip().to_numpy(),
         "text": raw["value"].str.strip().to_numpy(),
+        "variante": (raw[f"{variante}_variable_attribute_label"].str.strip().to_numpy() if variante is not None
+                     else ""),
+        "variante_code": (raw[f"{variante}_variable_attribute_code"].str.strip().to_numpy() if variante is not None
+                          else ""),
     })
     bad_codes = ~frame["raum_id"].map(lambda c: _region_code(c) is not None).to_numpy(dtype=bool)
     for position in np.nonzero(bad_codes)[0][:50]:
@@ -774,7 +816,26 @@ def _filter_regions(cells: pd.DataFrame, report: ValidationReport, kreis: str | 
 
 # --- bevoelkerung --------------------------------------------------------------------------------------
 
-def _bevoelkerung(cells: Zellen, report: ValidationReport, kreis: str | None, leere_gebiete: bool) -> pd.DataFrame | None:
+def _bevoelkerungsprognose(cells: Zellen, report: ValidationReport, kreis: str | None,
+                           leere_gebiete: bool) -> pd.DataFrame | None:
+    """A population projection (12421): as the population, with its variant and source; the variant is
+    chosen, and the remaining checks made, by :func:`vorausberechnung.pruefen` (for every reader alike)."""
+    if not cells.hat_alter:
+        report.error("Die Vorausberechnung hat keine Altersgruppen: die Prognose braucht die Bevölkerung unter 21 "
+                     "(oder unter 18, 18 bis unter 21). Bitte die Tabelle mit Altersgruppen exportieren (z. B. "
+                     "Merkmal ALTX20, „unter 3 Jahre“ bis „20 bis unter 25 Jahre“).")
+        return None
+    out = _bevoelkerung(cells, report, kreis, leere_gebiete, prognose=True)
+    if out is None:
+        return None
+    wo = f"GENESIS-Tabelle {cells.tabelle}" if cells.format == "genesis" else \
+        f"GENESIS-Statistik {cells.tabelle} {cells.titel}".strip()
+    out["quelle"] = pd.Series([f"Statistische Ämter des Bundes und der Länder, {wo}"] * len(out), dtype="str")
+    return out
+
+
+def _bevoelkerung(cells: Zellen, report: ValidationReport, kreis: str | None, leere_gebiete: bool,
+                  prognose: bool = False) -> pd.DataFrame | None:
     totals = _population_cells(cells, report)
     filtered = _filter_regions(totals, report, kreis, cells.tiefe) if totals is not None else None
     if filtered is None:
@@ -798,7 +859,9 @@ def _bevoelkerung(cells: Zellen, report: ValidationReport, kreis: str | None, le
     if rows.empty:
         report.error("Nach der Auswahl bleiben keine Bevölkerungszahlen übrig.")
         return None
-    out = _population_frame(rows, groups)
+    out = _population_frame(rows, groups, mit_variante=prognose)
+    if prognose:
+        return out  # duplicates, the "unter 21" note: after the variant is chosen (vorausberechnung.pruefen)
     _report_duplicates(out, ["jahr", "raum_id", "alter_von", "alter_bis"], "Jahr, Gebiet und Altersgruppe", report)
     if cells.hat_alter:
         for message in altersgrenzen_hinweise(out):
@@ -846,11 +909,13 @@ def _age_groups(cells: pd.DataFrame, report: ValidationReport) -> dict[str, Alte
     return None if any(g is None for g in groups.values()) else groups
 
 
-def _population_frame(rows: pd.DataFrame, groups: dict[str, Altersgruppe]) -> pd.DataFrame:
-    """The columns and dtypes read_table gives for bevoelkerung, sorted by area, year, age."""
+def _population_frame(rows: pd.DataFrame, groups: dict[str, Altersgruppe], mit_variante: bool = False) -> pd.DataFrame:
+    """The columns and dtypes read_table gives for bevoelkerung, sorted by area, year, age; ``mit_variante``:
+    the variant of a projection too (``variante``, and its code ``variante_code`` for choosing it)."""
     von = rows["alter"].map(lambda a: groups[a].von).to_numpy(dtype=float)
     bis = rows["alter"].map(lambda a: np.nan if groups[a].bis is None else groups[a].bis).to_numpy(dtype=float)
-    rows = rows.assign(alter_von=von, alter_bis=bis).sort_values(["raum_id", "jahr", "alter_von"], kind="stable")
+    order = ["raum_id", "variante", "jahr", "alter_von"] if mit_variante else ["raum_id", "jahr", "alter_von"]
+    rows = rows.assign(alter_von=von, alter_bis=bis).sort_values(order, kind="stable")
     out = pd.DataFrame({
         "jahr": pd.array(rows["jahr"].to_numpy(), dtype="Int32"),
         "raum_id": _category(rows["raum_id"]),
@@ -863,6 +928,10 @@ def _population_frame(rows: pd.DataFrame, groups: dict[str, Altersgruppe]) -> pd
     out["alter_von"] = rows["alter_von"].to_numpy()
     out["alter_bis"] = rows["alter_bis"].to_numpy()
     out.attrs["spalten"] = {"jahr": "Stichtag", "raum_id": "Regionalschlüssel", "altersgruppe": "Altersgruppe", "anzahl": "Wert"}
+    if mit_variante:
+        for spalte in ("variante", "variante_code"):
+            out[spalte] = pd.Series(rows[spalte].to_numpy(dtype=object), dtype="str")
+        out.attrs["spalten"]["variante"] = "Variante"
     return out
 
 
@@ -880,7 +949,7 @@ def _check_members(cells: pd.DataFrame, parents: dict[str, str], report: Validat
     if not parents:
         return
     names = dict(zip(cells["raum_id"], cells["raum_name"]))
-    keys = ["eltern", "jahr", "alter", "messgroesse"]
+    keys = ["eltern", "jahr", "alter", "messgroesse", "variante"]
     members = cells[cells["raum_id"].isin(parents.keys())]
     members = members.assign(eltern=members["raum_id"].map(parents), beitrag=_contribution(members))
     grouped = members.groupby(keys, sort=False)
@@ -919,7 +988,7 @@ def _check_age_totals(cells: pd.DataFrame, age_total: np.ndarray, report: Valida
     if not age_total.any():
         return
     frame = cells.assign(wert=_contribution(cells))
-    keys = ["raum_id", "jahr", "messgroesse"]
+    keys = ["raum_id", "jahr", "messgroesse", "variante"]
     grouped = frame[~age_total].groupby(keys, sort=False)["wert"]
     sums = pd.DataFrame({"summe": grouped.sum(), "unbekannt": grouped.apply(lambda s: s.isna().any())}).reset_index()
     totals = frame[age_total][keys + ["wert", "raum_name", "zeile", "spalte", "text"]]

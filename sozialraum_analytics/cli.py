@@ -49,13 +49,14 @@ def _vorab_abgelehnt(path: Path) -> str | None:
 @dataclass(frozen=True)
 class Leseoptionen:
     """How to read a file, as the upload page offers it: Kreis, column mapping, missing-value codes,
-    indicator columns of a wide file, layer of a geometry file."""
+    indicator columns of a wide file, layer of a geometry file, variant of a population projection."""
 
     kreis: str | None = None
     mapping: dict | None = None
     fehlwerte: tuple[float, ...] = ()
     indikatoren: tuple[str, ...] | None = None
     ebene_datei: str | None = None
+    variante: str | None = None
 
 
 def _leseoptionen(args: argparse.Namespace, art: str | None) -> Leseoptionen | str:
@@ -90,7 +91,7 @@ def _leseoptionen(args: argparse.Namespace, art: str | None) -> Leseoptionen | s
     indikatoren = tuple(t.strip() for t in args.indikatoren.split(",") if t.strip()) \
         if getattr(args, "indikatoren", None) else None
     return Leseoptionen(getattr(args, "kreis", None), mapping or None, tuple(fehlwerte), indikatoren,
-                        getattr(args, "ebene_datei", None))
+                        getattr(args, "ebene_datei", None), getattr(args, "variante", None))
 
 
 def pruefen(files: list[str], art: str | None, args: argparse.Namespace | None = None) -> int:
@@ -125,7 +126,8 @@ def pruefen(files: list[str], art: str | None, args: argparse.Namespace | None =
             print(optionen)
             return 2
         gelesen = datei_lesen(path, kind, kreis=optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
-                              indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei)
+                              indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei,
+                              variante=optionen.variante)
         frame, report = gelesen.frame, gelesen.report
         if frame is not None and report.ok:
             report.info(f"Gelesen als {TABLES[kind].label}: {len(frame):,} Zeilen.".replace(",", "."))
@@ -224,8 +226,10 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
     modus = getattr(args, "modus", None) or "ergaenzen"
     benutzer = (getattr(args, "benutzer", None) or "").strip() or None  # None: the OS account, marked as such
     gelesen = datei_lesen(path, art, kreis=optionen.kreis, mapping=optionen.mapping, fehlwerte=optionen.fehlwerte,
-                          indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei)
+                          indikatoren=optionen.indikatoren, ebene_datei=optionen.ebene_datei, variante=optionen.variante)
     frame, report = gelesen.frame, gelesen.report
+    if art == "bevoelkerungsprognose" and gelesen.ok:
+        _mit_der_bevoelkerung_pruefen(gelesen)
     if report.problems:
         print("\n".join(report.lines()), file=sys.stderr)
     if not report.ok or frame is None:
@@ -256,6 +260,18 @@ def importieren(datei: str, art: str, kreis: str | None, kreisname: str | None =
     finally:
         store.dispose()
     return 0
+
+
+def _mit_der_bevoelkerung_pruefen(gelesen) -> None:  # noqa: ANN001 - readers.ReadResult
+    """A projection that ends where the stored population ends: a warning (the import goes on)."""
+    from .store import Store
+    from .vorausberechnung import mit_der_bevoelkerung_pruefen
+
+    store = Store()
+    try:
+        mit_der_bevoelkerung_pruefen(gelesen, store.tabelle("bevoelkerung"))
+    finally:
+        store.dispose()
 
 
 def sicherung(befehl: str, datei: Path, ueberschreiben: bool) -> int:
@@ -417,6 +433,9 @@ def _leseargumente(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--indikatoren", metavar="S1,S3,S4", help="breite Indikatordatei: diese Spalten sind Indikatoren")
     parser.add_argument("--ebene-datei", dest="ebene_datei", metavar="EBENE",
                         help="Geometrie mit mehreren Ebenen (Zip, GeoPackage): diese Ebene lesen")
+    parser.add_argument("--variante", metavar="NAME",
+                        help="Bevölkerungsvorausberechnung mit mehreren Varianten: diese (Code, Name oder ein "
+                             "eindeutiger Teil, z. B. BEV-VARIANTE-02 oder Hauptvariante)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -19,7 +19,7 @@ from .formatting import jahre_text
 from .jahresstand import JAHRESARTEN, zusammenfuehren
 from .lesen import art_erkennen, datei_lesen, endungen
 from .pruefbericht import ValidationReport
-from .tables import KINDS, TABLES
+from .tables import ERGAENZENDE_ARTEN, KINDS, TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = PROJECT_ROOT / "data"
@@ -94,10 +94,13 @@ class Dataset:
         return self.has("faelle") or self.has("fallzahlen")
 
     def missing(self) -> list[str]:
-        """German labels of the tables that are not there."""
+        """German labels of the tables that are not there (not the ones that only refine a figure, such as the
+        population projection: without it the Prognose carries the population forward linearly)."""
         out = []
         for kind in KIND_ORDER:
             if kind == "fallzahlen" and self.has("faelle") or kind == "faelle" and self.has("fallzahlen"):
+                continue
+            if kind in ERGAENZENDE_ARTEN:
                 continue
             if not self.has(kind):
                 out.append(TABLES[kind].label)
@@ -230,6 +233,11 @@ class Dataset:
             case_years = set(self.years())
             for year in sorted(case_years - population_years):
                 report.warning(f"Für {year} fehlt die Bevölkerung; Eckwerte dieses Jahres fehlen.")
+        if self.has("bevoelkerungsprognose"):
+            from .vorausberechnung import jahre_hinweise
+
+            for meldung in jahre_hinweise(self.tables["bevoelkerungsprognose"], self.tables.get("bevoelkerung")):
+                report.warning(meldung)
         if self.has("bevoelkerung") and nur_insgesamt(self.tables["bevoelkerung"]):
             report.warning("Die Bevölkerung liegt nur insgesamt vor, ohne Altersgruppen: Werte je Einwohner und die "
                            "300-Einwohner-Regel gelten; Eckwerte und Ausgaben je junge Menschen (unter 21, unter 18, "
@@ -291,7 +299,12 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
             continue
         reports.append(result.report)
         if result.ok:
-            if kind in JAHRESARTEN and kind in tables:
+            if kind in ERGAENZENDE_ARTEN and kind in tables:
+                # One projection (one base year, one variant) at a time: the later file, never two mixed.
+                result.report.warning(f"Der Ordner enthält mehrere Dateien dieser Art; es gilt {path.name} (Dateien nach "
+                                      f"Namen geordnet), nicht {', '.join(quellen[kind])}.")
+                tables[kind], quellen[kind] = [result.frame], []
+            elif kind in JAHRESARTEN and kind in tables:
                 # As the store's default mode: a later file's years replace those years (said so).
                 zusammen = zusammenfuehren(kind, tables[kind][0], result.frame)
                 if zusammen.ersetzt:

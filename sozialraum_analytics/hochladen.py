@@ -14,18 +14,31 @@ from pathlib import Path
 
 import pandas as pd
 
+from .amtlich import is_amtlich
 from .formatting import format_date, format_number
-from .lesen import SHAPEFILE, UnsichereDatei, datei_lesen, sicher_entpacken
+from .lesen import ALLE_VARIANTEN, SHAPEFILE, UnsichereDatei, datei_lesen, sicher_entpacken
 from .readers import ReadResult, grenzen, groesse_pruefen, read_raw
-from .tables import TABLES, match_columns
+from .tables import ALTERSARTEN, TABLES, match_columns
 
 
 def pruefe_datei(art: str, name: str, data: bytes, mapping: dict[str, str] | None = None,
                  kreis: str | None = None, fehlwerte: tuple[float, ...] = (),
-                 indikatoren: tuple[str, ...] | None = None, ebene_datei: str | None = None) -> ReadResult:
+                 indikatoren: tuple[str, ...] | None = None, ebene_datei: str | None = None,
+                 variante: str | None = None) -> ReadResult:
     """Read and validate an uploaded file of kind ``art`` (:func:`lesen.datei_lesen`); never raises for bad input."""
     return datei_lesen(data, art, name=name, mapping=mapping, kreis=kreis, fehlwerte=fehlwerte,
-                       indikatoren=indikatoren, ebene_datei=ebene_datei)
+                       indikatoren=indikatoren, ebene_datei=ebene_datei, variante=variante)
+
+
+def varianten_der_datei(name: str, data: bytes, mapping: dict[str, str] | None = None,
+                        kreis: str | None = None) -> list[str]:
+    """The variants a population projection upload offers (``BEV-VARIANTE-02: Geburtenrate, …``), for a choice;
+    empty when it names none or cannot be read (:func:`pruefe_datei` says why)."""
+    from .vorausberechnung import varianten
+
+    gelesen = datei_lesen(data, "bevoelkerungsprognose", name=name, mapping=mapping, kreis=kreis,
+                          variante=ALLE_VARIANTEN)
+    return varianten(gelesen.frame) if gelesen.frame is not None else []
 
 
 def pruefe_pfad(art: str, path: Path | str, **optionen) -> ReadResult:  # noqa: ANN003 - as pruefe_datei
@@ -56,9 +69,12 @@ def ebenen_der_datei(name: str, data: bytes) -> list[str]:
 
 
 def kopfzeile(name: str, data: bytes) -> list[str]:
-    """The headers of a table file (for the column mapping); empty when unreadable or too big."""
+    """The headers of a table file (for the column mapping); empty when unreadable or too big, and for an official
+    export (GENESIS, flat export): it is read by its layout, there is nothing to map."""
     if groesse_pruefen(name, len(data)):
         return []  # pruefe_datei says why
+    if is_amtlich(name, data):
+        return []
     try:
         return list(read_raw(name, data).columns)
     except Exception:  # noqa: BLE001 - any unreadable file simply has no headers to map
@@ -69,7 +85,7 @@ def fehlende_pflichtspalten(art: str, headers: list[str], mapping: dict[str, str
     """Required canonical columns of ``art`` that no header (nor the mapping) provides."""
     spec = TABLES[art]
     matched = set(match_columns(headers, spec, mapping).values())
-    wide = art in ("bevoelkerung", "indikatoren")  # wide files carry values in many columns
+    wide = art in (*ALTERSARTEN, "indikatoren")  # wide files carry values in many columns
     required = [c.name for c in spec.columns if c.required and not (wide and c.name in ("anzahl", "wert", "indikator",
                                                                                          "altersgruppe"))]
     if art == "fallzahlen":

@@ -115,6 +115,7 @@ class Engine:
         self._veraenderungen: tuple[str, ...] | None = None
         self._cubes: dict[str, dict[str, np.ndarray]] = {}
         self._basis_cache: dict[str, dict[str, np.ndarray]] = {}
+        self._vorausberechnung: dict[tuple[str, str], object] = {}
 
     # --- the view ----------------------------------------------------------------------
     @property
@@ -246,6 +247,20 @@ class Engine:
             part = population_in_range(bev, bereich)[["jahr", "raum_id", "anzahl"]].rename(columns={"anzahl": key})
             frame = part if frame is None else frame.merge(part, on=["jahr", "raum_id"], how="outer")
         return frame
+
+    def bevoelkerungsvorausberechnung(self, ebene: str, nenner: str = "u21"):  # noqa: ANN201 - vorausberechnung.GebietsVorausberechnung | None
+        """The imported population projection for the Prognose: the population of denominator ``nenner`` per area of
+        ``ebene`` (``kreis``, ``sozialraum``, ``planungsraum``) and year, with its source and notes
+        (:func:`vorausberechnung.je_gebiet`); None when the data hold no projection."""
+        if not self._dataset.has("bevoelkerungsprognose"):
+            return None
+        gebiete = self.areas(ebene)  # the public view allows its levels only
+        if (ebene, nenner) not in self._vorausberechnung:
+            from .vorausberechnung import je_gebiet
+
+            self._vorausberechnung[(ebene, nenner)] = je_gebiet(
+                self._dataset.tables["bevoelkerungsprognose"], ebene, nenner, self._dataset, self._population, gebiete)
+        return self._vorausberechnung[(ebene, nenner)]
 
     def _membership_matrix(self) -> np.ndarray:
         """combos × help groups: 1 where the combination counts in the group."""

@@ -26,6 +26,8 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
+from . import vorausberechnung
+from .amtlich import KINDS as AMTLICHE_ARTEN
 from .amtlich import amtliche_art, is_amtlich, read_amtlich
 from .dialect import FileFormatError, parse_number, utf16_als_utf8
 from .formatting import format_number
@@ -42,6 +44,10 @@ MAX_DATEIEN_IM_ZIP = 50
 MAX_KOMPRESSION = 100
 # Below this size a member's ratio does not matter (a tiny .prj or .cpg may pack oddly well).
 _KOMPRESSION_AB_BYTES = 1_000_000
+
+
+# ``variante=ALLE_VARIANTEN``: a projection with all its variants, to offer them for a choice (not to store).
+ALLE_VARIANTEN = "\x00alle"
 
 
 class UnsichereDatei(ValueError):
@@ -63,7 +69,8 @@ def endungen(art: str, *, auf_der_platte: bool = False) -> tuple[str, ...]:
 
 def art_erkennen(quelle: Path | str, data: bytes | None = None, *, nach_spalten: bool = False) -> str | None:
     """The kind of a file: by its name (``faelle_2024.csv``), else as an official export by its statistics
-    code (``12411-02-03-5.csv``: 124xx is ``bevoelkerung``, others ``indikatoren``), else, with
+    code (``12411-02-03-5.csv``: 12421 is ``bevoelkerungsprognose``, other 124xx ``bevoelkerung``, others
+    ``indikatoren``), else, with
     ``nach_spalten``, the kind whose required columns its header has; ``None`` when none fits.
 
     ``quelle`` is the path or the file's name; ``data`` its bytes when they are at hand (an upload).
@@ -100,7 +107,8 @@ def _art_nach_spalten(quelle: Path | str, data: bytes | None) -> str | None:
 
 def datei_lesen(quelle: Path | str | bytes, art: str | None = None, *, name: str | None = None,
                 kreis: str | None = None, mapping: dict[str, str] | None = None, fehlwerte: tuple[float, ...] = (),
-                indikatoren: tuple[str, ...] | None = None, ebene_datei: str | None = None) -> ReadResult:
+                indikatoren: tuple[str, ...] | None = None, ebene_datei: str | None = None,
+                variante: str | None = None) -> ReadResult:
     """Read one file as the kind ``art`` (recognised by :func:`art_erkennen` when ``None``); never raises for bad input.
 
     ``quelle``: a path (folder, command line; its size on disk is checked before anything is read) or the
@@ -108,7 +116,8 @@ def datei_lesen(quelle: Path | str | bytes, art: str | None = None, *, name: str
     (GeoJSON, GeoPackage, zipped Shapefile; from disk a Shapefile too) to :func:`geo.read_gebiete`.
     ``kreis`` keeps only areas whose key starts with it (``08317``); ``mapping`` {column of the file:
     canonical name}; ``fehlwerte`` numeric codes read as missing; ``indikatoren`` the indicator columns of
-    a wide file; ``ebene_datei`` the layer of a geometry file with several.
+    a wide file; ``ebene_datei`` the layer of a geometry file with several; ``variante`` the variant of a
+    population projection (:func:`vorausberechnung.pruefen`; :data:`ALLE_VARIANTEN` keeps them all, unchecked).
 
     Returns the kind, the table (``None`` on errors) and the German report.
     """
@@ -145,28 +154,33 @@ def datei_lesen(quelle: Path | str | bytes, art: str | None = None, *, name: str
             report.error(f"Die Datei „{name}“ lässt sich nicht öffnen ({error.strerror or type(error).__name__}).")
             return ReadResult(art, None, report)
     return lies_tabelle(name, art, data=data, mapping=mapping, kreis=kreis, display_name=name,
-                        max_rows=limits.max_zeilen, fehlwerte=fehlwerte, indikatoren=indikatoren)
+                        max_rows=limits.max_zeilen, fehlwerte=fehlwerte, indikatoren=indikatoren, variante=variante)
 
 
 def lies_tabelle(path: Path | str, art: str, *, data: bytes | None = None, mapping: dict[str, str] | None = None,
                  kreis: str | None = None, display_name: str | None = None, max_rows: int | None = None,
-                 fehlwerte: tuple[float, ...] = (), indikatoren: tuple[str, ...] | None = None) -> ReadResult:
+                 fehlwerte: tuple[float, ...] = (), indikatoren: tuple[str, ...] | None = None,
+                 variante: str | None = None) -> ReadResult:
     """Read a table file of kind ``art``: the official GENESIS exports (classic or flat) directly,
-    everything else by the data contract; ``kreis`` keeps the areas whose key starts with it."""
+    everything else by the data contract; ``kreis`` keeps the areas whose key starts with it. A population
+    projection is checked alike from either reader, ``variante`` chooses its variant."""
     if data is not None:
         try:
             data, _ = utf16_als_utf8(data)  # Excel's "Unicode-Text": official exports saved so, too
         except FileFormatError:
             pass  # read_table reports it
-    if art in ("bevoelkerung", "indikatoren") and is_amtlich(path, data):
-        return read_amtlich(path, art, kreis=kreis or None, data=data, display_name=display_name)
-    result = read_table(path, art, data=data, mapping=mapping, display_name=display_name,
-                        max_rows=max_rows or grenzen().max_zeilen, fehlwerte=tuple(fehlwerte), indikatoren=indikatoren)
-    frame = result.frame
-    if frame is not None and kreis and "raum_id" in frame:
-        frame = frame[frame["raum_id"].astype(str).str.startswith(kreis)].reset_index(drop=True)
-        result.report.info(f"Behalten: {format_number(len(frame))} Zeilen mit Schlüssel {kreis}…")
-    return ReadResult(art, frame, result.report)
+    if art in AMTLICHE_ARTEN and is_amtlich(path, data):
+        result = read_amtlich(path, art, kreis=kreis or None, data=data, display_name=display_name)
+    else:
+        result = read_table(path, art, data=data, mapping=mapping, display_name=display_name,
+                            max_rows=max_rows or grenzen().max_zeilen, fehlwerte=tuple(fehlwerte), indikatoren=indikatoren)
+        if result.frame is not None and kreis and "raum_id" in result.frame:
+            frame = result.frame[result.frame["raum_id"].astype(str).str.startswith(kreis)].reset_index(drop=True)
+            result.report.info(f"Behalten: {format_number(len(frame))} Zeilen mit Schlüssel {kreis}…")
+            result = ReadResult(art, frame, result.report)
+    if art == "bevoelkerungsprognose" and variante != ALLE_VARIANTEN and result.frame is not None and result.report.ok:
+        return ReadResult(art, vorausberechnung.pruefen(result.frame, result.report, variante), result.report)
+    return ReadResult(art, result.frame, result.report)
 
 
 def _gebiete_lesen(name: str, pfad: Path | None, data: bytes | None, suffix: str, kreis: str | None,

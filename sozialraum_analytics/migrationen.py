@@ -41,6 +41,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (9, "Jahreszahlen der Fälle (begonnen, beendet, andauernd), beim Import gezählt und mit ihm gespeichert"),
     (10, "Zeilen je Import ohne B-Baum und Fremdschlüssel: Zeilenbereich (SQLite) bzw. BRIN-Index (PostgreSQL)"),
     (11, "Dauern der beendeten Fälle (Tage je Gruppe), beim Import gezählt und mit den Jahreszahlen gespeichert"),
+    (12, "Bevölkerungsvorausberechnung als eigene Art (Tabelle daten_bevoelkerungsprognose, Art-Spalten 40 Zeichen)"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # From this step on the database has the bookkeeping of the contract check.
@@ -257,11 +258,28 @@ def _schritt_11_dauern(conn: sa.Connection) -> None:
     _spalten_ergaenzen(conn, "faelle_jahreszahlen", {"dauern": sa.LargeBinary()})
 
 
+def _schritt_12_vorausberechnung(conn: sa.Connection) -> None:
+    # The kind "bevoelkerungsprognose" has 21 letters: the kind columns grow from 20 to 40 characters. PostgreSQL
+    # checks a varchar's length; SQLite does not (and cannot change a column's type), so there they keep their
+    # declared VARCHAR(20), in a database built fresh as in a migrated one.
+    if conn.dialect.name == "postgresql":
+        for tabelle in ("importe", "versionsinhalt", "spaltenzuordnungen"):
+            conn.execute(sa.text(f"ALTER TABLE {tabelle} ALTER COLUMN art TYPE VARCHAR(40)"))
+    # The contract of the new kind on the day it was added (as the contract check would create it).
+    _daten_aktuell(conn, sa.MetaData(), "daten_bevoelkerungsprognose",
+                   sa.Column("jahr", sa.Integer), *_text("raum_id", "altersgruppe"),
+                   sa.Column("alter_von", sa.Float), *_text("alter_von_grund"),
+                   sa.Column("alter_bis", sa.Float), *_text("alter_bis_grund"),
+                   sa.Column("alter", sa.Integer), *_text("alter_grund"),
+                   sa.Column("anzahl", sa.Float), *_text("anzahl_grund", "variante", "quelle")).create(conn)
+
+
 _SCHRITTE: dict[int, Callable[[sa.Connection], None]] = {
     1: _schritt_1_grundschema, 2: _schritt_2_spaltenzuordnungen, 3: _schritt_3_meilensteine,
     4: _schritt_4_sperrmuster, 5: _schritt_5_einstellungen, 6: _schritt_6_fallzahlen_insgesamt,
     7: _schritt_7_vertragsabgleich, 8: _schritt_8_zuordnung_benutzer,
     9: _schritt_9_jahreszahlen, 10: _schritt_10_zeilenbereiche, 11: _schritt_11_dauern,
+    12: _schritt_12_vorausberechnung,
 }
 
 

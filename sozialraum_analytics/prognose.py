@@ -7,8 +7,11 @@ The model is deliberately simple, so that a planner can redo it with a pocket ca
    Eckwert (Fälle and Bevölkerung > 0 present; gaps in the years are fine, the line uses the real year
    numbers) is carried forward: ``eckwert(j) = achsenabschnitt + steigung × j``.
 2. **Population.** For each forecast year, in this order: the population observed in the series itself
-   (population figures often arrive before the case statistics), the caller's population projection
-   (e.g. the Statistisches Landesamt's), or else a linear OLS trend over all observed population years.
+   (population figures often arrive before the case statistics), the population projection (the
+   Statistisches Landesamt's, imported as ``bevoelkerungsprognose`` and prepared per area by
+   :mod:`.vorausberechnung`, or the caller's table), or else a linear OLS trend over all observed
+   population years. ``Prognose.bevoelkerung`` says in one line which one was used, the column
+   ``bevoelkerung_aus`` says it per year.
 3. **Fälle** = forecast Eckwert × population / 1.000.
 4. **Band.** The OLS prediction interval of the Eckwert at the chosen level (default 80 %), t distribution
    with n − 2 degrees of freedom: ``t × s × √(1 + 1/n + (j − j̄)² / Sxx)``, s² = residual sum of
@@ -37,6 +40,7 @@ import pandas as pd
 
 from .dataset import KREIS_ID
 from .formatting import format_number, format_percent, format_signed, jahre_text
+from .vorausberechnung import Bevoelkerungsvorgabe
 
 if TYPE_CHECKING:
     from .kennzahlen import Engine
@@ -48,12 +52,18 @@ MAX_HORIZONT = 10
 
 BEOBACHTET = "beobachtet"
 PROGNOSE = "prognose"
+# Where the population of a year comes from (column bevoelkerung_aus).
+AUS_DATEN = "Daten"
+AUS_VORAUSBERECHNUNG = "amtliche Vorausberechnung"
+AUS_VORGABE = "angegebene Bevölkerungsprognose"
+AUS_LINEAR = "lineare Fortschreibung"
 
 PFLICHTSPALTEN = ["jahr", "faelle", "bevoelkerung"]
 PROGNOSE_SPALTEN = [
     "jahr", "art", "faelle", "faelle_unten", "faelle_oben", "eckwert", "eckwert_unten", "eckwert_oben",
-    "bevoelkerung", "kosten_je_fall", "ausgaben", "ausgaben_unten", "ausgaben_oben",
+    "bevoelkerung", "kosten_je_fall", "ausgaben", "ausgaben_unten", "ausgaben_oben", "bevoelkerung_aus",
 ]
+_ZAHLENSPALTEN = PROGNOSE_SPALTEN[2:-1]
 RUECKBLICK_SPALTEN = ["jahr", "faelle", "prognose", "unten", "oben", "fehler", "fehler_prozent", "im_band"]
 
 # A residual this small relative to the Eckwerte is rounding noise of an exact line, not scatter.
@@ -65,13 +75,16 @@ class Prognose:
     """Observed years and forecast years of one area.
 
     ``werte`` has one row per year, columns :data:`PROGNOSE_SPALTEN`: ``art`` is "beobachtet" or
-    "prognose"; ``faelle_unten``/``faelle_oben``, ``eckwert_unten``/``eckwert_oben`` and
-    ``ausgaben_unten``/``ausgaben_oben`` are the band (NaN in observed years); ``eckwert`` is per 1.000;
-    ``kosten_je_fall`` and ``ausgaben`` are NaN where there is no cost data or no cost forecast.
+    "prognose"; ``bevoelkerung_aus`` where the year's population comes from (:data:`AUS_DATEN`,
+    :data:`AUS_VORAUSBERECHNUNG`, :data:`AUS_VORGABE`, :data:`AUS_LINEAR`); ``faelle_unten``/``faelle_oben``,
+    ``eckwert_unten``/``eckwert_oben`` and ``ausgaben_unten``/``ausgaben_oben`` are the band (NaN in observed
+    years); ``eckwert`` is per 1.000; ``kosten_je_fall`` and ``ausgaben`` are NaN where there is no cost data or no cost forecast.
     ``steigung`` (Eckwert points per year) and ``achsenabschnitt`` (the Eckwert at year 0) give the
     fitted line ``eckwert(j) = achsenabschnitt + steigung × j``; ``standardfehler`` is the residual
     standard error s of the Eckwert (NaN with only 2 years); ``kosten_je_fall_steigung`` is euro per
-    year (NaN without a cost forecast). ``hinweise`` are German notes for the page.
+    year (NaN without a cost forecast). ``hinweise`` are German notes for the page. ``bevoelkerung`` says in one
+    line which population the forecast years use: ``"Bevölkerung: amtliche Vorausberechnung (Statistisches
+    Landesamt …, Variante …)"`` or ``"Bevölkerung: lineare Fortschreibung (2019–2023)"`` (every output shows it).
     """
 
     werte: pd.DataFrame
@@ -82,6 +95,7 @@ class Prognose:
     standardfehler: float
     jahre_angepasst: tuple[int, ...]
     kosten_je_fall_steigung: float
+    bevoelkerung: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,13 +182,15 @@ def prognostizieren(
     reihe: pd.DataFrame,
     horizont: int = 5,
     niveau: float = 0.8,
-    bevoelkerung_prognose: pd.DataFrame | None = None,
+    bevoelkerung_prognose: pd.DataFrame | Bevoelkerungsvorgabe | None = None,
 ) -> Prognose:
     """Forecast Fälle (and Ausgaben) of one area for the ``horizont`` years after the last year with cases.
 
     ``reihe``: columns ``jahr``, ``faelle`` (Inanspruchnahme), ``bevoelkerung`` (target age at 31.12.),
-    optional ``ausgaben`` (euro); NaN allowed, one row per year. ``bevoelkerung_prognose``: optional
-    ``jahr, bevoelkerung`` for the forecast years; without it the population is projected linearly.
+    optional ``ausgaben`` (euro); NaN allowed, one row per year. ``bevoelkerung_prognose``: the population
+    of the forecast years, the official projection of this area (a :class:`vorausberechnung.Bevoelkerungsvorgabe`
+    from :meth:`Engine.bevoelkerungsvorausberechnung`, named in the notes) or a table ``jahr, bevoelkerung``;
+    years it does not cover, and every year without it, are projected linearly.
     See the module docstring for the model.
 
     >>> reihe = pd.DataFrame({"jahr": [2021, 2022, 2023], "faelle": [50.0, 52.0, 54.0],
@@ -193,10 +209,10 @@ def prognostizieren(
     letztes_jahr = int(daten.loc[daten["faelle"].notna(), "jahr"].max())
     jahre = np.arange(letztes_jahr + 1, letztes_jahr + 1 + horizont)
 
-    bevoelkerung, quelle = _bevoelkerung_fortschreiben(daten, jahre, bevoelkerung_prognose)
+    bevoelkerung, aus, quelle, kurz, vorgabe_hinweise = _bevoelkerung_fortschreiben(daten, jahre, bevoelkerung_prognose)
     eckwert, unten, oben = _eckwert_band(trend, jahre, niveau)
     faktor = bevoelkerung / SKALA
-    hinweise = [_modell_hinweis(trend), quelle, _band_hinweis(trend, niveau),
+    hinweise = [_modell_hinweis(trend), quelle, *vorgabe_hinweise, _band_hinweis(trend, niveau),
                 *_luecken_hinweise(daten.loc[daten["jahr"] <= letztes_jahr], beobachtet)]
     if (gekappt := jahre[trend.wert(jahre) < 0]).size:
         hinweise.append(f"Der Trend fällt unter 0; Prognose auf 0 gesetzt: {jahre_text(gekappt)}.")
@@ -211,6 +227,7 @@ def prognostizieren(
         "eckwert_unten": unten,
         "eckwert_oben": oben,
         "bevoelkerung": bevoelkerung,
+        "bevoelkerung_aus": aus,
     })
     kosten = _kosten_je_fall_trend(daten, hat_ausgaben, hinweise)
     if kosten is not None:
@@ -219,11 +236,11 @@ def prognostizieren(
         for ziel, quelle_spalte in (("ausgaben", "faelle"), ("ausgaben_unten", "faelle_unten"), ("ausgaben_oben", "faelle_oben")):
             prognose[ziel] = kosten_je_fall * prognose[quelle_spalte]
 
-    vergangen = daten.loc[daten["jahr"] <= letztes_jahr].assign(art=BEOBACHTET)
+    vergangen = daten.loc[daten["jahr"] <= letztes_jahr].assign(art=BEOBACHTET, bevoelkerung_aus=AUS_DATEN)
     with np.errstate(invalid="ignore", divide="ignore"):
         vergangen["kosten_je_fall"] = np.where(vergangen["faelle"] > 0, vergangen["ausgaben"] / vergangen["faelle"], np.nan)
     werte = pd.concat([vergangen, prognose], ignore_index=True).reindex(columns=PROGNOSE_SPALTEN)
-    werte = werte.astype({"jahr": int, "art": str} | {spalte: float for spalte in PROGNOSE_SPALTEN[2:]})
+    werte = werte.astype({"jahr": int, "art": str, "bevoelkerung_aus": str} | {spalte: float for spalte in _ZAHLENSPALTEN})
     return Prognose(
         werte=werte,
         niveau=float(niveau),
@@ -233,6 +250,7 @@ def prognostizieren(
         standardfehler=trend.standardfehler,
         jahre_angepasst=trend.jahre,
         kosten_je_fall_steigung=kosten.steigung if kosten is not None else np.nan,
+        bevoelkerung=kurz,
     )
 
 
@@ -298,7 +316,8 @@ def prognose_je_gebiet(
 ) -> GebietsPrognose:
     """:func:`prognostizieren` for every ``raum_id`` of a long panel (``raum_id`` + the columns of a reihe).
 
-    ``bevoelkerung_prognose``, if given, is long too: ``raum_id, jahr, bevoelkerung``. An area that cannot
+    ``bevoelkerung_prognose``, if given, is long too: ``raum_id, jahr, bevoelkerung`` (or the
+    :class:`vorausberechnung.GebietsVorausberechnung` of the areas' level). An area that cannot
     be forecast (too few years, missing projection) gets no rows in ``werte``, only its reason in ``hinweise``;
     errors that concern every area (horizon, level, columns) are raised.
     """
@@ -307,13 +326,16 @@ def prognose_je_gebiet(
     _pruefe_reihe(panel.drop(columns="raum_id").iloc[:0])
     _pruefe_horizont(horizont)
     _pruefe_niveau(niveau)
-    if bevoelkerung_prognose is not None and "raum_id" not in bevoelkerung_prognose.columns:
+    je_gebiet = hasattr(bevoelkerung_prognose, "fuer")
+    if bevoelkerung_prognose is not None and not je_gebiet and "raum_id" not in bevoelkerung_prognose.columns:
         raise ValueError("Der Bevölkerungsprognose fehlt die Spalte raum_id.")
 
     tabellen, hinweise = [], []
     for raum_id, reihe in panel.groupby("raum_id", sort=True):
         eigene = None
-        if bevoelkerung_prognose is not None:
+        if je_gebiet:
+            eigene = bevoelkerung_prognose.fuer(raum_id)
+        elif bevoelkerung_prognose is not None:
             eigene = bevoelkerung_prognose.loc[bevoelkerung_prognose["raum_id"] == raum_id].drop(columns="raum_id")
         try:
             ergebnis = prognostizieren(reihe.drop(columns="raum_id"), horizont, niveau, eigene)
@@ -417,30 +439,52 @@ def _eckwert_band(trend: _Trend, jahre: np.ndarray, niveau: float) -> tuple[np.n
 
 
 def _bevoelkerung_fortschreiben(
-    daten: pd.DataFrame, jahre: np.ndarray, bevoelkerung_prognose: pd.DataFrame | None
-) -> tuple[np.ndarray, str]:
-    """Population of the forecast years and a German note on where it comes from."""
-    vorgabe = _pruefe_bevoelkerung_prognose(bevoelkerung_prognose) if bevoelkerung_prognose is not None else None
+    daten: pd.DataFrame, jahre: np.ndarray, bevoelkerung_prognose: pd.DataFrame | Bevoelkerungsvorgabe | None
+) -> tuple[np.ndarray, list[str], str, str, tuple[str, ...]]:
+    """Population of the forecast years, where each year's comes from (:data:`AUS_DATEN` …), a German note on it,
+    the one line of :attr:`Prognose.bevoelkerung` and the notes of the projection (estimated ages, shares)."""
+    amtlich = isinstance(bevoelkerung_prognose, Bevoelkerungsvorgabe)
+    tabelle = bevoelkerung_prognose.werte if amtlich else bevoelkerung_prognose
+    vorgabe = _pruefe_bevoelkerung_prognose(tabelle) if tabelle is not None else None
+    name = bevoelkerung_prognose.quelle if amtlich else "angegebene Bevölkerungsprognose"
     bekannt = daten.loc[daten["bevoelkerung"].notna()]
-    beobachtet = bekannt.set_index("jahr")["bevoelkerung"].reindex(jahre)
-    bevoelkerung = beobachtet.to_numpy(dtype=float, copy=True)
+    bevoelkerung = bekannt.set_index("jahr")["bevoelkerung"].reindex(jahre).to_numpy(dtype=float, copy=True)
+    aus = np.full(len(jahre), AUS_DATEN, dtype=object)
+    teile, kurz = [], []
+    if (gesehen := ~np.isnan(bevoelkerung)).any():
+        teile.append(f"{jahre_text(jahre[gesehen])} aus den Daten")
     offen = np.isnan(bevoelkerung)
-    teile = []
-    if (~offen).any():
-        teile.append(f"{jahre_text(jahre[~offen])} aus den Daten")
     if offen.any() and vorgabe is not None:
         bevoelkerung[offen] = vorgabe.reindex(jahre[offen]).to_numpy(dtype=float)
-        if (fehlt := jahre[np.isnan(bevoelkerung)]).size:
-            raise ValueError(f"Die Bevölkerungsprognose fehlt für: {jahre_text(fehlt)}.")
-        teile.append(f"{jahre_text(jahre[offen])} aus der angegebenen Bevölkerungsprognose")
-    elif offen.any():
+        genommen = offen & ~np.isnan(bevoelkerung)
+        aus[genommen] = AUS_VORAUSBERECHNUNG if amtlich else AUS_VORGABE
+        if genommen.any():
+            teile.append(f"{jahre_text(jahre[genommen])} aus der amtlichen Vorausberechnung "
+                         f"({bevoelkerung_prognose.herkunft})" if amtlich else
+                         f"{jahre_text(jahre[genommen])} aus der angegebenen Bevölkerungsprognose")
+            kurz.append(name)
+        offen = np.isnan(bevoelkerung)
+    if offen.any():
         trend = _Trend.anpassen(bekannt["jahr"], bekannt["bevoelkerung"])
         bevoelkerung[offen] = np.clip(trend.wert(jahre[offen]), 0, None)
-        teile.append(
-            f"{jahre_text(jahre[offen])} linear fortgeschrieben aus {jahre_text(trend.jahre)} "
-            "(keine Bevölkerungsprognose angegeben)"
-        )
-    return bevoelkerung, "Bevölkerung der Prognosejahre: " + "; ".join(teile) + "."
+        aus[offen] = AUS_LINEAR
+        if bevoelkerung_prognose is None:
+            grund = "keine Bevölkerungsprognose angegeben"
+        elif vorgabe is None or not len(vorgabe):
+            grund = "die Vorausberechnung lässt sich für dieses Gebiet nicht verwenden"
+        else:
+            grund = f"die {'Vorausberechnung' if amtlich else 'Bevölkerungsprognose'} enthält diese Jahre nicht"
+        teile.append(f"{jahre_text(jahre[offen])} linear fortgeschrieben aus {jahre_text(trend.jahre)} ({grund})")
+        kurz.append(f"{AUS_LINEAR} (aus {jahre_text(trend.jahre)})")
+    if len(kurz) > 1:  # both: which years each
+        kurz = [f"{name} für {jahre_text(jahre[(aus != AUS_LINEAR) & (aus != AUS_DATEN)])}",
+                f"{AUS_LINEAR} für {jahre_text(jahre[aus == AUS_LINEAR])}"]
+    if not kurz:
+        kurz = ["aus den Daten (beobachtet)"]
+    elif (aus == AUS_DATEN).any():
+        kurz.append(f"{jahre_text(jahre[aus == AUS_DATEN])} aus den Daten")
+    return (bevoelkerung, list(aus), "Bevölkerung der Prognosejahre: " + "; ".join(teile) + ".",
+            "Bevölkerung: " + "; ".join(kurz), bevoelkerung_prognose.hinweise if amtlich else ())
 
 
 def _pruefe_bevoelkerung_prognose(vorgabe: pd.DataFrame) -> pd.Series:

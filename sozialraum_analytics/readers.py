@@ -36,6 +36,7 @@ from .einstellungen import STANDARD_MAX_ENTPACKT_MB, STANDARD_MAX_MB, STANDARD_M
 from .formatting import format_number
 from .pruefbericht import FEHLER, WARNUNG, ValidationReport
 from .tables import (
+    ALTERSARTEN,
     DATE,
     HILFEART,
     ID,
@@ -470,7 +471,7 @@ def _reshape_wide(raw: RawTable, spec: TableSpec, mapping: dict[str, str] | None
                 report.info(f"Keine Indikatoren (nicht verwendet): {', '.join(beiseite)}. Andere Auswahl: "
                             "--indikatoren SPALTE,SPALTE … oder auf der Seite Daten importieren.")
             return _melt_wide(raw, ids, others, "indikator", "wert")
-    if spec.kind == "bevoelkerung" and not {"altersgruppe", "alter_von", "alter"} & canonical:
+    if spec.kind in ALTERSARTEN and not {"altersgruppe", "alter_von", "alter"} & canonical:
         age_headers = [h for h in raw.columns if matched.get(h) in (None, "anzahl")
                        and altersgruppen.parse_altersgruppe(h) is not None]
         if age_headers:
@@ -525,7 +526,7 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     matched = match_columns(raw.columns, spec, mapping)
     by_canonical = {canonical: header for header, canonical in matched.items()}
     missing = [c for c in spec.columns if c.required and c.name not in by_canonical]
-    if spec.kind == "bevoelkerung" and not {"altersgruppe", "alter_von", "alter"} & set(by_canonical):
+    if spec.kind in ALTERSARTEN and not {"altersgruppe", "alter_von", "alter"} & set(by_canonical):
         report.error('Es fehlt eine Altersangabe: Spalte "altersgruppe", "alter_von"/"alter_bis" oder "alter", '
                      "oder eine Spalte je Altersgruppe.")
     for column in missing:
@@ -717,7 +718,32 @@ def _feinste_altersgruppen(frame: pd.DataFrame, report: ValidationReport) -> pd.
 
 
 def _check_bevoelkerung(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> pd.DataFrame:
-    """Derive alter_von / alter_bis from whichever age columns the file has; no negative counts."""
+    """Derive alter_von / alter_bis from whichever age columns the file has; no negative counts; overlapping
+    groups: the finest tiling (a warning names it)."""
+    frame = _alter_ableiten(frame, report)
+    if {"jahr", "raum_id", "alter_von"} <= set(frame.columns):
+        _report_duplicates(frame, ["jahr", "raum_id", "alter_von", "alter_bis"], report,
+                           "Jahr, Gebiet und Altersgruppe")
+        if frame["alter_bis"].notna().any():
+            frame = _feinste_altersgruppen(frame, report)
+    if len(frame) == 0 and not report.errors:
+        report.error("Nach dem Weglassen der Summenzeilen bleibt keine Zeile übrig: erwartet werden Einwohner "
+                     "je Altersgruppe (oder nur eine Summe je Gebiet und Jahr).")
+    return frame.reset_index(drop=True)
+
+
+def _check_bevoelkerungsprognose(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> pd.DataFrame:
+    """Ages as for the population; variant, missing values, overlapping groups and duplicates are checked for
+    every reader alike (:func:`vorausberechnung.pruefen`)."""
+    frame = _alter_ableiten(frame, report)
+    if len(frame) == 0 and not report.errors:
+        report.error("Nach dem Weglassen der Summenzeilen bleibt keine Zeile übrig: erwartet werden vorausberechnete "
+                     "Einwohner je Altersgruppe.")
+    return frame.reset_index(drop=True)
+
+
+def _alter_ableiten(frame: pd.DataFrame, report: ValidationReport) -> pd.DataFrame:
+    """alter_von / alter_bis from whichever age columns the file has (totals left out); no negative counts."""
     rows = frame["zeile"].to_numpy()
     for position in np.flatnonzero((frame["anzahl"] < 0).to_numpy(dtype=bool, na_value=False)):
         report.error(f'"{format_number(frame["anzahl"].iat[position])}" ist negativ, erwartet wird eine Anzahl '
@@ -764,15 +790,7 @@ def _check_bevoelkerung(frame: pd.DataFrame, report: ValidationReport, raw: RawT
         if not any(b in starts for b in frame["alter_bis"].dropna()):
             frame["alter_bis"] = frame["alter_bis"] + 1
             report.info("alter_bis wird als letztes enthaltenes Lebensjahr gelesen (z. B. 6–9 = 6 bis unter 10).")
-    if {"jahr", "raum_id", "alter_von"} <= set(frame.columns):
-        _report_duplicates(frame, ["jahr", "raum_id", "alter_von", "alter_bis"], report,
-                           "Jahr, Gebiet und Altersgruppe")
-        if frame["alter_bis"].notna().any():
-            frame = _feinste_altersgruppen(frame, report)
-    if len(frame) == 0 and not report.errors:
-        report.error("Nach dem Weglassen der Summenzeilen bleibt keine Zeile übrig: erwartet werden Einwohner "
-                     "je Altersgruppe (oder nur eine Summe je Gebiet und Jahr).")
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def _check_fallzahlen(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> None:
@@ -891,6 +909,7 @@ def _check_angebote(frame: pd.DataFrame, report: ValidationReport, raw: RawTable
 POSTPROCESS: dict[str, Callable[[pd.DataFrame, ValidationReport, RawTable], pd.DataFrame | None]] = {
     "faelle": _check_faelle,
     "bevoelkerung": _check_bevoelkerung,
+    "bevoelkerungsprognose": _check_bevoelkerungsprognose,
     "fallzahlen": _check_fallzahlen,
     "zuordnung": _check_zuordnung,
     "indikatoren": _check_indikatoren,
@@ -901,12 +920,11 @@ POSTPROCESS: dict[str, Callable[[pd.DataFrame, ValidationReport, RawTable], pd.D
 def guess_kind(path: Path | str) -> str | None:
     """The table kind of a file by its name (``faelle_2024.csv`` -> ``faelle``)."""
     stem = normalise_header(Path(path).name)
-    for kind in TABLES:
-        if stem.startswith(kind):
-            return kind
     aliases = {"fallzahlen": ("fallzahl",), "faelle": ("fall", "falle"), "bevoelkerung": ("bevolkerung", "einwohner"),
+               "bevoelkerungsprognose": ("bevolkerungsprognose", "bevoelkerungsvorausberechnung",
+                                         "bevolkerungsvorausberechnung", "vorausberechnung"),
                "gebiete": ("gebiet", "geometrie"), "indikatoren": ("indikator", "sozialdaten")}
-    for kind, prefixes in aliases.items():
-        if stem.startswith(prefixes):
-            return kind
-    return None
+    # The longest name first: "bevoelkerungsprognose_2040.csv" is no "bevoelkerung*.csv".
+    namen = sorted([(kind, kind) for kind in TABLES] + [(prefix, kind) for kind, prefixes in aliases.items()
+                                                         for prefix in prefixes], key=lambda p: -len(p[0]))
+    return next((kind for prefix, kind in namen if stem.startswith(prefix)), None)

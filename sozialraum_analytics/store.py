@@ -59,7 +59,8 @@ from .tables import DATE, HILFEART, ID, INT, KEY, KINDS, NUMBER, SETTING, TABLES
 
 # Columns the readers derive beyond the contract's: the help a §41 continues, the age range.
 _DERIVED = {"faelle": {"basis": TEXT}, "fallzahlen": {"basis": TEXT}, "kosten": {"basis": TEXT},
-            "bevoelkerung": {"alter_von": NUMBER, "alter_bis": NUMBER}}
+            "bevoelkerung": {"alter_von": NUMBER, "alter_bis": NUMBER},
+            "bevoelkerungsprognose": {"alter_von": NUMBER, "alter_bis": NUMBER}}
 _SQL_TYPES = {KEY: sa.Text, TEXT: sa.Text, ID: sa.Text, HILFEART: sa.Text, SETTING: sa.Text, "richtung": sa.Text,
               INT: sa.Integer, YEAR: sa.Integer, NUMBER: sa.Float, DATE: sa.Date}
 _CATEGORIES = ("raum_id", "sozialraum_id", "hilfeart", "setting")
@@ -81,7 +82,7 @@ schema_info = sa.Table("schema_info", metadata, sa.Column("version", sa.Integer,
 importe = sa.Table(
     "importe", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("art", sa.String(20), nullable=False),
+    sa.Column("art", sa.String(40), nullable=False),  # 40 since migration 12
     sa.Column("datei", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("zeilen", sa.Integer, nullable=False),
@@ -102,7 +103,7 @@ versionen = sa.Table(
 versionsinhalt = sa.Table(
     "versionsinhalt", metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("versionen.id"), primary_key=True),
-    sa.Column("art", sa.String(20), primary_key=True),
+    sa.Column("art", sa.String(40), primary_key=True),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("importe.id"), nullable=False),
 )
 
@@ -150,7 +151,7 @@ def vertrag() -> dict[str, dict[str, sa.types.TypeEngine]]:
 
 spaltenzuordnungen = sa.Table(
     "spaltenzuordnungen", metadata,
-    sa.Column("art", sa.String(20), primary_key=True),
+    sa.Column("art", sa.String(40), primary_key=True),
     sa.Column("name", sa.Text, primary_key=True),
     sa.Column("zuordnung", sa.Text, nullable=False),  # JSON: {"Spalte der Datei": "kanonischer Name"}
     sa.Column("zeit", sa.DateTime, nullable=False),
@@ -1618,6 +1619,7 @@ UNTERSCHIED_SPALTEN = ["art", "datei_vorher", "datei_nachher", "zeilen_vorher", 
 # What identifies a row of each kind, for telling a changed value from a new row.
 SCHLUESSEL = {"zuordnung": ("raum_id", "gueltig_ab"), "gebiete": ("raum_id",),
               "bevoelkerung": ("jahr", "raum_id", "alter_von", "alter_bis"), "faelle": ("fall_id",),
+              "bevoelkerungsprognose": ("jahr", "raum_id", "variante", "alter_von", "alter_bis"),
               "fallzahlen": ("jahr", "raum_id", "hilfeart", "setting"), "kosten": ("jahr", "raum_id", "hilfeart", "setting"),
               "indikatoren": ("jahr", "raum_id", "indikator"), "angebote": ("angebot_id",)}
 

@@ -61,7 +61,13 @@ _JAHR = ColumnSpec("jahr", YEAR, True, ("Jahr", "Berichtsjahr", "Stichjahr", "Ze
 TABLES: dict[str, TableSpec] = {}
 # Every kind of table a planner brings, in the order they are loaded and listed (the one list: folder,
 # store, CLI and pages take it from here).
-KINDS = ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote")
+KINDS = ("zuordnung", "gebiete", "bevoelkerung", "bevoelkerungsprognose", "faelle", "fallzahlen", "kosten",
+         "indikatoren", "angebote")
+# Kinds that only refine a figure the others already give (the Prognose's population: without an official
+# projection it is carried forward linearly): never listed as missing.
+ERGAENZENDE_ARTEN = ("bevoelkerungsprognose",)
+# Kinds of people by age group (alter_von, alter_bis derived from whatever age columns a file has).
+ALTERSARTEN = ("bevoelkerung", "bevoelkerungsprognose")
 
 
 def _register(spec: TableSpec) -> TableSpec:
@@ -91,6 +97,24 @@ _register(TableSpec("bevoelkerung", "Bevölkerung nach Alter", "bevoelkerung*.cs
     ColumnSpec("anzahl", NUMBER, True, ("Anzahl", "Einwohner", "Bevölkerung", "Bevoelkerung", "Personen",
                                          "Wert", "Insgesamt"), "eine Anzahl Einwohner"),
 ), "Bevölkerung am 31.12. des Jahres nach Altersgruppen."))
+
+_register(TableSpec("bevoelkerungsprognose", "Bevölkerungsvorausberechnung (amtlich)", "bevoelkerungsprognose*.csv", (
+    _JAHR, _RAUM,
+    ColumnSpec("altersgruppe", TEXT, False, ("Altersgruppe", "Altersgruppen", "Alter von bis"),
+               'eine Altersgruppe wie "6 bis unter 10"'),
+    ColumnSpec("alter_von", INT, False, ("Alter von", "von Alter", "Alter_ab"), "ein Alter in Jahren"),
+    ColumnSpec("alter_bis", INT, False, ("Alter bis", "bis Alter", "Alter_bis_unter"), "ein Alter in Jahren"),
+    ColumnSpec("alter", INT, False, ("Alter", "Alter in Jahren", "Altersjahr"), "ein Alter in Jahren"),
+    ColumnSpec("anzahl", NUMBER, True, ("Anzahl", "Einwohner", "Bevölkerung", "Bevoelkerung", "Personen", "Wert",
+                                         "Vorausberechnete Bevölkerung", "Vorausberechneter Bevölkerungsstand",
+                                         "Insgesamt"), "eine Anzahl Einwohner"),
+    ColumnSpec("variante", TEXT, False, ("Variante", "Varianten", "Prognosevariante", "Szenario",
+                                          "Variante der Bevölkerungsvorausberechnung"),
+               'eine Variante wie "Hauptvariante"'),
+    ColumnSpec("quelle", TEXT, False, ("Quelle", "Herausgeber", "Datenquelle"),
+               "die Quelle, z. B. Statistisches Landesamt Baden-Württemberg"),
+), "Vorausberechnete Bevölkerung am 31.12. künftiger Jahre nach Altersgruppen (Statistisches Landesamt, eine "
+   "Variante); die Prognose nimmt sie statt der linearen Fortschreibung."))
 
 _register(TableSpec("faelle", "Fälle (Einzelfalldaten)", "faelle*.csv", (
     ColumnSpec("fall_id", ID, False, ("Fall-Nr", "Fallnummer", "Aktenzeichen", "Fall", "Fall-ID", "Fallnr"),

@@ -496,7 +496,7 @@ def test_flat_export_without_region_variable(tmp_path):
 
 
 @pytest.mark.parametrize("kind, kreis, text", [
-    ("faelle", None, "nur bevoelkerung und indikatoren"),
+    ("faelle", None, "nur bevoelkerung, bevoelkerungsprognose und indikatoren"),
     ("bevoelkerung", "Ortenau", "kein Gebietsschlüssel-Anfang"),
 ])
 def test_wrong_arguments(kind, kreis, text):

@@ -75,7 +75,7 @@ def mit_kostenstelle(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- every earlier version ends where a fresh database starts ---------------------------------------
 def test_the_numbering_is_kept_and_complete() -> None:
     assert [n for n, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
-    assert SCHEMA_VERSION == 11
+    assert SCHEMA_VERSION == 12
     assert MIGRATIONS[5][1].startswith("Fallzahlen: Spalte Hilfen insgesamt")
 
 
@@ -109,7 +109,8 @@ def test_the_query_tables_match_the_migrated_schema(neue_url: Callable[[], str])
         for column in table.columns:
             assert column.name in spalten, f"{table.name}.{column.name}"
             assert spalten[column.name][1] == column.nullable, f"{table.name}.{column.name}"
-    for kind in ("zuordnung", "gebiete", "bevoelkerung", "faelle", "fallzahlen", "kosten", "indikatoren", "angebote"):
+    for kind in ("zuordnung", "gebiete", "bevoelkerung", "bevoelkerungsprognose", "faelle", "fallzahlen", "kosten",
+                 "indikatoren", "angebote"):
         table = daten_tabelle(kind)
         assert {c.name for c in table.columns} == set(stored[table.name]["spalten"]), kind
     store.dispose()
@@ -275,4 +276,33 @@ def test_column_mapping_profiles_record_who_and_when(neue_url: Callable[[], str]
     assert [p.name for p in store.zuordnungsprofile("kosten")] == ["Alt"]
     assert store.zuordnungen("faelle") == {"Fachverfahren": {"Aktenzeichen": "fall_id"},
                                            "Ohne Namen": {"Hilfe": "hilfeart"}}
+    store.dispose()
+
+
+# --- step 12: the population projection, a kind with a longer name -----------------------------------------
+def test_step_12_stores_the_population_projection(neue_url: Callable[[], str]) -> None:
+    """"bevoelkerungsprognose" has 21 letters and PostgreSQL's kind columns had 20: a database of step 11 takes the
+    new kind after step 12 (its rows, a saved column mapping), on SQLite and PostgreSQL alike."""
+    from sozialraum_analytics.lesen import datei_lesen
+
+    from .conftest import FIXTURES
+
+    url = neue_url()
+    old = Store(url, migrieren=False)
+    old.migrate(bis=11)
+    assert not sa.inspect(old.engine).has_table("daten_bevoelkerungsprognose")
+    old.dispose()
+    store = Store(url)
+    gelesen = datei_lesen(FIXTURES / "amtlich" / "12421-01-01-4_musterkreis.csv", variante="G2L2W2")
+    version = store.importieren("bevoelkerungsprognose", gelesen.frame, "12421-01-01-4.csv", b"12421", benutzer="test")
+    assert version.inhalt["bevoelkerungsprognose"]["zeilen"] == 42
+    back = store.tabelle("bevoelkerungsprognose")
+    assert set(back["variante"]) == {"Geburtenrate, LE und WS moderat (G2L2W2)"}
+    # All seven groups: 350 + 350 + 500 + 500 + 450 + 200 + 750 = 3.100 in 2024, 100 more each year ("10 bis unter 15").
+    assert back.groupby("jahr")["anzahl"].sum().tolist() == [3100 + 100 * i for i in range(6)]
+    store.zuordnung_speichern("bevoelkerungsprognose", "Landesamt", {"Einwohner": "anzahl"}, benutzer="test")
+    assert store.zuordnungen("bevoelkerungsprognose") == {"Landesamt": {"Einwohner": "anzahl"}}
+    if not store.sqlite:
+        spalten = {c["name"]: c["type"] for c in sa.inspect(store.engine).get_columns("importe")}
+        assert spalten["art"].length == 40
     store.dispose()

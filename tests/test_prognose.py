@@ -154,10 +154,20 @@ def test_population_observed_after_the_last_case_year_is_used():
     assert werte[["jahr", "bevoelkerung", "faelle"]].values.tolist() == [[2024, 12_000, pytest.approx(600)]]
 
 
-def test_population_projection_must_cover_the_forecast_years():
+def test_years_the_population_projection_does_not_cover_are_projected_linearly():
+    # 2024, 2025 from the projection: 50 · 11 = 550, 50 · 12 = 600; 2026, 2027 from the linear trend of the observed
+    # population (10.000 + 100 per year from 2019): 10.700 and 10.800 -> 535 and 540. (A projection that ends before
+    # the horizon used to be an error; a planner's projection may end early, and the note says which years are which.)
     vorgabe = pd.DataFrame({"jahr": [2024, 2025], "bevoelkerung": [11_000.0, 12_000.0]})
-    with pytest.raises(ValueError, match="Die Bevölkerungsprognose fehlt für: 2026–2027"):
-        prognostizieren(WACHSEND, horizont=4, bevoelkerung_prognose=vorgabe)
+    prognose = prognostizieren(WACHSEND, horizont=4, bevoelkerung_prognose=vorgabe)
+    werte = prognosejahre(prognose)
+    assert werte["bevoelkerung"].tolist() == pytest.approx([11_000, 12_000, 10_700, 10_800])
+    assert werte["faelle"].tolist() == pytest.approx([550, 600, 535, 540])
+    assert werte["bevoelkerung_aus"].tolist() == ["angegebene Bevölkerungsprognose"] * 2 + ["lineare Fortschreibung"] * 2
+    assert ("Bevölkerung der Prognosejahre: 2024–2025 aus der angegebenen Bevölkerungsprognose; 2026–2027 linear "
+            "fortgeschrieben aus 2019–2023 (die Bevölkerungsprognose enthält diese Jahre nicht).") in prognose.hinweise
+    assert prognose.bevoelkerung == ("Bevölkerung: angegebene Bevölkerungsprognose für 2024–2025; lineare "
+                                     "Fortschreibung für 2026–2027")
 
 
 # --- 3. a noisy series, OLS and prediction interval by hand (see the module docstring) ---------------------
