@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -192,13 +193,16 @@ def vergleichslinie(fig: go.Figure, x: Sequence[int], y: Sequence[float], name: 
     fig.update_layout(legend=dict(tracegroupgap=0))
 
 
-def quellenzeile(fig: go.Figure, zeile: str, zeichen: int = 150) -> None:
+def quellenzeile(fig: go.Figure, zeile: str, zeichen: int = 150, wachsen: bool = True) -> None:
     """The sources of a chart's reference lines under its x axis, in the image itself (screen, slide, PNG):
-    ``zeile`` is broken between its " · " parts; margin and image grow by its lines."""
-    zeilen = _fusszeilen(zeile, zeichen)
+    ``zeile`` is broken between its " · " parts (and words, where a part is longer than ``zeichen``); the
+    margin grows by its lines, and with ``wachsen`` the image too (else the chart gives the room: a slide's
+    image keeps its size)."""
+    zeilen = [teil for z in _fusszeilen(zeile, zeichen) for teil in (textwrap.wrap(z, zeichen) or [z])]
     dazu = 70 + 18 * len(zeilen)
-    # The image grows by the lines: the chart keeps its height.
-    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 10) + dazu), height=(fig.layout.height or 450) + dazu)
+    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 10) + dazu))
+    if wachsen:
+        fig.update_layout(height=(fig.layout.height or 450) + dazu)
     fig.add_annotation(text="<br>".join(html.escape(z) for z in zeilen), xref="paper", yref="paper", x=0, y=0,
                        yshift=-62, xanchor="left", yanchor="top", align="left", showarrow=False,
                        font=dict(size=13, color=FUSS_FARBE))
