@@ -21,6 +21,7 @@ ERMOEGLICHT = {
     "kosten": "Ausgaben, Ausgaben je Jugendeinwohner, Kosten je Hilfe.",
     "indikatoren": "Sozialstrukturindikatoren und Bedarfsindex.",
     "angebote": "Bestand an Angeboten je Gebiet (Angebotsplanung).",
+    "vergleichswerte": "Vergleich des Kreises mit Land, Bund oder ähnlichen Kreisen (Übersicht, Entwicklung, Präsentation).",
 }
 
 st.title("Datenbestand")
