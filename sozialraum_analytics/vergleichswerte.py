@@ -298,9 +298,8 @@ def _kreiswerte(engine: Engine, kennzahl: str, hilfeart: pd.Series, jahre: pd.Se
     tabelle = engine.table("kreis")
     schluessel = pd.MultiIndex.from_arrays([jahre.astype(int).to_numpy(), np.full(len(jahre), KREIS_ID, dtype=object),
                                             hilfeart.to_numpy()])
-    if kennzahl not in tabelle.columns:
-        return np.full(len(jahre), np.nan), np.zeros(len(jahre), dtype=bool)
-    werte = tabelle[kennzahl].reindex(schluessel).to_numpy(dtype=float)
+    werte = (tabelle[kennzahl].reindex(schluessel).to_numpy(dtype=float) if kennzahl in tabelle.columns
+             else np.full(len(jahre), np.nan))  # the public view drops what it never shows (rounding: Kosten je Hilfe)
     gesperrt = np.zeros(len(jahre), dtype=bool)
     if engine.oeffentlich:
         vermerk = engine.sperrvermerk("kreis", kennzahl).reindex(schluessel).fillna(0).to_numpy()
@@ -334,7 +333,7 @@ def vergleich(engine: Engine, kennzahl: str | None = None, hilfeart: str | None 
     ausgelassen: list[str] = []
     if kennzahl is not None:
         faktor = referenzen["kennzahl"].map(lambda k: umrechnung(k, kennzahl)).astype(float)
-        gleich = referenzen["kennzahl"].map(lambda k: registry.base_of(k) == registry.base_of(kennzahl))
+        gleich = referenzen["kennzahl"].map(lambda k: registry.base_of(k) == registry.base_of(kennzahl)).astype(bool)
         anders = referenzen[faktor.isna() & gleich][["bezug", "kennzahl"]].drop_duplicates()
         ausgelassen += [_nicht_vergleichbar(bezug, ref, kennzahl) for bezug, ref in anders.itertuples(index=False)]
         passend = faktor.notna()

@@ -138,6 +138,20 @@ def test_the_public_view_marks_a_withheld_kreis_value_and_hides_its_difference(d
     assert not eckwert["gesperrt"] and eckwert["kreiswert"] == pytest.approx(KREIS_2023)
 
 
+@pytest.mark.parametrize("verfahren", ["sperren", "runden"])
+def test_an_average_on_too_few_helps_is_withheld_in_both_procedures(tmp_path: Path, verfahren: str) -> None:
+    """Kosten je Hilfe 2023: Ausgaben 150.000 + 1.500,50 + 12.000 + 70.000 = 233.500,50 € on 8 helps = 29.187,56 €
+    (planning view). The public view shows averages from 10 helps only (and, rounding, none at all): "•"."""
+    for datei in KLEINKREIS.iterdir():
+        shutil.copy(datei, tmp_path / datei.name)
+    (tmp_path / "vergleichswerte.csv").write_text(KOPF + "2023;Land;Kosten je Hilfe;;25000;KVJS\n", encoding="utf-8")
+    daten = load_folder(tmp_path)
+    planung = zeile(vergleich(Engine(daten)).werte, 2023, "Land", "kosten_je_hilfe")
+    assert planung["kreiswert"] == pytest.approx(233500.5 / 8) and planung["differenz"] == pytest.approx(4187.5625)
+    oeffentlich = zeile(vergleich(Engine(daten, schutz=Schutz(verfahren))).werte, 2023, "Land", "kosten_je_hilfe")
+    assert oeffentlich["gesperrt"] and np.isnan(oeffentlich["kreiswert"]) and np.isnan(oeffentlich["differenz"])
+
+
 # --- reading the table ----------------------------------------------------------------------------------
 def lesen(text: str, fehlwerte: tuple[float, ...] = ()):
     return datei_lesen(text.encode("utf-8"), name="vergleichswerte.csv", fehlwerte=fehlwerte)
