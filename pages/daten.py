@@ -23,6 +23,7 @@ ERMOEGLICHT = {
     "kosten": "Ausgaben, Ausgaben je Jugendeinwohner, Kosten je Hilfe.",
     "indikatoren": "Sozialstrukturindikatoren und Bedarfsindex.",
     "angebote": "Bestand an Angeboten je Gebiet (Angebotsplanung).",
+    "vergleichswerte": "Vergleich des Kreises mit Land, Bund oder ähnlichen Kreisen (Übersicht, Entwicklung, Präsentation).",
 }
 
 st.title("Datenbestand")
@@ -55,7 +56,7 @@ for kind in KIND_ORDER:
     elif kind == "faelle" and dataset.has("fallzahlen"):
         status = "– ersetzt durch Fallzahlen"
     elif kind in ERGAENZENDE_ARTEN:
-        status = "– optional (Prognose: lineare Fortschreibung)"
+        status = f"– optional ({ERGAENZENDE_ARTEN[kind]})"
     else:
         status = "✗ fehlt"
     datei = importiert[kind]["datei"] if kind in importiert else spec.file_pattern

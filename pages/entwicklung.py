@@ -7,6 +7,7 @@ import ui
 from sozialraum_analytics.bedarfsindex import MIN_EINWOHNER
 from sozialraum_analytics.dataset import KREIS_ID
 from sozialraum_analytics.formatting import format_number, format_percent
+from sozialraum_analytics.vergleichswerte import quellen_zeile, vergleich
 
 dataset = ui.get_dataset()
 auswahl = ui.auswahl()
@@ -97,13 +98,32 @@ if hat_eckwert:
                  [format_number(v, 1) for v in eck_kreis[KREIS_ID]], kreis=True,
                  hover_name=ui.kreis_label(dataset))
         n += 1
+    # References of other regions (imported Vergleichswerte) of this Kennzahl, denominator and help group.
+    referenzen = vergleich(ui.get_engine(auswahl.optionen), kennzahl=eck, hilfeart=hilfeart, jahre=jahre,
+                           engine_fuer=ui.get_engine) if dataset.has("vergleichswerte") else None
+    reihen = referenzen.reihen() if referenzen is not None else []
+    gezeichnet = [r for r in reihen if len(r.jahre) >= 2]
+    for i, reihe in enumerate(gezeichnet):
+        ui.vergleichslinie(fig, reihe.jahre, reihe.werte, reihe.bezug, i, [format_number(v, 1) for v in reihe.werte],
+                           quelle=", ".join(reihe.quellen))
+    if gezeichnet:
+        ui.quellenzeile(fig, quellen_zeile(gezeichnet))
     if n:
         ui.legende_platz(fig, auswahl.ebene_label)
         ui.zeige(fig, key="entwicklung_eckwert")
         st.caption(f"{auswahl.eckwert_label}: Inanspruchnahme ({gruppe_label}) je "
                    f"{ui.SKALEN_AUSWAHL[auswahl.skala].removeprefix('je ')} Einwohner {auswahl.nenner_label} "
-                   "am 31.12. Gestrichelt: der Kreis. Gebiete mit sehr wenigen Einwohnern schwanken stark.")
+                   "am 31.12. Gestrichelt: der Kreis. Gebiete mit sehr wenigen Einwohnern schwanken stark."
+                   + (" Grau gepunktet oder strichpunktiert: Vergleichswerte anderer Gebiete (veröffentlichte Werte, "
+                      "Quelle unter dem Diagramm)." if gezeichnet else ""))
         einzelwerte(eck_gebiete, 1)
+        einzeln = [r for r in reihen if len(r.jahre) == 1]
+        if einzeln:
+            st.caption("Vergleichswerte nur eines Jahres, daher ohne Linie: " + "; ".join(
+                f"{ui.escape_md(r.bezug)} ({r.jahre[0]}: {format_number(r.werte[0], 1)}, Quelle: "
+                f"{ui.escape_md(', '.join(r.quellen))})" for r in einzeln) + ".")
+        if referenzen is not None and referenzen.ausgelassen:
+            st.caption("Nicht gezeigt: " + "; ".join(ui.escape_md(a) for a in referenzen.ausgelassen) + ".")
     elif eck_gebiete.notna().any().any():
         st.info("Eckwerte gibt es nur für ein Jahr: eine Entwicklung lässt sich nicht zeichnen. Die Werte stehen "
                 "in der Tabelle „Veränderungen“ unten.", icon=ui.INFO)

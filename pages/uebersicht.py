@@ -29,6 +29,7 @@ from sozialraum_analytics.uebersicht import (
     jahre_mit_wert,
     nenner_schaetzung,
 )
+from sozialraum_analytics.vergleichswerte import kennzahl_text, vergleich_im_jahr
 
 ALLE_BIS = 30  # a ranking chart shows every area up to this many, else the highest RANGLISTE
 RANGLISTE = 15
@@ -210,6 +211,44 @@ elif gezeigt:
     schaetzungen = {nenner_schaetzung(dataset, auswahl.nenner, j) for k, j, g in gezeigt if k.mit_nenner and not g}
     hinweise += [s.text + " Eckwert und Ausgaben je Einwohner sind damit Näherungen." for s in schaetzungen if s]
     st.caption(" ".join(hinweise))
+
+# --- the Kreis against other regions (imported Vergleichswerte) ---------------------------------------
+vergleich = vergleich_im_jahr(engine, jahr, engine_fuer=ui.get_engine) \
+    if engine is not None and dataset.has("vergleichswerte") else None
+if vergleich is not None and len(vergleich):
+    werte = vergleich.werte
+    spalten = ["Kennzahl", "Vergleich mit", "Jahr", "Vergleichswert", "Differenz", "Abweichung", "Quelle"]
+    kreis_spalte = dataset.kreis_name if dataset.kreis_name and dataset.kreis_name not in spalten else "Kreiswert"
+    st.subheader(f"{ui.escape_md(dataset.kreis_name)} im Vergleich mit anderen Gebieten")
+    ui.tabelle(pd.DataFrame({
+        "Kennzahl": [kennzahl_text(k, h) for k, h in zip(werte["kennzahl"], werte["hilfeart"])],
+        "Vergleich mit": werte["bezug"].to_numpy(),
+        "Jahr": [str(int(j)) for j in werte["jahr"]],
+        "Vergleichswert": [ui.format_kennzahl(k, v) for k, v in zip(werte["kennzahl"], werte["vergleichswert"])],
+        kreis_spalte: [ui.GESPERRT if g else ui.format_kennzahl(k, v)
+                       for k, v, g in zip(werte["kennzahl"], werte["kreiswert"], werte["gesperrt"])],
+        "Differenz": [ui.GESPERRT if g else ui.format_differenz(k, v)
+                      for k, v, g in zip(werte["kennzahl"], werte["differenz"], werte["gesperrt"])],
+        "Abweichung": [ui.GESPERRT if g else format_percent(v, 1, signed=True)
+                       for v, g in zip(werte["abweichung_prozent"], werte["gesperrt"])],
+        "Quelle": werte["quelle"].to_numpy(),
+    }), height=hoehe(len(werte)), column_config={
+        "Kennzahl": st.column_config.TextColumn(width="large"),
+        **{c: st.column_config.TextColumn(alignment="right") for c in ("Vergleichswert", kreis_spalte)},
+        "Differenz": st.column_config.TextColumn(alignment="right",
+                                                 help=f"{kreis_spalte} minus Vergleichswert (Anteile in Prozentpunkten)"),
+        "Abweichung": st.column_config.TextColumn(
+            alignment="right", help="Um wie viel Prozent der Kreiswert über (+) oder unter (−) dem Vergleichswert liegt"),
+    })
+    frueher = sorted({int(j) for j in werte["jahr"] if int(j) != jahr})
+    st.caption("Vergleichswerte: veröffentlichte Werte anderer Gebiete aus der Tabelle „Vergleichswerte“. Der Kreis ist "
+               "jeweils auf dieselbe Bezugsgröße gerechnet wie der Vergleichswert (Spalte Kennzahl). Differenz: Kreis "
+               "minus Vergleichswert; Abweichung: um wie viel Prozent der Kreis über (+) oder unter (−) dem "
+               "Vergleichswert liegt."
+               + (f" Für {jahr} gibt es nicht zu jedem Vergleich einen Wert: gezeigt wird das letzte Jahr davor "
+                  "(Spalte Jahr)." if frueher else "")
+               + (f" {ui.GESPERRT} = gesperrt (Geheimhaltung)." if werte["gesperrt"].any() else "")
+               + f"  \n**Quellen:** {ui.escape_md(vergleich.quellen_text())}")
 
 # --- the areas of the year: help ------------------------------------------------------------------
 if jahr is not None and ebene is not None and faelle_vergleich:

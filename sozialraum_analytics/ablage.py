@@ -16,7 +16,7 @@ from .lesen import datei_lesen
 # The demo Kreis's files by kind: a first import may start from them.
 DEMO_DATEIEN = {"zuordnung": "zuordnung.csv", "gebiete": "gebiete.geojson", "bevoelkerung": "bevoelkerung.csv",
                 "faelle": "faelle.csv", "kosten": "kosten.csv", "indikatoren": "indikatoren.csv",
-                "angebote": "angebote.csv"}
+                "angebote": "angebote.csv", "vergleichswerte": "vergleichswerte.csv"}
 
 
 def demo_importieren(store, ohne: str | None = None, benutzer: str | None = None) -> list:  # noqa: ANN001

@@ -19,12 +19,13 @@ import plotly.graph_objects as go
 
 from . import diagramme
 from .dataset import KREIS_ID
-from .formatting import format_date, format_number, format_percent, kreis_label, mit_ebene
+from .formatting import format_date, format_number, format_percent, format_signed, jahre_text, kreis_label, mit_ebene
 from .geheimhaltung import GESPERRT
 from .hilfearten import HILFEGRUPPEN_BY_ID
 from .kennzahlen import Engine
 from .oeffentlich import OFFEN, VERFAHREN
-from .registry import describe
+from .registry import anzeige_dezimalen, describe
+from .vergleichswerte import Vergleich, kennzahl_text, quellen_zeile, vergleich, vergleich_im_jahr
 
 # The help groups a committee sees in the overview table, and their short names as column titles.
 UEBERSICHT_GRUPPEN = ("gesamt", "hze", "ambulant", "teilstationaer", "stationaer", "§35a", "§41", "§42")
@@ -34,6 +35,11 @@ KURZ = {"gesamt": "gesamt", "hze": "HzE", "ambulant": "ambulant", "teilstationae
 # (the table area of a 16:9 slide, 12.3 inches); a longer table is split, a wider one turned or split.
 FOLIE_ZEILEN = 12
 FOLIE_ZEICHEN = 96
+# The comparison with other regions: its long Kennzahl names take two or three lines, and its note (the sources)
+# must stay on the slide.
+VERGLEICH_FOLIE_ZEILEN = 5
+# A column of differences (Kreis minus reference, area minus Kreis): written with its sign.
+DIFFERENZ = "Differenz"
 
 
 @dataclass(frozen=True)
@@ -108,11 +114,14 @@ class Bericht:
     # and their period ("2022–2024").
     dynamik: list[Tabelle] = field(default_factory=list)
     dynamik_zeitraum: str = ""
+    vergleich: Tabelle | None = None  # the Kreis beside the imported reference values of other regions
 
     @property
     def alle_tabellen(self) -> list[Tabelle]:
-        """The tables of XLSX and CSV: the report's, the dynamics', then the milestones."""
-        return self.tabellen + self.dynamik + ([self.meilensteine] if self.meilensteine is not None else [])
+        """The tables of XLSX and CSV: the report's, the comparison with other regions, the dynamics', then the
+        milestones."""
+        return (self.tabellen + ([self.vergleich] if self.vergleich is not None else []) + self.dynamik
+                + ([self.meilensteine] if self.meilensteine is not None else []))
 
 
 # --- the slides: one list for the presentation, PPTX and PDF ---------------------------------
@@ -139,6 +148,9 @@ def folien(b: Bericht) -> list[Folie]:
                               ("entwicklung", f"Entwicklung im {k.kreis}", "Entwicklung")):
         if name in b.figuren:
             out.append(Folie("bild", titel, kurz, bild=name))
+    if b.vergleich is not None:
+        out += [Folie("tabelle", t.titel, "Vergleich", tabelle=t)
+                for t in folientabellen(b.vergleich, zeilen=VERGLEICH_FOLIE_ZEILEN)]
     out += [Folie("tabelle", t.titel, "Hilfearten", tabelle=t) for t in folientabellen(b.tabellen[1])]
     out += [Folie("raum", mit_ebene(s.name, "Sozialraum"), s.name, raum=s) for s in b.raeume]
     if "bedarf" in b.figuren:
@@ -161,6 +173,8 @@ def _zelltext(wert: object, spalte: str) -> str:
         return str(int(wert))
     if spalte.startswith("Abweichung"):
         return format_percent(wert, 1, signed=True)  # "+33,6 %", "−8,5 %": sign and unit kept
+    if spalte == DIFFERENZ:
+        return format_signed(wert, 0 if isinstance(wert, int) else 1)
     dezimalen = 0 if isinstance(wert, int) or spalte.startswith(("Inanspruchnahme", "Ausgaben", "Plätze")) else 1
     if spalte in ("Bedarfsindex", "Dynamik"):
         dezimalen = 2
@@ -338,7 +352,8 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
         tabellen.append(Tabelle(f"Bedarf und Inanspruchnahme {jahr}", pd.DataFrame(rows),
                                 "Bedarfsindex: gewichteter Mittelwert der z-standardisierten Sozialindikatoren "
                                 "(0 = Mittel der Sozialräume)."))
-    figuren = {"eckwerte": _fig_ranking(t1.daten, k), "entwicklung": _fig_entwicklung(t3.daten, k)}
+    referenzen = vergleich(engine, kennzahl=eck, hilfeart="gesamt", jahre=engine.jahre)
+    figuren = {"eckwerte": _fig_ranking(t1.daten, k), "entwicklung": _fig_entwicklung(t3.daten, k, referenzen)}
     if mit_karte and engine.dataset.gebiete is not None and engine.dataset.has("zuordnung"):
         figuren["karte"] = _fig_karte(engine, t1.daten, areas, k)
     if bedarf is not None:
@@ -351,7 +366,8 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
     zeitraum = f"{uebersicht.basisjahr}–{uebersicht.jahr}" if uebersicht is not None else ""
     if uebersicht is not None and mit_karte and engine.dataset.gebiete is not None and engine.dataset.has("zuordnung"):
         figuren["karte_dynamik"] = _fig_karte_dynamik(engine, uebersicht, k)
-    return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms, dynamik, zeitraum)
+    return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms, dynamik, zeitraum,
+                   vergleich_tabelle(vergleich_im_jahr(engine, jahr), k))
 
 
 def _dynamik(engine: Engine, jahr: int, areas: list[str], names: dict):  # noqa: ANN202
@@ -402,6 +418,34 @@ def _dynamik(engine: Engine, jahr: int, areas: list[str], names: dict):  # noqa:
     return uebersicht, [t_gruppen, t_raeume, t_wechsel]
 
 
+def vergleich_tabelle(v: Vergleich, k: Kopf) -> Tabelle | None:
+    """The Kreis beside the reference values of other regions (:mod:`.vergleichswerte`), with their sources;
+    ``None`` without reference values. A value the public view withholds is "•", its difference too."""
+    if not len(v):
+        return None
+    w = v.werte
+    rows = []
+    for row in w.itertuples(index=False):
+        dezimalen = anzeige_dezimalen(row.kennzahl)
+
+        def zahl(wert: float, dezimalen: int = dezimalen) -> object:
+            if wert is None or np.isnan(wert):
+                return None
+            return int(round(wert)) if dezimalen == 0 else round(float(wert), dezimalen)
+
+        rows.append({"Kennzahl": kennzahl_text(row.kennzahl, row.hilfeart), "Vergleich mit": row.bezug,
+                     "Jahr": int(row.jahr), "Vergleichswert": zahl(row.vergleichswert),
+                     "Kreis": GESPERRT if row.gesperrt else zahl(row.kreiswert),
+                     DIFFERENZ: GESPERRT if row.gesperrt else zahl(row.differenz),
+                     "Abweichung": GESPERRT if row.gesperrt else _zahl(row.abweichung_prozent)})
+    hinweis = (f"Vergleichswerte: veröffentlichte Werte anderer Gebiete; der Kreis auf derselben Bezugsgröße gerechnet. "
+               "Differenz: Kreis minus Vergleichswert (Anteile in Prozentpunkten); Abweichung: um wie viel Prozent der "
+               f"Kreis über (+) oder unter (−) dem Vergleichswert liegt. Quellen: {v.quellen_text()}."
+               + (f" {GESPERRT} = gesperrt (Geheimhaltung)." if bool(w["gesperrt"].any()) else ""))
+    return Tabelle(f"{k.kreis} im Vergleich mit anderen Gebieten {jahre_text(set(w['jahr'].astype(int)))}",
+                   pd.DataFrame(rows), hinweis)
+
+
 def _text(wert: object) -> str:
     if isinstance(wert, str):
         return wert
@@ -439,13 +483,21 @@ def _fig_ranking(daten: pd.DataFrame, k: Kopf) -> go.Figure:
                                fuss=k.fusszeile())
 
 
-def _fig_entwicklung(daten: pd.DataFrame, k: Kopf) -> go.Figure:
+def _fig_entwicklung(daten: pd.DataFrame, k: Kopf, referenzen: Vergleich | None = None) -> go.Figure:
+    """The Kreis's Eckwert over the years, with the reference values of other regions (grey) and their sources."""
     jahre = [int(j) for j in daten["Jahr"]]
     werte = pd.to_numeric(daten["Eckwert"], errors="coerce")
     fig = diagramme.figur(f"Eckwert Hilfen gesamt {k.kreis}, {min(jahre)}–{max(jahre)}", "", x_jahre=jahre,
                           groesse=diagramme.FOLIE)
     diagramme.linie(fig, jahre, werte, kreis_label(k.kreis), 0, [format_number(v, 1) for v in werte], kreis=True,
                     werte_zeigen=True)
+    reihen = [r for r in (referenzen.reihen() if referenzen is not None else []) if len(r.jahre) >= 2]
+    for i, reihe in enumerate(reihen):
+        diagramme.vergleichslinie(fig, reihe.jahre, reihe.werte, reihe.bezug, i,
+                                  [format_number(v, 1) for v in reihe.werte], quelle=", ".join(reihe.quellen))
+    if reihen:
+        diagramme.legende_platz(fig)
+        diagramme.quellenzeile(fig, quellen_zeile(reihen), zeichen=120, wachsen=False)
     return diagramme.mit_fuss(fig, k.fusszeile())
 
 

@@ -19,7 +19,7 @@ from .formatting import jahre_text
 from .jahresstand import JAHRESARTEN, zusammenfuehren
 from .lesen import art_erkennen, datei_lesen, endungen
 from .pruefbericht import ValidationReport
-from .tables import ERGAENZENDE_ARTEN, KINDS, TABLES
+from .tables import ERGAENZENDE_ARTEN, GANZE_DATEI_ARTEN, KINDS, TABLES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = PROJECT_ROOT / "data"
@@ -299,7 +299,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
             continue
         reports.append(result.report)
         if result.ok:
-            if kind in ERGAENZENDE_ARTEN and kind in tables:
+            if kind in GANZE_DATEI_ARTEN and kind in tables:
                 # One projection (one base year, one variant) at a time: the later file, never two mixed.
                 result.report.warning(f"Der Ordner enthält mehrere Dateien dieser Art; es gilt {path.name} (Dateien nach "
                                       f"Namen geordnet), nicht {', '.join(quellen[kind])}.")

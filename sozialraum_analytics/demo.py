@@ -11,7 +11,9 @@ something plausible to show and the readers meet their edge cases:
 * about 26,000 pseudonymised cases 2010–2024 whose rates follow a latent, spatially
   smooth burden score, with durations, settings and ages typical of each help;
 * costs derived from the cases, social indicators correlated with the burden and a
-  register of offers with two deliberate double structures and one gap.
+  register of offers with two deliberate double structures and one gap;
+* reference values of other regions (a fictional Land, a ring of similar Kreise, the Bund), plainly
+  labelled as invented examples: no official figure.
 
 Everything is drawn from ``numpy.random.default_rng(seed)`` (one spawned stream per
 table) in a fixed order, so the same seed gives the same files, byte for byte, on every
@@ -940,6 +942,9 @@ class DemoKreis:
     gebiete : dict
         GeoJSON FeatureCollection, one Polygon (lon/lat) per Planungsraum with the
         properties ``raum_id`` and ``name``.
+    vergleichswerte : pandas.DataFrame
+        ``jahr, bezug, kennzahl, hilfeart, wert, quelle``: invented reference values of other
+        regions, their source saying so (:data:`VERGLEICH_QUELLE`).
     """
 
     zuordnung: pd.DataFrame
@@ -949,6 +954,30 @@ class DemoKreis:
     indikatoren: pd.DataFrame
     angebote: pd.DataFrame
     gebiete: dict[str, Any]
+    vergleichswerte: pd.DataFrame
+
+
+# The demo's reference values are invented: plausible beside the Musterkreis, never official.
+VERGLEICH_QUELLE = "Beispielwerte (Demo, erfunden, keine amtlichen Zahlen)"
+
+
+def _vergleichswerte_frame() -> pd.DataFrame:
+    """Reference values of a fictional Land, a ring of similar Kreise and the Bund (a fixed formula, no random
+    draw: the other tables' streams stay as they are). The Bund is given per 10,000 (AKJStat style), the others
+    per 1,000 under 21 (KVJS style); Anteil stationär of the HzE and Ausgaben je Jugendeinwohner for the Land."""
+    land, ring, bund = "Musterland (Beispiel)", "Ähnliche Kreise (Beispiel)", "Bund (Beispiel)"
+    rows = []
+    for k, jahr in enumerate(JAHRE):
+        rows.append((jahr, land, "eckwert_je_1000_u21", "Hilfen gesamt", round(45.0 + 1.25 * k + 0.4 * (k % 3), 1)))
+        rows.append((jahr, ring, "eckwert_je_1000_u21", "Hilfen gesamt", round(49.5 + 1.05 * k - 0.3 * (k % 2), 1)))
+        rows.append((jahr, land, "eckwert_je_1000_u21", "HzE stationär", round(9.6 + 0.2 * k, 1)))
+    for k, jahr in enumerate(JAHRE[-6:]):
+        rows.append((jahr, land, "anteil_stationaer", "HzE", round(24.6 + 0.3 * k - 0.2 * (k % 2), 1)))
+        rows.append((jahr, land, "ausgaben_je_jugendeinwohner_u21", "Hilfen gesamt", round(548.0 + 31.5 * k, 2)))
+    for k, jahr in enumerate(JAHRE[-3:]):
+        rows.append((jahr, bund, "eckwert_je_10000_u21", "Hilfen gesamt", round(531.0 + 14.0 * k, 0)))
+    frame = pd.DataFrame(rows, columns=["jahr", "bezug", "kennzahl", "hilfeart", "wert"])
+    return frame.assign(quelle=VERGLEICH_QUELLE)
 
 
 def _bevoelkerung_frame(population: np.ndarray, raum_ids: list[str]) -> pd.DataFrame:
@@ -1060,6 +1089,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoKreis:
         indikatoren=_indikatoren_frame(indicator_rng, burden, raum_ids, forest),
         angebote=_angebote_frame(offer_rng, context),
         gebiete=_gebiete(raum_ids, names, lonlat),
+        vergleichswerte=_vergleichswerte_frame(),
     )
 
 
@@ -1071,6 +1101,7 @@ DATEIEN = (
     "indikatoren.csv",
     "angebote.csv",
     "gebiete.geojson",
+    "vergleichswerte.csv",
 )
 """The files :func:`write_demo` writes, in this order."""
 
@@ -1114,4 +1145,5 @@ def write_demo(directory: Path, seed: int = DEFAULT_SEED) -> list[Path]:
     with paths[6].open("w", encoding="utf-8", newline="\n") as handle:
         json.dump(kreis.gebiete, handle, ensure_ascii=False)
         handle.write("\n")
+    write_german_csv(kreis.vergleichswerte, paths[7])
     return paths

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,10 @@ GRAU = "#8a8f96"  # axis lines; the Kreis beside an area (Steckbrief bars, small
 GITTER_FARBE = "#e2e5e9"
 FUSS_FARBE = "#555555"  # the source footer of an exported image
 SCHRIFT = "Source Sans, Source Sans Pro, Arial, DejaVu Sans, sans-serif"
+# References of other regions (Vergleichswerte): grey lines, each with its own dash and open marker, so they
+# read apart from the areas (palette) and from the Kreis (dark, dashed).
+VERGLEICH_STRICHE = ("dot", "dashdot", "longdash", "longdashdot")
+VERGLEICH_SYMBOLE = ("diamond-open", "square-open", "triangle-up-open", "circle-open")
 
 # --- the template ----------------------------------------------------------------------------------
 pio.templates["sozialraum"] = go.layout.Template(layout=go.Layout(
@@ -167,6 +172,40 @@ def linie(fig: go.Figure, x: Sequence[int], y: Sequence[float], name: str, index
                              customdata=custom, connectgaps=False,
                              hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}: %{customdata[2]}"
                                            "<extra></extra>", **extra))
+
+
+def vergleichslinie(fig: go.Figure, x: Sequence[int], y: Sequence[float], name: str, index: int,
+                    wert_text: Sequence[str], quelle: str = "", werte_zeigen: bool = False) -> None:
+    """A reference of another region (Vergleichswert) over the years: grey, dotted or dash-dotted, named by its
+    ``bezug``; the hover names the ``quelle``."""
+    custom = [[text(name), str(j), w, text(quelle)] for j, w in zip(x, wert_text)]
+    extra = dict(mode="lines+markers+text", text=list(wert_text), textposition="bottom center",
+                 textfont=dict(color=GRAU), cliponaxis=False) if werte_zeigen else dict(mode="lines+markers")
+    fig.add_trace(go.Scatter(
+        x=list(x), y=list(y), name=text(name), customdata=custom, connectgaps=False,
+        legendgroup="vergleichswerte", legendgrouptitle=dict(text="Vergleichswerte", font=dict(size=15)),
+        line=dict(color=GRAU, width=3.5, dash=VERGLEICH_STRICHE[index % len(VERGLEICH_STRICHE)]),
+        marker=dict(size=10, color=GRAU, symbol=VERGLEICH_SYMBOLE[index % len(VERGLEICH_SYMBOLE)],
+                    line=dict(width=2, color=GRAU)),
+        hovertemplate="<b>%{customdata[0]}</b> (Vergleichswert)<br>%{customdata[1]}: %{customdata[2]}"
+                      "<br>Quelle: %{customdata[3]}<extra></extra>", **extra))
+    # The group's title stands over the references; no gap between the other lines (each is a group of its own).
+    fig.update_layout(legend=dict(tracegroupgap=0))
+
+
+def quellenzeile(fig: go.Figure, zeile: str, zeichen: int = 150, wachsen: bool = True) -> None:
+    """The sources of a chart's reference lines under its x axis, in the image itself (screen, slide, PNG):
+    ``zeile`` is broken between its " · " parts (and words, where a part is longer than ``zeichen``); the
+    margin grows by its lines, and with ``wachsen`` the image too (else the chart gives the room: a slide's
+    image keeps its size)."""
+    zeilen = [teil for z in _fusszeilen(zeile, zeichen) for teil in (textwrap.wrap(z, zeichen) or [z])]
+    dazu = 70 + 18 * len(zeilen)
+    fig.update_layout(margin=dict(b=(fig.layout.margin.b or 10) + dazu))
+    if wachsen:
+        fig.update_layout(height=(fig.layout.height or 450) + dazu)
+    fig.add_annotation(text="<br>".join(html.escape(z) for z in zeilen), xref="paper", yref="paper", x=0, y=0,
+                       yshift=-62, xanchor="left", yanchor="top", align="left", showarrow=False,
+                       font=dict(size=13, color=FUSS_FARBE))
 
 
 # --- ranking ----------------------------------------------------------------------------------------

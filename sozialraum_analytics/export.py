@@ -133,16 +133,17 @@ INHALT_OBEN = 1.3  # below the title
 FUSS_OBEN = 6.95  # the footer line
 ZEICHEN_ZOLL = 0.118  # an average character of 14 pt text, inches (0.6 em)
 ZEILE_ZOLL = 0.42  # a table row at 14 pt with its padding
-ZEILE_PLUS = 0.25  # each further line of a cell whose text wraps
+ZEILENSPRUNG_ZOLL = 0.24  # each further line of a wrapped cell at 14 pt
+ZEICHEN_ZOLL_UMBRUCH = 0.105  # a character of 14 pt text in a table cell, for where its text wraps (measured)
 
 
 def _zoll(wert: float) -> int:
     return int(round(wert * ZOLL))
 
 
-def _zeilen_fuer(text: str, breite_zoll: float) -> int:
+def _zeilen_fuer(text: str, breite_zoll: float, zeichen_zoll: float = ZEICHEN_ZOLL) -> int:
     """Lines a 14 pt text takes in a box of that width (estimate, words not broken)."""
-    je_zeile = max(int(breite_zoll / ZEICHEN_ZOLL), 10)
+    je_zeile = max(int(breite_zoll / zeichen_zoll), 10)
     zeilen, laenge = 1, 0
     for wort in str(text).split():
         if laenge and laenge + 1 + len(wort) > je_zeile:
@@ -200,19 +201,19 @@ def pptx(bericht: Bericht, bilder_png: dict[str, bytes] | None = None) -> bytes:
         breiten = spaltenbreiten(zellen)
         rows, cols = len(zellen), len(zellen[0])
         faktor = innen / (sum(breiten) * ZEICHEN_ZOLL)
-        spalten_zoll = [breite * ZEICHEN_ZOLL * faktor for breite in breiten]
-        # A row is as high as its cell with the most lines (a list of names wraps): the note goes below that.
-        # (A column's two characters of slack in spaltenbreiten pay for the cell's padding.)
-        zeilen_zoll = [ZEILE_ZOLL + ZEILE_PLUS * (max(_zeilen_fuer(text, breite) for text, breite in
-                                                      zip(row, spalten_zoll)) - 1) for row in zellen]
-        hoehe = sum(zeilen_zoll)
+        spalten = [breite * ZEICHEN_ZOLL * faktor for breite in breiten]
+        # A cell whose text wraps makes its row higher: the note below goes under the last row, not over it.
+        zeilenhoehen = [ZEILE_ZOLL + ZEILENSPRUNG_ZOLL * (max(_zeilen_fuer(text, breite - 0.2, ZEICHEN_ZOLL_UMBRUCH)
+                                                              for text, breite in zip(row, spalten)) - 1)
+                        for row in zellen]
+        hoehe = sum(zeilenhoehen)
         shape = slide.shapes.add_table(rows, cols, _zoll(RAND), _zoll(INHALT_OBEN), _zoll(innen), _zoll(hoehe))
         table = shape.table
-        for j, breite in enumerate(spalten_zoll):
+        for j, breite in enumerate(spalten):
             table.columns[j].width = _zoll(breite)
         rechts = [j > 0 and all(ist_zahl(row[j]) for row in zellen[1:]) for j in range(cols)]
         for i, row in enumerate(zellen):
-            table.rows[i].height = _zoll(zeilen_zoll[i])
+            table.rows[i].height = _zoll(zeilenhoehen[i])
             for j, text in enumerate(row):
                 cell = table.cell(i, j)
                 cell.text = text

@@ -259,3 +259,42 @@ HILFEGRUPPEN: tuple[Hilfegruppe, ...] = (
 HILFEGRUPPEN_BY_ID = {g.id: g for g in HILFEGRUPPEN}
 # Groups whose counts are help cases (Inanspruchnahme, Eckwert make sense).
 RATE_GROUPS = tuple(g.id for g in HILFEGRUPPEN if g.id not in ("§42", "§8a"))
+
+# Help groups as published tables name them (KVJS, AKJStat, Destatis), folded; a single help is read by
+# :func:`parse_hilfeart`. The ids and labels of :data:`HILFEGRUPPEN` are read as well.
+_GRUPPENNAMEN = {
+    "gesamt": "gesamt", "insgesamt": "gesamt", "hilfen gesamt": "gesamt", "hilfen insgesamt": "gesamt",
+    "alle hilfen": "gesamt", "hze und 35a": "gesamt", "hze inkl. 35a": "gesamt", "hze einschl. 35a": "gesamt",
+    "gesamt ohne eb": "gesamt_ohne_eb", "hilfen gesamt ohne eb": "gesamt_ohne_eb",
+    "hze": "hze", "hilfen zur erziehung": "hze", "hze gesamt": "hze", "hze insgesamt": "hze",
+    "hze ohne eb": "hze_ohne_eb", "hze ohne erziehungsberatung": "hze_ohne_eb",
+    "hilfen zur erziehung ohne erziehungsberatung": "hze_ohne_eb", "hze ohne 28": "hze_ohne_eb",
+    "ambulant": "ambulant", "ambulante hilfen": "ambulant", "hze ambulant": "ambulant",
+    "ambulant ohne eb": "ambulant_ohne_eb", "ambulante hilfen ohne erziehungsberatung": "ambulant_ohne_eb",
+    "teilstationaer": "teilstationaer", "teilstationaere hilfen": "teilstationaer",
+    "stationaer": "stationaer", "stationaere hilfen": "stationaer", "hze stationaer": "stationaer",
+    "familienersetzende hilfen": "stationaer",
+}
+
+
+def parse_hilfegruppe(text: str | None) -> str | None:
+    """A help group as tables write it, as the id of :data:`HILFEGRUPPEN`: a total (``Hilfen gesamt``,
+    ``HzE ohne EB``), a setting group (``stationär``) or one help (``§ 34``, ``Heimerziehung``); empty means
+    ``gesamt`` (all help except § 42 and § 8a). ``None`` when it is not recognised.
+
+    >>> [parse_hilfegruppe(t) for t in ("", "HzE", "Hilfen zur Erziehung ohne Erziehungsberatung", "stationär")]
+    ['gesamt', 'hze', 'hze_ohne_eb', 'stationaer']
+    >>> parse_hilfegruppe("§ 34 SGB VIII"), parse_hilfegruppe("hze_ohne_eb"), parse_hilfegruppe("Kita")
+    ('§34', 'hze_ohne_eb', None)
+    """
+    if text is None or not str(text).strip():
+        return "gesamt"
+    folded = fold(str(text)).replace("§", "").replace("_", " ")
+    folded = re.sub(r"\s+", " ", re.sub(r"[()]", " ", folded)).strip()
+    if folded in _GRUPPENNAMEN:
+        return _GRUPPENNAMEN[folded]
+    for gruppe in HILFEGRUPPEN:
+        if folded in (fold(gruppe.id).replace("§", "").replace("_", " "), fold(gruppe.label).replace("§ ", "")):
+            return gruppe.id
+    einzeln = parse_hilfeart(str(text))
+    return einzeln.code if einzeln is not None and einzeln.code in HILFEGRUPPEN_BY_ID else None

@@ -1,6 +1,6 @@
 """A second file of the same kind: which years it brings, which it replaces, which stay.
 
-Population, aggregated case counts, Ausgaben and indicators are tables per year. A planner
+Population, aggregated case counts, Ausgaben, indicators and reference values are tables per year. A planner
 imports 2021–2023 and later 2020; the store (:meth:`Store.importieren`) and the folder mode
 (several ``bevoelkerung*.csv``) both merge them here, by year, and say what changed:
 "2020 neu, 2021–2023 unverändert". Other kinds (cases, areas, offers, assignment) have no
@@ -16,7 +16,7 @@ import pandas as pd
 from .formatting import jahre_text
 
 # The kinds whose rows each belong to one year (column ``jahr``).
-JAHRESARTEN = ("bevoelkerung", "fallzahlen", "kosten", "indikatoren")
+JAHRESARTEN = ("bevoelkerung", "fallzahlen", "kosten", "indikatoren", "vergleichswerte")
 MODI = ("ergaenzen", "ersetzen")
 MODUS_TEXT = {"ergaenzen": "ergänzen (Jahre der neuen Datei ersetzen diese Jahre, andere Jahre bleiben)",
               "ersetzen": "ersetzen (nur die neue Datei gilt)"}

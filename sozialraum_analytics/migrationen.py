@@ -42,6 +42,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (10, "Zeilen je Import ohne B-Baum und Fremdschlüssel: Zeilenbereich (SQLite) bzw. BRIN-Index (PostgreSQL)"),
     (11, "Dauern der beendeten Fälle (Tage je Gruppe), beim Import gezählt und mit den Jahreszahlen gespeichert"),
     (12, "Bevölkerungsvorausberechnung als eigene Art (Tabelle daten_bevoelkerungsprognose, Art-Spalten 40 Zeichen)"),
+    (13, "Vergleichswerte anderer Gebiete (Land, Bund, ähnliche Kreise) als eigene Datenart"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # From this step on the database has the bookkeeping of the contract check.
@@ -274,12 +275,21 @@ def _schritt_12_vorausberechnung(conn: sa.Connection) -> None:
                    sa.Column("anzahl", sa.Float), *_text("anzahl_grund", "variante", "quelle")).create(conn)
 
 
+def _schritt_13_vergleichswerte(conn: sa.Connection) -> None:
+    # The data kind vergleichswerte (issue 17.2): published values of other regions, a data table as step 10
+    # leaves them (import_id without foreign key; BRIN on PostgreSQL).
+    _daten_aktuell(conn, sa.MetaData(), "daten_vergleichswerte",
+                   sa.Column("jahr", sa.Integer), *_text("bezug", "kennzahl", "hilfeart"),
+                   sa.Column("wert", sa.Float), *_text("wert_grund", "quelle")).create(conn, checkfirst=True)
+
+
 _SCHRITTE: dict[int, Callable[[sa.Connection], None]] = {
     1: _schritt_1_grundschema, 2: _schritt_2_spaltenzuordnungen, 3: _schritt_3_meilensteine,
     4: _schritt_4_sperrmuster, 5: _schritt_5_einstellungen, 6: _schritt_6_fallzahlen_insgesamt,
     7: _schritt_7_vertragsabgleich, 8: _schritt_8_zuordnung_benutzer,
     9: _schritt_9_jahreszahlen, 10: _schritt_10_zeilenbereiche, 11: _schritt_11_dauern,
     12: _schritt_12_vorausberechnung,
+    13: _schritt_13_vergleichswerte,
 }
 
 

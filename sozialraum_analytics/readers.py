@@ -905,6 +905,79 @@ def _check_angebote(frame: pd.DataFrame, report: ValidationReport, raw: RawTable
                          header_of(frame, "alter_von"))
 
 
+def _check_vergleichswerte(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> pd.DataFrame:
+    """Reference values: each ``kennzahl`` a comparable registry id with denominator and scale, each ``hilfeart``
+    a help group (empty: gesamt), each ``wert`` a number (never a missing-value sign), no value twice."""
+    from . import registry
+    from .hilfearten import parse_hilfegruppe
+    from .vergleichswerte import hilfeart_pruefen, kennzahl_lesen, kennzahl_text, parameter, vergleichsschluessel
+
+    if not {"jahr", "bezug", "kennzahl", "wert", "quelle"} <= set(frame.columns):
+        return frame
+    rows = frame["zeile"].to_numpy()
+    lesungen = {text: kennzahl_lesen(text) for text in pd.unique(frame["kennzahl"].dropna().astype(str))}
+    ids: list[str | None] = []
+    for position, text in enumerate(frame["kennzahl"].astype(object)):
+        lesung = lesungen.get(text) if isinstance(text, str) else None
+        if lesung is not None and lesung.fehler:
+            report.error(lesung.fehler, int(rows[position]), header_of(frame, "kennzahl"), text)
+        ids.append(lesung.id if lesung is not None else None)
+    for text, lesung in lesungen.items():
+        if lesung.hinweis:
+            report.info(f"Kennzahl „{text}“ gelesen als {lesung.id}: {lesung.hinweis}. Eine andere Bezugsgröße "
+                        "ausdrücklich angeben, z. B. eckwert_je_10000_u18.")
+    geschrieben = frame["hilfeart"].astype(object) if "hilfeart" in frame else pd.Series(None, index=frame.index)
+    gruppen: list[str | None] = []
+    for position, text in enumerate(geschrieben):
+        gruppe = parse_hilfegruppe(text if isinstance(text, str) else None)
+        if gruppe is None:
+            report.error(f'"{text}" ist keine bekannte Hilfeart oder Hilfegruppe, erwartet wird z. B. Hilfen gesamt, '
+                         "HzE, HzE ohne Erziehungsberatung, stationär, § 34 oder leer (Hilfen gesamt)",
+                         int(rows[position]), header_of(frame, "hilfeart"), text)
+        elif ids[position] is not None and (grund := hilfeart_pruefen(ids[position], gruppe)):
+            report.error(grund, int(rows[position]), header_of(frame, "hilfeart"), text)
+        gruppen.append(gruppe)
+    wert = frame["wert"].to_numpy(dtype=float, na_value=np.nan)
+    grund = frame["wert_grund"] if "wert_grund" in frame else pd.Series(None, index=frame.index)
+    geschrieben_wert = raw.table.column(header_of(frame, "wert")).to_pylist()
+    for position in np.flatnonzero(grund.notna().to_numpy()):
+        zelle = (geschrieben_wert[position] or "").strip()
+        report.error(f'"{zelle}" ist kein Wert ({grund.iat[position]}): ein Vergleichswert braucht eine Zahl; '
+                     "die Zeile weglassen, wenn es für dieses Jahr keinen Wert gibt",
+                     int(rows[position]), header_of(frame, "wert"), zelle)
+    def geschrieben_als(position: int) -> str:
+        return str(geschrieben_wert[position] or "").strip()
+
+    for position in np.flatnonzero(wert < 0):
+        report.error(f'"{geschrieben_als(position)}" ist negativ: Quoten, Anteile, Beträge und Dauern sind 0 oder mehr '
+                     "(ein Fehlwert-Code?)", int(rows[position]), header_of(frame, "wert"), geschrieben_als(position))
+    for position, kennzahl in enumerate(ids):
+        if kennzahl is None or not wert[position] >= 0:
+            continue
+        base, skala, _nenner = parameter(kennzahl)
+        obergrenze = 100 if base == "anteil_stationaer" else skala if base == "eckwert" else None
+        if obergrenze is not None and wert[position] > obergrenze:
+            report.error(f'"{geschrieben_als(position)}" ist zu groß für {registry.describe(kennzahl).label}: '
+                         f"höchstens {format_number(obergrenze)} (ein Fehlwert-Code oder eine andere Skala?)",
+                         int(rows[position]), header_of(frame, "wert"), geschrieben_als(position))
+    frame = frame.assign(kennzahl=ids, hilfeart=gruppen)
+    bezug = frame["bezug"].astype(object).map(lambda b: fold(b) if isinstance(b, str) else b)
+    schluessel = pd.DataFrame({"jahr": frame["jahr"], "bezug": bezug, "hilfeart": frame["hilfeart"],
+                               "kennzahl": [vergleichsschluessel(k) if k else None for k in ids]})
+    gueltig = schluessel.notna().all(axis=1).to_numpy()
+    doppelt = schluessel.duplicated(keep="first").to_numpy() & gueltig
+    erste = schluessel.assign(zeile=rows).groupby(list(schluessel.columns), dropna=False, sort=False)["zeile"] \
+        .transform("min").to_numpy()
+    for position in np.flatnonzero(doppelt):
+        andere = int(np.flatnonzero(rows == erste[position])[0])
+        skalen = ("; je 1.000 und je 10.000 gelten als derselbe Wert" if ids[andere] != ids[position] else "")
+        report.error(f"{int(frame['jahr'].iat[position])}, „{frame['bezug'].iat[position]}“, "
+                     f"{kennzahl_text(ids[position], gruppen[position])} steht schon in Zeile {int(erste[position])}"
+                     f"{skalen}: ein Vergleichswert je Jahr, Bezug, Kennzahl und Hilfeart (keiner wird stillschweigend "
+                     "gewählt)", int(rows[position]), header_of(frame, "bezug"))
+    return frame
+
+
 # Each check reports problems; it may return a reshaped frame (bevoelkerung derives ages).
 POSTPROCESS: dict[str, Callable[[pd.DataFrame, ValidationReport, RawTable], pd.DataFrame | None]] = {
     "faelle": _check_faelle,
@@ -914,6 +987,7 @@ POSTPROCESS: dict[str, Callable[[pd.DataFrame, ValidationReport, RawTable], pd.D
     "zuordnung": _check_zuordnung,
     "indikatoren": _check_indikatoren,
     "angebote": _check_angebote,
+    "vergleichswerte": _check_vergleichswerte,
 }
 
 
@@ -923,7 +997,8 @@ def guess_kind(path: Path | str) -> str | None:
     aliases = {"fallzahlen": ("fallzahl",), "faelle": ("fall", "falle"), "bevoelkerung": ("bevolkerung", "einwohner"),
                "bevoelkerungsprognose": ("bevolkerungsprognose", "bevoelkerungsvorausberechnung",
                                          "bevolkerungsvorausberechnung", "vorausberechnung"),
-               "gebiete": ("gebiet", "geometrie"), "indikatoren": ("indikator", "sozialdaten")}
+               "gebiete": ("gebiet", "geometrie"), "indikatoren": ("indikator", "sozialdaten"),
+               "vergleichswerte": ("vergleichswert", "referenzwert")}
     # The longest name first: "bevoelkerungsprognose_2040.csv" is no "bevoelkerung*.csv".
     namen = sorted([(kind, kind) for kind in TABLES] + [(prefix, kind) for kind, prefixes in aliases.items()
                                                          for prefix in prefixes], key=lambda p: -len(p[0]))

@@ -1621,7 +1621,8 @@ SCHLUESSEL = {"zuordnung": ("raum_id", "gueltig_ab"), "gebiete": ("raum_id",),
               "bevoelkerung": ("jahr", "raum_id", "alter_von", "alter_bis"), "faelle": ("fall_id",),
               "bevoelkerungsprognose": ("jahr", "raum_id", "variante", "alter_von", "alter_bis"),
               "fallzahlen": ("jahr", "raum_id", "hilfeart", "setting"), "kosten": ("jahr", "raum_id", "hilfeart", "setting"),
-              "indikatoren": ("jahr", "raum_id", "indikator"), "angebote": ("angebot_id",)}
+              "indikatoren": ("jahr", "raum_id", "indikator"), "angebote": ("angebot_id",),
+              "vergleichswerte": ("jahr", "bezug", "kennzahl", "hilfeart")}
 
 
 def _als_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -62,10 +62,13 @@ TABLES: dict[str, TableSpec] = {}
 # Every kind of table a planner brings, in the order they are loaded and listed (the one list: folder,
 # store, CLI and pages take it from here).
 KINDS = ("zuordnung", "gebiete", "bevoelkerung", "bevoelkerungsprognose", "faelle", "fallzahlen", "kosten",
-         "indikatoren", "angebote")
-# Kinds that only refine a figure the others already give (the Prognose's population: without an official
-# projection it is carried forward linearly): never listed as missing.
-ERGAENZENDE_ARTEN = ("bevoelkerungsprognose",)
+         "indikatoren", "angebote", "vergleichswerte")
+# Kinds that only refine or set beside a figure the others already give, never listed as missing; with what the
+# dashboard does without them.
+ERGAENZENDE_ARTEN = {"bevoelkerungsprognose": "Prognose: lineare Fortschreibung",
+                     "vergleichswerte": "ohne Vergleich mit anderen Gebieten"}
+# Kinds of which one file holds the whole (one base year, one variant): a later file replaces it, never merged by year.
+GANZE_DATEI_ARTEN = ("bevoelkerungsprognose",)
 # Kinds of people by age group (alter_von, alter_bis derived from whatever age columns a file has).
 ALTERSARTEN = ("bevoelkerung", "bevoelkerungsprognose")
 
@@ -188,6 +191,23 @@ _register(TableSpec("angebote", "Angebote (Bestand)", "angebote*.csv", (
     ColumnSpec("seit", DATE, False, ("Seit", "Beginn", "ab"), "ein Datum"),
     ColumnSpec("bis", DATE, False, ("Bis", "Ende"), "ein Datum"),
 ), "Bestehende Angebote mit Träger, Plätzen und Zielalter."))
+
+# Published values of other regions (Land, Bund, a group of similar Kreise) to set the Kreis against. The reader
+# (readers._check_vergleichswerte) turns kennzahl into a registry id with its denominator and scale
+# (vergleichswerte.kennzahl_lesen) and hilfeart into a help group (hilfearten.parse_hilfegruppe; empty = gesamt).
+_register(TableSpec("vergleichswerte", "Vergleichswerte (andere Gebiete)", "vergleichswerte*.csv", (
+    _JAHR,
+    ColumnSpec("bezug", TEXT, True, ("Bezug", "Vergleichsraum", "Vergleichsgebiet", "Vergleichsregion", "Region",
+                                      "Referenz", "Referenzraum", "Vergleich", "Vergleichsgruppe"),
+               "das Vergleichsgebiet, z. B. Land Baden-Württemberg"),
+    ColumnSpec("kennzahl", TEXT, True, ("Kennzahl", "Indikator", "Merkmal", "Kennzahl-ID"),
+               "eine vergleichbare Kennzahl wie eckwert_je_1000_u21"),
+    ColumnSpec("hilfeart", TEXT, False, ("Hilfeart", "Hilfegruppe", "Art der Hilfe", "Leistung", "Hilfe"),
+               "eine Hilfeart oder Hilfegruppe wie Hilfen gesamt, HzE, stationär oder § 34 (leer: Hilfen gesamt)"),
+    ColumnSpec("wert", NUMBER, True, ("Wert", "Vergleichswert", "Referenzwert", "Value"), "eine Zahl"),
+    ColumnSpec("quelle", TEXT, True, ("Quelle", "Datenquelle", "Herkunft", "Source", "Quellenangabe"),
+               "die Quelle des Werts, z. B. KVJS-Bericht 2024"),
+), "Veröffentlichte Werte anderer Gebiete (Land, Bund, ähnliche Kreise) je Jahr, Kennzahl und Hilfeart, mit Quelle."))
 
 # Geometries are read by the geo module; the spec names their columns for messages.
 _register(TableSpec("gebiete", "Gebiete (Geometrie)", "gebiete*.geojson", (

@@ -350,3 +350,52 @@ def test_milestones_go_into_the_deck_and_the_workbook(demo) -> None:
     sheet = wb[wb.sheetnames[-1]]
     assert sheet["A1"].value == "Meilensteine der Steuerungsgruppe"
     assert sheet["A4"].value == "=Budget beschlossen" and sheet["A4"].data_type == "s"
+
+
+def test_the_comparison_with_other_regions_is_in_every_export_with_its_source(oeffentlich, exakt, bilder) -> None:
+    """The demo's invented reference values (vergleichswerte.csv): a table on slides, PDF and workbook with their
+    source, the reference lines in the trend chart with the source under it."""
+    from openpyxl import load_workbook
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from sozialraum_analytics.ausschussbericht import folien
+
+    quelle = "Beispielwerte (Demo, erfunden, keine amtlichen Zahlen)"
+    tabelle = oeffentlich.vergleich
+    assert tabelle.titel == "Musterkreis im Vergleich mit anderen Gebieten 2024" and quelle in tabelle.hinweis
+    # By hand: the Kreis's Eckwert 2024 (Inanspruchnahme / young people under 21 × 1.000, the engine's) against the
+    # Musterland's 57,9 from the file.
+    eckwert = float(exakt.loc[(JAHR, KREIS_ID, "gesamt"), "eckwert_je_1000_u21"])
+    kreis = float(exakt.loc[(JAHR, KREIS_ID, "gesamt"), "inanspruchnahme"]) / float(
+        exakt.loc[(JAHR, KREIS_ID, "gesamt"), "bevoelkerung_u21"]) * 1000
+    assert eckwert == pytest.approx(kreis)
+    land = tabelle.daten.iloc[0]
+    assert (land["Kennzahl"], land["Vergleich mit"], land["Jahr"], land["Vergleichswert"]) == (
+        "Eckwert je 1.000 unter 21 Jahre, Hilfen gesamt", "Musterland (Beispiel)", JAHR, 57.9)
+    assert land["Kreis"] == round(kreis, 1) and land["Differenz"] == round(kreis - 57.9, 1)
+    assert land["Abweichung"] == round((kreis / 57.9 - 1) * 100, 1)
+    titel = [f.titel for f in folien(oeffentlich)]
+    assert "Musterkreis im Vergleich mit anderen Gebieten 2024 (1/2)" in titel
+    assert titel.index("Entwicklung im Musterkreis") + 1 == titel.index(
+        "Musterkreis im Vergleich mit anderen Gebieten 2024 (1/2)")
+    # The trend: one grey line per reference, the source in the image.
+    entwicklung = oeffentlich.figuren["entwicklung"]
+    assert [t.name for t in entwicklung.data][1:] == ["Musterland (Beispiel)", "Ähnliche Kreise (Beispiel)",
+                                                      "Bund (Beispiel)"]
+    unter = [a.text.replace("<br>", " ") for a in entwicklung.layout.annotations]  # lines broken between words
+    assert any(f"Quelle: {quelle}" in a and "Bund (Beispiel) (umgerechnet von je 10.000 auf je 1.000)" in a
+               for a in unter), unter
+    # Slides: the rows and, on the slide itself (not only in the notes), the source.
+    deck = Presentation(io.BytesIO(export.pptx(oeffentlich, bilder)))
+    folie = next(s for s in deck.slides if s.shapes.title.text.startswith("Musterkreis im Vergleich"))
+    zellen = [c.text for sh in folie.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
+    assert {"Musterland (Beispiel)", "57,9", format_number(kreis, 1)} <= set(zellen)
+    assert any(quelle in sh.text_frame.text for sh in folie.shapes if sh.has_text_frame)
+    assert _ausserhalb_oder_zu_klein(export.pptx(oeffentlich, bilder)) == []
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(export.pdf(oeffentlich, bilder))).pages)
+    assert "Musterkreis im Vergleich mit anderen Gebieten 2024" in pdf_text and "Beispielwerte (Demo" in pdf_text
+    wb = load_workbook(io.BytesIO(export.xlsx(oeffentlich)))
+    blatt = next(wb[n] for n in wb.sheetnames if wb[n]["A1"].value == tabelle.titel)
+    werte = [c for row in blatt.iter_rows(values_only=True) for c in row if c is not None]
+    assert 57.9 in werte and any(isinstance(c, str) and quelle in c for c in werte)

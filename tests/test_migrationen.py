@@ -75,7 +75,7 @@ def mit_kostenstelle(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- every earlier version ends where a fresh database starts ---------------------------------------
 def test_the_numbering_is_kept_and_complete() -> None:
     assert [n for n, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
-    assert SCHEMA_VERSION == 12
+    assert SCHEMA_VERSION == 13
     assert MIGRATIONS[5][1].startswith("Fallzahlen: Spalte Hilfen insgesamt")
 
 
@@ -110,7 +110,7 @@ def test_the_query_tables_match_the_migrated_schema(neue_url: Callable[[], str])
             assert column.name in spalten, f"{table.name}.{column.name}"
             assert spalten[column.name][1] == column.nullable, f"{table.name}.{column.name}"
     for kind in ("zuordnung", "gebiete", "bevoelkerung", "bevoelkerungsprognose", "faelle", "fallzahlen", "kosten",
-                 "indikatoren", "angebote"):
+                 "indikatoren", "angebote", "vergleichswerte"):
         table = daten_tabelle(kind)
         assert {c.name for c in table.columns} == set(stored[table.name]["spalten"]), kind
     store.dispose()

@@ -34,6 +34,8 @@ from sozialraum_analytics.diagramme import (
     figur,
     legende_platz,
     linie,
+    quellenzeile,
+    vergleichslinie,
 )
 from sozialraum_analytics.formatting import format_signed
 from sozialraum_analytics.geheimhaltung import GESPERRT
@@ -104,6 +106,7 @@ from .text import (
     OK,
     delta_text,
     escape_md,
+    format_differenz,
     format_kennzahl,
     format_styler,
     hilfe_label,
@@ -139,14 +142,14 @@ __all__ = [
     "UEBER_KREIS", "abmelden", "angemeldet_als", "anmelden_lokal", "ansicht", "ansicht_banner", "anzahl_texte",
     "auswahl", "auszug", "bedarf_und_hilfe_gecacht", "bericht_downloads", "bild_downloads", "data_dir", "delta_text",
     "demo_hinweis", "deutsche_oberflaeche", "escape_md", "exportfuss", "fehlende_tabellen", "figur", "flaechen",
-    "format_kennzahl", "format_signed", "format_styler", "gebiet_auswahl", "gebietswerte_gecacht",
+    "format_differenz", "format_kennzahl", "format_signed", "format_styler", "gebiet_auswahl", "gebietswerte_gecacht",
     "geheimhaltungshinweise", "geheimhaltungsverfahren", "gesperrt_markieren", "gesperrte_jahre", "get_bericht",
     "get_dataset", "get_engine", "get_oeffentliche_engine", "gewaehltes_gebiet", "hilfe_label",
     "hilfegruppen_auswahl", "hinweis_fehlend", "ist_gesperrt", "ist_oeffentlich", "jahr_fuer", "keine_werte",
     "kennzahl_auswahl", "kennzahlen_katalog", "kennzahlen_tabelle", "kpi", "kreis_label", "kurznamen",
     "leerer_bestand", "legende_platz", "linie", "minuten_text", "nur_planung", "oidc_konfiguriert", "plot_text",
-    "pruefe_daten", "seitenanfang", "setze_gebiet", "setze_kennzahl", "sidebar_ansicht", "sidebar_auswahl",
+    "pruefe_daten", "quellenzeile", "seitenanfang", "setze_gebiet", "setze_kennzahl", "sidebar_ansicht", "sidebar_auswahl",
     "sitzung_minuten", "sozialraum_je_planungsraum", "steckbrief_download", "store", "streamlit_haerten", "tabelle",
-    "text_oder_zahl", "version_vorbereiten", "versionshinweis", "wert", "zeige", "zeige_karte", "zeitreihe",
+    "text_oder_zahl", "vergleichslinie", "version_vorbereiten", "versionshinweis", "wert", "zeige", "zeige_karte", "zeitreihe",
     "zelle_anzahl",
 ]

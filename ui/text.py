@@ -44,6 +44,19 @@ def format_kennzahl(kennzahl_id: str, value: float | None) -> str:
     return format_number(value, info.dezimalen)
 
 
+def format_differenz(kennzahl_id: str, value: float | None) -> str:
+    """A difference of two values of one Kennzahl, signed: ``+0,3``, ``−1.234 €``, for a share ``+2,1 %-Pkt.``
+    (percentage points)."""
+    if value is None or pd.isna(value):
+        return "–"
+    info = describe(kennzahl_id)
+    if info.einheit.startswith("EUR"):
+        return format_signed(value, info.dezimalen, " €")
+    if info.einheit == "%":
+        return format_signed(value, info.dezimalen, " %-Pkt.")
+    return format_signed(value, info.dezimalen)
+
+
 def delta_text(jetzt: float | None, vorher: float | None, decimals: int = 0, suffix: str = "",
                prozentpunkte: bool = False) -> str | None:
     """``+5 (+12,5 %) zum Vorjahr``; for shares ``+1,2 Prozentpunkte``; ``None`` without a previous year."""
@@ -68,7 +81,8 @@ def format_styler(frame: pd.DataFrame, formats: dict[str, callable]) -> pd.io.fo
     return frame.style.format({c: f for c, f in formats.items() if c in frame.columns})
 
 
-_ZAHLTEXT = re.compile(r"[+\-−]?\s?[\d.,]+\s?(%|€| %| €)?")  # "+4,7 %" is a number for Excel, not a formula
+# "+4,7 %", "+2,1 %-Pkt." are numbers for Excel, not formulas
+_ZAHLTEXT = re.compile(r"[+\-−]?\s?[\d.,]+\s?(%|€| %| €| %-Pkt\.)?")
 
 
 def tabelle(frame: pd.DataFrame, formats: dict[str, callable] | None = None, **kwargs) -> None:  # noqa: ANN003

@@ -146,6 +146,11 @@ def test_the_navigation_keeps_the_selection(page, app_url: str) -> None:
     anmelden(page, app_url)
     page.locator('[data-testid="stSidebarNav"] a', has_text="Übersicht").click()
     wait_until_idle(page)
+    # The Kreis beside the demo's invented reference values, labelled with their source (issue 17.2).
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.locator("h3", has_text="Musterkreis im Vergleich mit anderen Gebieten")).to_be_visible(timeout=60_000)
+    quellen = main.locator('[data-testid="stCaptionContainer"]', has_text="Quellen:")
+    expect(quellen.first).to_contain_text("Beispielwerte (Demo, erfunden, keine amtlichen Zahlen)")
     page.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).click()
     wait_until_idle(page)
     page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
@@ -175,6 +180,8 @@ def test_a_chart_downloads_as_png_and_svg_with_source_and_view(page, app_url: st
     assert svg.lstrip().startswith("<svg")
     assert "Öffentliche Ansicht" in svg and "Quelle: Demo-Daten" in svg and "Eckwert je 1.000 unter 21 Jahre" in svg
     assert "Planungsansicht" not in svg
+    # The Eckwert chart's reference lines (the demo's invented Vergleichswerte) carry their source into the image.
+    assert "Musterland (Beispiel)" in svg and "Vergleichswerte (grau)" in svg and "Beispielwerte (Demo" in svg
     assert not page.blocked_requests
 
 
