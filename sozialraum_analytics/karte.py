@@ -78,10 +78,11 @@ def anzeige_geometrie(gebiete, toleranz_m: float = 60.0):  # noqa: ANN001, ANN20
     return out.set_geometry(rounded, crs=4326)
 
 
-def sozialraum_flaechen(planungsraeume, zuordnung: pd.DataFrame):  # noqa: ANN001, ANN201
+def sozialraum_flaechen(planungsraeume, zuordnung: pd.DataFrame, methode: str = "unary"):  # noqa: ANN001, ANN201
     """Sozialraum polygons ``raum_id, name, geometry``: the union of their Planungsräume.
 
     ``zuordnung`` has ``raum_id, sozialraum_id, sozialraum_name`` (the current assignment).
+    ``methode="coverage"`` joins a valid coverage (no overlaps, shared borders shared) many times faster.
     """
     import geopandas as gpd
 
@@ -89,7 +90,7 @@ def sozialraum_flaechen(planungsraeume, zuordnung: pd.DataFrame):  # noqa: ANN00
         zuordnung[["raum_id", "sozialraum_id", "sozialraum_name"]].dropna(subset=["sozialraum_id"]), on="raum_id")
     if merged.empty:
         return gpd.GeoDataFrame({"raum_id": [], "name": []}, geometry=[], crs=planungsraeume.crs)
-    dissolved = merged.dissolve(by=["sozialraum_id", "sozialraum_name"], as_index=False)
+    dissolved = merged.dissolve(by=["sozialraum_id", "sozialraum_name"], as_index=False, method=methode)
     return gpd.GeoDataFrame({"raum_id": dissolved["sozialraum_id"].astype(str),
                              "name": dissolved["sozialraum_name"].astype(str)},
                             geometry=dissolved.geometry.to_numpy(), crs=planungsraeume.crs)
@@ -350,15 +351,11 @@ def _bedarfsklassen(werte: pd.Series, einteilung):  # noqa: ANN001, ANN202 - Kla
     return Klassierung(BEDARFSKLASSEN, (unten, *einteilung.grenzen, oben), codes, anzahl)
 
 
-def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
-               grenzen=None, kacheln: Kacheln | None = None, asset_url: str = ASSET_URL,  # noqa: ANN001
-               einteilung=None) -> Kartenbild:
-    """A choropleth of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte`.
-
-    ``abweichung`` colours the difference to the Kreis in percent with a diverging palette.
-    ``schema="bedarfsklassen"`` (the Bedarfsindex only) colours the classes of ``einteilung``
-    (a :class:`~sozialraum_analytics.bedarfsindex.Klasseneinteilung`), named in the legend.
-    """
+def werteklassen(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
+                 einteilung=None) -> tuple[pd.DataFrame, Legende]:  # noqa: ANN001
+    """The classes of a value map, for screen and print alike: its table (``daten``, see :class:`Kartenbild`)
+    and its :class:`Legende`. One definition of classes, colours and legend for :func:`wertekarte` and the
+    print map (:mod:`~sozialraum_analytics.druckkarte`)."""
     from .bedarfsindex import STANDARD_EINTEILUNG
     from .klassen import SCHEMATA, klassieren
 
@@ -390,6 +387,19 @@ def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung
                       tuple(zip(farbliste, labels, klassierung.anzahl)),
                       ohne_wert=int((klassierung.klasse < 0).sum()) - gesperrt,
                       hinweis=" ".join(h for h in hinweise if h), gesperrt=gesperrt)
+    return daten, legende
+
+
+def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
+               grenzen=None, kacheln: Kacheln | None = None, asset_url: str = ASSET_URL,  # noqa: ANN001
+               einteilung=None) -> Kartenbild:
+    """A choropleth of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte`.
+
+    ``abweichung`` colours the difference to the Kreis in percent with a diverging palette.
+    ``schema="bedarfsklassen"`` (the Bedarfsindex only) colours the classes of ``einteilung``
+    (a :class:`~sozialraum_analytics.bedarfsindex.Klasseneinteilung`), named in the legend.
+    """
+    daten, legende = werteklassen(flaechen, werte, schema, k, abweichung, einteilung)
     fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte), grenzen, kacheln, asset_url)
     return Kartenbild(fmap, legende, daten)
 
