@@ -16,7 +16,7 @@ The modules, each importing only those above it:
 - :mod:`ui.diagramme`: palette, plotly template, figures, lines, image downloads
 - :mod:`ui.karten`: polygons and the folium map
 - :mod:`ui.geheimhaltung`: what the public view withholds, on the page ("•", notes)
-- :mod:`ui.downloads`: Steckbrief and committee report downloads
+- :mod:`ui.downloads`: Steckbrief, committee report and print map downloads
 - :mod:`ui.seite`: what every page shows on top, notes on missing data, the per-area page preamble
 """
 
@@ -73,7 +73,7 @@ from .daten import (
     zeitreihe,
 )
 from .diagramme import bild_downloads, exportfuss, zeige
-from .downloads import bericht_downloads, steckbrief_download
+from .downloads import bericht_downloads, druckkarte_downloads, steckbrief_download
 from .geheimhaltung import (
     anzahl_texte,
     geheimhaltungshinweise,
@@ -148,5 +148,5 @@ __all__ = [
     "pruefe_daten", "seitenanfang", "setze_gebiet", "setze_kennzahl", "sidebar_ansicht", "sidebar_auswahl",
     "sitzung_minuten", "sozialraum_je_planungsraum", "steckbrief_download", "store", "streamlit_haerten", "tabelle",
     "text_oder_zahl", "version_vorbereiten", "versionshinweis", "wert", "zeige", "zeige_karte", "zeitreihe",
-    "zelle_anzahl",
+    "zelle_anzahl", "druckkarte_downloads",
 ]
