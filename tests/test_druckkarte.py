@@ -172,6 +172,19 @@ def test_numbers_only_as_many_as_the_key_has_room_for() -> None:
     assert ohne.nummern == [] and ohne.ohne == 3 and [t.text for t in ohne.texte] == ["Gross", "1,0"]
 
 
+@pytest.mark.parametrize("rechts", [shapely.box(10.1, 0, 20, 10),  # a gap of 0,1 mm
+                                    shapely.box(9.9, 0, 20, 10),  # an overlap
+                                    shapely.Polygon([(10, 0), (20, 0), (20, 10), (10, 10), (10.05, 5)])])
+def test_borders_that_do_not_quite_meet_draw_no_line_inside_the_kreis(rechts) -> None:  # noqa: ANN001
+    """Two 10 mm squares whose shared border does not quite match (a file simplified elsewhere): the Kreis's
+    outline is one ring around both, not a line between them (GEOS's coverage union would keep two parts)."""
+    import numpy as np
+
+    umriss = dk._vereinigt(np.array([shapely.box(0, 0, 10, 10), rechts]))
+    assert umriss.geom_type == "Polygon" and len(umriss.interiors) == 0
+    assert umriss.area == pytest.approx(200, abs=1.1)
+
+
 def test_a_name_that_looks_like_markup_is_printed_as_written(planungsraumkarte: dk.Druckkarte) -> None:
     assert "<b>x</b>" in planungsraumkarte.zeichnung.texte
     assert "<b>x</b>" in pdf_text(dk.pdf(planungsraumkarte.zeichnung))
