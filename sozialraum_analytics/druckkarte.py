@@ -32,6 +32,7 @@ import datetime as dt
 import functools
 import io
 import math
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -207,17 +208,11 @@ def papierflaechen(gebiete, zuordnung: pd.DataFrame | None, ebene: str, rahmen: 
     The Planungsräume are simplified as one coverage to :data:`TOLERANZ_MM` on paper (shared borders stay
     shared), then joined to Sozialräume: a border is drawn once, however fine the source geometry.
     """
-    import geopandas as gpd
     import shapely
 
-    from .karte import METRIC_CRS, sozialraum_flaechen
+    from .karte import sozialraum_flaechen
 
-    metrisch = gebiete[["raum_id", "name", "geometry"]].to_crs(METRIC_CRS)
-    m = massstab(metrisch.geometry, *rahmen)
-    geometrie = shapely.coverage_simplify(metrisch.geometry.to_numpy(), TOLERANZ_MM / m.s)
-    geometrie = shapely.transform(geometrie, m.punkte)
-    planungsraeume = gpd.GeoDataFrame({"raum_id": metrisch["raum_id"].astype(str), "name": metrisch["name"]},
-                                      geometry=shapely.make_valid(geometrie))
+    planungsraeume, m = _planungsraeume_auf_papier(gebiete, tuple(round(v, 3) for v in rahmen))
     sozialraeume = None
     if zuordnung is not None:
         # A clean coverage joins fast; borders that do not quite meet (a file simplified elsewhere) need the
@@ -229,6 +224,38 @@ def papierflaechen(gebiete, zuordnung: pd.DataFrame | None, ebene: str, rahmen: 
     if sozialraeume is None:
         raise ValueError("Für eine Karte der Sozialräume fehlt die Zuordnung der Planungsräume.")
     return sozialraeume, None, m
+
+
+# The last few geometries on paper: a second click (the PNG after the PDF, another measure) skips the
+# simplification, the costly part for detailed borders. Keyed by the GeoDataFrame itself (kept in the entry,
+# so its id cannot be reused while the entry lives) and the frame.
+_PAPIER: dict[tuple[int, tuple[float, ...]], tuple[object, object, Massstab]] = {}
+_PAPIER_SPERRE = threading.Lock()
+_PAPIER_MAX = 4
+
+
+def _planungsraeume_auf_papier(gebiete, rahmen: tuple[float, ...]):  # noqa: ANN001, ANN202
+    import geopandas as gpd
+    import shapely
+
+    from .karte import METRIC_CRS
+
+    schluessel = (id(gebiete), rahmen)
+    with _PAPIER_SPERRE:
+        eintrag = _PAPIER.get(schluessel)
+        if eintrag is not None and eintrag[0] is gebiete:
+            return eintrag[1].copy(), eintrag[2]
+    metrisch = gebiete[["raum_id", "name", "geometry"]].to_crs(METRIC_CRS)
+    m = massstab(metrisch.geometry, *rahmen)
+    geometrie = shapely.coverage_simplify(metrisch.geometry.to_numpy(), TOLERANZ_MM / m.s)
+    geometrie = shapely.transform(geometrie, m.punkte)
+    planungsraeume = gpd.GeoDataFrame({"raum_id": metrisch["raum_id"].astype(str), "name": metrisch["name"]},
+                                      geometry=shapely.make_valid(geometrie))
+    with _PAPIER_SPERRE:
+        while len(_PAPIER) >= _PAPIER_MAX:
+            _PAPIER.pop(next(iter(_PAPIER)))
+        _PAPIER[schluessel] = (gebiete, planungsraeume, m)
+    return planungsraeume.copy(), m
 
 
 def _vereinigt(geometrien: np.ndarray):  # noqa: ANN202 - a shapely geometry
@@ -310,7 +337,7 @@ class Ort:
     """Where an area's label may go: its largest part, and points in it with their distance to its border
     (the centroid where it lies well inside, then the centre of the largest inscribed circle)."""
 
-    teil: object  # shapely Polygon, prepared
+    teil: object  # shapely Polygon
     punkte: tuple[tuple[float, float, float], ...]  # x, y, distance to the border
 
     @property
@@ -359,7 +386,6 @@ def _orte(geometrien: Sequence) -> list[Ort | None]:
     gueltig = np.array([t for t in teile if t is not None], dtype=object)
     if not len(gueltig):
         return [None] * len(teile)
-    shapely.prepare(gueltig)  # each is asked several times whether a label fits
     kreise = shapely.maximum_inscribed_circle(gueltig, 0.05)
     mitten = shapely.get_point(kreise, 0)
     radien = shapely.length(kreise)

@@ -185,6 +185,16 @@ def test_borders_that_do_not_quite_meet_draw_no_line_inside_the_kreis(rechts) ->
     assert umriss.area == pytest.approx(200, abs=1.1)
 
 
+def test_a_second_print_reuses_the_geometry_on_paper(planung: Engine) -> None:
+    """The PNG after the PDF: the geometry simplified for paper is kept (the costly part), the page is the same."""
+    dk._PAPIER.clear()
+    erste = dk.entwerfen(planung, "planungsraum", 2024, "eckwert:gesamt")
+    assert len(dk._PAPIER) == 1
+    zweite = dk.entwerfen(planung, "planungsraum", 2024, "eckwert:gesamt")
+    assert len(dk._PAPIER) == 1 and zweite.zeichnung.texte == erste.zeichnung.texte
+    assert all(a.equals(b) for a, b in zip(erste.flaechen.geometry, zweite.flaechen.geometry))
+
+
 def test_a_name_that_looks_like_markup_is_printed_as_written(planungsraumkarte: dk.Druckkarte) -> None:
     assert "<b>x</b>" in planungsraumkarte.zeichnung.texte
     assert "<b>x</b>" in pdf_text(dk.pdf(planungsraumkarte.zeichnung))
