@@ -120,10 +120,12 @@ def write_sozialraum_kreis(folder: Path, sozialraeume: int, jahre: int, seed: in
     return folder
 
 
-def write_grosse_stadt(folder: Path, areas: int = 1100, sozialraeume: int = 143, seed: int = 13) -> Path:
+def write_grosse_stadt(folder: Path, areas: int = 1100, sozialraeume: int = 143, seed: int = 13,
+                       vertex_spacing_m: float = 400.0) -> Path:
     """A city of ``areas`` Planungsräume in ``sozialraeume`` Bezirksregionen, shaped like the real case
     of issue 14: geometry, assignment, population for 2021–2023, indicators for 2020 only, some
-    30 cases per Planungsraum; two Planungsräume in different Sozialräume share a name ("Heerstraße")."""
+    30 cases per Planungsraum; two Planungsräume in different Sozialräume share a name ("Heerstraße").
+    ``vertex_spacing_m=40`` gives borders as detailed as the unsimplified VG250 (about 800 points per area)."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     ags = np.array([f"11{i:06d}" for i in range(1, areas + 1)])
@@ -133,7 +135,7 @@ def write_grosse_stadt(folder: Path, areas: int = 1100, sozialraeume: int = 143,
     pd.DataFrame({"raum_id": ags, "name": names, "sozialraum_id": sr,
                   "sozialraum_name": [f"Bezirksregion {s[3:]}" for s in sr]}).to_csv(
         folder / "zuordnung.csv", sep=";", index=False)
-    geometry = gemeinden_geometrie(areas, seed=seed, vertex_spacing_m=400.0)
+    geometry = gemeinden_geometrie(areas, seed=seed, vertex_spacing_m=vertex_spacing_m)
     # Planungsräume in a snake through horizontal bands, so that consecutive ones (one Sozialraum) are neighbours.
     mitte = geometry.geometry.representative_point()
     band = (mitte.y.rank(method="first").to_numpy() - 1) * round(sozialraeume ** 0.5) // areas

@@ -105,14 +105,8 @@ with rechts:
     st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.legende_html(bild.legende)}")
     if angebote_farben:
         st.html(f"<style>{kb.LEGENDE_CSS}</style>{kb.angebote_legende_html(angebote_farben)}")
-    from sozialraum_analytics.export import bild as bild_datei
-
-    fuss = ui.exportfuss()  # now, in the page's session: names the view the map was made in
-    st.download_button("Karte als PNG", icon=":material/download:", on_click="ignore", mime="image/png",
-                       file_name=f"karte_{auswahl.ebene}_{jahr}.png", key="karte_png",
-                       data=lambda: bild_datei(kb.statische_karte(flaechen, bild, f"{merkmal.label} {jahr}",
-                                                                  fuss, merkmal.dezimalen), "png"),
-                       help="Die Karte mit Legende, Quelle, Datenversion und Ansicht, ohne Kartenhintergrund.")
+    # Hot spots print as the values in the chosen classes.
+    ui.druckkarte_downloads(auswahl.optionen, auswahl.ebene, jahr, kennzahl, schema, int(k), darstellung == "abweichung")
 if geklickt:
     ui.setze_gebiet(geklickt)
     st.rerun()

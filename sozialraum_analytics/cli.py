@@ -390,6 +390,52 @@ def export(ansicht: str, fmt: str, out: str, daten: str | None, jahr: int | None
     return 0
 
 
+def karte(args: argparse.Namespace) -> int:
+    """The print map of one measure per area (A4 landscape) as PDF or PNG, in the public or the planning view."""
+    from .druckkarte import druckkarte
+    from .karte import BEDARFSKLASSEN
+    from .kartenwerte import jahr_mit_werten, merkmale
+    from .kennzahlen import Optionen
+    from .klassen import SCHEMATA
+    from .oeffentlich import EBENEN, engine_fuer
+
+    fmt = args.format or ("png" if args.out.lower().endswith(".png") else "pdf")
+    if args.klassierung is not None and args.klassierung not in (*SCHEMATA, BEDARFSKLASSEN):
+        print(f"--klassierung {args.klassierung}: möglich sind {', '.join((*SCHEMATA, BEDARFSKLASSEN))}.",
+              file=sys.stderr)
+        return 2
+    if args.ansicht == "oeffentlich" and args.ebene not in EBENEN:
+        print("Die öffentliche Ansicht zeigt nur Sozialräume, keine Planungsräume (--ebene sozialraum oder "
+              "--ansicht planung).", file=sys.stderr)
+        return 1
+    try:
+        _, dataset = _dataset_for(args.daten)
+    except FileNotFoundError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    if _fehlerhaft(dataset, "Keine Karte"):
+        return 1
+    engine = engine_fuer(dataset, Optionen(nenner=args.nenner, skala=args.skala), args.ansicht, args.geheimhaltung)
+    katalog = merkmale(engine)
+    if args.kennzahl not in katalog:
+        print(f"Die Kennzahl „{args.kennzahl}“ gibt es für diese Daten nicht; möglich: "
+              f"{', '.join(katalog) or 'keine (es fehlen Daten)'}.", file=sys.stderr)
+        return 1
+    jahr = args.jahr
+    if jahr is None:
+        jahr, _ = jahr_mit_werten(engine, katalog[args.kennzahl], args.ebene, None)
+    try:
+        daten = druckkarte(engine, args.ebene, jahr, args.kennzahl, fmt, schema=args.klassierung, k=args.klassen,
+                           abweichung=args.abweichung)
+    except ValueError as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    Path(args.out).write_bytes(daten)
+    print(f"Geschrieben: {args.out} ({fmt.upper()}, A4 quer, {jahr}, "
+          f"{'öffentliche Ansicht' if args.ansicht == 'oeffentlich' else 'Planungsansicht'})", file=sys.stderr)
+    return 0
+
+
 def konto(aktion: str, name: str | None, passwort_stdin: bool, ersetzen: bool) -> int:
     """Local accounts of the planning view (file: SOZIALRAUM_KONTEN or konten.txt beside the database)."""
     import getpass
@@ -502,6 +548,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Folie/Steckbrief für diesen Sozialraum (Kennung, z. B. SR01; mehrfach möglich)")
     e.add_argument("--geheimhaltung", choices=tuple(VERFAHREN), default="sperren",
                    help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
+    ka = sub.add_parser("karte", help="Karte einer Kennzahl je Gebiet zum Drucken (A4 quer, PDF oder PNG mit 300 dpi)")
+    ka.add_argument("--out", "--ausgabe", dest="out", metavar="DATEI", required=True)
+    ka.add_argument("--format", choices=["pdf", "png"],
+                    help="pdf (Vektor) oder png (300 dpi); Standard: nach der Endung der Datei, sonst pdf")
+    ka.add_argument("--ansicht", choices=["oeffentlich", "planung"], default="oeffentlich",
+                    help="oeffentlich (Standard: mit Geheimhaltung, nur Sozialräume) oder planung (exakte Zahlen)")
+    ka.add_argument("--ebene", choices=["sozialraum", "planungsraum"], default="sozialraum")
+    ka.add_argument("--kennzahl", default="eckwert:gesamt", metavar="KENNUNG",
+                    help="z. B. eckwert:gesamt, eckwert:stationaer, ausgaben_je:gesamt, bedarfsindex, indikator:NAME")
+    ka.add_argument("--jahr", type=int, help="Standard: das letzte Jahr mit Werten der Kennzahl")
+    ka.add_argument("--klassierung", metavar="SCHEMA",
+                    help="Klassenbildung wie auf der Seite Karte: quantile (Standard), fisher_jenks, gleiche_intervalle, "
+                         "standardabweichung; für den Bedarfsindex auch bedarfsklassen (dort Standard)")
+    ka.add_argument("--klassen", type=int, choices=range(3, 8), default=5, metavar="3-7", help="Zahl der Klassen")
+    ka.add_argument("--abweichung", action="store_true", help="die Abweichung vom Kreiswert in Prozent statt der Werte")
+    ka.add_argument("--nenner", choices=["u21", "u18", "18_21"], default="u21",
+                    help="Bezugsgröße des Eckwerts (Standard: unter 21)")
+    ka.add_argument("--skala", type=int, choices=[1000, 10000], default=1000)
+    ka.add_argument("--daten", metavar="ORDNER",
+                    help="Ordner mit den Dateien (Standard: SOZIALRAUM_DATEN, sonst die Datenbank, sonst Demo)")
+    ka.add_argument("--geheimhaltung", choices=tuple(VERFAHREN), default="sperren",
+                    help="öffentliche Ansicht: kleine Zahlen sperren (Standard) oder auf 5 runden")
     ko = sub.add_parser("konto", help="lokale Konten der Planungsansicht verwalten")
     ko.add_argument("aktion", choices=["anlegen", "entfernen", "liste"])
     ko.add_argument("name", nargs="?")
@@ -537,6 +605,8 @@ def main(argv: list[str] | None = None) -> int:
             return demo(args.out, args.seed)
         if args.befehl == "export":
             return export(args.ansicht, args.format, args.out, args.daten, args.jahr, args.raum, args.geheimhaltung)
+        if args.befehl == "karte":
+            return karte(args)
         if args.befehl == "konto":
             return konto(args.aktion, args.name, args.passwort_stdin, args.ersetzen)
     except KeyboardInterrupt:

@@ -41,6 +41,7 @@ class Dataset:
     synthetisch: bool = False
     kreis_name: str = "Kreis"
     gebiete: object | None = None  # GeoDataFrame with raum_id, name, geometry (EPSG:4326)
+    geobasis: str = ""  # the credit the geometry needs on a map ("© GeoBasis-DE / BKG"), see geo.geobasis
     stand: dt.date | None = None
     version: int | None = None  # the store's data version behind every figure (None: a folder)
     # Counts (fallzahlen) and durations were computed by the database from case rows:
@@ -282,6 +283,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
     tables: dict[str, list[pd.DataFrame]] = {}
     reports: list[ValidationReport] = []
     gebiete = None
+    geobasis = ""
     genutzt: list[str] = []
     quellen: dict[str, list[str]] = {}
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
@@ -295,6 +297,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
             reports.append(result.report)
             if result.ok:
                 gebiete = result.frame
+                geobasis = result.frame.attrs.get("geobasis", "")
                 genutzt.append(path.name)
             continue
         reports.append(result.report)
@@ -331,7 +334,7 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
                 else "Dateien " + ", ".join(genutzt) if genutzt else "keine lesbaren Dateien"),
         synthetisch=is_demo if synthetisch is None else synthetisch,
         kreis_name=kreis_name or (DEMO_KREIS_NAME if is_demo else einstellungen().kreisname),
-        gebiete=gebiete,
+        gebiete=gebiete, geobasis=geobasis,
     )
     dataset.stand = _latest_date(dataset)
     dataset.staende = _staende(dataset, dataset.stand if dataset.has("faelle") else None)
@@ -469,6 +472,7 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
         tables=tables, reports=[],
         quelle=(f"Datenbank, Version {chosen.id} vom {chosen.zeit:%d.%m.%Y %H:%M}" if chosen else "Datenbank (leer)"),
         kreis_name=kreis_name or store.kreisname() or einstellungen().kreisname, gebiete=gebiete,
+        geobasis=store.geobasis(chosen.inhalt["gebiete"]["import_id"]) if chosen and "gebiete" in chosen.inhalt else "",
         version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt,
         dauern=dauern)
     dataset.stand = stand or _latest_date(dataset)

@@ -23,11 +23,28 @@ def ebenen(path: Path | str) -> list[str]:
         return []
 
 
+GEOBASIS_BKG = "© GeoBasis-DE / BKG"
+
+
+def geobasis(felder) -> str:  # noqa: ANN001 - the layer's field names
+    """The credit a geometry layer needs on every map: the BKG's for its administrative areas (VG250,
+    VG1000, VG5000: fields GEN and BEZ beside an official key), else nothing known.
+
+    >>> geobasis(["ADE", "GF", "BSG", "ARS", "AGS", "GEN", "BEZ", "geometry"])
+    '© GeoBasis-DE / BKG'
+    >>> geobasis(["raum_id", "name", "geometry"])
+    ''
+    """
+    gross = {str(f).upper() for f in felder}
+    return GEOBASIS_BKG if {"GEN", "BEZ"} <= gross and gross & {"AGS", "ARS", "RS"} else ""
+
+
 def read_gebiete(path: Path | str, kreis_prefix: str | None = None, ebene: str | None = None):
     """A GeoDataFrame ``raum_id, name, geometry`` in EPSG:4326 and a validation report.
 
     The BKG VG250 layer works directly (AGS, GEN); ``kreis_prefix`` (``08317``) keeps one Kreis.
     A file with several layers needs ``ebene`` (its name): the first is never taken silently.
+    ``attrs["geobasis"]`` of the frame is the credit its maps must carry (:func:`geobasis`).
     """
     import warnings
 
@@ -83,4 +100,6 @@ def read_gebiete(path: Path | str, kreis_prefix: str | None = None, ebene: str |
     duplicated = out["raum_id"].duplicated()
     if duplicated.any():
         report.error(f"Gebietsschlüssel mehrfach: {', '.join(sorted(set(out.loc[duplicated, 'raum_id'])))}")
-    return out.reset_index(drop=True), report
+    out = out.reset_index(drop=True)
+    out.attrs["geobasis"] = geobasis(frame.columns)
+    return out, report

@@ -78,10 +78,11 @@ def anzeige_geometrie(gebiete, toleranz_m: float = 60.0):  # noqa: ANN001, ANN20
     return out.set_geometry(rounded, crs=4326)
 
 
-def sozialraum_flaechen(planungsraeume, zuordnung: pd.DataFrame):  # noqa: ANN001, ANN201
+def sozialraum_flaechen(planungsraeume, zuordnung: pd.DataFrame, methode: str = "unary"):  # noqa: ANN001, ANN201
     """Sozialraum polygons ``raum_id, name, geometry``: the union of their Planungsräume.
 
     ``zuordnung`` has ``raum_id, sozialraum_id, sozialraum_name`` (the current assignment).
+    ``methode="coverage"`` joins a valid coverage (no overlaps, shared borders shared) many times faster.
     """
     import geopandas as gpd
 
@@ -89,7 +90,7 @@ def sozialraum_flaechen(planungsraeume, zuordnung: pd.DataFrame):  # noqa: ANN00
         zuordnung[["raum_id", "sozialraum_id", "sozialraum_name"]].dropna(subset=["sozialraum_id"]), on="raum_id")
     if merged.empty:
         return gpd.GeoDataFrame({"raum_id": [], "name": []}, geometry=[], crs=planungsraeume.crs)
-    dissolved = merged.dissolve(by=["sozialraum_id", "sozialraum_name"], as_index=False)
+    dissolved = merged.dissolve(by=["sozialraum_id", "sozialraum_name"], as_index=False, method=methode)
     return gpd.GeoDataFrame({"raum_id": dissolved["sozialraum_id"].astype(str),
                              "name": dissolved["sozialraum_name"].astype(str)},
                             geometry=dissolved.geometry.to_numpy(), crs=planungsraeume.crs)
@@ -359,22 +360,18 @@ def _bedarfsklassen(werte: pd.Series, einteilung):  # noqa: ANN001, ANN202 - Kla
     return Klassierung(BEDARFSKLASSEN, (unten, *einteilung.grenzen, oben), codes, anzahl)
 
 
-def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
-               grenzen=None, kacheln: Kacheln | None = None, asset_url: str = ASSET_URL,  # noqa: ANN001
-               einteilung=None) -> Kartenbild:
-    """A choropleth of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte`.
-
-    ``abweichung`` colours the difference to the Kreis in percent with a diverging palette.
-    ``schema="bedarfsklassen"`` (the Bedarfsindex only) colours the classes of ``einteilung``
-    (a :class:`~sozialraum_analytics.bedarfsindex.Klasseneinteilung`), named in the legend; the dynamics
-    with ``schema="dynamikklassen"`` and the groups always are maps of categories (:func:`kategorienkarte`).
-    """
+def werteklassen(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
+                 einteilung=None) -> tuple[pd.DataFrame, Legende]:  # noqa: ANN001
+    """The classes of a value map, for screen and print alike: its table (``daten``, see :class:`Kartenbild`)
+    and its :class:`Legende`. One definition of classes, colours and legend for :func:`wertekarte` and the
+    print map (:mod:`~sozialraum_analytics.druckkarte`). The dynamics with ``schema="dynamikklassen"`` and the
+    groups always are categories (:func:`kategorieklassen`)."""
     from .bedarfsindex import STANDARD_EINTEILUNG
     from .klassen import SCHEMATA, klassieren
 
     merkmal = werte.merkmal
     if merkmal.art == "gruppe" or (merkmal.art == "dynamik" and schema == DYNAMIKKLASSEN and not abweichung):
-        return kategorienkarte(flaechen, werte, grenzen, kacheln, asset_url)
+        return kategorieklassen(flaechen, werte)
     daten = _daten(flaechen, werte)
     spalte = "differenz_prozent" if abweichung else "wert"
     klassen_des_index = schema == BEDARFSKLASSEN and merkmal.art == "bedarfsindex" and not abweichung
@@ -406,6 +403,23 @@ def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung
                       ohne_wert=int((klassierung.klasse < 0).sum()) - gesperrt,
                       hinweis=" ".join(h for h in hinweise if h), gesperrt=gesperrt,
                       ohne_wert_text=_ohne_wert_text(merkmal))
+    return daten, legende
+
+
+def wertekarte(flaechen, werte, schema: str = "quantile", k: int = 5, abweichung: bool = False,  # noqa: ANN001
+               grenzen=None, kacheln: Kacheln | None = None, asset_url: str = ASSET_URL,  # noqa: ANN001
+               einteilung=None) -> Kartenbild:
+    """A choropleth of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte`.
+
+    ``abweichung`` colours the difference to the Kreis in percent with a diverging palette.
+    ``schema="bedarfsklassen"`` (the Bedarfsindex only) colours the classes of ``einteilung``
+    (a :class:`~sozialraum_analytics.bedarfsindex.Klasseneinteilung`), named in the legend; the dynamics
+    with ``schema="dynamikklassen"`` and the groups always are maps of categories (:func:`kategorienkarte`).
+    """
+    merkmal = werte.merkmal
+    if merkmal.art == "gruppe" or (merkmal.art == "dynamik" and schema == DYNAMIKKLASSEN and not abweichung):
+        return kategorienkarte(flaechen, werte, grenzen, kacheln, asset_url)
+    daten, legende = werteklassen(flaechen, werte, schema, k, abweichung, einteilung)
     fmap = karte(flaechen, daten["farbe"].tolist(), _tooltips(daten, werte), grenzen, kacheln, asset_url)
     return Kartenbild(fmap, legende, daten)
 
@@ -447,7 +461,15 @@ def _kategorie_tooltips(daten: pd.DataFrame, merkmal) -> list[str]:  # noqa: ANN
 def kategorienkarte(flaechen, werte, grenzen=None, kacheln: Kacheln | None = None,  # noqa: ANN001
                     asset_url: str = ASSET_URL) -> Kartenbild:
     """The dynamics classes (art ``dynamik``) or the four groups of status and dynamics (art ``gruppe``)
-    of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte` as a map of categories.
+    of :class:`~sozialraum_analytics.kartenwerte.Gebietswerte` as a map of categories (:func:`kategorieklassen`)."""
+    daten, legende = kategorieklassen(flaechen, werte)
+    fmap = karte(flaechen, daten["farbe"].tolist(), _kategorie_tooltips(daten, werte.merkmal), grenzen, kacheln,
+                 asset_url)
+    return Kartenbild(fmap, legende, daten)
+
+
+def kategorieklassen(flaechen, werte) -> tuple[pd.DataFrame, Legende]:  # noqa: ANN001
+    """The categories of the dynamics or the groups map, for screen and print: its table and legend.
 
     An area without dynamics (or, on the groups map, without status) is grey and called "keine Angabe (zu
     wenige Einwohner oder Daten)" in legend, tooltip and static map: never drawn like a class.
@@ -484,8 +506,7 @@ def kategorienkarte(flaechen, werte, grenzen=None, kacheln: Kacheln | None = Non
                       tuple((f, label, int((klasse == i).sum())) for i, (f, label) in enumerate(zip(farben, labels))),
                       ohne_wert=int((klasse < 0).sum()), hinweis=hinweis if dynamik.any() else "",
                       ohne_wert_text=KEINE_ANGABE)
-    fmap = karte(flaechen, daten["farbe"].tolist(), _kategorie_tooltips(daten, merkmal), grenzen, kacheln, asset_url)
-    return Kartenbild(fmap, legende, daten)
+    return daten, legende
 
 
 def lisakarte(flaechen, werte, ergebnis, grenzen=None, kacheln: Kacheln | None = None,  # noqa: ANN001

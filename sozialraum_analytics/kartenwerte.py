@@ -112,7 +112,8 @@ class Gebietswerte:
     ``werte`` has one row per area of the level: ``raum_id, name, wert, rang`` (1 = highest value,
     ties share the best rank, no rank without a value), ``differenz`` and ``differenz_prozent`` to
     ``kreiswert`` (missing where the Kreis value is missing or 0), ``gesperrt`` (True where the
-    public view withholds the value: shown as "gesperrt", never as "kein Wert") and ``kleine_basis``
+    public view withholds the value, also a rate or average on a small base: shown as "gesperrt", never
+    as "kein Wert") and ``kleine_basis``
     (a rate on fewer than 300 young people or an average on fewer than 10 cases: shown with a note,
     without rank). The dynamics and the groups (art ``dynamik``, ``gruppe``) add ``bedarfsindex,
     bedarfsklasse, dynamikindex, dynamik, gruppe, gruppe_text`` and ``kategorie`` (the class a map colours:
@@ -233,8 +234,11 @@ def gebietswerte(engine: Engine, merkmal: Merkmal, ebene: str, jahr: int) -> Geb
     else:
         frame["differenz"] = frame["wert"] - kreiswert
         frame["differenz_prozent"] = (frame["wert"] / kreiswert - 1) * 100 if kreiswert else np.nan
-    frame["gesperrt"] = _gesperrt(engine, merkmal, ebene, jahr, areas) & frame["wert"].isna()
     basis, grenze = _basis(engine, merkmal, ebene, jahr, areas)
+    # Withheld is not missing: a suppressed count's measure, and in the public view a rate on fewer than 300
+    # young people or an average on fewer than 10 cases (not shown there at all) are "gesperrt".
+    klein = (basis > 0) & (basis < grenze) if engine.oeffentlich else np.zeros(len(areas), dtype=bool)
+    frame["gesperrt"] = (_gesperrt(engine, merkmal, ebene, jahr, areas) | klein) & frame["wert"].isna()
     # A rate on fewer than 300 young people, an average on fewer than 10 cases: shown, marked, not ranked.
     frame["kleine_basis"] = frame["wert"].notna() & (basis < grenze)
     frame["rang"] = frame["wert"].where(~frame["kleine_basis"]).rank(ascending=False, method="min").astype("Int64")

@@ -64,6 +64,7 @@ _DERIVED = {"faelle": {"basis": TEXT}, "fallzahlen": {"basis": TEXT}, "kosten": 
 _SQL_TYPES = {KEY: sa.Text, TEXT: sa.Text, ID: sa.Text, HILFEART: sa.Text, SETTING: sa.Text, "richtung": sa.Text,
               INT: sa.Integer, YEAR: sa.Integer, NUMBER: sa.Float, DATE: sa.Date}
 _CATEGORIES = ("raum_id", "sozialraum_id", "hilfeart", "setting")
+GEOBASIS = "geobasis:"  # the setting that keeps an imported geometry's map credit, by import id
 
 
 def _columns(kind: str) -> dict[str, str]:
@@ -503,6 +504,10 @@ class Store:
                 if nach - vor == n_rows:
                     conn.execute(importe.update().where(importe.c.id == import_id).values(zeile_von=vor + 1,
                                                                                           zeile_bis=nach))
+            if kind == "gebiete" and frame.attrs.get("geobasis"):
+                # The credit the geometry needs on a map (geo.geobasis), kept with this import.
+                conn.execute(einstellungen.insert().values(name=f"{GEOBASIS}{import_id}", wert=frame.attrs["geobasis"],
+                                                           zeit=now, benutzer=benutzer))
             previous = self._current_content(conn)
             previous[kind] = import_id
             return replace(self._new_version(conn, aktion, import_id, previous, benutzer, now), aenderung=aenderung)
@@ -1006,6 +1011,10 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(einstellungen.c.name, einstellungen.c.wert).order_by(einstellungen.c.name)).all()
         return "|".join(f"{name}={wert}" for name, wert in rows)
+
+    def geobasis(self, import_id: int) -> str:
+        """The credit an imported geometry needs on a map ("© GeoBasis-DE / BKG"); empty when none is known."""
+        return self.einstellung(f"{GEOBASIS}{import_id}") or ""
 
     def kreisname(self) -> str | None:
         """The Kreis's name as stored with the data (from an import or entered on the page)."""

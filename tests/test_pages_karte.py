@@ -102,6 +102,17 @@ def test_karte_deviation_uses_a_diverging_legend(demo: Path) -> None:
     assert "#f4a582" in legend or "#d6604d" in legend or "#b2182b" in legend
 
 
+@pytest.mark.parametrize(("angemeldet", "ansicht"), [(True, "planung"), (False, "oeffentlich")])
+def test_karte_offers_the_print_map_in_both_views(demo: Path, angemeldet: bool, ansicht: str) -> None:
+    """"Karte drucken": PDF (A4 landscape) and PNG of the shown measure, named after the view it is made in."""
+    at = open_page("pages/karte.py", {"jahr": "2024", "kennzahl": "eckwert:stationaer"}, angemeldet=angemeldet)
+    no_exception(at)
+    knoepfe = {e.proto.label: e.proto for e in at.get("download_button")}
+    assert {"Karte drucken (PDF, A4 quer)", "Karte drucken (PNG, 300 dpi)"} <= set(knoepfe)
+    assert "Karte als PNG" not in knoepfe  # the print map replaces the former image
+    assert all(k.help for k in knoepfe.values())
+
+
 def test_karte_without_geometry_says_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(KLEINKREIS))
     at = open_page("pages/karte.py")

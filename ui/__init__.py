@@ -16,7 +16,7 @@ The modules, each importing only those above it:
 - :mod:`ui.diagramme`: palette, plotly template, figures, lines, image downloads
 - :mod:`ui.karten`: polygons and the folium map
 - :mod:`ui.geheimhaltung`: what the public view withholds, on the page ("•", notes)
-- :mod:`ui.downloads`: Steckbrief and committee report downloads
+- :mod:`ui.downloads`: Steckbrief, committee report and print map downloads
 - :mod:`ui.seite`: what every page shows on top, notes on missing data, the per-area page preamble
 """
 
@@ -75,7 +75,7 @@ from .daten import (
     zeitreihe,
 )
 from .diagramme import bild_downloads, exportfuss, zeige
-from .downloads import bericht_downloads, steckbrief_download
+from .downloads import bericht_downloads, druckkarte_downloads, steckbrief_download
 from .geheimhaltung import (
     anzahl_texte,
     geheimhaltungshinweise,
@@ -150,6 +150,6 @@ __all__ = [
     "leerer_bestand", "legende_platz", "linie", "minuten_text", "nur_planung", "oidc_konfiguriert", "plot_text",
     "pruefe_daten", "quellenzeile", "seitenanfang", "setze_gebiet", "setze_kennzahl", "sidebar_ansicht", "sidebar_auswahl",
     "sitzung_minuten", "sozialraum_je_planungsraum", "steckbrief_download", "store", "streamlit_haerten", "tabelle",
-    "text_oder_zahl", "vergleichslinie", "version_vorbereiten", "versionshinweis", "wert", "zeige", "zeige_karte", "zeitreihe",
-    "zelle_anzahl",
+    "text_oder_zahl", "vergleichslinie", "version_vorbereiten", "versionshinweis", "wert", "zeige", "zeige_karte",
+    "zeitreihe", "zelle_anzahl", "druckkarte_downloads",
 ]

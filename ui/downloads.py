@@ -1,4 +1,5 @@
-"""Downloads of the active view: the Steckbrief as PDF and the committee report, built only when clicked."""
+"""Downloads of the active view: the Steckbrief as PDF, the committee report and the print map, built only when
+clicked."""
 
 from __future__ import annotations
 
@@ -41,3 +42,23 @@ def bericht_downloads(optionen: Optionen, jahr: int, raeume: Sequence[str] = (),
             return export.schreiben(report, fmt)
         spalte.download_button(fmt.upper(), data=daten, file_name=f"{key}_{jahr}_{ansicht_name}.{fmt}",
                                mime=mimes[fmt], on_click="ignore", icon=":material/download:", key=f"{key}_{fmt}")
+
+
+def druckkarte_downloads(optionen: Optionen, ebene: str, jahr: int, kennzahl: str, schema: str, k: int,
+                         abweichung: bool = False) -> None:
+    """The map of the page for print (A4 landscape, PDF and PNG at 300 dpi), in the active view; built on the click."""
+    import re
+
+    from sozialraum_analytics.druckkarte import druckkarte
+
+    engine = get_engine(optionen)  # now, in the page's session: the view the map is made in
+    name = f"karte_{re.sub(r'[^0-9A-Za-z]+', '_', kennzahl).strip('_')}_{ebene}_{jahr}_" \
+           f"{'oeffentlich' if ist_oeffentlich() else 'planung'}"
+    for fmt, label, mime, hilfe in (
+            ("pdf", "Karte drucken (PDF, A4 quer)", "application/pdf",
+             "Die ganze Karte auf einer A4-Seite quer: Klassen, Namen, Legende, Titel, Quelle und Ansicht."),
+            ("png", "Karte drucken (PNG, 300 dpi)", "image/png", "Dieselbe Seite als Bild, 3508 × 2480 Pixel.")):
+        st.download_button(label, key=f"druckkarte_{fmt}", mime=mime, on_click="ignore", icon=":material/print:",
+                           file_name=f"{name}.{fmt}", help=hilfe,
+                           data=lambda fmt=fmt: druckkarte(engine, ebene, jahr, kennzahl, fmt, schema=schema, k=k,
+                                                           abweichung=abweichung))

@@ -202,10 +202,24 @@ def test_a_chart_made_in_the_planning_view_says_so(page, app_url: str) -> None:
     assert "Bezugsgröße: Eckwert je 1.000 unter 21 Jahre" in svg
 
 
-def test_the_map_downloads_as_png(page, app_url: str) -> None:
+def test_the_map_downloads_for_print_as_pdf_and_png(page, app_url: str) -> None:
+    """Karte drucken: one A4 landscape page (PDF) and the same page at 300 dpi (PNG), in the public view."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
     page.goto(f"{app_url}/karte?ebene=sozialraum")
     wait_until_idle(page)
     with page.expect_download(timeout=120_000) as download:
-        page.get_by_role("button", name="Karte als PNG").click()
-    data = Path(download.value.path()).read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+        page.get_by_role("button", name="Karte drucken (PDF, A4 quer)").click()
+    assert download.value.suggested_filename.endswith("_oeffentlich.pdf")
+    reader = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert len(reader.pages) == 1
+    assert round(float(reader.pages[0].mediabox.width)) == 842 and round(float(reader.pages[0].mediabox.height)) == 595
+    text = reader.pages[0].extract_text()
+    assert "Öffentliche Ansicht" in text and "Planungsansicht" not in text
+    with page.expect_download(timeout=120_000) as download:
+        page.get_by_role("button", name="Karte drucken (PNG, 300 dpi)").click()
+    with Image.open(download.value.path()) as bild:
+        assert bild.size == (3508, 2480)
