@@ -603,12 +603,16 @@ def entwerfen(engine: Engine, ebene: str, jahr: int, kennzahl: str = "eckwert:ge
     if legende.gesperrt:
         zeilen.append((GESPERRT_FARBE, f"{GESPERRT} gesperrt (Geheimhaltung)", legende.gesperrt))
     if legende.ohne_wert:
-        zeilen.append((OHNE_WERT, "– kein Wert", legende.ohne_wert))
+        zeilen.append((OHNE_WERT, f"– {legende.ohne_wert_text or 'kein Wert'}", legende.ohne_wert))
     for farbe, label, anzahl in zeilen:
+        # A long class name (the four groups) takes a second line rather than being cut.
+        teile = umbrechen(str(label), 8, w - 22)
+        teile = teile[:1] + [_kuerzen(" ".join(teile[1:]), 8, w - 22)] if len(teile) > 1 else teile
         z.rechteck(x, y, 8, 4.5, farbe, "#8a8f96", 0.15)
-        z.text(x + 10, y + 3.4, _kuerzen(str(label), 8, w - 22), 8)
+        for i, teil in enumerate(teile):
+            z.text(x + 10, y + 3.4 + i * 3.6, teil, 8)
         z.text(x + w, y + 3.4, format_number(anzahl), 8, ausrichtung="rechts")
-        y += 5.8
+        y += 5.8 + 3.6 * (len(teile) - 1)
     if legende.hinweis:
         absatz(legende.hinweis, vor=0.5)
     if daten["kleine_basis"].any() and not abweichung:
