@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .diagramme import TEXT_FARBE
 from .formatting import format_date, format_number, format_signed, kreis_label
 from .geheimhaltung import GESPERRT
 from .kennzahlen import EBENE_LABELS, Engine
@@ -54,7 +55,7 @@ TOLERANZ_MM = 0.1  # geometry simplified to what paper shows
 SCHRIFTGROESSEN = (8.0, 7.0, 6.0, 5.0)  # area names: the largest that fits; 5 pt is the smallest still read
 ZEILE = 1.18  # line height in font sizes
 NUMMERN_MAX = 30  # more numbers than this on one map are a puzzle, not a map
-TEXT = "#1b1f24"
+TEXT = TEXT_FARBE  # the charts' text colour
 GRAU_TEXT = "#4a5058"
 WEISS = "#ffffff"
 FLAECHENGRENZE = 0.2  # mm, white between areas
