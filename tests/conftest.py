@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from sozialraum_analytics import ablage as _ablage
 from sozialraum_analytics.dataset import load_folder
 from sozialraum_analytics.kennzahlen import Engine
 
@@ -57,20 +58,18 @@ def subset(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 
 DEMO = Path(__file__).resolve().parents[1] / "data"
-# The cases last: each import works out the public view's protection of its version, which costs little until there
-# are cases; so it is worked out in full once, for the version the tests read.
-DEMO_DATEIEN = (("zuordnung", "zuordnung.csv"), ("gebiete", "gebiete.geojson"), ("bevoelkerung", "bevoelkerung.csv"),
-                ("kosten", "kosten.csv"), ("indikatoren", "indikatoren.csv"), ("angebote", "angebote.csv"),
-                ("faelle", "faelle.csv"))
+# Every demo file the package knows (a new kind of the demo comes along by itself), the cases last: each import
+# works the public view's protection out, which costs little until there are cases.
+DEMO_DATEIEN = tuple(sorted(_ablage.DEMO_DATEIEN.items(), key=lambda art_datei: art_datei[0] == "faelle"))
 
 
 @pytest.fixture(scope="session")
 def demo_ablage_vorlage(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Path:
-    """A SQLite store holding the demo Kreis, imported file by file with the command line (seven versions, each
+    """A SQLite store holding the demo Kreis, imported file by file with the command line (a version per file, each
     with the public view's protection worked out at the import, as planners' imports do; the cases last).
 
     Imported once per test run and shared by the workers of ``pytest -n`` (the run's temporary folder, a file lock):
-    the seven imports work the protection out seven times. Tests use a copy (:func:`ablage_kopieren`), never the file.
+    each import works the protection out once more. Tests use a copy (:func:`ablage_kopieren`), never the file.
     """
     import fcntl
 

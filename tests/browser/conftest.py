@@ -20,6 +20,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from sozialraum_analytics.tables import KINDS
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -134,7 +136,7 @@ def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 # The cases last: each import works out the public view's protection of its version, which costs little until
 # there are cases; so it is worked out in full once, for the version the server shows.
-ARTEN = ("zuordnung", "gebiete", "bevoelkerung", "kosten", "indikatoren", "angebote", "faelle")
+ARTEN = tuple(sorted(KINDS, key=lambda art: art == "faelle"))
 
 
 def importiert(folder: Path, log_dir: Path) -> None:
