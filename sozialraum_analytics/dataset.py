@@ -8,6 +8,7 @@ read files.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -57,6 +58,9 @@ class Dataset:
     feste_jahre: tuple[int, ...] | None = None
     # The Kreis's Bedarfsindex classes (bedarfsindex.Klasseneinteilung), kept with the store; None: −1, 0, +1.
     einteilung: object | None = None
+    # A store version's case rows stay in the database: this reads the columns of the case structure
+    # (fallstruktur.py) when a page first asks for it (None for a folder: its rows are in ``tables``).
+    faelle_laden: Callable[[], pd.DataFrame | None] | None = None
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -74,7 +78,7 @@ class Dataset:
         """
         withheld = frozenset(kind for kind in SENSIBEL if self.has(kind))
         return replace(self, tables={k: v for k, v in self.tables.items() if k not in SENSIBEL}, reports=[],
-                       dauern=None, zurueckgehalten=withheld, feste_jahre=tuple(self.years()))
+                       dauern=None, faelle_laden=None, zurueckgehalten=withheld, feste_jahre=tuple(self.years()))
 
     def stand_text(self) -> str:
         """``Stand: Fälle 14.11.2024 · Bevölkerung 31.12.2024`` (one date when all kinds agree)."""
@@ -457,7 +461,7 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
         quelle=(f"Datenbank, Version {chosen.id} vom {chosen.zeit:%d.%m.%Y %H:%M}" if chosen else "Datenbank (leer)"),
         kreis_name=kreis_name or store.kreisname() or einstellungen().kreisname, gebiete=gebiete,
         version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt,
-        dauern=dauern)
+        dauern=dauern, faelle_laden=Fallzeilen(store.url, chosen.id) if chosen and "faelle" in chosen.inhalt else None)
     dataset.stand = stand or _latest_date(dataset)
     dataset.staende = _staende(dataset, stand)
     if chosen is not None:
@@ -467,3 +471,26 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
     if cross.problems:
         dataset.reports.append(cross)
     return dataset
+
+
+# The case file's columns the case structure reads (fallstruktur.py).
+STRUKTURSPALTEN = ("raum_id", "hilfeart", "basis", "setting", "beginn", "ende", "geburtsjahr", "alter", "geschlecht",
+                   "person_id", "hauptgrund", "beendigungsgrund")
+
+
+@dataclass(frozen=True)
+class Fallzeilen:
+    """Reads a store version's case rows (the columns of :data:`STRUKTURSPALTEN`) when called: the dataset
+    keeps no case row, the structure is worked out from them once and they are let go."""
+
+    url: str
+    version: int
+
+    def __call__(self) -> pd.DataFrame | None:
+        from .store import Store
+
+        store = Store(self.url)
+        try:
+            return store.tabelle("faelle", store.version(self.version), spalten=STRUKTURSPALTEN)
+        finally:
+            store.dispose()
