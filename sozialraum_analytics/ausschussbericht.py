@@ -509,6 +509,85 @@ def _hinweise(*teile: str) -> str:
     return " ".join(t for t in teile if t)
 
 
+# --- the case structure (fallstruktur.py) ---------------------------------------------------------------
+def _gesperrt_oder(wert: float, gesperrt: bool, dezimalen: int) -> object:
+    return GESPERRT if gesperrt else _zahl(wert, dezimalen)
+
+
+def struktur_tabelle(v, raum_name: str, kreis_name: str, jahr: int, hilfeart: str = "gesamt") -> Tabelle:  # noqa: ANN001
+    """One feature of an area's case structure beside the Kreis (:class:`fallstruktur.Vergleich`): counts and
+    shares, "•" where the public view withholds them. The page, the Steckbrief PDF and its tests read this."""
+    d = v.daten
+    kreis = kreis_label(kreis_name)
+    daten = pd.DataFrame({
+        v.label: d["kategorie"].astype(str),
+        "Anzahl": [_gesperrt_oder(a, g, 0) for a, g in zip(d["anzahl"], d["gesperrt"])],
+        "Anteil in %": [_gesperrt_oder(a, g, 1) for a, g in zip(d["anteil"], d["gesperrt"])],
+        f"Anzahl {kreis}": [_gesperrt_oder(a, g, 0) for a, g in zip(d["kreis_anzahl"], d["kreis_gesperrt"])],
+        f"Anteil {kreis} in %": [_gesperrt_oder(a, g, 1) for a, g in zip(d["kreis_anteil"], d["kreis_gesperrt"])],
+    })
+
+    def hilfen(n: float, gesperrt: bool) -> str:
+        return GESPERRT if gesperrt else format_number(n, 0)
+
+    gruppe = HILFEGRUPPEN_BY_ID[hilfeart].label
+    hinweis = (f"{gruppe}, {v.basis_text}: {hilfen(v.nenner, v.nenner_gesperrt)} in {raum_name}, "
+               f"{hilfen(v.kreis_nenner, v.kreis_nenner_gesperrt)} im Kreis. Anteil = Hilfen der Kategorie je 100 "
+               "Hilfen (mit „ohne Angabe“).")
+    return Tabelle(f"{v.label} {jahr}: {raum_name}", daten, hinweis)
+
+
+def personen_tabelle(personen: pd.DataFrame, raum_name: str, kreis_name: str, jahr: int) -> Tabelle:
+    """Fälle and junge Menschen of an area and the Kreis (:func:`fallstruktur.personen_vergleich`)."""
+    namen = [raum_name, kreis_label(kreis_name)]
+    daten = pd.DataFrame({
+        "Gebiet": namen[:len(personen)],
+        "Fälle (Hilfen)": [_gesperrt_oder(v, g, 0) for v, g in zip(personen["faelle"], personen["gesperrt"])],
+        "Junge Menschen": [_gesperrt_oder(v, g, 0) for v, g in zip(personen["junge_menschen"], personen["gesperrt"])],
+        "Hilfen je jungem Menschen": [_gesperrt_oder(v, g, 2)
+                                      for v, g in zip(personen["hilfen_je_person"], personen["gesperrt"])],
+    })
+    return Tabelle(f"Fälle und junge Menschen {jahr}", daten,
+                   "Junge Menschen: verschiedene Personen-IDs; eine Person mit zwei Hilfen ist zwei Fälle.")
+
+
+def fallstruktur_tabellen(engine: Engine, jahr: int, hilfeart: str = "gesamt") -> list[Tabelle]:
+    """The committee's view of the case structure: per feature the shares of the Sozialräume and the Kreis
+    (columns: categories), "•" where withheld; a feature the case file lacks is left out (its note is on
+    the Steckbrief)."""
+    from . import fallstruktur as fs
+
+    faelle = engine.strukturfaelle()
+    if faelle is None:
+        return []
+    names = engine.dataset.area_names()
+    out = []
+    for merkmal, m in fs.MERKMALE.items():
+        if merkmal not in faelle.kategorien:
+            continue
+        basis = fs.basis_von(engine, merkmal)
+        teile = [fs.tabelle(engine, e, jahr, merkmal, basis) for e in ("sozialraum", "kreis")]
+        rows = []
+        for table in teile:
+            table = table[table["hilfeart"] == hilfeart]
+            for area, zeilen in table.groupby("area", sort=False):
+                erste = zeilen.iloc[0]
+                row = {"Sozialraum": names.get(area, area) if area != KREIS_ID else kreis_label(engine.dataset.kreis_name),
+                       "Hilfen": GESPERRT if erste["nenner_gesperrt"] else _zahl(erste["nenner"], 0)}
+                for k in zeilen.itertuples():
+                    row[f"{k.kategorie} in %"] = GESPERRT if k.gesperrt or k.nenner_gesperrt else _zahl(k.anteil, 1)
+                rows.append(row)
+        daten = pd.DataFrame(rows)
+        # Categories nobody has this year (own texts of other years) say nothing.
+        leer = [c for c in daten.columns[2:] if (daten[c] == 0).all() and c.removesuffix(" in %") not in m.amtlich]
+        out.append(Tabelle(f"{m.label}: {HILFEGRUPPEN_BY_ID[hilfeart].label} je Sozialraum {jahr}",
+                           daten.drop(columns=leer),
+                           f"Anteile in % der {fs.BASEN[basis]}; „Hilfen“ = Nenner."
+                           + (f" {GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else ""),
+                           kurz={c: c.removesuffix(" in %") for c in daten.columns}, quer_titel="Sozialraum"))
+    return out
+
+
 def steckbrief_bericht(engine: Engine, raum_id: str, jahr: int, ebene: str = "sozialraum",
                        datum: dt.date | None = None) -> Steckbriefbericht:
     """The Steckbrief of one area for the PDF: the page's figures, sentences, tables and charts."""

@@ -335,9 +335,12 @@ def gebiet_je_raum(engine, faelle: Strukturfaelle, ebene: str, jahr: int) -> np.
     return np.array([position.get(s, -1) for s in sozialraeume], dtype=np.int64)
 
 
-def atome(engine, faelle: Strukturfaelle, ebene: str, jahr: int, merkmal: str, basis: str) -> np.ndarray:  # noqa: ANN001
-    """The exact counts of one year: areas × help combinations × categories (the protection's atoms)."""
-    codes, labels = faelle.kategorien[merkmal]
+def atome(engine, faelle: Strukturfaelle, ebene: str, jahr: int, merkmal: str, basis: str,  # noqa: ANN001
+          codes: np.ndarray | None = None) -> np.ndarray:
+    """The exact counts of one year: areas × help combinations × categories (the protection's atoms);
+    ``codes``: other category codes per help than the feature's own (same categories)."""
+    eigene, labels = faelle.kategorien[merkmal]
+    codes = eigene if codes is None else codes
     n_areas, n_combos, n_cats = len(engine._areas(ebene)), len(faelle.combos), len(labels)
     gebiet = gebiet_je_raum(engine, faelle, ebene, jahr)[faelle.raum]
     drin = faelle.maske(basis, jahr) & (gebiet >= 0) & (codes >= 0)
@@ -396,11 +399,24 @@ class OeffentlicheAtome:
 
 
 ANDAUERND = "am 31.12. andauernd"
+# Destatis' practice for published tables: "divers" and "ohne Angabe" are assigned to männlich or weiblich at
+# random (a category of a handful of young people per Sozialraum would otherwise withhold the others).
+ZUFALL_GESCHLECHT = 20241231
+
+
+def oeffentliches_geschlecht(faelle: Strukturfaelle) -> np.ndarray:
+    """Sex codes of the public view: männlich or weiblich for every help, "divers" and "ohne Angabe" drawn
+    with even odds from a fixed seed (the same on every run)."""
+    codes, labels = faelle.kategorien["geschlecht"]
+    m, w = labels.index("männlich"), labels.index("weiblich")
+    zufall = np.random.default_rng(ZUFALL_GESCHLECHT).random(len(codes)) < 0.5
+    return np.where((codes == m) | (codes == w), codes, np.where(zufall, m, w))
 
 
 def oeffentliche_atome(engine, faelle: Strukturfaelle, ebene: str, jahr: int, merkmal: str) -> OeffentlicheAtome:  # noqa: ANN001
-    """The public view's counts of one feature: Hilfen insgesamt by age, sex and reason (texts that name no
-    official reason merged into one category: a free text may name a person), or by how they ended."""
+    """The public view's counts of one feature: Hilfen insgesamt by age, sex (männlich and weiblich only, see
+    :func:`oeffentliches_geschlecht`) and reason (texts that name no official reason merged into one category:
+    a free text may name a person), or by how they ended."""
     if merkmal == "beendigung":
         beendet = atome(engine, faelle, ebene, jahr, merkmal, BEENDET)
         codes, labels = faelle.kategorien[merkmal]
@@ -412,8 +428,12 @@ def oeffentliche_atome(engine, faelle: Strukturfaelle, ebene: str, jahr: int, me
         kategorien = [*labels, ANDAUERND]
         nie = np.array([False] * len(labels) + [True])
         return OeffentlicheAtome(np.concatenate([beendet, andauernd], axis=2), kategorien, nie, ~nie)
-    roh = atome(engine, faelle, ebene, jahr, merkmal, INANSPRUCHNAHME)
     labels = faelle.kategorien[merkmal][1]
+    if merkmal == "geschlecht":
+        roh = atome(engine, faelle, ebene, jahr, merkmal, INANSPRUCHNAHME, oeffentliches_geschlecht(faelle))
+        behalten = [labels.index("männlich"), labels.index("weiblich")]
+        return OeffentlicheAtome(roh[:, :, behalten], ["männlich", "weiblich"], np.zeros(2, dtype=bool), None)
+    roh = atome(engine, faelle, ebene, jahr, merkmal, INANSPRUCHNAHME)
     amtlich = set(MERKMALE[merkmal].amtlich) | {OHNE_ANGABE}
     kategorien = [k for k in labels if k in amtlich]
     if any(k not in amtlich for k in labels):
@@ -548,3 +568,80 @@ def hinweise(engine) -> list[str]:  # noqa: ANN001 - Engine
         out.append(f"{len(texte)} Beendigungsgründe der Falldatei wurden nicht erkannt und zählen als „sonstige "
                    f"Gründe“ ({', '.join(f'„{t}“' for t in texte[:3])}{' …' if len(texte) > 3 else ''}).")
     return out
+
+
+# --- one area against the Kreis (Steckbrief, its PDF) ---------------------------------------------------
+@dataclass(frozen=True)
+class Vergleich:
+    """One feature of one area and help group against the Kreis, as the Steckbrief shows it.
+
+    ``daten``: kategorie, anzahl, anteil, gesperrt, kreis_anzahl, kreis_anteil, kreis_gesperrt (official
+    categories always, others only where they occur); ``hinweis``: why there is nothing (then ``daten`` is
+    empty).
+    """
+
+    merkmal: str
+    label: str
+    basis: str
+    daten: pd.DataFrame
+    nenner: float = np.nan
+    kreis_nenner: float = np.nan
+    nenner_gesperrt: bool = False
+    kreis_nenner_gesperrt: bool = False
+    hinweis: str | None = None
+
+    @property
+    def basis_text(self) -> str:
+        return BASEN[self.basis]
+
+
+VERGLEICH_SPALTEN = ["kategorie", "anzahl", "anteil", "gesperrt", "kreis_anzahl", "kreis_anteil", "kreis_gesperrt"]
+
+
+def vergleich(engine, ebene: str, raum_id: str, jahr: int, merkmal: str, hilfeart: str = "gesamt",  # noqa: ANN001
+              basis: str | None = None) -> Vergleich:
+    """:func:`tabelle` of one area and group beside the Kreis's."""
+    m = MERKMALE[merkmal]
+    basis = basis_von(engine, merkmal, basis)
+    hinweis = fehlt(engine.strukturfaelle(), merkmal, aggregiert=engine._dataset.has("fallzahlen"))
+    if hinweis is None and hilfeart not in gruppen_von(engine):
+        hinweis = "Die öffentliche Ansicht zeigt die Fallstruktur nur für Hilfen gesamt, HzE, die Settings und § 35a."
+    if hinweis is not None:
+        return Vergleich(merkmal, m.label, basis, pd.DataFrame(columns=VERGLEICH_SPALTEN), hinweis=hinweis)
+    gebiet = tabelle(engine, ebene, jahr, merkmal, basis)
+    gebiet = gebiet[(gebiet["area"] == raum_id) & (gebiet["hilfeart"] == hilfeart)].set_index("kategorie")
+    kreis = tabelle(engine, "kreis", jahr, merkmal, basis)
+    kreis = kreis[kreis["hilfeart"] == hilfeart].set_index("kategorie")
+    daten = pd.DataFrame({
+        "kategorie": gebiet.index, "anzahl": gebiet["anzahl"].to_numpy(), "anteil": gebiet["anteil"].to_numpy(),
+        "gesperrt": gebiet["gesperrt"].to_numpy(dtype=bool),
+        "kreis_anzahl": kreis["anzahl"].reindex(gebiet.index).to_numpy(),
+        "kreis_anteil": kreis["anteil"].reindex(gebiet.index).to_numpy(),
+        "kreis_gesperrt": kreis["gesperrt"].reindex(gebiet.index).fillna(False).to_numpy(dtype=bool)})
+    amtlich = set(m.amtlich)
+    leer = ~daten["kategorie"].isin(amtlich) & (daten["anzahl"].fillna(1) == 0) & (daten["kreis_anzahl"].fillna(1) == 0)
+    daten = daten[~leer].reset_index(drop=True)
+    erste = gebiet.iloc[0] if len(gebiet) else None
+    kreis_erste = kreis.iloc[0] if len(kreis) else None
+    return Vergleich(merkmal, m.label, basis, daten,
+                     float(erste["nenner"]) if erste is not None else np.nan,
+                     float(kreis_erste["nenner"]) if kreis_erste is not None else np.nan,
+                     bool(erste["nenner_gesperrt"]) if erste is not None else False,
+                     bool(kreis_erste["nenner_gesperrt"]) if kreis_erste is not None else False)
+
+
+def personen_vergleich(engine, ebene: str, raum_id: str, jahr: int, hilfeart: str = "gesamt",  # noqa: ANN001
+                       basis: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Fälle and junge Menschen of one area and group and of the Kreis (rows ``gebiet`` and ``kreis``),
+    or a German note why there are none."""
+    hinweis = fehlt(engine.strukturfaelle(), "person_id", aggregiert=engine._dataset.has("fallzahlen"))
+    if hinweis is not None:
+        return pd.DataFrame(columns=JUNGE_MENSCHEN_SPALTEN), hinweis
+    if hilfeart not in gruppen_von(engine):
+        return pd.DataFrame(columns=JUNGE_MENSCHEN_SPALTEN), ("Die öffentliche Ansicht zeigt junge Menschen nur für "
+                                                                "Hilfen gesamt, HzE, die Settings und § 35a.")
+    teile = []
+    for e, area in ((ebene, raum_id), ("kreis", None)):
+        table = junge_menschen(engine, e, jahr, basis)
+        teile.append(table[(table["hilfeart"] == hilfeart) & ((table["area"] == area) if area else True)])
+    return pd.concat(teile, ignore_index=True), None

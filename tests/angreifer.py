@@ -310,14 +310,16 @@ class StrukturAngriff:
 
 def angreifen_struktur(jahr: int, areas: list[str], atome: list[tuple], haupt: dict[str, pd.DataFrame],
                        struktur: dict[str, pd.DataFrame], exakt: dict[str, pd.DataFrame], rest: bool,
-                       beendigung: bool, andauernd: dict[str, pd.Series] | None = None) -> list[Ergebnis]:
+                       beendigung: bool, andauernd: dict[str, pd.Series] | None = None,
+                       gruppen: set[str] | None = None) -> list[Ergebnis]:
     """Attack every withheld count of a published structure (and every withheld Hilfen insgesamt of the
     public groups, which the structure must not give away either).
 
     ``haupt``: the public wide tables per level (``sozialraum``, ``kreis``); ``struktur``: the public
     structure tables per level; ``exakt``: the planning view's (the truth), for the ending with the ended
     helps' categories; ``andauernd``: for the ending the true helps running on 31.12. per (area, group): those
-    of 1 to 4 must not follow from what is shown (Hilfen insgesamt minus ended helps).
+    of 1 to 4 must not follow from what is shown (Hilfen insgesamt minus ended helps). ``gruppen``: attack only
+    the withheld figures of these help groups (the attacker still uses every figure shown).
     """
     kategorien = list(dict.fromkeys(struktur["kreis"]["kategorie"])) + ([ANDAUERND] if beendigung else [])
     angriff = StrukturAngriff(areas, atome, kategorien, rest)
@@ -327,14 +329,15 @@ def angreifen_struktur(jahr: int, areas: list[str], atome: list[tuple], haupt: d
     ergebnisse = []
     for ebene in ("sozialraum", "kreis"):
         wahr = exakt[ebene].set_index(["area", "hilfeart", "kategorie"])
-        for row in struktur[ebene].itertuples():
+        ziele = struktur[ebene] if gruppen is None else struktur[ebene][struktur[ebene]["hilfeart"].isin(gruppen)]
+        for row in ziele.itertuples():
             area = None if ebene == "kreis" else row.area
             if row.gesperrt:
                 truth = float(wahr.at[(row.area, row.hilfeart, row.kategorie), "anzahl"])
                 low, high = angriff.bereich(angriff.zeile(area, row.hilfeart, [row.kategorie]), truth)
                 ergebnisse.append(Ergebnis("anzahl", jahr, row.area, f"{row.hilfeart}:{row.kategorie}", low, high,
                                            truth))
-        summen = struktur[ebene].drop_duplicates(["area", "hilfeart"])
+        summen = ziele.drop_duplicates(["area", "hilfeart"])
         for row in summen[summen["nenner_gesperrt"]].itertuples():
             area = None if ebene == "kreis" else row.area
             total = wahr.xs((row.area, row.hilfeart), level=["area", "hilfeart"])["nenner"].iloc[0]
@@ -342,7 +345,7 @@ def angreifen_struktur(jahr: int, areas: list[str], atome: list[tuple], haupt: d
             low, high = angriff.bereich(angriff.zeile(area, row.hilfeart, ended if beendigung else None), float(total))
             ergebnisse.append(Ergebnis("anzahl", jahr, row.area, f"{row.hilfeart}:summe", low, high, float(total)))
         for (area, gruppe), wert in (andauernd or {}).get(ebene, pd.Series(dtype=float)).items():
-            if 1 <= wert <= 4 and gruppe in set(struktur[ebene]["hilfeart"]):
+            if 1 <= wert <= 4 and gruppe in set(ziele["hilfeart"]):
                 low, high = angriff.bereich(angriff.zeile(None if ebene == "kreis" else area, gruppe, [ANDAUERND]),
                                             float(wert))
                 ergebnisse.append(Ergebnis("anzahl", jahr, area, f"{gruppe}:andauernd", low, high, float(wert)))

@@ -223,6 +223,11 @@ PERSONEN = [
 ]
 
 
+# The registry's Kennzahlen of the case structure and their hand-worked values (test_kennzahlen checks that
+# every registered one has some).
+HAND_JE_KENNZAHL = {"fallstruktur_anteil": HAND, "junge_menschen": PERSONEN, "hilfen_je_person": PERSONEN}
+
+
 @pytest.mark.parametrize(("ebene", "area", "hilfeart", "basis", "faelle", "menschen"), PERSONEN)
 def test_faelle_and_junge_menschen_by_hand(planung, ebene, area, hilfeart, basis, faelle, menschen) -> None:
     table = fs.junge_menschen(planung, ebene, 2023, basis).set_index(["area", "hilfeart"])
@@ -331,19 +336,48 @@ def demo_planung(demo):
     return Engine(demo, jahre=[2022, 2023, 2024])
 
 
+def _exakt_oeffentlich(planung: Engine, ebene: str, jahr: int, merkmal: str) -> pd.DataFrame:
+    """The exact counts behind the public table: Hilfen insgesamt by the public categories (own reasons merged,
+    sex as männlich/weiblich with "divers" and "ohne Angabe" assigned), the ended helps by their ending."""
+    faelle = planung.strukturfaelle()
+    atome = fs.oeffentliche_atome(planung, faelle, ebene, jahr, merkmal)
+    zahlen = fs.nach_gruppen(atome.atome, faelle.mitglieder(list(fs.OEFFENTLICHE_GRUPPEN)))[:, :, ~atome.nie]
+    kategorien = [k for k, n in zip(atome.kategorien, atome.nie) if not n]
+    areas, gruppen = planung.areas(ebene), list(fs.OEFFENTLICHE_GRUPPEN)
+    return pd.DataFrame({"area": np.repeat(areas, len(gruppen) * len(kategorien)),
+                         "hilfeart": np.tile(np.repeat(gruppen, len(kategorien)), len(areas)),
+                         "kategorie": np.tile(kategorien, len(areas) * len(gruppen)), "anzahl": zahlen.ravel(),
+                         "nenner": np.repeat(zahlen.sum(axis=2).ravel(), len(kategorien))})
+
+
+def test_the_public_sex_is_maennlich_or_weiblich_as_destatis_publishes_it(demo_oeffentlich, demo_planung) -> None:
+    """Destatis assigns "divers" and "ohne Angabe" to männlich or weiblich at random in published tables:
+    each goes to one of the two, the totals stay, and the draw is the same on every run."""
+    exakt = fs.tabelle(demo_planung, "kreis", 2023, "geschlecht", fs.INANSPRUCHNAHME)
+    exakt = exakt[exakt["hilfeart"] == "gesamt"].set_index("kategorie")["anzahl"]
+    zugeordnet = _exakt_oeffentlich(demo_planung, "kreis", 2023, "geschlecht")
+    zugeordnet = zugeordnet[zugeordnet["hilfeart"] == "gesamt"].set_index("kategorie")["anzahl"]
+    assert list(zugeordnet.index) == ["männlich", "weiblich"]
+    assert zugeordnet.sum() == exakt.sum()
+    assert zugeordnet["männlich"] >= exakt["männlich"] and zugeordnet["weiblich"] >= exakt["weiblich"]
+    assert exakt["divers"] > 0 and zugeordnet["männlich"] + zugeordnet["weiblich"] - exakt["männlich"] - \
+        exakt["weiblich"] == exakt["divers"] + exakt.get(fs.OHNE_ANGABE, 0)
+    public = fs.tabelle(demo_oeffentlich, "kreis", 2023, "geschlecht")
+    assert set(public["kategorie"]) == {"männlich", "weiblich"}
+    np.testing.assert_array_equal(fs.oeffentliches_geschlecht(demo_planung.strukturfaelle()),
+                                  fs.oeffentliches_geschlecht(demo_oeffentlich.strukturfaelle()))
+
+
 @pytest.mark.parametrize("merkmal", list(fs.MERKMALE))
 def test_the_demo_structure_is_suppressed_where_the_rules_say_so(demo_oeffentlich, demo_planung, merkmal) -> None:
     for ebene in ("sozialraum", "kreis"):
         table = fs.tabelle(demo_oeffentlich, ebene, 2023, merkmal)
-        basis = fs.BEENDET if merkmal == "beendigung" else fs.INANSPRUCHNAHME
-        exakt = fs.tabelle(demo_planung, ebene, 2023, merkmal, basis)
-        if merkmal == "hauptgrund":  # the own texts, merged in the public view
-            exakt = exakt.assign(kategorie=exakt["kategorie"].where(
-                exakt["kategorie"].isin([*fs.HAUPTGRUENDE, fs.OHNE_ANGABE]), fs.ANDERE_ANGABE))
-            exakt = exakt.groupby(["area", "hilfeart", "kategorie"], as_index=False)["anzahl"].sum()
+        exakt = _exakt_oeffentlich(demo_planung, ebene, 2023, merkmal)
         haupt = demo_oeffentlich.sperrvermerk(ebene).xs(2023) != 0
         _regeln_eingehalten(table, exakt, haupt)
-        assert table["gesperrt"].any() and (~table["gesperrt"] & (table["anzahl"] >= 5)).any()
+        assert (~table["gesperrt"] & (table["anzahl"] >= 5)).any()
+        if ebene == "sozialraum":
+            assert table["gesperrt"].any()
 
 
 def test_the_attacker_recovers_no_withheld_structure_figure(demo, demo_oeffentlich, demo_planung) -> None:
@@ -354,18 +388,20 @@ def test_the_attacker_recovers_no_withheld_structure_figure(demo, demo_oeffentli
     atome = [a for a in atome_aus_faellen(hilfen.assign(hilfeart=hilfen["hilfeart"].astype(str)))]
     areas = demo_oeffentlich.areas("sozialraum")
     haupt = {e: demo_oeffentlich.table(e) for e in ("sozialraum", "kreis")}
-    # Sex (a partition of the Hilfen insgesamt, as age and reason are) and the ending (with the helps still
+    # Age (a partition of the Hilfen insgesamt, as sex and reason are) and the ending (with the helps still
     # running, never shown, and the ended helps' sum): the two shapes of the public tables.
-    for merkmal in ("geschlecht", "beendigung"):
+    for merkmal in ("alter", "beendigung"):
         beendigung = merkmal == "beendigung"
         struktur = {e: fs.tabelle(demo_oeffentlich, e, 2023, merkmal) for e in ("sozialraum", "kreis")}
-        basis = fs.BEENDET if beendigung else fs.INANSPRUCHNAHME
-        exakt = {e: fs.tabelle(demo_planung, e, 2023, merkmal, basis) for e in ("sozialraum", "kreis")}
+        exakt = {e: _exakt_oeffentlich(demo_planung, e, 2023, merkmal) for e in ("sozialraum", "kreis")}
         andauernd = {e: demo_planung.table(e)["andauernd"].xs(2023) for e in ("sozialraum", "kreis")} \
             if beendigung else None
+        # Every withheld figure of the ending; of the age, those of the small groups (where the small counts
+        # are; the others cost the test a minute and come from the same programme).
         ergebnisse = angreifen_struktur(2023, areas, atome, haupt, struktur, exakt, rest=False, beendigung=beendigung,
-                                        andauernd=andauernd)
-        assert len(ergebnisse) > 50
+                                        andauernd=andauernd,
+                                        gruppen=None if beendigung else {"gesamt", "teilstationaer", "stationaer"})
+        assert len(ergebnisse) > 40
         for e in ergebnisse:
             assert e.low - 1e-6 <= e.wahr <= e.high + 1e-6, e
             assert not e.bestimmbar, (merkmal, e)
@@ -445,7 +481,7 @@ def test_without_secondary_suppression_the_attacker_would_find_small_counts(demo
         np.asarray(start, dtype=bool), np.zeros(werk.n, dtype=bool)))
     struktur = {e: fs.tabelle(naive, e, 2023, "geschlecht") for e in ("sozialraum", "kreis")}
     planung = Engine(demo, jahre=[2023])
-    exakt = {e: fs.tabelle(planung, e, 2023, "geschlecht", fs.INANSPRUCHNAHME) for e in ("sozialraum", "kreis")}
+    exakt = {e: _exakt_oeffentlich(planung, e, 2023, "geschlecht") for e in ("sozialraum", "kreis")}
     faelle = demo.tables["faelle"]
     atome = atome_aus_faellen(faelle[~faelle["hilfeart"].isin(["§42", "§8a"])].astype({"hilfeart": str}))
     ergebnisse = angreifen_struktur(2023, naive.areas("sozialraum"), atome,
