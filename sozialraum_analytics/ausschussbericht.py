@@ -104,11 +104,12 @@ class Bericht:
     raeume: list[Raumseite] = field(default_factory=list)
     kreis_kennzahlen: list[tuple[str, str]] = field(default_factory=list)
     meilensteine: Tabelle | None = None
+    struktur: list[Tabelle] = field(default_factory=list)  # the case structure per Sozialraum (fallstruktur.py)
 
     @property
     def alle_tabellen(self) -> list[Tabelle]:
-        """The tables of XLSX and CSV: the report's, then the milestones."""
-        return self.tabellen + ([self.meilensteine] if self.meilensteine is not None else [])
+        """The tables of XLSX and CSV: the report's, the case structure's, then the milestones."""
+        return self.tabellen + self.struktur + ([self.meilensteine] if self.meilensteine is not None else [])
 
 
 # --- the slides: one list for the presentation, PPTX and PDF ---------------------------------
@@ -136,6 +137,8 @@ def folien(b: Bericht) -> list[Folie]:
         if name in b.figuren:
             out.append(Folie("bild", titel, kurz, bild=name))
     out += [Folie("tabelle", t.titel, "Hilfearten", tabelle=t) for t in folientabellen(b.tabellen[1])]
+    for t in b.struktur:
+        out += [Folie("tabelle", teil.titel, "Fallstruktur", tabelle=teil) for teil in folientabellen(t)]
     out += [Folie("raum", mit_ebene(s.name, "Sozialraum"), s.name, raum=s) for s in b.raeume]
     if "bedarf" in b.figuren:
         out.append(Folie("bild", f"Bedarf und Inanspruchnahme {k.jahr}", "Bedarf", bild="bedarf"))
@@ -339,7 +342,7 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
                 (describe(eck).label, format_number(t1.daten.iloc[-1]["Eckwert"], 1))]
     seiten = [_raumseite(engine, area, jahr, names) for area in (raeume or [])]
     ms = meilenstein_tabelle(meilensteine, names) if meilensteine is not None and len(meilensteine) else None
-    return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms)
+    return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms, fallstruktur_tabellen(engine, jahr))
 
 
 def _text(wert: object) -> str:
@@ -496,6 +499,7 @@ def steckbrief_tabellen(engine: Engine, profil) -> list[Tabelle]:  # noqa: ANN00
         daten = pd.DataFrame({"Altersgruppe": bev["altersgruppe"].astype(str).tolist() or ["insgesamt"],
                               "Einwohner": [_anzahl(v, None) for v in bev["einwohner"]] or [None]})
         tabellen.append(Tabelle(f"Bevölkerung {jahre['bevoelkerung']}", daten, profil.hinweis("bevoelkerung")))
+    tabellen += steckbrief_struktur(engine, profil)
     angebote = profil.angebote
     if len(angebote):
         tabellen.append(Tabelle(f"Angebote im Gebiet {profil.jahr}", pd.DataFrame({
@@ -531,9 +535,9 @@ def struktur_tabelle(v, raum_name: str, kreis_name: str, jahr: int, hilfeart: st
         return GESPERRT if gesperrt else format_number(n, 0)
 
     gruppe = HILFEGRUPPEN_BY_ID[hilfeart].label
-    hinweis = (f"{gruppe}, {v.basis_text}: {hilfen(v.nenner, v.nenner_gesperrt)} in {raum_name}, "
-               f"{hilfen(v.kreis_nenner, v.kreis_nenner_gesperrt)} im Kreis. Anteil = Hilfen der Kategorie je 100 "
-               "Hilfen (mit „ohne Angabe“).")
+    hinweis = _hinweise(f"{gruppe}, {v.basis_text}: {hilfen(v.nenner, v.nenner_gesperrt)} in {raum_name}, "
+                        f"{hilfen(v.kreis_nenner, v.kreis_nenner_gesperrt)} im Kreis. Anteil = Hilfen der Kategorie je "
+                        "100 Hilfen (mit „ohne Angabe“).", v.schutzhinweis)
     return Tabelle(f"{v.label} {jahr}: {raum_name}", daten, hinweis)
 
 
@@ -549,6 +553,34 @@ def personen_tabelle(personen: pd.DataFrame, raum_name: str, kreis_name: str, ja
     })
     return Tabelle(f"Fälle und junge Menschen {jahr}", daten,
                    "Junge Menschen: verschiedene Personen-IDs; eine Person mit zwei Hilfen ist zwei Fälle.")
+
+
+def steckbrief_struktur(engine: Engine, profil, hilfeart: str = "gesamt") -> list[Tabelle]:  # noqa: ANN001
+    """The Steckbrief's case structure of Hilfen gesamt (the page's default view) for the PDF: a table per
+    feature the case file has, Fälle and junge Menschen; what is missing is said under the last one."""
+    from . import fallstruktur as fs
+
+    jahr = profil.jahre.get("hilfen", profil.jahr)
+    if jahr not in engine.jahre:
+        return []
+    out, fehlt = [], []
+    for merkmal in fs.MERKMALE:
+        v = fs.vergleich(engine, profil.ebene, profil.raum_id, jahr, merkmal, hilfeart)
+        if v.hinweis:
+            fehlt.append(v.hinweis)
+        else:
+            out.append(struktur_tabelle(v, profil.raum_name, engine.dataset.kreis_name, jahr, hilfeart))
+    personen, hinweis = fs.personen_vergleich(engine, profil.ebene, profil.raum_id, jahr, hilfeart)
+    if hinweis:
+        fehlt.append(hinweis)
+    else:
+        out.append(personen_tabelle(personen, profil.raum_name, engine.dataset.kreis_name, jahr))
+    if not out:  # nothing to show: what is missing, as the page says it
+        return [Tabelle(f"Fallstruktur {jahr}", pd.DataFrame({"Hinweis": list(dict.fromkeys(fehlt))}))]
+    letzte = out[-1]
+    out[-1] = Tabelle(letzte.titel, letzte.daten, _hinweise(letzte.hinweis, fs.erlaeuterung(engine),
+                                                             *dict.fromkeys(fehlt)))
+    return out
 
 
 def fallstruktur_tabellen(engine: Engine, jahr: int, hilfeart: str = "gesamt") -> list[Tabelle]:
@@ -580,10 +612,11 @@ def fallstruktur_tabellen(engine: Engine, jahr: int, hilfeart: str = "gesamt") -
         daten = pd.DataFrame(rows)
         # Categories nobody has this year (own texts of other years) say nothing.
         leer = [c for c in daten.columns[2:] if (daten[c] == 0).all() and c.removesuffix(" in %") not in m.amtlich]
+        schutz = engine.schutz.fallstruktur(engine, jahr, merkmal).hinweis if engine.oeffentlich else ""
         out.append(Tabelle(f"{m.label}: {HILFEGRUPPEN_BY_ID[hilfeart].label} je Sozialraum {jahr}",
                            daten.drop(columns=leer),
-                           f"Anteile in % der {fs.BASEN[basis]}; „Hilfen“ = Nenner."
-                           + (f" {GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else ""),
+                           _hinweise(f"Anteile in % der {fs.BASEN[basis]}; „Hilfen“ = Nenner.",
+                                     f"{GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else "", schutz),
                            kurz={c: c.removesuffix(" in %") for c in daten.columns}, quer_titel="Sozialraum"))
     return out
 

@@ -500,7 +500,7 @@ def tabelle(engine, ebene: str, jahr: int, merkmal: str, basis: str | None = Non
         struktur = engine.schutz.fallstruktur(engine, jahr, merkmal)
         from .oeffentlich import GERUNDET_AB, RUNDEN
 
-        mindestens = GERUNDET_AB if engine.schutz.verfahren == RUNDEN else 0
+        mindestens = GERUNDET_AB if engine.schutz.verfahren == RUNDEN or struktur.gerundet else 0
         return _lang(areas, list(struktur.gruppen), list(struktur.kategorien), struktur.anzahl[ebene],
                      struktur.nenner[ebene], struktur.gesperrt[ebene], struktur.nenner_gesperrt[ebene], mindestens)
     gruppen = gruppen_von(engine)
@@ -589,6 +589,7 @@ class Vergleich:
     nenner_gesperrt: bool = False
     kreis_nenner_gesperrt: bool = False
     hinweis: str | None = None
+    schutzhinweis: str = ""  # what the public view had to do beyond the usual (rounded, withheld year)
 
     @property
     def basis_text(self) -> str:
@@ -623,11 +624,13 @@ def vergleich(engine, ebene: str, raum_id: str, jahr: int, merkmal: str, hilfear
     daten = daten[~leer].reset_index(drop=True)
     erste = gebiet.iloc[0] if len(gebiet) else None
     kreis_erste = kreis.iloc[0] if len(kreis) else None
+    schutz = engine.schutz.fallstruktur(engine, jahr, merkmal).hinweis if engine.oeffentlich else ""
     return Vergleich(merkmal, m.label, basis, daten,
                      float(erste["nenner"]) if erste is not None else np.nan,
                      float(kreis_erste["nenner"]) if kreis_erste is not None else np.nan,
                      bool(erste["nenner_gesperrt"]) if erste is not None else False,
-                     bool(kreis_erste["nenner_gesperrt"]) if kreis_erste is not None else False)
+                     bool(kreis_erste["nenner_gesperrt"]) if kreis_erste is not None else False,
+                     schutzhinweis=schutz)
 
 
 def personen_vergleich(engine, ebene: str, raum_id: str, jahr: int, hilfeart: str = "gesamt",  # noqa: ANN001
@@ -645,3 +648,22 @@ def personen_vergleich(engine, ebene: str, raum_id: str, jahr: int, hilfeart: st
         table = junge_menschen(engine, e, jahr, basis)
         teile.append(table[(table["hilfeart"] == hilfeart) & ((table["area"] == area) if area else True)])
     return pd.concat(teile, ignore_index=True), None
+
+
+def erlaeuterung(engine) -> str:  # noqa: ANN001 - Engine
+    """What the case structure of the engine's view shows and withholds, in German, for under the tables."""
+    from .geheimhaltung import GESPERRT
+
+    if not engine.oeffentlich:
+        return ("Planungsansicht, exakte Zahlen. Alter bei Hilfebeginn: Jahr des Beginns minus Geburtsjahr (das im Jahr "
+                "des Beginns erreichte Alter), wo die Falldatei kein Alter nennt. Amtlich (Destatis) werden Alter und "
+                "Hauptgrund der begonnenen, die Beendigung der beendeten Hilfen berichtet; die öffentliche Ansicht "
+                "zeigt die Hilfen insgesamt.")
+    gerundet = getattr(engine.schutz, "verfahren", "") == "runden"
+    zahlen = ("Alle Zahlen auf Vielfache von 5 gerundet, Anteile daraus erst ab 10 Hilfen." if gerundet else
+              f"„{GESPERRT}“ = gesperrt: Zahlen von 1 bis 4 und die Zahlen, aus denen sie sich zurückrechnen ließen "
+              "(auch über Sozialräume, Hilfearten und Kreis), mit ihren Anteilen.")
+    return ("Öffentliche Ansicht: Verteilung der Hilfen insgesamt (am 31.12. andauernde und im Jahr beendete), nur für "
+            f"Hilfen gesamt, HzE, die Settings und § 35a. {zahlen} Geschlecht wie in den Tabellen von Destatis: "
+            "„divers“ und „ohne Angabe“ sind zufällig männlich oder weiblich zugeordnet. Hauptgründe ohne amtliche "
+            "Kategorie stehen zusammen als „andere Angabe“. Junge Menschen auf 5 gerundet.")

@@ -271,6 +271,13 @@ class Strukturmuster:
     gesperrt: dict[str, np.ndarray]
     nenner_gesperrt: dict[str, np.ndarray]
     hinweis: str = ""
+    gerundet: bool = False  # counts rounded to multiples of 5 (shares only from 10 helps on)
+
+
+# The suppression of a case structure is one linear programme over areas × kinds of help × categories;
+# beyond this many unknowns (some 40 Sozialräume with 8 categories) it would keep a visitor waiting for
+# minutes: the structure is then rounded to multiples of 5 instead (Destatis' other procedure), with a note.
+STRUKTUR_HOECHSTENS_ATOME = 6000
 
 
 def fallstruktur_zahlenwerk(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndarray, oeffentlich_: np.ndarray,
@@ -432,8 +439,22 @@ class Schutz:
             nenner = {e: geheimhaltung.runden_auf_fuenf(summe[e]) for e in EBENEN}
             return Strukturmuster(kategorien, tuple(pub), anzahl, nenner,
                                   {e: np.zeros(anzahl[e].shape, dtype=bool) for e in EBENEN},
-                                  {e: np.zeros(nenner[e].shape, dtype=bool) for e in EBENEN})
+                                  {e: np.zeros(nenner[e].shape, dtype=bool) for e in EBENEN}, gerundet=True)
         muster = self.muster(engine)
+        if oa["sozialraum"].atome.size > STRUKTUR_HOECHSTENS_ATOME:
+            # Rounded beside the exact Hilfen insgesamt; where those are withheld, the whole cell is.
+            verdeckt = {e: muster.anzahl[e][y][:, [gi[g] for g in pub]] != OFFEN for e in EBENEN}
+            anzahl = {e: np.where(verdeckt[e][:, :, None], np.nan, geheimhaltung.runden_auf_fuenf(exakt[e][:, :, zeigen]))
+                      for e in EBENEN}
+            teil = oa["kreis"].teilsumme is not None
+            nenner = {e: np.where(verdeckt[e], np.nan, geheimhaltung.runden_auf_fuenf(summe[e]) if teil else summe[e])
+                      for e in EBENEN}
+            hinweis = (f"Bei {len(engine._areas('sozialraum'))} Sozialräumen ist die Fallstruktur auf Vielfache von 5 "
+                       "gerundet statt gesperrt (die Prüfung jeder einzelnen Zahl dauerte zu lange); Anteile erst ab "
+                       "10 Hilfen.")
+            return Strukturmuster(kategorien, tuple(pub), anzahl, nenner,
+                                  {e: np.broadcast_to(verdeckt[e][:, :, None], anzahl[e].shape).copy() for e in EBENEN},
+                                  verdeckt, hinweis, gerundet=True)
         codes = {e: muster.anzahl[e][y][:, [gi[g] for g in alle]] for e in EBENEN}
         sensibel = {e: np.zeros((len(engine._areas(e)), len(pub)), dtype=bool) for e in EBENEN}
         if oa["kreis"].nie.any() and jahr + 1 in engine.jahre:

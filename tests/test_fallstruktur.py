@@ -488,3 +488,22 @@ def test_without_secondary_suppression_the_attacker_would_find_small_counts(demo
                                     {e: naive.table(e) for e in ("sozialraum", "kreis")}, struktur, exakt,
                                     rest=False, beendigung=False)
     assert sum(e.bestimmbar for e in ergebnisse) >= 5
+
+
+def test_a_structure_too_large_to_check_is_rounded_and_says_so(demo, monkeypatch) -> None:
+    """Beyond oeffentlich.STRUKTUR_HOECHSTENS_ATOME unknowns (a city of many Sozialräume) the structure is
+    rounded to 5 instead of suppressed, and withheld wherever the Hilfen insgesamt are."""
+    from sozialraum_analytics import oeffentlich
+
+    monkeypatch.setattr(oeffentlich, "STRUKTUR_HOECHSTENS_ATOME", 100)
+    engine = Engine(demo, jahre=[2023, 2024], schutz=Schutz())
+    table = fs.tabelle(engine, "sozialraum", 2023, "alter")
+    shown = table["anzahl"].notna()
+    assert (table.loc[shown, "anzahl"] % 5 == 0).all()
+    assert table.loc[table["nenner"] < 10, "anteil"].isna().all()
+    haupt = engine.sperrvermerk("sozialraum").xs(2023) != 0
+    zellen = table.set_index(["area", "hilfeart"])
+    hidden = haupt[haupt].index.intersection(zellen.index.unique())
+    assert len(hidden) and zellen.loc[hidden, "anzahl"].isna().all() and zellen.loc[~zellen.index.isin(hidden), "anzahl"].notna().all()
+    vergleich = fs.vergleich(engine, "sozialraum", "SR01", 2023, "alter")
+    assert vergleich.schutzhinweis.startswith("Bei 10 Sozialräumen ist die Fallstruktur auf Vielfache von 5 gerundet")
