@@ -584,40 +584,43 @@ def steckbrief_struktur(engine: Engine, profil, hilfeart: str = "gesamt") -> lis
 
 
 def fallstruktur_tabellen(engine: Engine, jahr: int, hilfeart: str = "gesamt") -> list[Tabelle]:
-    """The committee's view of the case structure: per feature the shares of the Sozialräume and the Kreis
-    (columns: categories), "•" where withheld; a feature the case file lacks is left out (its note is on
-    the Steckbrief)."""
+    """The committee's view of the case structure: per feature the shares of every category (rows) in each
+    Sozialraum and the Kreis (columns, turned on slides when there are many), with the number of helps they
+    are shares of; "•" where withheld. A feature the case file lacks is left out (its note is on the
+    Steckbrief)."""
     from . import fallstruktur as fs
 
     faelle = engine.strukturfaelle()
     if faelle is None:
         return []
     names = engine.dataset.area_names()
+    kreis = kreis_label(engine.dataset.kreis_name)
     out = []
     for merkmal, m in fs.MERKMALE.items():
         if merkmal not in faelle.kategorien:
             continue
         basis = fs.basis_von(engine, merkmal)
-        teile = [fs.tabelle(engine, e, jahr, merkmal, basis) for e in ("sozialraum", "kreis")]
-        rows = []
-        for table in teile:
-            table = table[table["hilfeart"] == hilfeart]
-            for area, zeilen in table.groupby("area", sort=False):
-                erste = zeilen.iloc[0]
-                row = {"Sozialraum": names.get(area, area) if area != KREIS_ID else kreis_label(engine.dataset.kreis_name),
-                       "Hilfen": GESPERRT if erste["nenner_gesperrt"] else _zahl(erste["nenner"], 0)}
-                for k in zeilen.itertuples():
-                    row[f"{k.kategorie} in %"] = GESPERRT if k.gesperrt or k.nenner_gesperrt else _zahl(k.anteil, 1)
-                rows.append(row)
-        daten = pd.DataFrame(rows)
-        # Categories nobody has this year (own texts of other years) say nothing.
-        leer = [c for c in daten.columns[2:] if (daten[c] == 0).all() and c.removesuffix(" in %") not in m.amtlich]
+        teile = pd.concat([fs.tabelle(engine, e, jahr, merkmal, basis) for e in ("sozialraum", "kreis")])
+        teile = teile[teile["hilfeart"] == hilfeart]
+        spalten = {a: names.get(a, a) if a != KREIS_ID else kreis for a in dict.fromkeys(teile["area"])}
+        kopf_ = teile.drop_duplicates("area").set_index("area")
+        rows = [{m.label: "Hilfen", **{spalten[a]: GESPERRT if kopf_.at[a, "nenner_gesperrt"] else _anzahl(
+            kopf_.at[a, "nenner"], None) for a in spalten}}]
+        for kategorie, zeilen in teile.groupby("kategorie", sort=False):
+            zeilen = zeilen.set_index("area")
+            werte = {spalten[a]: GESPERRT if zeilen.at[a, "gesperrt"] or zeilen.at[a, "nenner_gesperrt"]
+                     else _zahl(zeilen.at[a, "anteil"], 1) for a in spalten}
+            # Categories nobody has this year (own texts of other years) say nothing.
+            if kategorie in m.amtlich or any(w not in (0, 0.0, None) for w in werte.values()):
+                rows.append({m.label: f"{kategorie} in %", **werte})
         schutz = engine.schutz.fallstruktur(engine, jahr, merkmal).hinweis if engine.oeffentlich else ""
-        out.append(Tabelle(f"{m.label}: {HILFEGRUPPEN_BY_ID[hilfeart].label} je Sozialraum {jahr}",
-                           daten.drop(columns=leer),
-                           _hinweise(f"Anteile in % der {fs.BASEN[basis]}; „Hilfen“ = Nenner.",
+        kurz = {f"{k} in %": fs.KURZNAMEN.get(k, k) for k in dict.fromkeys(teile["kategorie"])}
+        out.append(Tabelle(f"{m.label} {jahr}: Anteile je Sozialraum",
+                           pd.DataFrame(rows, dtype=object),
+                           _hinweise(f"{HILFEGRUPPEN_BY_ID[hilfeart].label}: Anteile in % der {fs.BASEN[basis]}; "
+                                     "„Hilfen“ = ihre Zahl; o. A. = ohne Angabe.",
                                      f"{GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else "", schutz),
-                           kurz={c: c.removesuffix(" in %") for c in daten.columns}, quer_titel="Sozialraum"))
+                           kurz=kurz, quer_titel="Sozialraum"))
     return out
 
 

@@ -61,6 +61,7 @@ class Dataset:
     # A store version's case rows stay in the database: this reads the columns of the case structure
     # (fallstruktur.py) when a page first asks for it (None for a folder: its rows are in ``tables``).
     faelle_laden: Callable[[], pd.DataFrame | None] | None = None
+    _strukturfaelle: object = field(default=None, repr=False, compare=False)  # fallstruktur.Strukturfaelle, once
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -78,7 +79,23 @@ class Dataset:
         """
         withheld = frozenset(kind for kind in SENSIBEL if self.has(kind))
         return replace(self, tables={k: v for k, v in self.tables.items() if k not in SENSIBEL}, reports=[],
-                       dauern=None, faelle_laden=None, zurueckgehalten=withheld, feste_jahre=tuple(self.years()))
+                       dauern=None, faelle_laden=None, _strukturfaelle=None, zurueckgehalten=withheld,
+                       feste_jahre=tuple(self.years()))
+
+    def strukturfaelle(self):  # noqa: ANN201 - fallstruktur.Strukturfaelle | None
+        """The helps of the case file as the case structure needs them (:mod:`fallstruktur`), worked out once
+        for every engine of this dataset; None without case rows (aggregated Fallzahlen have no structure).
+        A store version's rows are read from the database here, then let go."""
+        if self._strukturfaelle is None:
+            from .counting import classify
+            from .fallstruktur import strukturfaelle
+
+            if self.has("faelle") and "faelle" in self.tables:
+                zeilen = classify(self.tables["faelle"])
+            else:
+                zeilen = self.faelle_laden() if self.faelle_laden is not None else None
+            self._strukturfaelle = strukturfaelle(zeilen) if zeilen is not None else False
+        return self._strukturfaelle or None
 
     def stand_text(self) -> str:
         """``Stand: Fälle 14.11.2024 · Bevölkerung 31.12.2024`` (one date when all kinds agree)."""

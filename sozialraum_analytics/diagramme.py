@@ -337,7 +337,9 @@ def anteile_im_vergleich(kategorien: Sequence[str], anteile: Sequence[float], kr
         fig.add_trace(go.Bar(y=namen, x=[0 if v is None else v for v in werte], name=text(name), orientation="h",
                              marker_color=farbe, text=beschriftung, textposition="outside", cliponaxis=False,
                              hovertemplate="%{y}: %{text}<extra>" + text(name) + "</extra>"))
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
+    # The legend in its own line under the title (a long title would run into it).
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),
+                      margin=dict(t=110))
     fig.update_yaxes(autorange="reversed", rangemode="normal", title_text=None)
     fig.update_xaxes(title_text="Anteil in %", rangemode="tozero", ticksuffix=" %")
     return mit_fuss(fig, fuss) if fuss else fig

@@ -59,6 +59,13 @@ HAUPTGRUENDE = (
 )
 GEMAESS, ABWEICHEND, SONSTIGE = "gemäß Hilfeplan", "abweichend vom Hilfeplan (Abbruch)", "sonstige Gründe"
 BEENDIGUNGEN = (GEMAESS, ABWEICHEND, SONSTIGE)
+# Short names for slide columns (a table at 14 pt, the title says "Anteile in %"); tables and page use the full ones.
+KURZNAMEN = dict(zip(HAUPTGRUENDE, ("Unversorgt", "Förderung", "Kindeswohl", "Erziehungskompetenz",
+                                    "Problemlagen Eltern", "Familienkonflikte", "Sozialverhalten", "Entwicklung/Seele",
+                                    "Schule/Beruf", "Übernahme"))) | {
+    "3 bis unter 6": "3–6", "6 bis unter 10": "6–10", "10 bis unter 14": "10–14", "14 bis unter 18": "14–18",
+    "18 bis unter 21": "18–21", "21 und älter": "21+", GEMAESS: "gemäß Hilfeplan", ABWEICHEND: "Abbruch",
+    SONSTIGE: "sonstige", "andere Angabe (nicht amtliche Kategorie)": "andere", OHNE_ANGABE: "o. A."}
 
 # Which helps a structure is about.
 BEGONNEN, INANSPRUCHNAHME, BEENDET = "begonnen", "inanspruchnahme", "beendet"

@@ -256,18 +256,10 @@ class Engine:
         return matrix
 
     # --- the case structure (fallstruktur.py) ---------------------------------------------
-    _strukturfaelle: object = None
-
     def strukturfaelle(self):  # noqa: ANN201 - fallstruktur.Strukturfaelle | None
-        """The helps of the case file as the case structure needs them, read once; None without case rows
-        (aggregated Fallzahlen have no structure)."""
-        from .fallstruktur import strukturfaelle
-
-        if self._strukturfaelle is None:
-            zeilen = self._faelle if self._faelle is not None else (
-                self._dataset.faelle_laden() if self._dataset.faelle_laden is not None else None)
-            self._strukturfaelle = strukturfaelle(zeilen) if zeilen is not None else False
-        return self._strukturfaelle or None
+        """The helps of the case file as the case structure needs them (the dataset's, see
+        :meth:`Dataset.strukturfaelle`; in the public view too: its figures come only through the protection)."""
+        return self._dataset.strukturfaelle()
 
     # --- levels -----------------------------------------------------------------------
     def areas(self, ebene: str) -> list[str]:

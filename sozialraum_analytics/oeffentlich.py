@@ -275,9 +275,9 @@ class Strukturmuster:
 
 
 # The suppression of a case structure is one linear programme over areas × kinds of help × categories;
-# beyond this many unknowns (some 40 Sozialräume with 8 categories) it would keep a visitor waiting for
+# beyond this many unknowns (some 15 Sozialräume with 8 categories) it would keep a visitor waiting for
 # minutes: the structure is then rounded to multiples of 5 instead (Destatis' other procedure), with a note.
-STRUKTUR_HOECHSTENS_ATOME = 6000
+STRUKTUR_HOECHSTENS_ATOME = 2500
 
 
 def fallstruktur_zahlenwerk(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndarray, oeffentlich_: np.ndarray,
@@ -313,7 +313,8 @@ def fallstruktur_sperren(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndar
     The main table's Hilfen insgesamt keep their pattern (``codes_*``: hidden ones stay hidden and protected,
     shown ones may not be hidden). Withheld from the start: every category and sum of a hidden total,
     counts of 1 to 4, and the never published categories (``nie``; protected only where ``sensibel_*``
-    or small). Then further figures so that none can be worked out (:func:`geheimhaltung.sperren_summen`).
+    or small). Then further figures so that none of the hidden totals, the counts of 1 to 4 and the figures
+    hidden to protect them can be worked out (:func:`geheimhaltung.sperren_summen`).
     Returns hidden flags per (areas + Kreis) × public group × (categories [+ sum]) and whether a shown
     total would have had to go (then everything of the year is withheld).
     """
@@ -332,11 +333,18 @@ def fallstruktur_sperren(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndar
     klein_kat = geheimhaltung.klein(kat)
     start[:, n_alle:n_alle + n_pub * n_cats] = (klein_kat | summe_hidden[:, :, None] | nie[None, None, :]).reshape(
         n_areas + 1, -1)
+    # What must not be worked out: every hidden total, every count of 1 to 4 and whatever is hidden to protect
+    # them. A category of a hidden total is hidden with it, but a 0 or a count of 5 and more there may follow
+    # from the rest (it gives no small count away; protecting it would withhold Kreis zeros for nothing).
     schutz = np.ones_like(start)
-    schutz[:, n_alle:n_alle + n_pub * n_cats] = (~nie[None, None, :] | klein_kat | sensibel[:, :, None]).reshape(
-        n_areas + 1, -1)
+    in_gesperrter_zeile = summe_hidden[:, :, None]
+    schutz[:, n_alle:n_alle + n_pub * n_cats] = (
+        klein_kat | (~in_gesperrter_zeile & ~nie[None, None, :]) | (nie[None, None, :] & sensibel[:, :, None])
+    ).reshape(n_areas + 1, -1)
     if n_s:
-        start[:, n_alle + n_pub * n_cats:] = geheimhaltung.klein(werte[:, n_alle + n_pub * n_cats:]) | summe_hidden
+        klein_s = geheimhaltung.klein(werte[:, n_alle + n_pub * n_cats:])
+        start[:, n_alle + n_pub * n_cats:] = klein_s | summe_hidden
+        schutz[:, n_alle + n_pub * n_cats:] = klein_s | ~summe_hidden
     fest = np.zeros_like(start)
     fest[:, :n_alle] = codes == OFFEN
     zuletzt = np.zeros_like(start)

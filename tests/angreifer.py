@@ -319,7 +319,9 @@ def angreifen_struktur(jahr: int, areas: list[str], atome: list[tuple], haupt: d
     structure tables per level; ``exakt``: the planning view's (the truth), for the ending with the ended
     helps' categories; ``andauernd``: for the ending the true helps running on 31.12. per (area, group): those
     of 1 to 4 must not follow from what is shown (Hilfen insgesamt minus ended helps). ``gruppen``: attack only
-    the withheld figures of these help groups (the attacker still uses every figure shown).
+    the withheld figures of these help groups (the attacker still uses every figure shown). Attacked are the
+    withheld totals, the withheld counts of 1 to 4 and what is withheld beside a shown total (to protect them);
+    a 0 or a count of 5 and more withheld only because its total is may follow from the rest.
     """
     kategorien = list(dict.fromkeys(struktur["kreis"]["kategorie"])) + ([ANDAUERND] if beendigung else [])
     angriff = StrukturAngriff(areas, atome, kategorien, rest)
@@ -334,6 +336,8 @@ def angreifen_struktur(jahr: int, areas: list[str], atome: list[tuple], haupt: d
             area = None if ebene == "kreis" else row.area
             if row.gesperrt:
                 truth = float(wahr.at[(row.area, row.hilfeart, row.kategorie), "anzahl"])
+                if row.nenner_gesperrt and not 1 <= truth <= 4:
+                    continue  # withheld with its hidden total; a 0 or a count from 5 on may follow from the rest
                 low, high = angriff.bereich(angriff.zeile(area, row.hilfeart, [row.kategorie]), truth)
                 ergebnisse.append(Ergebnis("anzahl", jahr, row.area, f"{row.hilfeart}:{row.kategorie}", low, high,
                                            truth))
