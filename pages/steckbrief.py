@@ -122,7 +122,7 @@ if (dataset.has_cases or ui.pruefe_daten(dataset, ["faelle"], "die Fallstruktur"
         if hinweis:
             st.info(ui.escape_md(hinweis), icon=ui.INFO)
         else:
-            tabelle = personen_tabelle(personen, profil.raum_name, dataset.kreis_name, jahr_hilfen)
+            tabelle = personen_tabelle(personen, profil.raum_name, dataset.kreis_name, jahr_hilfen, basis)
             ui.tabelle(tabelle.daten, {"Fälle (Hilfen)": ui.text_oder_zahl(0), "Junge Menschen": ui.text_oder_zahl(0),
                                        "Hilfen je jungem Menschen": ui.text_oder_zahl(2)})
             st.caption(ui.escape_md(tabelle.hinweis))

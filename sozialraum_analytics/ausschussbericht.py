@@ -541,8 +541,12 @@ def struktur_tabelle(v, raum_name: str, kreis_name: str, jahr: int, hilfeart: st
     return Tabelle(f"{v.label} {jahr}: {raum_name}", daten, hinweis)
 
 
-def personen_tabelle(personen: pd.DataFrame, raum_name: str, kreis_name: str, jahr: int) -> Tabelle:
-    """Fälle and junge Menschen of an area and the Kreis (:func:`fallstruktur.personen_vergleich`)."""
+def personen_tabelle(personen: pd.DataFrame, raum_name: str, kreis_name: str, jahr: int,
+                     basis: str | None = None) -> Tabelle:
+    """Fälle and junge Menschen of an area and the Kreis (:func:`fallstruktur.personen_vergleich`) among the
+    helps of ``basis`` (default the Hilfen insgesamt)."""
+    from .fallstruktur import BASEN, INANSPRUCHNAHME
+
     namen = [raum_name, kreis_label(kreis_name)]
     daten = pd.DataFrame({
         "Gebiet": namen[:len(personen)],
@@ -552,7 +556,8 @@ def personen_tabelle(personen: pd.DataFrame, raum_name: str, kreis_name: str, ja
                                       for v, g in zip(personen["hilfen_je_person"], personen["gesperrt"])],
     })
     return Tabelle(f"Fälle und junge Menschen {jahr}", daten,
-                   "Junge Menschen: verschiedene Personen-IDs; eine Person mit zwei Hilfen ist zwei Fälle.")
+                   f"{BASEN[basis or INANSPRUCHNAHME]}. Junge Menschen: verschiedene Personen-IDs; eine Person mit "
+                   "zwei Hilfen ist zwei Fälle.")
 
 
 def steckbrief_struktur(engine: Engine, profil, hilfeart: str = "gesamt") -> list[Tabelle]:  # noqa: ANN001

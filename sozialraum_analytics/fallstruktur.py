@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import hilfearten
-from .counting import calendar_year, classify
+from .counting import calendar_year, classify, combine_codes
 from .dialect import fold
 
 OHNE_ANGABE = "ohne Angabe"
@@ -276,12 +276,16 @@ def strukturfaelle(faelle: pd.DataFrame) -> Strukturfaelle:
         rows = classify(rows)
     # Helps only: Inobhutnahmen and Gefährdungseinschätzungen have no reason or ending of this statistic.
     rows = rows[rows["bereich"].isin([hilfearten.HZE, hilfearten.EINGLIEDERUNGSHILFE])].reset_index(drop=True)
-    keys = pd.MultiIndex.from_arrays([rows["hilfeart"].astype(object), rows["setting_gruppe"].astype(object),
-                                      rows["bereich"].astype(object)])
-    combo, distinct = pd.factorize(keys)
-    combos = pd.DataFrame(list(distinct), columns=["code", "setting", "bereich"], dtype=object) if len(distinct) \
-        else pd.DataFrame(columns=["code", "setting", "bereich"], dtype=object)
-    raum, raum_ids = pd.factorize(rows["raum_id"].astype(str))
+    # The kinds of help (code × setting group × bereich) and the areas from their categorical codes: no
+    # hashing of a million strings.
+    spalten = [rows[c].astype("category") for c in ("hilfeart", "setting_gruppe", "bereich")]
+    combo, je_spalte = combine_codes([c.cat.codes.to_numpy().astype(np.int64) for c in spalten],
+                                     [len(c.cat.categories) for c in spalten])
+    combos = pd.DataFrame({name: np.array([*c.cat.categories, None], dtype=object)[codes]
+                           for name, c, codes in zip(("code", "setting", "bereich"), spalten, je_spalte)})
+    raeume = rows["raum_id"].astype(str).astype("category") if not isinstance(rows["raum_id"].dtype, pd.CategoricalDtype) \
+        else rows["raum_id"].cat.remove_unused_categories()
+    raum, raum_ids = raeume.cat.codes.to_numpy(), [str(r) for r in raeume.cat.categories]
     kategorien, fremd = {}, {}
     for merkmal in MERKMALE:
         gelesen = kategorie_spalte(rows, merkmal)
@@ -303,7 +307,7 @@ def strukturfaelle(faelle: pd.DataFrame) -> Strukturfaelle:
         # A help without id is a young person of its own: never merged with another.
         personen = np.where(codes < 0, codes.max(initial=-1) + 1 + np.arange(len(codes)), codes).astype(np.int64)
     ende = calendar_year(rows["ende"]) if "ende" in rows else np.full(len(rows), 10_000)
-    return Strukturfaelle(calendar_year(rows["beginn"]), ende, raum.astype(np.int64), list(raum_ids),
+    return Strukturfaelle(calendar_year(rows["beginn"]), ende, raum.astype(np.int64), raum_ids,
                           combo.astype(np.int64), combos, kategorien, personen, fremd)
 
 

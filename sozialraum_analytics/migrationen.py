@@ -41,6 +41,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (9, "Jahreszahlen der Fälle (begonnen, beendet, andauernd), beim Import gezählt und mit ihm gespeichert"),
     (10, "Zeilen je Import ohne B-Baum und Fremdschlüssel: Zeilenbereich (SQLite) bzw. BRIN-Index (PostgreSQL)"),
     (11, "Dauern der beendeten Fälle (Tage je Gruppe), beim Import gezählt und mit den Jahreszahlen gespeichert"),
+    (12, "Fälle: Spalten der Fallstruktur (Personen-ID, Hauptgrund, Grund der Beendigung)"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # From this step on the database has the bookkeeping of the contract check.
@@ -257,11 +258,19 @@ def _schritt_11_dauern(conn: sa.Connection) -> None:
     _spalten_ergaenzen(conn, "faelle_jahreszahlen", {"dauern": sa.LargeBinary()})
 
 
+def _schritt_12_fallstruktur(conn: sa.Connection) -> None:
+    # The case structure's optional columns of the case file (fallstruktur.py), as text; a database the
+    # contract check gave them already keeps them (only missing columns are added).
+    _spalten_ergaenzen(conn, "daten_faelle", {"person_id": sa.Text(), "hauptgrund": sa.Text(),
+                                              "beendigungsgrund": sa.Text()})
+
+
 _SCHRITTE: dict[int, Callable[[sa.Connection], None]] = {
     1: _schritt_1_grundschema, 2: _schritt_2_spaltenzuordnungen, 3: _schritt_3_meilensteine,
     4: _schritt_4_sperrmuster, 5: _schritt_5_einstellungen, 6: _schritt_6_fallzahlen_insgesamt,
     7: _schritt_7_vertragsabgleich, 8: _schritt_8_zuordnung_benutzer,
     9: _schritt_9_jahreszahlen, 10: _schritt_10_zeilenbereiche, 11: _schritt_11_dauern,
+    12: _schritt_12_fallstruktur,
 }
 
 

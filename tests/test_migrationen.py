@@ -75,7 +75,8 @@ def mit_kostenstelle(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- every earlier version ends where a fresh database starts ---------------------------------------
 def test_the_numbering_is_kept_and_complete() -> None:
     assert [n for n, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
-    assert SCHEMA_VERSION == 11
+    assert SCHEMA_VERSION == 12
+    assert MIGRATIONS[11][1].startswith("Fälle: Spalten der Fallstruktur")
     assert MIGRATIONS[5][1].startswith("Fallzahlen: Spalte Hilfen insgesamt")
 
 
