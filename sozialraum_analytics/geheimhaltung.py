@@ -239,7 +239,9 @@ def bereiche(werk: Zahlenwerk, gesperrt: np.ndarray) -> tuple[np.ndarray, np.nda
     return low, high
 
 
-FEST_PREIS = 1e7  # a figure published elsewhere: hidden only when nothing else can protect (never in practice)
+# A figure published elsewhere: hidden only when nothing else can protect (never in practice). Far above
+# what hiding other figures costs, not so far that the solver's tolerances suffer (1e7 left it undecided).
+FEST_PREIS = 1e5
 
 
 def preise(werte: np.ndarray, zuletzt: np.ndarray | None = None, fest: np.ndarray | None = None) -> np.ndarray:
@@ -261,7 +263,8 @@ def sperren_summen(werk: Zahlenwerk, start: np.ndarray, *, schuetzen: np.ndarray
 
     Every hidden figure in ``schuetzen`` (default: every hidden figure) must be protected: values
     consistent with everything shown exist that lie at least ``spanne`` away from the true one.
-    For each such figure the attacker is asked for values at least ``spanne`` above it, at the least
+    For each such figure the attacker is asked for values at least ``spanne`` above it (below, where
+    ``spanne`` gives a negative distance), at the least
     price of shown figures that would have to deviate (:meth:`Angreifer.loesen`): price 0 protects
     it, else the deviating figures are hidden (small ones first, the Kreis totals in ``zuletzt``
     last, figures ``fest`` that another table shows already only if nothing else would do: the caller
@@ -284,7 +287,7 @@ def sperren_summen(werk: Zahlenwerk, start: np.ndarray, *, schuetzen: np.ndarray
     sicher[figuren] = False  # figures outside the LP are 0 by structure or not published
 
     def belege(zeilen: np.ndarray) -> None:
-        weit = np.abs(zeilen - werte[figuren]) >= mindest[figuren] * (1 - 1e-9) - _EPS
+        weit = np.abs(zeilen - werte[figuren]) >= np.abs(mindest[figuren]) * (1 - 1e-9) - _EPS
         sicher[figuren[weit & angreifer.gesperrt]] = True
 
     queue = deque(int(f) for f in np.flatnonzero(gesperrt & schutz))

@@ -338,9 +338,16 @@ def fallstruktur_sperren(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndar
     # from the rest (it gives no small count away; protecting it would withhold Kreis zeros for nothing).
     schutz = np.ones_like(start)
     in_gesperrter_zeile = summe_hidden[:, :, None]
+    # The running helps are at most the Hilfen insgesamt (none ended): they are protected by a value below
+    # (more ended helps), and one of 0 needs none (next year's begun helps are then next year's total).
+    laufend_null = nie[None, None, :] & (kat == 0)
     schutz[:, n_alle:n_alle + n_pub * n_cats] = (
-        klein_kat | (~in_gesperrter_zeile & ~nie[None, None, :]) | (nie[None, None, :] & sensibel[:, :, None])
+        klein_kat | (~in_gesperrter_zeile & ~nie[None, None, :])
+        | (nie[None, None, :] & sensibel[:, :, None] & ~laufend_null)
     ).reshape(n_areas + 1, -1)
+    richtung = np.ones_like(werte)
+    richtung[:, n_alle:n_alle + n_pub * n_cats] = np.tile(np.where(nie, -1.0, 1.0), n_pub)
+    richtung = richtung.ravel()
     if n_s:
         klein_s = geheimhaltung.klein(werte[:, n_alle + n_pub * n_cats:])
         start[:, n_alle + n_pub * n_cats:] = klein_s | summe_hidden
@@ -350,7 +357,7 @@ def fallstruktur_sperren(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndar
     zuletzt = np.zeros_like(start)
     zuletzt[-1, n_alle:] = True  # the Kreis's structure stays visible wherever possible
     sperrung = geheimhaltung.sperren_summen(werk, start.ravel(), schuetzen=schutz.ravel(), zuletzt=zuletzt.ravel(),
-                                            fest=fest.ravel())
+                                            fest=fest.ravel(), spanne=lambda w: richtung * geheimhaltung.spanne_anzahl(w))
     hidden = sperrung.gesperrt.reshape(n_areas + 1, je_zeile)
     ueberlauf = bool((hidden & fest).any())
     if ueberlauf:  # pragma: no cover - the categories can always carry the protection
@@ -449,20 +456,23 @@ class Schutz:
                                   {e: np.zeros(anzahl[e].shape, dtype=bool) for e in EBENEN},
                                   {e: np.zeros(nenner[e].shape, dtype=bool) for e in EBENEN}, gerundet=True)
         muster = self.muster(engine)
-        if oa["sozialraum"].atome.size > STRUKTUR_HOECHSTENS_ATOME:
-            # Rounded beside the exact Hilfen insgesamt; where those are withheld, the whole cell is.
+
+        def gerundet(hinweis: str) -> Strukturmuster:
+            """Rounded beside the exact Hilfen insgesamt; where those are withheld, the whole cell is."""
             verdeckt = {e: muster.anzahl[e][y][:, [gi[g] for g in pub]] != OFFEN for e in EBENEN}
             anzahl = {e: np.where(verdeckt[e][:, :, None], np.nan, geheimhaltung.runden_auf_fuenf(exakt[e][:, :, zeigen]))
                       for e in EBENEN}
             teil = oa["kreis"].teilsumme is not None
             nenner = {e: np.where(verdeckt[e], np.nan, geheimhaltung.runden_auf_fuenf(summe[e]) if teil else summe[e])
                       for e in EBENEN}
-            hinweis = (f"Bei {len(engine._areas('sozialraum'))} Sozialräumen ist die Fallstruktur auf Vielfache von 5 "
-                       "gerundet statt gesperrt (die Prüfung jeder einzelnen Zahl dauerte zu lange); Anteile erst ab "
-                       "10 Hilfen.")
             return Strukturmuster(kategorien, tuple(pub), anzahl, nenner,
                                   {e: np.broadcast_to(verdeckt[e][:, :, None], anzahl[e].shape).copy() for e in EBENEN},
                                   verdeckt, hinweis, gerundet=True)
+
+        if oa["sozialraum"].atome.size > STRUKTUR_HOECHSTENS_ATOME:
+            return gerundet(f"Bei {len(engine._areas('sozialraum'))} Sozialräumen ist die Fallstruktur auf Vielfache "
+                            "von 5 gerundet statt gesperrt (die Prüfung jeder einzelnen Zahl dauerte zu lange); "
+                            "Anteile erst ab 10 Hilfen.")
         codes = {e: muster.anzahl[e][y][:, [gi[g] for g in alle]] for e in EBENEN}
         sensibel = {e: np.zeros((len(engine._areas(e)), len(pub)), dtype=bool) for e in EBENEN}
         if oa["kreis"].nie.any() and jahr + 1 in engine.jahre:
@@ -473,9 +483,16 @@ class Schutz:
                 begonnen = fs.anzahl(engine, faelle, e, jahr + 1, fs.BEGONNEN, pub)
                 sensibel[e] = (muster.anzahl[e][y1][:, [gi[g] for g in pub]] != OFFEN) | geheimhaltung.klein(begonnen)
         pub_in_alle = [alle.index(g) for g in pub]
-        hidden, summen, ueberlauf = fallstruktur_sperren(
-            oa["sozialraum"].atome, oa["kreis"].atome, m_alle, m_pub, codes["sozialraum"], codes["kreis"][0],
-            pub_in_alle, oa["kreis"].nie, oa["kreis"].teilsumme, sensibel["sozialraum"], sensibel["kreis"][0])
+        try:
+            hidden, summen, ueberlauf = fallstruktur_sperren(
+                oa["sozialraum"].atome, oa["kreis"].atome, m_alle, m_pub, codes["sozialraum"], codes["kreis"][0],
+                pub_in_alle, oa["kreis"].nie, oa["kreis"].teilsumme, sensibel["sozialraum"], sensibel["kreis"][0])
+        except RuntimeError:  # the solver undecided: the public view never fails, it rounds instead
+            import logging
+
+            logging.getLogger(__name__).exception("Fallstruktur %s %s: Sperrung nicht berechnet", merkmal, jahr)
+            return gerundet(f"{jahr}: die Fallstruktur ist auf Vielfache von 5 gerundet statt gesperrt (die Prüfung "
+                            "der gesperrten Zahlen kam zu keinem Ergebnis); Anteile erst ab 10 Hilfen.")
         teile = {"sozialraum": slice(0, -1), "kreis": slice(-1, None)}
         gesperrt = {e: hidden[t][:, :, zeigen] for e, t in teile.items()}
         nenner_gesperrt = {e: summen[t] for e, t in teile.items()}

@@ -507,3 +507,17 @@ def test_a_structure_too_large_to_check_is_rounded_and_says_so(demo, monkeypatch
     assert len(hidden) and zellen.loc[hidden, "anzahl"].isna().all() and zellen.loc[~zellen.index.isin(hidden), "anzahl"].notna().all()
     vergleich = fs.vergleich(engine, "sozialraum", "SR01", 2023, "alter")
     assert vergleich.schutzhinweis.startswith("Bei 10 Sozialräumen ist die Fallstruktur auf Vielfache von 5 gerundet")
+
+
+def test_when_the_solver_gives_up_the_structure_is_rounded_not_failed(demo, monkeypatch) -> None:
+    from sozialraum_analytics import oeffentlich
+
+    def unentschieden(*_args):  # noqa: ANN002, ANN202
+        raise RuntimeError("Geheimhaltungsprüfung: lineares Programm ohne Lösung (kUnknown)")
+
+    monkeypatch.setattr(oeffentlich, "fallstruktur_sperren", unentschieden)
+    engine = Engine(demo, jahre=[2023], schutz=Schutz())
+    table = fs.tabelle(engine, "sozialraum", 2023, "hauptgrund")
+    assert (table["anzahl"].dropna() % 5 == 0).all() and table["anzahl"].notna().any()
+    assert engine.schutz.fallstruktur(engine, 2023, "hauptgrund").hinweis.startswith(
+        "2023: die Fallstruktur ist auf Vielfache von 5 gerundet")
