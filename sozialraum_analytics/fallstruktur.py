@@ -37,7 +37,10 @@ from .counting import calendar_year, classify, combine_codes
 from .dialect import fold
 
 OHNE_ANGABE = "ohne Angabe"
-ANDERE_ANGABE = "andere Angabe (nicht amtliche Kategorie)"
+# The public view's merged categories: a free text may name a person, and a category of a handful of helps
+# per Sozialraum would withhold the others with it.
+ANDERE_ANGABE = "andere oder ohne Angabe"  # Hauptgrund: no official category, or none given
+SONSTIGE_OEFFENTLICH = "sonstige Gründe oder ohne Angabe"  # Beendigung
 
 # AKJStat's age groups (also the demo's population groups): [von, bis) in completed years.
 ALTERSGRUPPEN: tuple[tuple[str, int, int | None], ...] = (
@@ -65,7 +68,7 @@ KURZNAMEN = dict(zip(HAUPTGRUENDE, ("Unversorgt", "Förderung", "Kindeswohl", "E
                                     "Schule/Beruf", "Übernahme"))) | {
     "3 bis unter 6": "3–6", "6 bis unter 10": "6–10", "10 bis unter 14": "10–14", "14 bis unter 18": "14–18",
     "18 bis unter 21": "18–21", "21 und älter": "21+", GEMAESS: "gemäß Hilfeplan", ABWEICHEND: "Abbruch",
-    SONSTIGE: "sonstige", "andere Angabe (nicht amtliche Kategorie)": "andere", OHNE_ANGABE: "o. A."}
+    SONSTIGE: "sonstige", ANDERE_ANGABE: "andere/o. A.", SONSTIGE_OEFFENTLICH: "sonstige/o. A.", OHNE_ANGABE: "o. A."}
 
 # Which helps a structure is about.
 BEGONNEN, INANSPRUCHNAHME, BEENDET = "begonnen", "inanspruchnahme", "beendet"
@@ -426,11 +429,17 @@ def oeffentliches_geschlecht(faelle: Strukturfaelle) -> np.ndarray:
 
 def oeffentliche_atome(engine, faelle: Strukturfaelle, ebene: str, jahr: int, merkmal: str) -> OeffentlicheAtome:  # noqa: ANN001
     """The public view's counts of one feature: Hilfen insgesamt by age, sex (männlich and weiblich only, see
-    :func:`oeffentliches_geschlecht`) and reason (texts that name no official reason merged into one category:
-    a free text may name a person), or by how they ended."""
+    :func:`oeffentliches_geschlecht`) and reason (texts that name no official reason and "ohne Angabe" as one
+    category, :data:`ANDERE_ANGABE`), or by how they ended ("ohne Angabe" with the other reasons)."""
     if merkmal == "beendigung":
-        beendet = atome(engine, faelle, ebene, jahr, merkmal, BEENDET)
-        codes, labels = faelle.kategorien[merkmal]
+        labels = faelle.kategorien[merkmal][1]
+        roh = atome(engine, faelle, ebene, jahr, merkmal, BEENDET)
+        kategorien_b = [GEMAESS, ABWEICHEND, SONSTIGE_OEFFENTLICH]
+        ziel = np.zeros((len(labels), len(kategorien_b)))
+        for i, k in enumerate(labels):
+            ziel[i, kategorien_b.index(k if k in (GEMAESS, ABWEICHEND) else SONSTIGE_OEFFENTLICH)] = 1
+        beendet = roh @ ziel
+        labels = kategorien_b
         gebiet = gebiet_je_raum(engine, faelle, ebene, jahr)[faelle.raum]
         laufend = (faelle.start <= jahr) & (faelle.ende > jahr) & (gebiet >= 0)
         n_areas, n_combos = beendet.shape[:2]
@@ -445,10 +454,10 @@ def oeffentliche_atome(engine, faelle: Strukturfaelle, ebene: str, jahr: int, me
         behalten = [labels.index("männlich"), labels.index("weiblich")]
         return OeffentlicheAtome(roh[:, :, behalten], ["männlich", "weiblich"], np.zeros(2, dtype=bool), None)
     roh = atome(engine, faelle, ebene, jahr, merkmal, INANSPRUCHNAHME)
-    amtlich = set(MERKMALE[merkmal].amtlich) | {OHNE_ANGABE}
+    amtlich = set(MERKMALE[merkmal].amtlich) | ({OHNE_ANGABE} if merkmal == "alter" else set())
     kategorien = [k for k in labels if k in amtlich]
     if any(k not in amtlich for k in labels):
-        kategorien.insert(len(MERKMALE[merkmal].amtlich), ANDERE_ANGABE)
+        kategorien.append(ANDERE_ANGABE)
     ziel = np.zeros((len(labels), len(kategorien)))
     for i, k in enumerate(labels):
         ziel[i, kategorien.index(k if k in amtlich else ANDERE_ANGABE)] = 1
@@ -573,7 +582,7 @@ def hinweise(engine) -> list[str]:  # noqa: ANN001 - Engine
         texte = faelle.fremde_texte["hauptgrund"]
         out.append(f"{len(texte)} Hauptgründe der Falldatei nennen keine amtliche Kategorie und stehen für sich "
                    f"({', '.join(f'„{t}“' for t in texte[:3])}{' …' if len(texte) > 3 else ''}); in der öffentlichen "
-                   "Ansicht zusammen als „andere Angabe“.")
+                   "Ansicht zusammen mit „ohne Angabe“ als „andere oder ohne Angabe“.")
     if not engine.oeffentlich and "beendigung" in faelle.fremde_texte:
         texte = faelle.fremde_texte["beendigung"]
         out.append(f"{len(texte)} Beendigungsgründe der Falldatei wurden nicht erkannt und zählen als „sonstige "
@@ -677,4 +686,5 @@ def erlaeuterung(engine) -> str:  # noqa: ANN001 - Engine
     return ("Öffentliche Ansicht: Verteilung der Hilfen insgesamt (am 31.12. andauernde und im Jahr beendete), nur für "
             f"Hilfen gesamt, HzE, die Settings und § 35a. {zahlen} Geschlecht wie in den Tabellen von Destatis: "
             "„divers“ und „ohne Angabe“ sind zufällig männlich oder weiblich zugeordnet. Hauptgründe ohne amtliche "
-            "Kategorie stehen zusammen als „andere Angabe“. Junge Menschen auf 5 gerundet.")
+            "Kategorie und ohne Angabe stehen zusammen als „andere oder ohne Angabe“, Beendigungen ohne Angabe bei "
+            "den sonstigen Gründen. Junge Menschen auf 5 gerundet.")
