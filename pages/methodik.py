@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from sozialraum_analytics import fallstruktur
 from sozialraum_analytics.dataset import KREIS_ID
 from sozialraum_analytics.formatting import format_number
 from sozialraum_analytics.hilfearten import HILFEGRUPPEN
@@ -66,6 +67,26 @@ st.markdown(
     "- **Bevölkerung:** Einwohner am 31.12. des Jahres; wo amtliche Altersgruppen die Grenze nicht genau "
     "treffen (z. B. 20 bis unter 25), wird linear anteilig gerechnet."
 )
+
+# --- case structure ------------------------------------------------------------------
+st.header("Fallstruktur")
+st.markdown(
+    "Hat die Falldatei die Spalten, zeigt der Steckbrief, wen die Hilfen erreichen und wie sie enden – je Jahr, "
+    "Gebiet und Hilfegruppe, als Anzahl und Anteil neben dem Kreis:\n\n"
+    f"- **{fallstruktur.MERKMALE['alter'].label}** in den Altersgruppen der AKJStat "
+    f"({', '.join(a for a, _, _ in fallstruktur.ALTERSGRUPPEN)}). Nennt die Falldatei kein Alter, ist es Jahr des "
+    "Beginns minus Geburtsjahr: das Alter, das der junge Mensch im Jahr des Beginns erreicht.\n"
+    f"- **Geschlecht:** {', '.join(fallstruktur.GESCHLECHTER)}.\n"
+    f"- **{fallstruktur.MERKMALE['hauptgrund'].label}** nach den Kategorien der Destatis-Statistik der "
+    f"erzieherischen Hilfen: {'; '.join(fallstruktur.HAUPTGRUENDE)}. Ein anderer Text bleibt eine eigene Kategorie.\n"
+    f"- **{fallstruktur.MERKMALE['beendigung'].label}**, wie Destatis gruppiert: "
+    f"{'; '.join(fallstruktur.BEENDIGUNGEN)} (Adoption, Abgabe an ein anderes Jugendamt, sonstige).\n"
+    "- **Fälle und junge Menschen:** mit einer Personen-ID die verschiedenen Personen unter den Hilfen; eine Person "
+    "mit zwei Hilfen ist zwei Fälle und ein junger Mensch.\n\n"
+    "Amtlich werden Alter und Hauptgrund der im Jahr **begonnenen**, die Beendigung der im Jahr **beendeten** Hilfen "
+    "berichtet; die Planungsansicht rechnet so (wahlweise über die Hilfen insgesamt). Die öffentliche Ansicht zeigt "
+    "die Verteilung der **Hilfen insgesamt** und darin die beendeten nach Grund, mit denselben Sperrregeln wie "
+    "jede Fallzahl. Anteil = Hilfen der Kategorie je 100 Hilfen; „ohne Angabe“ zählt im Nenner mit.")
 
 # --- help groups ---------------------------------------------------------------------
 st.header("Hilfearten und Summen")

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from sozialraum_analytics.ausschussbericht import steckbrief_figuren
+from sozialraum_analytics import diagramme, fallstruktur
+from sozialraum_analytics.ausschussbericht import personen_tabelle, steckbrief_figuren, struktur_tabelle
 from sozialraum_analytics.formatting import format_euro, format_number
 from sozialraum_analytics.steckbrief import format_indikator, steckbrief
 
@@ -83,6 +84,49 @@ ui.tabelle(tabelle, {"Inanspruchnahme": ui.text_oder_zahl(0), "Eckwert": lambda 
 st.caption(f"Jahr {jahr_hilfen}. Eckwert {ui.SKALEN_AUSWAHL[auswahl.skala]} junge Menschen {auswahl.nenner_label}; "
            f"Ausgaben je Einwohner {auswahl.nenner_label}. Inanspruchnahme = am 31.12. andauernde plus im Jahr "
            "beendete Hilfen.")
+
+# --- case structure ---------------------------------------------------------------------
+st.subheader("Fallstruktur")
+# Only a case file has a structure; aggregated Fallzahlen get their note in each tab (never a 0).
+if (dataset.has_cases or ui.pruefe_daten(dataset, ["faelle"], "die Fallstruktur")) and jahr_hilfen in engine.jahre:
+    spalten = st.columns(2)
+    gruppen = fallstruktur.gruppen_von(engine)
+    hilfeart = spalten[0].selectbox("Hilfegruppe", gruppen, format_func=ui.hilfe_label,
+                                    key="w_steckbrief_fallstruktur_hilfeart")
+    basis = None
+    if not engine.oeffentlich:
+        basis = spalten[1].radio("Gezählte Hilfen (Alter, Geschlecht, Hauptgrund)",
+                                 [fallstruktur.BEGONNEN, fallstruktur.INANSPRUCHNAHME], horizontal=True,
+                                 format_func={fallstruktur.BEGONNEN: "im Jahr begonnene (amtlich)",
+                                              fallstruktur.INANSPRUCHNAHME: "Hilfen insgesamt"}.get,
+                                 key="w_steckbrief_fallstruktur_basis")
+    reiter = st.tabs([m.label for m in fallstruktur.MERKMALE.values()] + ["Fälle und junge Menschen"])
+    for tab, merkmal in zip(reiter, fallstruktur.MERKMALE):
+        with tab:
+            vergleich = fallstruktur.vergleich(engine, ebene, raum_id, jahr_hilfen, merkmal, hilfeart, basis)
+            if vergleich.hinweis:
+                st.info(ui.escape_md(vergleich.hinweis), icon=ui.INFO)
+                continue
+            daten = vergleich.daten
+            ui.zeige(diagramme.anteile_im_vergleich(
+                daten["kategorie"], daten["anteil"], daten["kreis_anteil"], daten["gesperrt"], daten["kreis_gesperrt"],
+                raum_name=profil.raum_name, kreis_name=kreis,
+                titel=f"{vergleich.label}: Anteile in %, {ui.hilfe_label(hilfeart)} {jahr_hilfen}"),
+                key=f"steckbrief_fallstruktur_{merkmal}")
+            tabelle = struktur_tabelle(vergleich, profil.raum_name, dataset.kreis_name, jahr_hilfen, hilfeart)
+            ui.tabelle(tabelle.daten, {c: ui.text_oder_zahl(1 if c.startswith("Anteil") else 0)
+                                       for c in tabelle.daten.columns[1:]})
+            st.caption(ui.escape_md(tabelle.hinweis))
+    with reiter[-1]:
+        personen, hinweis = fallstruktur.personen_vergleich(engine, ebene, raum_id, jahr_hilfen, hilfeart, basis)
+        if hinweis:
+            st.info(ui.escape_md(hinweis), icon=ui.INFO)
+        else:
+            tabelle = personen_tabelle(personen, profil.raum_name, dataset.kreis_name, jahr_hilfen, basis)
+            ui.tabelle(tabelle.daten, {"Fälle (Hilfen)": ui.text_oder_zahl(0), "Junge Menschen": ui.text_oder_zahl(0),
+                                       "Hilfen je jungem Menschen": ui.text_oder_zahl(2)})
+            st.caption(ui.escape_md(tabelle.hinweis))
+    st.caption(ui.escape_md(fallstruktur.erlaeuterung(engine)))
 
 # --- need -----------------------------------------------------------------------------
 st.subheader("Sozialstruktur und Bedarfsindex")

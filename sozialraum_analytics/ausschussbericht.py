@@ -115,13 +115,14 @@ class Bericht:
     dynamik: list[Tabelle] = field(default_factory=list)
     dynamik_zeitraum: str = ""
     vergleich: Tabelle | None = None  # the Kreis beside the imported reference values of other regions
+    struktur: list[Tabelle] = field(default_factory=list)  # the case structure per Sozialraum (fallstruktur.py)
 
     @property
     def alle_tabellen(self) -> list[Tabelle]:
-        """The tables of XLSX and CSV: the report's, the comparison with other regions, the dynamics', then the
-        milestones."""
-        return (self.tabellen + ([self.vergleich] if self.vergleich is not None else []) + self.dynamik
-                + ([self.meilensteine] if self.meilensteine is not None else []))
+        """The tables of XLSX and CSV: the report's, the comparison with other regions, the case structure's, the
+        dynamics', then the milestones."""
+        return (self.tabellen + ([self.vergleich] if self.vergleich is not None else []) + self.struktur
+                + self.dynamik + ([self.meilensteine] if self.meilensteine is not None else []))
 
 
 # --- the slides: one list for the presentation, PPTX and PDF ---------------------------------
@@ -152,6 +153,8 @@ def folien(b: Bericht) -> list[Folie]:
         out += [Folie("tabelle", t.titel, "Vergleich", tabelle=t)
                 for t in folientabellen(b.vergleich, zeilen=VERGLEICH_FOLIE_ZEILEN)]
     out += [Folie("tabelle", t.titel, "Hilfearten", tabelle=t) for t in folientabellen(b.tabellen[1])]
+    for t in b.struktur:
+        out += [Folie("tabelle", teil.titel, "Fallstruktur", tabelle=teil) for teil in folientabellen(t)]
     out += [Folie("raum", mit_ebene(s.name, "Sozialraum"), s.name, raum=s) for s in b.raeume]
     if "bedarf" in b.figuren:
         out.append(Folie("bild", f"Bedarf und Inanspruchnahme {k.jahr}", "Bedarf", bild="bedarf"))
@@ -367,7 +370,7 @@ def bericht(engine: Engine, jahr: int | None = None, raeume: list[str] | None = 
     if uebersicht is not None and mit_karte and engine.dataset.gebiete is not None and engine.dataset.has("zuordnung"):
         figuren["karte_dynamik"] = _fig_karte_dynamik(engine, uebersicht, k)
     return Bericht(k, tabellen, figuren, seiten, kreis_kz, ms, dynamik, zeitraum,
-                   vergleich_tabelle(vergleich_im_jahr(engine, jahr), k))
+                   vergleich_tabelle(vergleich_im_jahr(engine, jahr), k), fallstruktur_tabellen(engine, jahr))
 
 
 def _dynamik(engine: Engine, jahr: int, areas: list[str], names: dict):  # noqa: ANN202
@@ -621,6 +624,7 @@ def steckbrief_tabellen(engine: Engine, profil) -> list[Tabelle]:  # noqa: ANN00
         daten = pd.DataFrame({"Altersgruppe": bev["altersgruppe"].astype(str).tolist() or ["insgesamt"],
                               "Einwohner": [_anzahl(v, None) for v in bev["einwohner"]] or [None]})
         tabellen.append(Tabelle(f"Bevölkerung {jahre['bevoelkerung']}", daten, profil.hinweis("bevoelkerung")))
+    tabellen += steckbrief_struktur(engine, profil)
     angebote = profil.angebote
     if len(angebote):
         tabellen.append(Tabelle(f"Angebote im Gebiet {profil.jahr}", pd.DataFrame({
@@ -632,6 +636,122 @@ def steckbrief_tabellen(engine: Engine, profil) -> list[Tabelle]:  # noqa: ANN00
 
 def _hinweise(*teile: str) -> str:
     return " ".join(t for t in teile if t)
+
+
+# --- the case structure (fallstruktur.py) ---------------------------------------------------------------
+def _gesperrt_oder(wert: float, gesperrt: bool, dezimalen: int) -> object:
+    return GESPERRT if gesperrt else _zahl(wert, dezimalen)
+
+
+def struktur_tabelle(v, raum_name: str, kreis_name: str, jahr: int, hilfeart: str = "gesamt") -> Tabelle:  # noqa: ANN001
+    """One feature of an area's case structure beside the Kreis (:class:`fallstruktur.Vergleich`): counts and
+    shares, "•" where the public view withholds them. The page, the Steckbrief PDF and its tests read this."""
+    d = v.daten
+    kreis = kreis_label(kreis_name)
+    daten = pd.DataFrame({
+        v.label: d["kategorie"].astype(str),
+        "Anzahl": [_gesperrt_oder(a, g, 0) for a, g in zip(d["anzahl"], d["gesperrt"])],
+        "Anteil in %": [_gesperrt_oder(a, g, 1) for a, g in zip(d["anteil"], d["gesperrt"])],
+        f"Anzahl {kreis}": [_gesperrt_oder(a, g, 0) for a, g in zip(d["kreis_anzahl"], d["kreis_gesperrt"])],
+        f"Anteil {kreis} in %": [_gesperrt_oder(a, g, 1) for a, g in zip(d["kreis_anteil"], d["kreis_gesperrt"])],
+    })
+
+    def hilfen(n: float, gesperrt: bool) -> str:
+        return GESPERRT if gesperrt else format_number(n, 0)
+
+    gruppe = HILFEGRUPPEN_BY_ID[hilfeart].label
+    hinweis = _hinweise(f"{gruppe}, {v.basis_text}: {hilfen(v.nenner, v.nenner_gesperrt)} in {raum_name}, "
+                        f"{hilfen(v.kreis_nenner, v.kreis_nenner_gesperrt)} im Kreis. Anteil = Hilfen der Kategorie je "
+                        "100 Hilfen (mit „ohne Angabe“).", v.schutzhinweis)
+    return Tabelle(f"{v.label} {jahr}: {raum_name}", daten, hinweis)
+
+
+def personen_tabelle(personen: pd.DataFrame, raum_name: str, kreis_name: str, jahr: int,
+                     basis: str | None = None) -> Tabelle:
+    """Fälle and junge Menschen of an area and the Kreis (:func:`fallstruktur.personen_vergleich`) among the
+    helps of ``basis`` (default the Hilfen insgesamt)."""
+    from .fallstruktur import BASEN, INANSPRUCHNAHME
+
+    namen = [raum_name, kreis_label(kreis_name)]
+    daten = pd.DataFrame({
+        "Gebiet": namen[:len(personen)],
+        "Fälle (Hilfen)": [_gesperrt_oder(v, g, 0) for v, g in zip(personen["faelle"], personen["gesperrt"])],
+        "Junge Menschen": [_gesperrt_oder(v, g, 0) for v, g in zip(personen["junge_menschen"], personen["gesperrt"])],
+        "Hilfen je jungem Menschen": [_gesperrt_oder(v, g, 2)
+                                      for v, g in zip(personen["hilfen_je_person"], personen["gesperrt"])],
+    })
+    return Tabelle(f"Fälle und junge Menschen {jahr}", daten,
+                   f"{BASEN[basis or INANSPRUCHNAHME]}. Junge Menschen: verschiedene Personen-IDs; eine Person mit "
+                   "zwei Hilfen ist zwei Fälle.")
+
+
+def steckbrief_struktur(engine: Engine, profil, hilfeart: str = "gesamt") -> list[Tabelle]:  # noqa: ANN001
+    """The Steckbrief's case structure of Hilfen gesamt (the page's default view) for the PDF: a table per
+    feature the case file has, Fälle and junge Menschen; what is missing is said under the last one."""
+    from . import fallstruktur as fs
+
+    jahr = profil.jahre.get("hilfen", profil.jahr)
+    if jahr not in engine.jahre:
+        return []
+    out, fehlt = [], []
+    for merkmal in fs.MERKMALE:
+        v = fs.vergleich(engine, profil.ebene, profil.raum_id, jahr, merkmal, hilfeart)
+        if v.hinweis:
+            fehlt.append(v.hinweis)
+        else:
+            out.append(struktur_tabelle(v, profil.raum_name, engine.dataset.kreis_name, jahr, hilfeart))
+    personen, hinweis = fs.personen_vergleich(engine, profil.ebene, profil.raum_id, jahr, hilfeart)
+    if hinweis:
+        fehlt.append(hinweis)
+    else:
+        out.append(personen_tabelle(personen, profil.raum_name, engine.dataset.kreis_name, jahr))
+    if not out:  # nothing to show: what is missing, as the page says it
+        return [Tabelle(f"Fallstruktur {jahr}", pd.DataFrame({"Hinweis": list(dict.fromkeys(fehlt))}))]
+    letzte = out[-1]
+    out[-1] = Tabelle(letzte.titel, letzte.daten, _hinweise(letzte.hinweis, fs.erlaeuterung(engine),
+                                                             *dict.fromkeys(fehlt)))
+    return out
+
+
+def fallstruktur_tabellen(engine: Engine, jahr: int, hilfeart: str = "gesamt") -> list[Tabelle]:
+    """The committee's view of the case structure: per feature the shares of every category (rows) in each
+    Sozialraum and the Kreis (columns, turned on slides when there are many), with the number of helps they
+    are shares of; "•" where withheld. A feature the case file lacks is left out (its note is on the
+    Steckbrief)."""
+    from . import fallstruktur as fs
+
+    faelle = engine.strukturfaelle()
+    if faelle is None:
+        return []
+    names = engine.dataset.area_names()
+    kreis = kreis_label(engine.dataset.kreis_name)
+    out = []
+    for merkmal, m in fs.MERKMALE.items():
+        if merkmal not in faelle.kategorien:
+            continue
+        basis = fs.basis_von(engine, merkmal)
+        teile = pd.concat([fs.tabelle(engine, e, jahr, merkmal, basis) for e in ("sozialraum", "kreis")])
+        teile = teile[teile["hilfeart"] == hilfeart]
+        spalten = {a: names.get(a, a) if a != KREIS_ID else kreis for a in dict.fromkeys(teile["area"])}
+        kopf_ = teile.drop_duplicates("area").set_index("area")
+        rows = [{m.label: "Hilfen", **{spalten[a]: GESPERRT if kopf_.at[a, "nenner_gesperrt"] else _anzahl(
+            kopf_.at[a, "nenner"], None) for a in spalten}}]
+        for kategorie, zeilen in teile.groupby("kategorie", sort=False):
+            zeilen = zeilen.set_index("area")
+            werte = {spalten[a]: GESPERRT if zeilen.at[a, "gesperrt"] or zeilen.at[a, "nenner_gesperrt"]
+                     else _zahl(zeilen.at[a, "anteil"], 1) for a in spalten}
+            # Categories nobody has this year (own texts of other years) say nothing.
+            if kategorie in m.amtlich or any(w not in (0, 0.0, None) for w in werte.values()):
+                rows.append({m.label: f"{kategorie} in %", **werte})
+        schutz = engine.schutz.fallstruktur(engine, jahr, merkmal).hinweis if engine.oeffentlich else ""
+        kurz = {f"{k} in %": fs.KURZNAMEN.get(k, k) for k in dict.fromkeys(teile["kategorie"])}
+        out.append(Tabelle(f"{m.label} {jahr}: Anteile je Sozialraum",
+                           pd.DataFrame(rows, dtype=object),
+                           _hinweise(f"{HILFEGRUPPEN_BY_ID[hilfeart].label}: Anteile in % der {fs.BASEN[basis]}; "
+                                     "„Hilfen“ = ihre Zahl; o. A. = ohne Angabe.",
+                                     f"{GESPERRT} = gesperrt (Geheimhaltung)." if engine.oeffentlich else "", schutz),
+                           kurz=kurz, quer_titel="Sozialraum"))
+    return out
 
 
 def steckbrief_bericht(engine: Engine, raum_id: str, jahr: int, ebene: str = "sozialraum",

@@ -8,6 +8,7 @@ read files.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,6 +59,10 @@ class Dataset:
     feste_jahre: tuple[int, ...] | None = None
     # The Kreis's Bedarfsindex classes (bedarfsindex.Klasseneinteilung), kept with the store; None: −1, 0, +1.
     einteilung: object | None = None
+    # A store version's case rows stay in the database: this reads the columns of the case structure
+    # (fallstruktur.py) when a page first asks for it (None for a folder: its rows are in ``tables``).
+    faelle_laden: Callable[[], pd.DataFrame | None] | None = None
+    _strukturfaelle: object = field(default=None, repr=False, compare=False)  # fallstruktur.Strukturfaelle, once
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -75,7 +80,23 @@ class Dataset:
         """
         withheld = frozenset(kind for kind in SENSIBEL if self.has(kind))
         return replace(self, tables={k: v for k, v in self.tables.items() if k not in SENSIBEL}, reports=[],
-                       dauern=None, zurueckgehalten=withheld, feste_jahre=tuple(self.years()))
+                       dauern=None, faelle_laden=None, _strukturfaelle=None, zurueckgehalten=withheld,
+                       feste_jahre=tuple(self.years()))
+
+    def strukturfaelle(self):  # noqa: ANN201 - fallstruktur.Strukturfaelle | None
+        """The helps of the case file as the case structure needs them (:mod:`fallstruktur`), worked out once
+        for every engine of this dataset; None without case rows (aggregated Fallzahlen have no structure).
+        A store version's rows are read from the database here, then let go."""
+        if self._strukturfaelle is None:
+            from .counting import classify
+            from .fallstruktur import strukturfaelle
+
+            if self.has("faelle") and "faelle" in self.tables:
+                zeilen = classify(self.tables["faelle"])
+            else:
+                zeilen = self.faelle_laden() if self.faelle_laden is not None else None
+            self._strukturfaelle = strukturfaelle(zeilen) if zeilen is not None else False
+        return self._strukturfaelle or None
 
     def stand_text(self) -> str:
         """``Stand: Fälle 14.11.2024 · Bevölkerung 31.12.2024`` (one date when all kinds agree)."""
@@ -474,7 +495,7 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
         kreis_name=kreis_name or store.kreisname() or einstellungen().kreisname, gebiete=gebiete,
         geobasis=store.geobasis(chosen.inhalt["gebiete"]["import_id"]) if chosen and "gebiete" in chosen.inhalt else "",
         version=chosen.id if chosen else None, aus_einzelfaellen=chosen is not None and "faelle" in chosen.inhalt,
-        dauern=dauern)
+        dauern=dauern, faelle_laden=Fallzeilen(store.url, chosen.id) if chosen and "faelle" in chosen.inhalt else None)
     dataset.stand = stand or _latest_date(dataset)
     dataset.staende = _staende(dataset, stand)
     if chosen is not None:
@@ -484,3 +505,26 @@ def load_store(store, version: int | None = None, *, kreis_name: str | None = No
     if cross.problems:
         dataset.reports.append(cross)
     return dataset
+
+
+# The case file's columns the case structure reads (fallstruktur.py).
+STRUKTURSPALTEN = ("raum_id", "hilfeart", "basis", "setting", "beginn", "ende", "geburtsjahr", "alter", "geschlecht",
+                   "person_id", "hauptgrund", "beendigungsgrund")
+
+
+@dataclass(frozen=True)
+class Fallzeilen:
+    """Reads a store version's case rows (the columns of :data:`STRUKTURSPALTEN`) when called: the dataset
+    keeps no case row, the structure is worked out from them once and they are let go."""
+
+    url: str
+    version: int
+
+    def __call__(self) -> pd.DataFrame | None:
+        from .store import Store
+
+        store = Store(self.url)
+        try:
+            return store.tabelle("faelle", store.version(self.version), spalten=STRUKTURSPALTEN)
+        finally:
+            store.dispose()

@@ -10,6 +10,8 @@ something plausible to show and the readers meet their edge cases:
 * population 2014–2024 by the age groups of the youth welfare statistics;
 * about 26,000 pseudonymised cases 2010–2024 whose rates follow a latent, spatially
   smooth burden score, with durations, settings and ages typical of each help;
+* the case structure: person ids (some young people have several helps), the main reason
+  of each help and how the ended ones ended, with more breaks in burdened areas;
 * costs derived from the cases, social indicators correlated with the burden and a
   register of offers with two deliberate double structures and one gap;
 * reference values of other regions (a fictional Land, a ring of similar Kreise, the Bund), plainly
@@ -594,6 +596,98 @@ def _cases(rng: np.random.Generator, population: np.ndarray, burden: np.ndarray)
     return {key: value[order] for key, value in cases.items()}
 
 
+# --- the case structure: young people, main reasons, endings (their own random stream) -------------
+# The texts as case management software writes them; the reader maps them to the Destatis categories.
+_HAUPTGRUENDE = (
+    "Unversorgtheit des jungen Menschen",
+    "Unzureichende Förderung/Betreuung/Versorgung des jungen Menschen in der Familie",
+    "Gefährdung des Kindeswohls",
+    "Eingeschränkte Erziehungskompetenz der Eltern/Personensorgeberechtigten",
+    "Belastungen des jungen Menschen durch Problemlagen der Eltern",
+    "Belastungen des jungen Menschen durch familiäre Konflikte",
+    "Auffälligkeiten im sozialen Verhalten (dissoziales Verhalten) des jungen Menschen",
+    "Entwicklungsauffälligkeiten/seelische Probleme des jungen Menschen",
+    "Schulische/berufliche Probleme des jungen Menschen",
+    "Übernahme von einem anderen Jugendamt wegen Zuständigkeitswechsel",
+)
+_EIGENER_GRUND = "Trennung/Scheidung der Eltern"  # names no official category: kept as its own
+# Weights of the main reasons per help (in the order of _HAUPTGRUENDE), after the Destatis shares.
+_GRUND_GEWICHTE = {
+    "§ 27.2": (2, 10, 8, 20, 10, 18, 12, 10, 6, 4),
+    "§ 28": (0, 3, 2, 15, 8, 45, 8, 14, 5, 0),
+    "§ 29": (0, 5, 1, 8, 4, 10, 40, 12, 20, 0),
+    "§ 30": (1, 6, 3, 12, 8, 15, 30, 10, 15, 0),
+    "§ 31": (2, 15, 12, 35, 15, 12, 3, 4, 2, 0),
+    "§ 32": (1, 8, 4, 18, 8, 10, 25, 16, 10, 0),
+    "§ 33": (15, 20, 35, 8, 12, 2, 1, 2, 1, 4),
+    "§ 34": (10, 10, 25, 8, 10, 10, 15, 7, 3, 2),
+    "§ 35": (8, 5, 10, 5, 5, 10, 35, 12, 10, 0),
+    "§ 35a": (0, 2, 1, 2, 2, 5, 10, 70, 8, 0),
+    "§ 41": (5, 8, 5, 2, 8, 10, 15, 20, 25, 2),
+}
+_GEMAESS = "Beendigung gemäß Hilfeplan"
+_ABBRUCH = ("Abbruch durch die Sorgeberechtigten", "Abbruch durch den jungen Menschen",
+            "Beendigung abweichend vom Hilfeplan durch die Einrichtung")
+_SONSTIG = ("Abgabe an ein anderes Jugendamt (Zuständigkeitswechsel)", "sonstige Gründe")
+_ADOPTION = "Adoption"
+_FOLGEHILFE = 0.18  # chance that a help goes to a young person who had a help before (same area, age, sex)
+
+
+def _fallmerkmale(rng: np.random.Generator, cases: dict[str, np.ndarray], burden: np.ndarray) -> dict[str, np.ndarray]:
+    """Person ids, main reasons and endings of the cases, from their own stream (the other columns stay
+    as they were for a seed): some young people have several helps (a later help in the same area, birth
+    year and sex continues an earlier person's), reasons follow the help and the age, breaks are more
+    frequent in burdened areas and in the homes of teenagers."""
+    codes = np.array([h.code for h in HILFEN], dtype=object)[cases["code"]]
+    n = len(codes)
+    hilfe = ~np.isin(codes, ["§ 42", "§ 8a"])
+    alter = (cases["beginn"].astype("datetime64[Y]").astype(np.int64) + 1970) - cases["geburtsjahr"]
+    # Young people: within area × birth year × sex, in order of Beginn, a help continues the one before.
+    person = np.arange(n)
+    key = pd.factorize(pd.MultiIndex.from_arrays([cases["area"], cases["geburtsjahr"], cases["geschlecht"]]))[0]
+    folge = rng.random(n) < _FOLGEHILFE
+    letzter: dict[int, int] = {}
+    for i in range(n):  # cases are in order of Beginn
+        k = int(key[i])
+        if folge[i] and k in letzter:
+            person[i] = person[letzter[k]]
+        letzter[k] = i
+    nummer = {p: j + 1 for j, p in enumerate(dict.fromkeys(person.tolist()))}
+    person_id = np.array([f"P-{nummer[p]:06d}" for p in person], dtype=object)
+
+    grund = np.full(n, "", dtype=object)
+    for code, gewichte in _GRUND_GEWICHTE.items():
+        rows = np.flatnonzero(codes == code)
+        w = np.tile(np.asarray(gewichte, dtype=float), (len(rows), 1))
+        w[alter[rows] >= 14, 6] *= 1.5
+        w[alter[rows] >= 14, 8] *= 1.5
+        w[alter[rows] < 6, :3] *= 1.5
+        w[np.ix_(alter[rows] < 6, [6, 8])] *= 0.2
+        w[:, 1:3] *= np.exp(0.4 * burden[cases["area"][rows]])[:, None]
+        w /= w.sum(axis=1, keepdims=True)
+        wahl = (rng.random(len(rows))[:, None] > np.cumsum(w, axis=1)).sum(axis=1)
+        grund[rows] = np.array(_HAUPTGRUENDE, dtype=object)[np.minimum(wahl, len(_HAUPTGRUENDE) - 1)]
+    zufall = rng.random(n)
+    grund[hilfe & (zufall < 0.005)] = _EIGENER_GRUND
+    grund[hilfe & (zufall >= 0.005) & (zufall < 0.02)] = ""  # ohne Angabe
+
+    ende = np.full(n, "", dtype=object)
+    beendet = hilfe & (cases["ende"] <= LETZTER_TAG)
+    abbruch = np.where(codes == "§ 28", 0.15, 0.26)
+    abbruch = np.where(np.isin(codes, ["§ 34", "§ 35", "§ 41"]) & (alter >= 14), 0.36, abbruch)
+    abbruch = np.minimum(abbruch * np.exp(0.3 * burden[cases["area"]]), 0.6)
+    sonstig = np.where(codes == "§ 33", 0.14, 0.1)
+    wurf = rng.random(n)
+    art = np.where(wurf < abbruch, 1, np.where(wurf < abbruch + sonstig, 2, 0))
+    variante = rng.integers(0, 3, n)
+    ende[beendet & (art == 0)] = _GEMAESS
+    ende[beendet & (art == 1)] = np.array(_ABBRUCH, dtype=object)[variante[beendet & (art == 1)]]
+    ende[beendet & (art == 2)] = np.array(_SONSTIG, dtype=object)[variante[beendet & (art == 2)] % 2]
+    ende[beendet & (art == 2) & (codes == "§ 33") & (variante == 2)] = _ADOPTION
+    ende[beendet & (rng.random(n) < 0.01)] = ""  # ohne Angabe
+    return {"person_id": person_id, "hauptgrund": np.where(hilfe, grund, ""), "beendigungsgrund": ende}
+
+
 def _faelle_frame(cases: dict[str, np.ndarray], raum_ids: list[str]) -> pd.DataFrame:
     codes = np.array([h.code for h in HILFEN], dtype=object)
     ende = cases["ende"].copy()
@@ -609,6 +703,9 @@ def _faelle_frame(cases: dict[str, np.ndarray], raum_ids: list[str]) -> pd.DataF
             "ende": pd.to_datetime(ende),
             "geburtsjahr": cases["geburtsjahr"].astype(np.int64),
             "geschlecht": cases["geschlecht"],
+            "person_id": cases["person_id"],
+            "hauptgrund": cases["hauptgrund"],
+            "beendigungsgrund": cases["beendigungsgrund"],
         }
     )
 
@@ -929,8 +1026,10 @@ class DemoKreis:
     bevoelkerung : pandas.DataFrame
         ``jahr, raum_id, altersgruppe, anzahl`` for 2014–2024 (Stichtag 31.12.).
     faelle : pandas.DataFrame
-        ``fall_id, raum_id, hilfeart, setting, beginn, ende, geburtsjahr, geschlecht``;
-        ``ende`` is ``NaT`` for cases open at 31.12.2024, ``setting`` missing for §42/§8a.
+        ``fall_id, raum_id, hilfeart, setting, beginn, ende, geburtsjahr, geschlecht, person_id,
+        hauptgrund, beendigungsgrund``; ``ende`` is ``NaT`` for cases open at 31.12.2024, ``setting``
+        missing for §42/§8a, ``hauptgrund`` and ``beendigungsgrund`` empty for them (and for open helps
+        the ending).
     kosten : pandas.DataFrame
         ``jahr, raum_id, hilfeart, betrag`` (EUR) derived from the cases.
     indikatoren : pandas.DataFrame
@@ -1025,8 +1124,9 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoKreis:
     >>> len(kreis.zuordnung)
     40
     """
-    streams = np.random.default_rng(seed).spawn(7)
-    geometry_rng, names_rng, burden_rng, population_rng, cases_rng, indicator_rng, offer_rng = streams
+    # The eighth stream came with the case structure: the first seven draw what they always drew.
+    streams = np.random.default_rng(seed).spawn(8)
+    geometry_rng, names_rng, burden_rng, population_rng, cases_rng, indicator_rng, offer_rng, struktur_rng = streams
     to_metric, to_lonlat = _transformers()
 
     geometry = _build_geometry(geometry_rng, to_metric)
@@ -1067,6 +1167,7 @@ def generate_demo(seed: int = DEFAULT_SEED) -> DemoKreis:
 
     population = _population(population_rng, inhabitants, forest, burden)
     cases = _cases(cases_rng, population, burden)
+    cases.update(_fallmerkmale(struktur_rng, cases, burden))
     last = len(_FALLJAHRE) - 1
     context = _OfferContext(
         names=names,

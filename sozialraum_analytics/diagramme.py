@@ -357,3 +357,28 @@ def gestapelt(jahre: Sequence[int], reihen: Sequence[tuple[str, Sequence[int], S
                              hovertemplate=f"{text(name)}, %{{x}}: %{{customdata}}<extra></extra>"))
     fig.update_layout(barmode="stack", legend=dict(title=dict(text=text(legende))))
     return mit_fuss(fig, fuss) if fuss else fig
+
+
+def anteile_im_vergleich(kategorien: Sequence[str], anteile: Sequence[float], kreisanteile: Sequence[float],
+                         gesperrt: Sequence[bool], kreis_gesperrt: Sequence[bool], *, raum_name: str,
+                         kreis_name: str, titel: str, groesse: Groesse = BILDSCHIRM,
+                         fuss: str | None = None) -> go.Figure:
+    """The case structure: an area's shares per category (blue) beside the Kreis's (grey), as horizontal bars
+    (the categories read left to right, first at the top); a withheld share is marked "• gesperrt", never 0."""
+    hoehe = max(groesse.min_hoehe, 140 + 2 * groesse.zeile * len(kategorien))
+    fig = figur(titel, "", height=hoehe, groesse=groesse)
+    namen = [text(k) for k in kategorien]
+    for name, werte, aus, farbe in ((raum_name, anteile, gesperrt, UNTER_KREIS),
+                                    (kreis_name, kreisanteile, kreis_gesperrt, GRAU)):
+        werte = [None if a or v is None or math.isnan(v) else v for v, a in zip(werte, aus)]
+        beschriftung = [f"{GESPERRT} gesperrt" if a else ("–" if v is None else f"{format_number(v, 1)} %")
+                        for v, a in zip(werte, aus)]
+        fig.add_trace(go.Bar(y=namen, x=[0 if v is None else v for v in werte], name=text(name), orientation="h",
+                             marker_color=farbe, text=beschriftung, textposition="outside", cliponaxis=False,
+                             hovertemplate="%{y}: %{text}<extra>" + text(name) + "</extra>"))
+    # The legend in its own line under the title (a long title would run into it).
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),
+                      margin=dict(t=110))
+    fig.update_yaxes(autorange="reversed", rangemode="normal", title_text=None)
+    fig.update_xaxes(title_text="Anteil in %", rangemode="tozero", ticksuffix=" %")
+    return mit_fuss(fig, fuss) if fuss else fig

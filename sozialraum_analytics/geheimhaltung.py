@@ -239,26 +239,36 @@ def bereiche(werk: Zahlenwerk, gesperrt: np.ndarray) -> tuple[np.ndarray, np.nda
     return low, high
 
 
-def preise(werte: np.ndarray, zuletzt: np.ndarray | None = None) -> np.ndarray:
-    """What hiding a figure costs: 1 to 11 by its size (information lost), a Kreis total a hundredfold."""
+# A figure published elsewhere: hidden only when nothing else can protect (never in practice). Far above
+# what hiding other figures costs, not so far that the solver's tolerances suffer (1e7 left it undecided).
+FEST_PREIS = 1e5
+
+
+def preise(werte: np.ndarray, zuletzt: np.ndarray | None = None, fest: np.ndarray | None = None) -> np.ndarray:
+    """What hiding a figure costs: 1 to 11 by its size (information lost), a Kreis total a hundredfold,
+    a figure ``fest`` (shown in another table already) beyond any other choice."""
     betrag = np.abs(np.nan_to_num(np.asarray(werte, dtype=float)))
     preis = 1.0 + 10.0 * betrag / max(float(betrag.max(initial=0.0)), 1.0)
     if zuletzt is not None:
         preis = np.where(zuletzt, 100.0 * preis, preis)
+    if fest is not None:
+        preis = np.where(fest, FEST_PREIS, preis)
     return preis
 
 
 def sperren_summen(werk: Zahlenwerk, start: np.ndarray, *, schuetzen: np.ndarray | None = None,
                    spanne: Callable[[np.ndarray], np.ndarray] = spanne_anzahl,
-                   zuletzt: np.ndarray | None = None) -> Sperrung:
+                   zuletzt: np.ndarray | None = None, fest: np.ndarray | None = None) -> Sperrung:
     """Hide ``start`` and, while the attacker can still work out a hidden figure, further figures.
 
     Every hidden figure in ``schuetzen`` (default: every hidden figure) must be protected: values
     consistent with everything shown exist that lie at least ``spanne`` away from the true one.
-    For each such figure the attacker is asked for values at least ``spanne`` above it, at the least
+    For each such figure the attacker is asked for values at least ``spanne`` above it (below, where
+    ``spanne`` gives a negative distance), at the least
     price of shown figures that would have to deviate (:meth:`Angreifer.loesen`): price 0 protects
     it, else the deviating figures are hidden (small ones first, the Kreis totals in ``zuletzt``
-    last), and that solution then protects it. (Asking below too finds a cheaper pattern now and
+    last, figures ``fest`` that another table shows already only if nothing else would do: the caller
+    checks), and that solution then protects it. (Asking below too finds a cheaper pattern now and
     then, 7 % less hidden money on the demo, at twice the time.) Every solution also protects the
     other hidden figures it moves far enough, and hiding more never takes a protection away, so
     each figure is settled once. Never fails: with every shown figure free to deviate, values far
@@ -271,13 +281,13 @@ def sperren_summen(werk: Zahlenwerk, start: np.ndarray, *, schuetzen: np.ndarray
     if not (gesperrt & schutz).any():
         return Sperrung(start, np.zeros(werk.n, dtype=bool))
     mindest = spanne(werte)
-    angreifer = Angreifer(werk, gesperrt, preise(werte, zuletzt), mindest)
+    angreifer = Angreifer(werk, gesperrt, preise(werte, zuletzt, fest), mindest)
     figuren = angreifer.figuren
     sicher = np.ones(werk.n, dtype=bool)
     sicher[figuren] = False  # figures outside the LP are 0 by structure or not published
 
     def belege(zeilen: np.ndarray) -> None:
-        weit = np.abs(zeilen - werte[figuren]) >= mindest[figuren] * (1 - 1e-9) - _EPS
+        weit = np.abs(zeilen - werte[figuren]) >= np.abs(mindest[figuren]) * (1 - 1e-9) - _EPS
         sicher[figuren[weit & angreifer.gesperrt]] = True
 
     queue = deque(int(f) for f in np.flatnonzero(gesperrt & schutz))

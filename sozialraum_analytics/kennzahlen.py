@@ -272,6 +272,12 @@ class Engine:
                 matrix[:, position] = gruppe.mask(frame["code"], frame["bereich"], frame["setting"]).to_numpy()
         return matrix
 
+    # --- the case structure (fallstruktur.py) ---------------------------------------------
+    def strukturfaelle(self):  # noqa: ANN201 - fallstruktur.Strukturfaelle | None
+        """The helps of the case file as the case structure needs them (the dataset's, see
+        :meth:`Dataset.strukturfaelle`; in the public view too: its figures come only through the protection)."""
+        return self._dataset.strukturfaelle()
+
     # --- levels -----------------------------------------------------------------------
     def areas(self, ebene: str) -> list[str]:
         """The area ids of a level, sorted."""

@@ -43,6 +43,7 @@ MIGRATIONS: list[tuple[int, str]] = [
     (11, "Dauern der beendeten Fälle (Tage je Gruppe), beim Import gezählt und mit den Jahreszahlen gespeichert"),
     (12, "Bevölkerungsvorausberechnung als eigene Art (Tabelle daten_bevoelkerungsprognose, Art-Spalten 40 Zeichen)"),
     (13, "Vergleichswerte anderer Gebiete (Land, Bund, ähnliche Kreise) als eigene Datenart"),
+    (14, "Fälle: Spalten der Fallstruktur (Personen-ID, Hauptgrund, Grund der Beendigung)"),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 # From this step on the database has the bookkeeping of the contract check.
@@ -283,6 +284,13 @@ def _schritt_13_vergleichswerte(conn: sa.Connection) -> None:
                    sa.Column("wert", sa.Float), *_text("wert_grund", "quelle")).create(conn, checkfirst=True)
 
 
+def _schritt_14_fallstruktur(conn: sa.Connection) -> None:
+    # The case structure's optional columns of the case file (fallstruktur.py), as text; a database the
+    # contract check gave them already keeps them (only missing columns are added).
+    _spalten_ergaenzen(conn, "daten_faelle", {"person_id": sa.Text(), "hauptgrund": sa.Text(),
+                                              "beendigungsgrund": sa.Text()})
+
+
 _SCHRITTE: dict[int, Callable[[sa.Connection], None]] = {
     1: _schritt_1_grundschema, 2: _schritt_2_spaltenzuordnungen, 3: _schritt_3_meilensteine,
     4: _schritt_4_sperrmuster, 5: _schritt_5_einstellungen, 6: _schritt_6_fallzahlen_insgesamt,
@@ -290,6 +298,7 @@ _SCHRITTE: dict[int, Callable[[sa.Connection], None]] = {
     9: _schritt_9_jahreszahlen, 10: _schritt_10_zeilenbereiche, 11: _schritt_11_dauern,
     12: _schritt_12_vorausberechnung,
     13: _schritt_13_vergleichswerte,
+    14: _schritt_14_fallstruktur,
 }
 
 

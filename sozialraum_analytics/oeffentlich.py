@@ -254,6 +254,119 @@ def sperrmuster_berechnen(engine: Engine, verfahren: str = SPERREN) -> Sperrmust
                        tuple(hinweise))
 
 
+# --- the case structure (fallstruktur): partitions of the published Hilfen insgesamt -------------
+@dataclass(frozen=True)
+class Strukturmuster:
+    """The public view's figures of one feature of the case structure in one year.
+
+    Per level (``sozialraum``, ``kreis``): ``anzahl`` areas × public help groups × categories and
+    ``nenner`` areas × groups (the Hilfen insgesamt, for the ending the ended helps), NaN where withheld;
+    ``gesperrt`` marks what is withheld (shown as "•"). ``hinweis``: a German note when more had to go.
+    """
+
+    kategorien: tuple[str, ...]
+    gruppen: tuple[str, ...]
+    anzahl: dict[str, np.ndarray]
+    nenner: dict[str, np.ndarray]
+    gesperrt: dict[str, np.ndarray]
+    nenner_gesperrt: dict[str, np.ndarray]
+    hinweis: str = ""
+    gerundet: bool = False  # counts rounded to multiples of 5 (shares only from 10 helps on)
+
+
+# The suppression of a case structure is one linear programme over areas × kinds of help × categories;
+# beyond this many unknowns (some 15 Sozialräume with 8 categories) it would keep a visitor waiting for
+# minutes: the structure is then rounded to multiples of 5 instead (Destatis' other procedure), with a note.
+STRUKTUR_HOECHSTENS_ATOME = 2500
+
+
+def fallstruktur_zahlenwerk(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndarray, oeffentlich_: np.ndarray,
+                            teilsumme: np.ndarray | None) -> geheimhaltung.Zahlenwerk:
+    """The figures of one feature and year as sums of atoms (area × combination × category).
+
+    Per area and for the Kreis: the Hilfen insgesamt of every help group (``alle``: combinations × groups,
+    the main table's figures), the count of every category in the public groups (``oeffentlich_``) and,
+    with ``teilsumme``, the sum of those categories per public group. A Kreis beyond its Sozialräume is one
+    more unknown area, as in :func:`zahlenwerk`.
+    """
+    n_areas, n_combos, n_cats = atome_g.shape
+    rest = atome_k[0] - atome_g.sum(axis=0)
+    blocks = n_areas + (1 if np.any(np.abs(rest) > 1e-9) else 0)
+    teile = [sparse.kron(sparse.csr_matrix(alle.T), sparse.csr_matrix(np.ones((1, n_cats)))),
+             sparse.kron(sparse.csr_matrix(oeffentlich_.T), sparse.eye(n_cats))]
+    if teilsumme is not None:
+        teile.append(sparse.kron(sparse.csr_matrix(oeffentlich_.T), sparse.csr_matrix(teilsumme[None, :].astype(float))))
+    block = sparse.vstack(teile).tocsr()
+    matrix = sparse.vstack([sparse.kron(sparse.eye(n_areas, blocks), block),
+                            sparse.kron(sparse.csr_matrix(np.ones((1, blocks))), block)]).tocsr()
+    teile_x = [atome_g.reshape(n_areas, -1)] + ([rest.reshape(1, -1)] if blocks > n_areas else [])
+    x = np.concatenate(teile_x).ravel()
+    return geheimhaltung.Zahlenwerk(matrix, matrix @ x)
+
+
+def fallstruktur_sperren(atome_g: np.ndarray, atome_k: np.ndarray, alle: np.ndarray, oeffentlich_: np.ndarray,
+                         codes_g: np.ndarray, codes_k: np.ndarray, pub_in_alle: list[int], nie: np.ndarray,
+                         teilsumme: np.ndarray | None, sensibel_g: np.ndarray, sensibel_k: np.ndarray,
+                         ) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Which figures of a feature's table the public view withholds in one year.
+
+    The main table's Hilfen insgesamt keep their pattern (``codes_*``: hidden ones stay hidden and protected,
+    shown ones may not be hidden). Withheld from the start: every category and sum of a hidden total,
+    counts of 1 to 4, and the never published categories (``nie``; protected only where ``sensibel_*``
+    or small). Then further figures so that none of the hidden totals, the counts of 1 to 4 and the figures
+    hidden to protect them can be worked out (:func:`geheimhaltung.sperren_summen`).
+    Returns hidden flags per (areas + Kreis) × public group × (categories [+ sum]) and whether a shown
+    total would have had to go (then everything of the year is withheld).
+    """
+    n_areas = atome_g.shape[0]
+    n_alle, n_pub, n_cats = alle.shape[1], oeffentlich_.shape[1], len(nie)
+    n_s = n_pub if teilsumme is not None else 0
+    je_zeile = n_alle + n_pub * n_cats + n_s
+    werk = fallstruktur_zahlenwerk(atome_g, atome_k, alle, oeffentlich_, teilsumme)
+    werte = werk.werte.reshape(n_areas + 1, je_zeile)
+    codes = np.vstack([codes_g, codes_k[None, :]])
+    sensibel = np.vstack([sensibel_g, sensibel_k[None, :]])
+    summe_hidden = codes[:, pub_in_alle] != OFFEN  # rows × public groups
+    start = np.zeros_like(werte, dtype=bool)
+    start[:, :n_alle] = codes != OFFEN
+    kat = werte[:, n_alle:n_alle + n_pub * n_cats].reshape(-1, n_pub, n_cats)
+    klein_kat = geheimhaltung.klein(kat)
+    start[:, n_alle:n_alle + n_pub * n_cats] = (klein_kat | summe_hidden[:, :, None] | nie[None, None, :]).reshape(
+        n_areas + 1, -1)
+    # What must not be worked out: every hidden total, every count of 1 to 4 and whatever is hidden to protect
+    # them. A category of a hidden total is hidden with it, but a 0 or a count of 5 and more there may follow
+    # from the rest (it gives no small count away; protecting it would withhold Kreis zeros for nothing).
+    schutz = np.ones_like(start)
+    in_gesperrter_zeile = summe_hidden[:, :, None]
+    # The running helps are at most the Hilfen insgesamt (none ended): they are protected by a value below
+    # (more ended helps), and one of 0 needs none (next year's begun helps are then next year's total).
+    laufend_null = nie[None, None, :] & (kat == 0)
+    schutz[:, n_alle:n_alle + n_pub * n_cats] = (
+        klein_kat | (~in_gesperrter_zeile & ~nie[None, None, :])
+        | (nie[None, None, :] & sensibel[:, :, None] & ~laufend_null)
+    ).reshape(n_areas + 1, -1)
+    richtung = np.ones_like(werte)
+    richtung[:, n_alle:n_alle + n_pub * n_cats] = np.tile(np.where(nie, -1.0, 1.0), n_pub)
+    richtung = richtung.ravel()
+    if n_s:
+        klein_s = geheimhaltung.klein(werte[:, n_alle + n_pub * n_cats:])
+        start[:, n_alle + n_pub * n_cats:] = klein_s | summe_hidden
+        schutz[:, n_alle + n_pub * n_cats:] = klein_s | ~summe_hidden
+    fest = np.zeros_like(start)
+    fest[:, :n_alle] = codes == OFFEN
+    zuletzt = np.zeros_like(start)
+    zuletzt[-1, n_alle:] = True  # the Kreis's structure stays visible wherever possible
+    sperrung = geheimhaltung.sperren_summen(werk, start.ravel(), schuetzen=schutz.ravel(), zuletzt=zuletzt.ravel(),
+                                            fest=fest.ravel(), spanne=lambda w: richtung * geheimhaltung.spanne_anzahl(w))
+    hidden = sperrung.gesperrt.reshape(n_areas + 1, je_zeile)
+    ueberlauf = bool((hidden & fest).any())
+    if ueberlauf:  # pragma: no cover - the categories can always carry the protection
+        hidden[:, n_alle:] = True
+    kategorien = hidden[:, n_alle:n_alle + n_pub * n_cats].reshape(n_areas + 1, n_pub, n_cats)
+    summen = hidden[:, n_alle + n_pub * n_cats:] if n_s else summe_hidden
+    return kategorien, summen, ueberlauf
+
+
 # --- the policy ---------------------------------------------------------------------------------
 class Schutz:
     """The protection of the public view, given to an :class:`Engine`.
@@ -272,6 +385,8 @@ class Schutz:
         self.verfahren = verfahren
         self._muster = muster
         self._lock = threading.Lock()
+        self._struktur: dict[tuple, Strukturmuster] = {}
+        self._struktur_lock = threading.Lock()
 
     @property
     def legende(self) -> str:
@@ -307,6 +422,85 @@ class Schutz:
             out.append(f"{wann}: Ausgaben in {felder} gesperrt, obwohl die Fallzahl genannt ist: sonst ließen sich "
                        "gesperrte Ausgaben aus Summen über Hilfearten, Sozialräume und Kreis zurückrechnen.")
         return out
+
+    def fallstruktur(self, engine: Engine, jahr: int, merkmal: str) -> Strukturmuster:
+        """The public figures of one feature of the case structure (:mod:`fallstruktur`) in ``jahr``, worked out
+        once per data and year: Hilfen insgesamt by age, sex or reason, or by how they ended, in the public
+        help groups, with the same protection as every count (or rounded to 5)."""
+        key = (merkmal, jahr, tuple(engine.jahre))
+        with self._struktur_lock:
+            if key not in self._struktur:
+                self._struktur[key] = self._fallstruktur(engine, jahr, merkmal)
+            return self._struktur[key]
+
+    def _fallstruktur(self, engine: Engine, jahr: int, merkmal: str) -> Strukturmuster:
+        from . import fallstruktur as fs
+        from .hilfearten import RATE_GROUPS
+
+        faelle = engine.strukturfaelle()
+        pub, alle = list(fs.OEFFENTLICHE_GRUPPEN), list(RATE_GROUPS)
+        gi = {g: i for i, g in enumerate(GROUPS)}
+        y = engine.jahre.index(jahr)
+        oa = {e: fs.oeffentliche_atome(engine, faelle, e, jahr, merkmal) for e in EBENEN}
+        m_alle, m_pub = faelle.mitglieder(alle), faelle.mitglieder(pub)
+        exakt = {e: fs.nach_gruppen(oa[e].atome, m_pub) for e in EBENEN}  # areas × pub × categories
+        summe = {e: engine.basis(e)["inanspruchnahme"][y][:, [gi[g] for g in pub]] for e in EBENEN}
+        if oa["kreis"].teilsumme is not None:
+            summe = {e: exakt[e][:, :, oa[e].teilsumme].sum(axis=2) for e in EBENEN}
+        zeigen = ~oa["kreis"].nie
+        kategorien = tuple(k for k, z in zip(oa["kreis"].kategorien, zeigen) if z)
+        if self.verfahren == RUNDEN:
+            anzahl = {e: geheimhaltung.runden_auf_fuenf(exakt[e][:, :, zeigen]) for e in EBENEN}
+            nenner = {e: geheimhaltung.runden_auf_fuenf(summe[e]) for e in EBENEN}
+            return Strukturmuster(kategorien, tuple(pub), anzahl, nenner,
+                                  {e: np.zeros(anzahl[e].shape, dtype=bool) for e in EBENEN},
+                                  {e: np.zeros(nenner[e].shape, dtype=bool) for e in EBENEN}, gerundet=True)
+        muster = self.muster(engine)
+
+        def gerundet(hinweis: str) -> Strukturmuster:
+            """Rounded beside the exact Hilfen insgesamt; where those are withheld, the whole cell is."""
+            verdeckt = {e: muster.anzahl[e][y][:, [gi[g] for g in pub]] != OFFEN for e in EBENEN}
+            anzahl = {e: np.where(verdeckt[e][:, :, None], np.nan, geheimhaltung.runden_auf_fuenf(exakt[e][:, :, zeigen]))
+                      for e in EBENEN}
+            teil = oa["kreis"].teilsumme is not None
+            nenner = {e: np.where(verdeckt[e], np.nan, geheimhaltung.runden_auf_fuenf(summe[e]) if teil else summe[e])
+                      for e in EBENEN}
+            return Strukturmuster(kategorien, tuple(pub), anzahl, nenner,
+                                  {e: np.broadcast_to(verdeckt[e][:, :, None], anzahl[e].shape).copy() for e in EBENEN},
+                                  verdeckt, hinweis, gerundet=True)
+
+        if oa["sozialraum"].atome.size > STRUKTUR_HOECHSTENS_ATOME:
+            return gerundet(f"Bei {len(engine._areas('sozialraum'))} Sozialräumen ist die Fallstruktur auf Vielfache "
+                            "von 5 gerundet statt gesperrt (die Prüfung jeder einzelnen Zahl dauerte zu lange); "
+                            "Anteile erst ab 10 Hilfen.")
+        codes = {e: muster.anzahl[e][y][:, [gi[g] for g in alle]] for e in EBENEN}
+        sensibel = {e: np.zeros((len(engine._areas(e)), len(pub)), dtype=bool) for e in EBENEN}
+        if oa["kreis"].nie.any() and jahr + 1 in engine.jahre:
+            # What runs on 31.12. of this year, with next year's Hilfen insgesamt, gives next year's begun
+            # helps: protected where those are few or next year's total is withheld.
+            y1 = engine.jahre.index(jahr + 1)
+            for e in EBENEN:
+                begonnen = fs.anzahl(engine, faelle, e, jahr + 1, fs.BEGONNEN, pub)
+                sensibel[e] = (muster.anzahl[e][y1][:, [gi[g] for g in pub]] != OFFEN) | geheimhaltung.klein(begonnen)
+        pub_in_alle = [alle.index(g) for g in pub]
+        try:
+            hidden, summen, ueberlauf = fallstruktur_sperren(
+                oa["sozialraum"].atome, oa["kreis"].atome, m_alle, m_pub, codes["sozialraum"], codes["kreis"][0],
+                pub_in_alle, oa["kreis"].nie, oa["kreis"].teilsumme, sensibel["sozialraum"], sensibel["kreis"][0])
+        except RuntimeError:  # the solver undecided: the public view never fails, it rounds instead
+            import logging
+
+            logging.getLogger(__name__).exception("Fallstruktur %s %s: Sperrung nicht berechnet", merkmal, jahr)
+            return gerundet(f"{jahr}: die Fallstruktur ist auf Vielfache von 5 gerundet statt gesperrt (die Prüfung "
+                            "der gesperrten Zahlen kam zu keinem Ergebnis); Anteile erst ab 10 Hilfen.")
+        teile = {"sozialraum": slice(0, -1), "kreis": slice(-1, None)}
+        gesperrt = {e: hidden[t][:, :, zeigen] for e, t in teile.items()}
+        nenner_gesperrt = {e: summen[t] for e, t in teile.items()}
+        anzahl = {e: np.where(gesperrt[e], np.nan, exakt[e][:, :, zeigen]) for e in EBENEN}
+        nenner = {e: np.where(nenner_gesperrt[e], np.nan, summe[e]) for e in EBENEN}
+        hinweis = (f"{jahr}: keine Fallstruktur veröffentlicht, weil sich sonst gesperrte Zahlen zurückrechnen "
+                   "ließen." if ueberlauf else "")
+        return Strukturmuster(kategorien, tuple(pub), anzahl, nenner, gesperrt, nenner_gesperrt, hinweis)
 
     def vermerke(self, engine: Engine, ebene: str, kennzahl: str | None = None) -> np.ndarray:
         """Codes per year × area × group; for money the money's own pattern (SEKUNDAER where only it is hidden)."""

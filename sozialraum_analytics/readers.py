@@ -660,6 +660,42 @@ def _check_faelle(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) 
             report.warning(f'Fall "{frame["fall_id"].iat[position]}" mit gleicher Hilfeart und gleichem Beginn '
                            "steht mehrfach in der Datei; er wird mehrfach gezählt", int(rows[position]),
                            header_of(frame, "fall_id"))
+    _check_fallstruktur(frame, report)
+
+
+def _check_fallstruktur(frame: pd.DataFrame, report: ValidationReport) -> None:
+    """The columns of the case structure: texts the dashboard cannot place are named (with their first row),
+    never silently dropped; a birth year after the start of the help gives no age."""
+    from .fallstruktur import beendigung, geschlecht, hauptgrund
+
+    regeln = (("beendigungsgrund", lambda t: beendigung(t)[1],
+               "ist kein bekannter Grund der Beendigung; er zählt als „sonstige Gründe“"),
+              ("geschlecht", lambda t: geschlecht(t) != "ohne Angabe",
+               "ist kein bekanntes Geschlecht (m, w oder d); es zählt als „ohne Angabe“"))
+    for spalte, erkannt, meldung in regeln:
+        if spalte not in frame:
+            continue
+        werte = frame[spalte].astype(object)
+        codes, distinct = pd.factorize(werte, use_na_sentinel=True)
+        fremd = [i for i, v in enumerate(distinct) if str(v).strip() and not erkannt(v)]
+        for i in fremd[:20]:
+            treffer = np.flatnonzero(codes == i)
+            anzahl = f" ({format_number(len(treffer))} Zeilen)" if len(treffer) > 1 else ""
+            report.warning(f'"{distinct[i]}" {meldung}{anzahl}', int(frame["zeile"].iat[treffer[0]]),
+                           header_of(frame, spalte), str(distinct[i]))
+    if "hauptgrund" in frame:
+        distinct = pd.unique(frame["hauptgrund"].dropna().astype(object))
+        eigene = sorted({hauptgrund(v)[0] for v in distinct if not hauptgrund(v)[1]})
+        if eigene:
+            gezeigt = ", ".join(f"„{t}“" for t in eigene[:5]) + (" …" if len(eigene) > 5 else "")
+            report.info(f"{len(eigene)} Hauptgründe nennen keine amtliche Kategorie und werden als eigene Kategorie "
+                        f"gezeigt: {gezeigt}.")
+    if "geburtsjahr" in frame:
+        geboren = pd.to_numeric(frame["geburtsjahr"], errors="coerce").to_numpy(dtype=float)
+        start = frame["beginn"].dt.year.to_numpy(dtype=float)
+        for position in np.flatnonzero(geboren > start)[:20]:
+            report.warning(f"Das Geburtsjahr {int(geboren[position])} liegt nach dem Beginn der Hilfe; das Alter "
+                           "zählt als „ohne Angabe“", int(frame["zeile"].iat[position]), header_of(frame, "geburtsjahr"))
 
 
 def _altersgruppe_text(von: float, bis: float) -> str:

@@ -86,6 +86,29 @@ _declare(Kennzahl("dauer_median_monate", "Dauer beendeter Hilfen (Median)", "Mon
 _declare(Kennzahl("anteil_stationaer", "Anteil stationärer Hilfen", "%",
                   "stationär / (ambulant + teilstationär + stationär) × 100 (Inanspruchnahme)", "–", _KVJS,
                   "Für HzE mit und ohne Erziehungsberatung (§ 28).", "Struktur", 1))
+# The case structure (fallstruktur.py): shares of the helps by a feature of the case file, and young people.
+_DESTATIS_HZE = "Destatis, Statistik der erzieherischen Hilfen (Kinder- und Jugendhilfestatistik Teil I); AKJStat"
+_declare(Kennzahl("fallstruktur_anteil", "Anteil an den Hilfen (Fallstruktur)", "%",
+                  "Hilfen der Kategorie / alle Hilfen der Basis × 100",
+                  "Hilfen der Basis: im Jahr begonnene, Hilfen insgesamt oder (Beendigung) im Jahr beendete", _DESTATIS_HZE,
+                  "Wie sich die Hilfen eines Jahres je Gebiet und Hilfegruppe verteilen: nach Alter bei Hilfebeginn "
+                  "(AKJStat-Altersgruppen; ohne Spalte Alter ist es Jahr des Beginns minus Geburtsjahr, also das im "
+                  "Jahr des Beginns erreichte Alter), Geschlecht, Hauptgrund der Hilfegewährung (Destatis-Kategorien; "
+                  "andere Texte als eigene Kategorie) und Grund der Beendigung (gemäß Hilfeplan, abweichend vom "
+                  "Hilfeplan = Abbruch, sonstige Gründe). Amtlich: Alter und Gründe der im Jahr begonnenen, "
+                  "Beendigung der im Jahr beendeten Hilfen; die öffentliche Ansicht zeigt die Verteilung der Hilfen "
+                  "insgesamt. „ohne Angabe“ zählt im Nenner mit.", "Fallstruktur", 1))
+_declare(Kennzahl("junge_menschen", "Junge Menschen (verschiedene Personen)", "Personen",
+                  "Anzahl verschiedener Personen-IDs unter den Hilfen des Jahres", "–", "eigene Berechnung aus der "
+                  "Falldatei (Personen-ID)",
+                  "Eine Person mit zwei Hilfen ist zwei Fälle und ein junger Mensch. Nur mit Personen-ID in der "
+                  "Falldatei; eine Hilfe ohne ID zählt als eigene Person. Wer Hilfen in zwei Sozialräumen hat, zählt "
+                  "in beiden und im Kreis einmal: nicht über Gebiete oder Hilfearten summierbar, deshalb in der "
+                  "öffentlichen Ansicht auf 5 gerundet.", "Fallstruktur"))
+_declare(Kennzahl("hilfen_je_person", "Hilfen je jungem Menschen", "Hilfen je Person",
+                  "Fälle (Hilfen) / junge Menschen", "Junge Menschen", "eigene Berechnung",
+                  "Wie viele Hilfen ein junger Mensch im Jahr im Mittel hat; 1,00 heißt: keine Person mit mehreren "
+                  "Hilfen.", "Fallstruktur", 2))
 # Trends: the suffix names the method, the rest the indicator it applies to.
 _declare(Kennzahl("vorjahr_abs", "Veränderung zum Vorjahr", "wie Kennzahl", "x(j) − x(j−1)", "–", "eigene Berechnung",
                   "Absolute Veränderung gegenüber dem Vorjahr.", "Trend", 1))

@@ -781,13 +781,15 @@ class Store:
             daten = conn.execute(sa.select(z.c[spalte]).where(z.c.import_id == import_id)).scalar()
         return version, (bytes(daten) if daten is not None else None)
 
-    def tabelle(self, kind: str, version: Version | None = None) -> pd.DataFrame | None:
-        """The rows of ``kind`` in ``version`` (default: the current one) as the readers' frame."""
+    def tabelle(self, kind: str, version: Version | None = None, spalten: tuple[str, ...] | None = None,
+                ) -> pd.DataFrame | None:
+        """The rows of ``kind`` in ``version`` (default: the current one) as the readers' frame (only the
+        columns ``spalten``, when given)."""
         if (gefunden := self._import_von(kind, version)) is None:
             return None
         version, import_id = gefunden
         table = DATEN[kind]
-        columns = [c for c in table.columns if c.name != "import_id"]
+        columns = [c for c in table.columns if c.name != "import_id" and (spalten is None or c.name in spalten)]
         with self.engine.connect() as conn:
             query = sa.select(*columns).where(self._zeilen_von(conn, table, import_id))
             frame = self._arrow_lesen(query, version.inhalt[kind]["zeilen"])

@@ -131,8 +131,24 @@ _register(TableSpec("faelle", "Fälle (Einzelfalldaten)", "faelle*.csv", (
     ColumnSpec("ende", DATE, False, ("Ende", "Hilfeende", "Ende der Hilfe", "Endedatum", "bis", "Beendigung"),
                "ein Datum wie 31.12.2023 oder leer (laufend)"),
     ColumnSpec("geburtsjahr", YEAR, False, ("Geburtsjahr", "Jahrgang"), "eine Jahreszahl"),
-    ColumnSpec("alter", INT, False, ("Alter", "Alter bei Beginn"), "ein Alter in Jahren"),
+    ColumnSpec("alter", INT, False, ("Alter", "Alter bei Beginn", "Alter bei Hilfebeginn"),
+               "ein Alter in Jahren (bei Beginn der Hilfe)"),
     ColumnSpec("geschlecht", TEXT, False, ("Geschlecht", "Sex"), "m, w oder d"),
+    # The case structure (fallstruktur.py): who the young person is across helps, why the help was granted,
+    # how it ended. Free text, classified by the official categories of the HzE statistics when it is read.
+    ColumnSpec("person_id", TEXT, False, ("Personen-ID", "Person-ID", "Person", "Personennummer", "Personen-Nr",
+                                          "Kind-ID", "Klient-ID", "Klienten-ID", "Klientennummer", "Klienten-Nr",
+                                          "ID junger Mensch", "Pseudonym"),
+               "eine Kennung des jungen Menschen (pseudonymisiert)"),
+    ColumnSpec("hauptgrund", TEXT, False, ("Hauptgrund", "Grund der Hilfe", "Hilfegrund", "Anlass", "Anlass der Hilfe",
+                                           "Grund für die Hilfegewährung", "Hauptgrund für die Hilfegewährung",
+                                           "Hauptgrund der Hilfe", "Grund der Hilfegewährung", "Hilfeanlass"),
+               "der Hauptgrund für die Hilfegewährung, z. B. Gefährdung des Kindeswohls"),
+    # Not "beendigung": the end date's alias "Beendigung" must keep meaning the date.
+    ColumnSpec("beendigungsgrund", TEXT, False, ("Beendigungsgrund", "Grund der Beendigung", "Grund für die Beendigung",
+                                                 "Ende-Grund", "Endegrund", "Grund des Endes", "Abschlussgrund",
+                                                 "Art der Beendigung", "Beendigungsart"),
+               "der Grund der Beendigung, z. B. gemäß Hilfeplan"),
 ), "Eine Zeile je Hilfe, pseudonymisiert."))
 
 _register(TableSpec("fallzahlen", "Fallzahlen (aggregiert)", "fallzahlen*.csv", (

@@ -236,3 +236,121 @@ def atome_aus_faellen(faelle: pd.DataFrame) -> list[tuple]:
         field = None if pd.isna(field) or not str(field).strip() else str(field).strip().replace("ä", "ae")
         out.add((code, setting_of(code, field)))
     return sorted(out, key=str)
+
+
+# --- the case structure (Fallstruktur) ---------------------------------------------------------------
+ANDAUERND = "__andauernd__"  # the helps still running on 31.12.: never published, Hilfen insgesamt minus ended
+
+
+class StrukturAngriff:
+    """The attacker on one year's published case structure of one feature, with the main table.
+
+    Unknowns: per area block (the Sozialräume, and one more if the Kreis is more than they), kind of help
+    (code, setting) and category the number of helps, ≥ 0. For the ending the categories are the ended
+    helps by reason plus the ones still running (which together make the Hilfen insgesamt).
+    """
+
+    def __init__(self, areas: list[str], atome: list[tuple], kategorien: list[str], rest: bool):
+        self.areas, self.atome, self.kategorien = list(areas), list(atome), list(kategorien)
+        self.blocks = len(areas) + (1 if rest else 0)
+        self.n = self.blocks * len(self.atome) * len(self.kategorien)
+        self.eq: list[np.ndarray] = []
+        self.rhs: list[float] = []
+
+    def zeile(self, area: str | None, gruppe: str, kategorien: list[str] | None = None) -> np.ndarray:
+        """The unknowns a figure sums: one area (None: the Kreis), a help group, some categories (None: all)."""
+        row = np.zeros((self.blocks, len(self.atome), len(self.kategorien)))
+        blocks = [self.areas.index(area)] if area is not None else list(range(self.blocks))
+        kinds = [i for i, (code, setting) in enumerate(self.atome) if member(gruppe, code, setting)]
+        cats = [self.kategorien.index(k) for k in (kategorien or self.kategorien)]
+        row[np.ix_(blocks, kinds, cats)] = 1
+        return row.ravel()
+
+    def fakt(self, row: np.ndarray, wert: float) -> None:
+        if row.any() or abs(wert) > 1e-9:
+            self.eq.append(row)
+            self.rhs.append(float(wert))
+
+    def lese_haupttabelle(self, table: pd.DataFrame, jahr: int, kreis: bool) -> None:
+        """Every shown Hilfen insgesamt of the year (help groups without §42 and §8a)."""
+        for (j, area, gruppe), wert in table["inanspruchnahme"].items():
+            if j == jahr and gruppe not in ("§42", "§8a") and not pd.isna(wert):
+                self.fakt(self.zeile(None if kreis else area, gruppe), float(wert))
+
+    def lese_struktur(self, table: pd.DataFrame, kreis: bool, beendigung: bool) -> None:
+        """Every shown count of the structure, and for the ending the shown number of ended helps."""
+        for row in table.itertuples():
+            area = None if kreis else row.area
+            if not pd.isna(row.anzahl):
+                self.fakt(self.zeile(area, row.hilfeart, [row.kategorie]), float(row.anzahl))
+            if beendigung and not pd.isna(row.nenner):
+                ended = [k for k in self.kategorien if k != ANDAUERND]
+                self.fakt(self.zeile(area, row.hilfeart, ended), float(row.nenner))
+
+    def bereich(self, objective: np.ndarray, wahr: float | None = None) -> tuple[float, float]:
+        """Least and greatest value of a figure consistent with everything shown. With its true value:
+        when the greatest lies at least 1 above it, two whole numbers are possible already and the least
+        is not asked for (returned as −inf)."""
+        if getattr(self, "_system", (None, None, -1))[2] != len(self.eq):
+            self._system = (sparse.csr_matrix(np.array(self.eq)) if self.eq else None,
+                            np.array(self.rhs) if self.eq else None, len(self.eq))
+        a_eq, rhs, _ = self._system
+        out = []
+        for sign in (-1.0, 1.0):
+            result = linprog(sign * objective, A_eq=a_eq, b_eq=rhs, bounds=(0, None), method="highs")
+            if result.status == 3:
+                out.append(-sign * np.inf)
+            else:
+                assert result.success, result.message
+                out.append(sign * result.fun)
+            if wahr is not None and out[0] >= wahr + 1 - 1e-6:
+                return -np.inf, out[0]
+        return out[1], out[0]
+
+
+def angreifen_struktur(jahr: int, areas: list[str], atome: list[tuple], haupt: dict[str, pd.DataFrame],
+                       struktur: dict[str, pd.DataFrame], exakt: dict[str, pd.DataFrame], rest: bool,
+                       beendigung: bool, andauernd: dict[str, pd.Series] | None = None,
+                       gruppen: set[str] | None = None) -> list[Ergebnis]:
+    """Attack every withheld count of a published structure (and every withheld Hilfen insgesamt of the
+    public groups, which the structure must not give away either).
+
+    ``haupt``: the public wide tables per level (``sozialraum``, ``kreis``); ``struktur``: the public
+    structure tables per level; ``exakt``: the planning view's (the truth), for the ending with the ended
+    helps' categories; ``andauernd``: for the ending the true helps running on 31.12. per (area, group): those
+    of 1 to 4 must not follow from what is shown (Hilfen insgesamt minus ended helps). ``gruppen``: attack only
+    the withheld figures of these help groups (the attacker still uses every figure shown). Attacked are the
+    withheld totals, the withheld counts of 1 to 4 and what is withheld beside a shown total (to protect them);
+    a 0 or a count of 5 and more withheld only because its total is may follow from the rest.
+    """
+    kategorien = list(dict.fromkeys(struktur["kreis"]["kategorie"])) + ([ANDAUERND] if beendigung else [])
+    angriff = StrukturAngriff(areas, atome, kategorien, rest)
+    for ebene in ("sozialraum", "kreis"):
+        angriff.lese_haupttabelle(haupt[ebene], jahr, ebene == "kreis")
+        angriff.lese_struktur(struktur[ebene], ebene == "kreis", beendigung)
+    ergebnisse = []
+    for ebene in ("sozialraum", "kreis"):
+        wahr = exakt[ebene].set_index(["area", "hilfeart", "kategorie"])
+        ziele = struktur[ebene] if gruppen is None else struktur[ebene][struktur[ebene]["hilfeart"].isin(gruppen)]
+        for row in ziele.itertuples():
+            area = None if ebene == "kreis" else row.area
+            if row.gesperrt:
+                truth = float(wahr.at[(row.area, row.hilfeart, row.kategorie), "anzahl"])
+                if row.nenner_gesperrt and not 1 <= truth <= 4:
+                    continue  # withheld with its hidden total; a 0 or a count from 5 on may follow from the rest
+                low, high = angriff.bereich(angriff.zeile(area, row.hilfeart, [row.kategorie]), truth)
+                ergebnisse.append(Ergebnis("anzahl", jahr, row.area, f"{row.hilfeart}:{row.kategorie}", low, high,
+                                           truth))
+        summen = ziele.drop_duplicates(["area", "hilfeart"])
+        for row in summen[summen["nenner_gesperrt"]].itertuples():
+            area = None if ebene == "kreis" else row.area
+            total = wahr.xs((row.area, row.hilfeart), level=["area", "hilfeart"])["nenner"].iloc[0]
+            ended = [k for k in kategorien if k != ANDAUERND]
+            low, high = angriff.bereich(angriff.zeile(area, row.hilfeart, ended if beendigung else None), float(total))
+            ergebnisse.append(Ergebnis("anzahl", jahr, row.area, f"{row.hilfeart}:summe", low, high, float(total)))
+        for (area, gruppe), wert in (andauernd or {}).get(ebene, pd.Series(dtype=float)).items():
+            if 1 <= wert <= 4 and gruppe in set(ziele["hilfeart"]):
+                low, high = angriff.bereich(angriff.zeile(None if ebene == "kreis" else area, gruppe, [ANDAUERND]),
+                                            float(wert))
+                ergebnisse.append(Ergebnis("anzahl", jahr, area, f"{gruppe}:andauernd", low, high, float(wert)))
+    return ergebnisse

@@ -143,7 +143,8 @@ def test_written_files_use_the_german_dialect(written: tuple[list[Path], list[Pa
             assert data.startswith(b"\xef\xbb\xbf"), name
             assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b""), name
     faelle = read(paths["faelle.csv"])
-    assert faelle.startswith("fall_id;raum_id;hilfeart;setting;beginn;ende;geburtsjahr;geschlecht\r\n")
+    assert faelle.startswith("fall_id;raum_id;hilfeart;setting;beginn;ende;geburtsjahr;geschlecht;person_id;"
+                             "hauptgrund;beendigungsgrund\r\n")
     assert re.search(r"\r\nF-000001;08999\d{3};§ [0-9a.]+;[a-zä]*;\d\d\.\d\d\.20\d\d;", faelle)
     kosten = read(paths["kosten.csv"])
     assert re.search(r";\d+,\d\d\r\n", kosten)
@@ -255,7 +256,7 @@ def test_population_sizes(kreis: DemoKreis) -> None:
 def test_case_dates(kreis: DemoKreis) -> None:
     f = kreis.faelle
     assert list(f.columns) == ["fall_id", "raum_id", "hilfeart", "setting", "beginn", "ende", "geburtsjahr",
-                               "geschlecht"]  # fmt: skip
+                               "geschlecht", "person_id", "hauptgrund", "beendigungsgrund"]  # fmt: skip
     assert 20_000 <= len(f) <= 35_000
     assert f["fall_id"].is_unique and f["fall_id"].iloc[0] == "F-000001"
     assert f["beginn"].is_monotonic_increasing
@@ -283,6 +284,31 @@ def test_case_codes_settings_and_people(kreis: DemoKreis) -> None:
     assert age[f["hilfeart"] == "§ 28"].between(3, 17).all()
     assert set(f["geschlecht"]) == {"m", "w", "d"}
     assert (f["geschlecht"] == "d").mean() < 0.01
+
+
+def test_case_structure(kreis: DemoKreis) -> None:
+    """Person ids, main reasons and endings: plain pandas over the generated frame."""
+    f = kreis.faelle
+    hilfe = f[~f["hilfeart"].isin(["§ 42", "§ 8a"])]
+    # Some young people have several helps, always in one area, birth year and sex.
+    helps_per_person = hilfe.groupby("person_id").size()
+    assert 0.05 < (helps_per_person > 1).mean() < 0.3
+    assert hilfe.groupby("person_id")[["raum_id", "geburtsjahr", "geschlecht"]].nunique().max().max() == 1
+    # Every help has a main reason (official wording, one own text, a few left empty); §42/§8a have none.
+    assert (f.loc[f["hilfeart"].isin(["§ 42", "§ 8a"]), ["hauptgrund", "beendigungsgrund"]] == "").all().all()
+    reasons = hilfe["hauptgrund"].value_counts(normalize=True)
+    assert reasons.index[0] == "Belastungen des jungen Menschen durch familiäre Konflikte"
+    assert 0 < reasons["Trennung/Scheidung der Eltern"] < 0.01 and 0 < reasons[""] < 0.03
+    eb = hilfe[hilfe["hilfeart"] == "§ 35a"]["hauptgrund"].value_counts(normalize=True)
+    assert eb.index[0] == "Entwicklungsauffälligkeiten/seelische Probleme des jungen Menschen"
+    # Endings only for ended helps; mostly as planned, breaks more frequent in the burdened Sozialräume.
+    assert (hilfe.loc[hilfe["ende"].isna(), "beendigungsgrund"] == "").all()
+    ended = hilfe[hilfe["ende"].notna()].merge(kreis.zuordnung[["raum_id", "sozialraum_id"]], on="raum_id")
+    assert 0.55 < (ended["beendigungsgrund"] == "Beendigung gemäß Hilfeplan").mean() < 0.7
+    abbruch = ended["beendigungsgrund"].str.startswith(("Abbruch", "Beendigung abweichend"))
+    by_sr = abbruch.groupby(ended["sozialraum_id"]).mean()
+    assert by_sr[list(BELASTETE_SOZIALRAEUME)].mean() > by_sr[list(ENTLASTETE_SOZIALRAEUME)].mean() + 0.05
+    assert set(ended.loc[ended["beendigungsgrund"] == "Adoption", "hilfeart"]) == {"§ 33"}
 
 
 def test_costs(kreis: DemoKreis) -> None:

@@ -178,3 +178,15 @@ def test_the_exports_and_the_dashboards_chart_section_hold_no_colour_of_their_ow
         text = ui.read_text(encoding="utf-8")
         abschnitt = text[text.index("# --- charts"):text.index("# --- maps")]
         assert not HEX.findall(abschnitt)
+
+
+def test_the_structure_bars_mark_a_withheld_share_and_write_german_numbers() -> None:
+    from sozialraum_analytics.diagramme import anteile_im_vergleich
+
+    fig = anteile_im_vergleich(["unter 3", "3 bis <6>"], [12.5, float("nan")], [10.0, 20.25], [False, True],
+                               [False, False], raum_name="Nord", kreis_name="Kreis", titel="Alter")
+    gebiet, kreis = fig.data
+    assert list(gebiet.text) == ["12,5 %", "• gesperrt"] and list(gebiet.x) == [12.5, 0]
+    assert list(kreis.text) == ["10,0 %", "20,3 %"]  # halves up
+    assert list(gebiet.y) == ["unter 3", "3 bis &lt;6&gt;"]  # data text escaped
+    assert fig.layout.yaxis.autorange == "reversed" and fig.layout.separators == ",."

@@ -269,7 +269,11 @@ def test_steckbrief_pdf_of_one_sozialraum(demo) -> None:
     sb = steckbrief_bericht(engine, "SR01", JAHR, datum=DATUM)
     assert set(sb.figuren) == {"hilfen", "bevoelkerung"}
     assert [t.titel for t in sb.tabellen] == [f"Hilfen im Vergleich zum Kreis {JAHR}",
-                                              f"Sozialstruktur und Bedarfsindex {JAHR}", f"Angebote im Gebiet {JAHR}"]
+                                              f"Sozialstruktur und Bedarfsindex {JAHR}",
+                                              *(f"{m} {JAHR}: {sb.raum.name}" for m in (
+                                                  "Alter bei Hilfebeginn", "Geschlecht", "Hauptgrund der Hilfe",
+                                                  "Grund der Beendigung")),
+                                              f"Fälle und junge Menschen {JAHR}", f"Angebote im Gebiet {JAHR}"]
     data = export.steckbrief_pdf(sb)
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(p.extract_text() for p in reader.pages)
@@ -280,6 +284,11 @@ def test_steckbrief_pdf_of_one_sozialraum(demo) -> None:
     assert images == 2  # both charts
     counts = sb.tabellen[0].daten["Inanspruchnahme"]
     assert not [v for v in counts if isinstance(v, int) and 1 <= v <= 4]
+    # The case structure of Hilfen gesamt: no count of 1 to 4, withheld ones as "•".
+    for tabelle in sb.tabellen[2:6]:
+        for spalte in ("Anzahl", "Anzahl Musterkreis (Kreis)"):
+            assert not [v for v in tabelle.daten[spalte] if isinstance(v, float) and 1 <= v <= 4], tabelle.titel
+    assert "Alter bei Hilfebeginn" in text and "Junge Menschen" in text
 
 
 def test_charts_as_png_and_svg(oeffentlich, bilder) -> None:

@@ -75,7 +75,8 @@ def mit_kostenstelle(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- every earlier version ends where a fresh database starts ---------------------------------------
 def test_the_numbering_is_kept_and_complete() -> None:
     assert [n for n, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
-    assert SCHEMA_VERSION == 13
+    assert SCHEMA_VERSION == 14
+    assert MIGRATIONS[13][1].startswith("Fälle: Spalten der Fallstruktur")
     assert MIGRATIONS[5][1].startswith("Fallzahlen: Spalte Hilfen insgesamt")
 
 

@@ -397,7 +397,7 @@ def test_an_older_database_gets_the_milestone_tables(store_url: str) -> None:
     assert not sa.inspect(old.engine).has_table("meilensteine")
     old.dispose()
     again = Store(store_url)
-    assert again.schema_version() == SCHEMA_VERSION == 13
+    assert again.schema_version() == SCHEMA_VERSION == 14
     assert again.sperrmuster(1) == {}  # migration 4: the table of suppression patterns
     assert sa.inspect(again.engine).has_table("daten_vergleichswerte")  # migration 13: reference values
     assert again.kreisname() is None  # migration 5: the Kreis's settings

@@ -94,6 +94,12 @@ def tabelle(frame: pd.DataFrame, formats: dict[str, callable] | None = None, **k
 
     frame = frame.copy()
     for column in frame.columns:
+        werte = frame[column]
+        if werte.dtype == object and werte.map(lambda v: isinstance(v, str)).any() \
+                and werte.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).any():
+            # Numbers beside "•" (gesperrt): one type per column, the numbers written as the format says.
+            schreiben = (formats or {}).get(column) or (lambda v: format_number(v, 0))
+            frame[column] = werte.map(lambda v, f=schreiben: v if isinstance(v, str) else f(v))
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(
                 lambda v: v if not isinstance(v, str) or _ZAHLTEXT.fullmatch(v) else neutralise_formula(v))

@@ -67,6 +67,9 @@ def _seite_ok(page, titel: str, name: str) -> None:  # noqa: ANN001
         page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .scatterlayer .trace').length >= 2")
     if slug == "uebersicht":
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stMetric\"]').length >= 7")
+    if slug == "steckbrief":
+        # The case structure from the store's case rows (read when first asked for), in both views.
+        expect(page.get_by_role("tab", name="Grund der Beendigung")).to_be_visible(timeout=60_000)
     if slug in OEFFENTLICH:
         # The selection is in the URL, so a copied link shows the same view.
         page.wait_for_function("() => ['jahr', 'ebene', 'nenner', 'skala'].every(k => "
