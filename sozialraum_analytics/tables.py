@@ -90,24 +90,23 @@ _register(TableSpec("zuordnung", "Zuordnung Planungsraum → Sozialraum", "zuord
                "ein Datum wie 01.01.2020"),
 ), "Welcher Planungsraum gehört zu welchem Sozialraum."))
 
-_register(TableSpec("bevoelkerung", "Bevölkerung nach Alter", "bevoelkerung*.csv", (
-    _JAHR, _RAUM,
+# The age columns of the kinds of people by age group (ALTERSARTEN): a file has one of these shapes.
+_ALTERSSPALTEN = (
     ColumnSpec("altersgruppe", TEXT, False, ("Altersgruppe", "Altersgruppen", "Alter von bis"),
                'eine Altersgruppe wie "6 bis unter 10"'),
     ColumnSpec("alter_von", INT, False, ("Alter von", "von Alter", "Alter_ab"), "ein Alter in Jahren"),
     ColumnSpec("alter_bis", INT, False, ("Alter bis", "bis Alter", "Alter_bis_unter"), "ein Alter in Jahren"),
     ColumnSpec("alter", INT, False, ("Alter", "Alter in Jahren", "Altersjahr"), "ein Alter in Jahren"),
+)
+
+_register(TableSpec("bevoelkerung", "Bevölkerung nach Alter", "bevoelkerung*.csv", (
+    _JAHR, _RAUM, *_ALTERSSPALTEN,
     ColumnSpec("anzahl", NUMBER, True, ("Anzahl", "Einwohner", "Bevölkerung", "Bevoelkerung", "Personen",
                                          "Wert", "Insgesamt"), "eine Anzahl Einwohner"),
 ), "Bevölkerung am 31.12. des Jahres nach Altersgruppen."))
 
 _register(TableSpec("bevoelkerungsprognose", "Bevölkerungsvorausberechnung (amtlich)", "bevoelkerungsprognose*.csv", (
-    _JAHR, _RAUM,
-    ColumnSpec("altersgruppe", TEXT, False, ("Altersgruppe", "Altersgruppen", "Alter von bis"),
-               'eine Altersgruppe wie "6 bis unter 10"'),
-    ColumnSpec("alter_von", INT, False, ("Alter von", "von Alter", "Alter_ab"), "ein Alter in Jahren"),
-    ColumnSpec("alter_bis", INT, False, ("Alter bis", "bis Alter", "Alter_bis_unter"), "ein Alter in Jahren"),
-    ColumnSpec("alter", INT, False, ("Alter", "Alter in Jahren", "Altersjahr"), "ein Alter in Jahren"),
+    _JAHR, _RAUM, *_ALTERSSPALTEN,
     ColumnSpec("anzahl", NUMBER, True, ("Anzahl", "Einwohner", "Bevölkerung", "Bevoelkerung", "Personen", "Wert",
                                          "Vorausberechnete Bevölkerung", "Vorausberechneter Bevölkerungsstand",
                                          "Insgesamt"), "eine Anzahl Einwohner"),
