@@ -70,23 +70,24 @@ st.markdown(
 
 # --- case structure ------------------------------------------------------------------
 st.header("Fallstruktur")
-st.markdown(
-    "Hat die Falldatei die Spalten, zeigt der Steckbrief, wen die Hilfen erreichen und wie sie enden – je Jahr, "
-    "Gebiet und Hilfegruppe, als Anzahl und Anteil neben dem Kreis:\n\n"
-    f"- **{fallstruktur.MERKMALE['alter'].label}** in den Altersgruppen der AKJStat "
-    f"({', '.join(a for a, _, _ in fallstruktur.ALTERSGRUPPEN)}). Nennt die Falldatei kein Alter, ist es Jahr des "
-    "Beginns minus Geburtsjahr: das Alter, das der junge Mensch im Jahr des Beginns erreicht.\n"
-    f"- **Geschlecht:** {', '.join(fallstruktur.GESCHLECHTER)}.\n"
-    f"- **{fallstruktur.MERKMALE['hauptgrund'].label}** nach den Kategorien der Destatis-Statistik der "
-    f"erzieherischen Hilfen: {'; '.join(fallstruktur.HAUPTGRUENDE)}. Ein anderer Text bleibt eine eigene Kategorie.\n"
-    f"- **{fallstruktur.MERKMALE['beendigung'].label}**, wie Destatis gruppiert: "
-    f"{'; '.join(fallstruktur.BEENDIGUNGEN)} (Adoption, Abgabe an ein anderes Jugendamt, sonstige).\n"
-    "- **Fälle und junge Menschen:** mit einer Personen-ID die verschiedenen Personen unter den Hilfen; eine Person "
-    "mit zwei Hilfen ist zwei Fälle und ein junger Mensch.\n\n"
-    "Amtlich werden Alter und Hauptgrund der im Jahr **begonnenen**, die Beendigung der im Jahr **beendeten** Hilfen "
-    "berichtet; die Planungsansicht rechnet so (wahlweise über die Hilfen insgesamt). Die öffentliche Ansicht zeigt "
-    "die Verteilung der **Hilfen insgesamt** und darin die beendeten nach Grund, mit denselben Sperrregeln wie "
-    "jede Fallzahl. Anteil = Hilfen der Kategorie je 100 Hilfen; „ohne Angabe“ zählt im Nenner mit.")
+st.markdown("Hat die Falldatei die Spalten, zeigt der Steckbrief, wen die Hilfen erreichen und wie sie enden – je "
+            "Jahr, Gebiet und Hilfegruppe, als Anzahl und Anteil neben dem Kreis.")
+with st.expander("Merkmale, Zählweise und öffentliche Ansicht"):
+    st.markdown(
+        f"- **{fallstruktur.MERKMALE['alter'].label}** in den Altersgruppen der AKJStat "
+        f"({', '.join(a for a, _, _ in fallstruktur.ALTERSGRUPPEN)}). Nennt die Falldatei kein Alter, ist es Jahr des "
+        "Beginns minus Geburtsjahr: das Alter, das der junge Mensch im Jahr des Beginns erreicht.\n"
+        f"- **Geschlecht:** {', '.join(fallstruktur.GESCHLECHTER)}.\n"
+        f"- **{fallstruktur.MERKMALE['hauptgrund'].label}** nach den Kategorien der Destatis-Statistik der "
+        f"erzieherischen Hilfen: {'; '.join(fallstruktur.HAUPTGRUENDE)}. Ein anderer Text bleibt eine eigene Kategorie.\n"
+        f"- **{fallstruktur.MERKMALE['beendigung'].label}**, wie Destatis gruppiert: "
+        f"{'; '.join(fallstruktur.BEENDIGUNGEN)} (Adoption, Abgabe an ein anderes Jugendamt, sonstige).\n"
+        "- **Fälle und junge Menschen:** mit einer Personen-ID die verschiedenen Personen unter den Hilfen; eine Person "
+        "mit zwei Hilfen ist zwei Fälle und ein junger Mensch.\n\n"
+        "Amtlich werden Alter und Hauptgrund der im Jahr **begonnenen**, die Beendigung der im Jahr **beendeten** Hilfen "
+        "berichtet; die Planungsansicht rechnet so (wahlweise über die Hilfen insgesamt). Die öffentliche Ansicht zeigt "
+        "die Verteilung der **Hilfen insgesamt** und darin die beendeten nach Grund, mit denselben Sperrregeln wie "
+        "jede Fallzahl. Anteil = Hilfen der Kategorie je 100 Hilfen; „ohne Angabe“ zählt im Nenner mit.")
 
 # --- help groups ---------------------------------------------------------------------
 st.header("Hilfearten und Summen")
@@ -134,63 +135,87 @@ st.markdown(
 
 # --- Dynamik --------------------------------------------------------------------------------
 st.header("Dynamik: Status und Entwicklung")
-st.markdown(
-    "Neben dem Bedarfsindex (**Status**: wo ein Gebiet steht) zeigt die **Dynamik**, wie es sich in den letzten "
-    "zwei Jahren verändert hat – wie im Berliner Monitoring Soziale Stadtentwicklung. Die Veränderung jedes "
-    "Indikators (bei Anteilen in Prozentpunkten) wird über die Gebiete z-standardisiert (Vorzeichen wie beim "
-    "Bedarfsindex), gewichtet gemittelt und erneut standardisiert. **Klassen:** *negativ* über +1 "
-    "Standardabweichung (der Bedarf ist deutlich gewachsen), *positiv* unter −1 (deutlich gesunken), sonst "
-    "*stabil*. Ein Gebiet braucht in beiden Jahren mindestens 300 Einwohner, sonst: keine Angabe.  \n"
-    "**Veränderungsindikatoren der Datei:** Veröffentlicht ein Monitoring die Veränderungen selbst, werden sie "
-    "unverändert übernommen statt zwei Jahre zu vergleichen. Erkannt werden sie an der Einheit Prozentpunkte "
-    "(„Prozentpunkte“, „%-Punkte“, „%-Pkt.“, „pp“) oder am Namen, der mit „Veränderung“, „Änderung“, „Verä.“ "
-    "oder „Dynamik“ beginnt; in einer Datei mit den Berliner Spalten S1, S2 … sind D1, D2 … die Veränderungen. "
-    "Sie gehen nicht in den Bedarfsindex ein. Der Zeitraum steht im Namen („2020–2022“, „vom 31.12.2020 zum "
-    "31.12.2022“), sonst gelten zwei Jahre.  \n"
-    "**Vier Gruppen:** 1 besonderer Aufmerksamkeitsbedarf (Bedarfsindex über dem Mittel und Entwicklung negativ), "
-    "2 hoher Bedarf bei stabiler oder positiver Entwicklung, 3 Entwicklung negativ bei Bedarf bis zum Mittel "
-    "(beobachten), 4 unauffällig. **Klassenwechsel:** der letzte Wechsel der Bedarfsklasse über die Jahre mit "
-    "Indikatoren („von erhöht nach hoch seit 2022“). Zu sehen auf den Seiten Übersicht und Karte und im "
-    "Foliensatz."
-)
+st.markdown("Neben dem Bedarfsindex (**Status**: wo ein Gebiet steht) zeigt die **Dynamik**, wie es sich in den "
+            "letzten zwei Jahren verändert hat, und beides zusammen vier Gruppen – wie im Berliner Monitoring "
+            "Soziale Stadtentwicklung.")
+with st.expander("Berechnung, Klassen, Veränderungsindikatoren und Gruppen"):
+    st.markdown(
+        "Neben dem Bedarfsindex (**Status**: wo ein Gebiet steht) zeigt die **Dynamik**, wie es sich in den letzten "
+        "zwei Jahren verändert hat – wie im Berliner Monitoring Soziale Stadtentwicklung. Die Veränderung jedes "
+        "Indikators (bei Anteilen in Prozentpunkten) wird über die Gebiete z-standardisiert (Vorzeichen wie beim "
+        "Bedarfsindex), gewichtet gemittelt und erneut standardisiert. **Klassen:** *negativ* über +1 "
+        "Standardabweichung (der Bedarf ist deutlich gewachsen), *positiv* unter −1 (deutlich gesunken), sonst "
+        "*stabil*. Ein Gebiet braucht in beiden Jahren mindestens 300 Einwohner, sonst: keine Angabe.  \n"
+        "**Veränderungsindikatoren der Datei:** Veröffentlicht ein Monitoring die Veränderungen selbst, werden sie "
+        "unverändert übernommen statt zwei Jahre zu vergleichen. Erkannt werden sie an der Einheit Prozentpunkte "
+        "(„Prozentpunkte“, „%-Punkte“, „%-Pkt.“, „pp“) oder am Namen, der mit „Veränderung“, „Änderung“, „Verä.“ "
+        "oder „Dynamik“ beginnt; in einer Datei mit den Berliner Spalten S1, S2 … sind D1, D2 … die Veränderungen. "
+        "Sie gehen nicht in den Bedarfsindex ein. Der Zeitraum steht im Namen („2020–2022“, „vom 31.12.2020 zum "
+        "31.12.2022“), sonst gelten zwei Jahre.  \n"
+        "**Vier Gruppen:** 1 besonderer Aufmerksamkeitsbedarf (Bedarfsindex über dem Mittel und Entwicklung negativ), "
+        "2 hoher Bedarf bei stabiler oder positiver Entwicklung, 3 Entwicklung negativ bei Bedarf bis zum Mittel "
+        "(beobachten), 4 unauffällig. **Klassenwechsel:** der letzte Wechsel der Bedarfsklasse über die Jahre mit "
+        "Indikatoren („von erhöht nach hoch seit 2022“). Zu sehen auf den Seiten Übersicht und Karte und im "
+        "Foliensatz."
+    )
+
+# --- reference values -------------------------------------------------------------------------
+st.header("Vergleichswerte anderer Gebiete")
+st.markdown("Neben dem Kreiswert stehen, wo eingelesen, Werte anderer Gebiete (Land, Bund, ähnliche Kreise) mit "
+            "ihrer Quelle: auf der Übersicht, in der Entwicklung und im Foliensatz.")
+with st.expander("Welche Kennzahlen und wie verglichen wird"):
+    st.markdown(
+        "Verglichen werden nur Quoten und Durchschnitte (Eckwerte, Ausgaben je Jugendeinwohner, Kosten je Hilfe, "
+        "Anteil stationär, Dauer), keine Anzahlen: die wachsen mit der Größe des Gebiets. Der Kreis wird auf der "
+        "Bezugsgröße und Skala des Vergleichswerts gerechnet (ein „Eckwert“ ohne Angabe gilt als je 1.000 unter "
+        "21 Jahre, wie beim KVJS). **Differenz** = Kreis minus Vergleichswert (bei Anteilen in Prozentpunkten), "
+        "**Abweichung** = um wie viel Prozent der Kreis über oder unter dem Vergleichswert liegt. Die "
+        "Vergleichswerte sind veröffentlichte Zahlen anderer Gebiete; der Kreiswert daneben folgt in der "
+        "öffentlichen Ansicht den Sperrregeln.")
 
 # --- confidentiality ------------------------------------------------------------------------
 st.header("Geheimhaltung in der öffentlichen Ansicht")
-st.markdown(
-    "Die öffentliche Ansicht (Jugendhilfeausschuss) zeigt nur Sozialräume und den Kreis und darf keine Familie "
-    "erkennbar machen (§ 16 BStatG, Praxis der Statistischen Ämter):\n\n"
-    "- **Fallzahlen von 1 bis 4 werden gesperrt**, dazu so viele weitere Zahlen, dass sich keine gesperrte Zahl "
-    "zurückrechnen lässt – nicht aus Summen über Hilfearten, Sozialräume und Kreis, nicht aus "
-    "Vorjahresveränderungen, Eckwerten mal Bevölkerung oder Anteilen. Gesperrt sieht überall gleich aus: "
-    f"„{ui.GESPERRT}“ in Tabellen, Folien und Exporten; „–“ heißt dagegen: keine Daten.\n"
-    "- **Prüfung wie ein Angreifer:** Für jede gesperrte Zahl sucht ein lineares Programm (HiGHS) die kleinsten "
-    "und größten Werte, die zu allem Gezeigten passen. Sie müssen mindestens zwei ganze Zahlen umfassen; sonst "
-    "werden die Zahlen gesperrt, die sich am wenigsten Information kosten (kleine zuerst, Kreiswerte zuletzt). "
-    "Reicht nichts anderes, werden auch Kreiswerte oder ein ganzes Jahr gesperrt; die Seite sagt dann, was und "
-    "warum.\n"
-    "- **Ausgaben** einer gesperrten Fallzahl sind mit ihr gesperrt, ebenso Kosten je Hilfe, Ausgaben je "
-    "Einwohner und Dauern. Die Ausgaben werden eigens geprüft: aus den gezeigten Summen darf sich keine "
-    "gesperrte Ausgabe auf weniger als 10 % genau ergeben; wo nötig, sind weitere Ausgaben gesperrt.\n"
-    "- **Quoten** (Eckwerte, Ausgaben je Einwohner) erst ab 300 jungen Menschen, **Durchschnitte** (Dauer, "
-    "Kosten je Hilfe) erst ab 10 Fällen. Veränderungen und Trends nur aus gezeigten Werten.\n"
-    "- **Alternative Rundung** (`SOZIALRAUM_GEHEIMHALTUNG=runden`): alle Fallzahlen auf Vielfache von 5; "
-    "Ausgaben nur neben einer gerundeten Fallzahl ab 10, geprüft wie oben; keine Kosten je Hilfe.\n\n"
-    "Das Sperrmuster hängt nur von den Daten ab: es wird beim Speichern einer Datenversion berechnet und mit ihr "
-    "aufbewahrt."
-)
+st.markdown("Die öffentliche Ansicht (Jugendhilfeausschuss) zeigt nur Sozialräume und den Kreis: Fallzahlen von 1 "
+            f"bis 4 und was sie verraten würde sind gesperrt („{ui.GESPERRT}“), Quoten erst ab 300 jungen Menschen, "
+            "Durchschnitte erst ab 10 Fällen.")
+with st.expander("Die Regeln im Einzelnen"):
+    st.markdown(
+        "Die öffentliche Ansicht (Jugendhilfeausschuss) zeigt nur Sozialräume und den Kreis und darf keine Familie "
+        "erkennbar machen (§ 16 BStatG, Praxis der Statistischen Ämter):\n\n"
+        "- **Fallzahlen von 1 bis 4 werden gesperrt**, dazu so viele weitere Zahlen, dass sich keine gesperrte Zahl "
+        "zurückrechnen lässt – nicht aus Summen über Hilfearten, Sozialräume und Kreis, nicht aus "
+        "Vorjahresveränderungen, Eckwerten mal Bevölkerung oder Anteilen. Gesperrt sieht überall gleich aus: "
+        f"„{ui.GESPERRT}“ in Tabellen, Folien und Exporten; „–“ heißt dagegen: keine Daten.\n"
+        "- **Prüfung wie ein Angreifer:** Für jede gesperrte Zahl sucht ein lineares Programm (HiGHS) die kleinsten "
+        "und größten Werte, die zu allem Gezeigten passen. Sie müssen mindestens zwei ganze Zahlen umfassen; sonst "
+        "werden die Zahlen gesperrt, die sich am wenigsten Information kosten (kleine zuerst, Kreiswerte zuletzt). "
+        "Reicht nichts anderes, werden auch Kreiswerte oder ein ganzes Jahr gesperrt; die Seite sagt dann, was und "
+        "warum.\n"
+        "- **Ausgaben** einer gesperrten Fallzahl sind mit ihr gesperrt, ebenso Kosten je Hilfe, Ausgaben je "
+        "Einwohner und Dauern. Die Ausgaben werden eigens geprüft: aus den gezeigten Summen darf sich keine "
+        "gesperrte Ausgabe auf weniger als 10 % genau ergeben; wo nötig, sind weitere Ausgaben gesperrt.\n"
+        "- **Quoten** (Eckwerte, Ausgaben je Einwohner) erst ab 300 jungen Menschen, **Durchschnitte** (Dauer, "
+        "Kosten je Hilfe) erst ab 10 Fällen. Veränderungen und Trends nur aus gezeigten Werten.\n"
+        "- **Alternative Rundung** (`SOZIALRAUM_GEHEIMHALTUNG=runden`): alle Fallzahlen auf Vielfache von 5; "
+        "Ausgaben nur neben einer gerundeten Fallzahl ab 10, geprüft wie oben; keine Kosten je Hilfe.\n\n"
+        "Das Sperrmuster hängt nur von den Daten ab: es wird beim Speichern einer Datenversion berechnet und mit ihr "
+        "aufbewahrt."
+    )
 
 # --- maps ------------------------------------------------------------------------------
 st.header("Karten: Klassen und räumliche Muster")
-st.markdown(
-    "**Klassenbildung.** *Quantile*: gleich viele Gebiete je Klasse. *Natürliche Brüche (Fisher-Jenks)*: "
-    "die Grenzen, bei denen die Werte innerhalb der Klassen am wenigsten streuen (exakt berechnet). "
-    "*Gleiche Intervalle*: gleich breite Klassen zwischen kleinstem und größtem Wert. *Standardabweichung*: "
-    "Grenzen bei Vielfachen der Standardabweichung um den Mittelwert. Eine Klasse enthält ihre obere Grenze. "
-    "Die Farben (ColorBrewer YlOrRd, für Abweichungen RdBu) sind für Farbenfehlsichtige unterscheidbar.  \n"
-    "**Moran's I** misst, ob Nachbargebiete (gemeinsame Grenze oder Ecke, „Queen“) ähnliche Werte haben; "
-    "die Nachbarn werden gleich gewichtet (zeilenstandardisiert). **LISA** (lokale Moran-Werte) zeigt, wo: "
-    "Hot Spots (hoch neben hoch), Cold Spots (niedrig neben niedrig) und Ausreißer. Signifikanz über "
-    "999 zufällige Vertauschungen der Werte mit festem Startwert (20241231), daher bei jedem Aufruf dasselbe "
-    "Ergebnis; Schwelle p < 0,05 je Gebiet, ohne Korrektur für viele Tests – ein Hinweis, kein Beweis. "
-    "Gebiete ohne Nachbarn (Inseln) und ohne Wert gehen nicht ein."
-)
+st.markdown("Wie die Klassen der Karten gebildet werden und was Hot Spots (LISA) bedeuten.")
+with st.expander("Klassenbildung, Moran's I und LISA"):
+    st.markdown(
+        "**Klassenbildung.** *Quantile*: gleich viele Gebiete je Klasse. *Natürliche Brüche (Fisher-Jenks)*: "
+        "die Grenzen, bei denen die Werte innerhalb der Klassen am wenigsten streuen (exakt berechnet). "
+        "*Gleiche Intervalle*: gleich breite Klassen zwischen kleinstem und größtem Wert. *Standardabweichung*: "
+        "Grenzen bei Vielfachen der Standardabweichung um den Mittelwert. Eine Klasse enthält ihre obere Grenze. "
+        "Die Farben (ColorBrewer YlOrRd, für Abweichungen RdBu) sind für Farbenfehlsichtige unterscheidbar.  \n"
+        "**Moran's I** misst, ob Nachbargebiete (gemeinsame Grenze oder Ecke, „Queen“) ähnliche Werte haben; "
+        "die Nachbarn werden gleich gewichtet (zeilenstandardisiert). **LISA** (lokale Moran-Werte) zeigt, wo: "
+        "Hot Spots (hoch neben hoch), Cold Spots (niedrig neben niedrig) und Ausreißer. Signifikanz über "
+        "999 zufällige Vertauschungen der Werte mit festem Startwert (20241231), daher bei jedem Aufruf dasselbe "
+        "Ergebnis; Schwelle p < 0,05 je Gebiet, ohne Korrektur für viele Tests – ein Hinweis, kein Beweis. "
+        "Gebiete ohne Nachbarn (Inseln) und ohne Wert gehen nicht ein."
+    )

@@ -49,6 +49,7 @@ def test_steckbrief_of_a_planungsraum_in_a_city_of_1100(page, grosse_stadt_url: 
     assert "Der Indikator „" in text or "Keiner der Sozialstrukturindikatoren" in text
     assert "Stand 2020" in text
     # Both charts have values (no empty chart), the age chart of 2021–2023.
+    # The Steckbrief's two charts; the city's case file has no structure columns, so no Fallstruktur charts.
     expect(page.locator(".js-plotly-plot")).to_have_count(2)
     # The chart's title is drawn in the browser after the script has run: wait for it, not for the text read above.
     expect(page.locator('[data-testid="stMain"]')).to_contain_text("Junge Menschen nach Altersgruppe, 2021–2023",
@@ -89,7 +90,8 @@ def test_steckbrief_of_the_demo_in_the_public_view(page, app_url: str) -> None:
     text = _haupttext(page)
     assert "Das Wichtigste" in text and "Sozialstruktur und Bedarfsindex" in text
     assert "lässt sich keine Kennzahl" not in text
-    expect(page.locator(".js-plotly-plot")).to_have_count(2)
+    # The Steckbrief's two charts and the Fallstruktur's four tabs (age, sex, Hauptgrund, ending), one chart each.
+    expect(page.locator(".js-plotly-plot")).to_have_count(6)
     # The public view (its "•" in the tables: tests/test_steckbrief_saetze.py, test_pages_oeffentlich.py).
     assert "Öffentliche Ansicht" in page.inner_text("body")
     assert _hoehe(page) <= 6 * BILDSCHIRM
