@@ -169,10 +169,21 @@ class Dataset:
         the Sozialraum's id), else None. ``jahre`` may be one year for all.
         """
         ids = [str(i) for i in raum_ids]
+        if not self._zuordnung_mit_gueltigkeit():
+            # One assignment for every year.
+            frame = self.assignment([0])
+            lookup = dict(zip(frame["raum_id"].tolist(), frame["sozialraum_id"].tolist()))
+            return [lookup.get(i, i if eigene_id else None) for i in ids]
         jahre = [int(jahre)] * len(ids) if isinstance(jahre, (int, np.integer)) else [int(j) for j in jahre]
         frame = self.assignment(sorted(set(jahre)) or [0])
-        lookup = dict(zip(zip(frame["jahr"].astype(int), frame["raum_id"]), frame["sozialraum_id"]))
+        lookup = dict(zip(zip(frame["jahr"].astype(int).tolist(), frame["raum_id"].tolist()),
+                          frame["sozialraum_id"].tolist()))
         return [lookup.get((j, i), i if eigene_id else None) for j, i in zip(jahre, ids)]
+
+    def _zuordnung_mit_gueltigkeit(self) -> bool:
+        """Whether the assignment changes over time (a ``gueltig_ab`` given)."""
+        zuordnung = self.tables.get("zuordnung") if self.has("zuordnung") else None
+        return zuordnung is not None and "gueltig_ab" in zuordnung and bool(zuordnung["gueltig_ab"].notna().any())
 
     def assignment(self, years: list[int]) -> pd.DataFrame:
         """jahr, raum_id, sozialraum_id: the assignment valid on 31.12. of each year."""
@@ -182,7 +193,7 @@ class Dataset:
         frames = []
         for year in years:
             rows = zuordnung
-            if "gueltig_ab" in zuordnung and zuordnung["gueltig_ab"].notna().any():
+            if self._zuordnung_mit_gueltigkeit():
                 stichtag = pd.Timestamp(year, 12, 31)
                 valid = zuordnung["gueltig_ab"].isna() | (zuordnung["gueltig_ab"] <= stichtag)
                 rows = zuordnung[valid].sort_values("gueltig_ab", na_position="first").drop_duplicates(

@@ -1,0 +1,143 @@
+"""Durations of ended help per cell and help group: number, sum of days and the exact median.
+
+The input is one row per ended case: its cell (year × area of one level), its help combination
+(code × setting group × bereich, see :class:`~sozialraum_analytics.kennzahlen.Engine`) and its
+duration in whole days. A help group is a union of combinations (``member``: combinations × groups,
+1 where a combination counts in a group), so a case counts in several groups at once.
+
+Number and sum come from one ``bincount`` per (cell, combination), summed into groups with the
+membership matrix. The exact median needs each group's durations per cell in order:
+
+- few cells (the Kreis): a histogram of days per (cell, combination), summed into groups; the median
+  is where the cumulative count passes the middle;
+- else one integer sort per level by (cell, days, combination) packed into one number; the groups are
+  split into layers of mutually exclusive groups (:func:`schichten`), and per layer one stable radix
+  sort by the small group number brings every group's durations per cell together, still sorted.
+
+The median of ``n`` sorted values is the mean of the values at ranks ``(n - 1) // 2`` and ``n // 2``,
+so it is exact (whole days, halves where ``n`` is even).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Above this many (cell, combination, day) bins the histogram gives way to the sort.
+HISTOGRAMM_GRENZE = 1 << 22
+
+
+def schichten(member: np.ndarray) -> list[np.ndarray]:
+    """Help groups split into layers of mutually exclusive groups.
+
+    Each layer is an array combination -> group position (−1: in none of this layer's groups),
+    so one sort serves all groups of a layer (the single codes form one layer).
+
+    >>> [s.tolist() for s in schichten(np.array([[1, 1, 0], [1, 0, 1]]))]
+    [[0, 0], [1, 2]]
+    """
+    member = np.asarray(member).astype(bool)
+    layers: list[np.ndarray] = []
+    for g in range(member.shape[1]):
+        for layer in layers:
+            if not (member[:, g] & (layer >= 0)).any():
+                layer[member[:, g]] = g
+                break
+        else:
+            layer = np.full(member.shape[0], -1, dtype=np.int64)
+            layer[member[:, g]] = g
+            layers.append(layer)
+    return layers
+
+
+def je_zelle(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, n_cells: int, member: np.ndarray,
+             verfahren: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Number, sum of days and median days of the rows per cell and help group.
+
+    ``cell`` in ``0 … n_cells − 1``, ``combo`` in ``0 … len(member) − 1``, ``days`` ≥ 0 (whole days);
+    ``verfahren`` forces ``"histogramm"`` or ``"sortieren"`` (tests), else the cheaper one is chosen.
+    Returns three arrays cells × groups: the number (float, whole), the sum of days and the median
+    (NaN where a group has no row in a cell).
+
+    >>> member = np.array([[1.0, 1.0], [1.0, 0.0]])  # combination 0 in groups 0 and 1, combination 1 in group 0
+    >>> n, summe, median = je_zelle(np.array([0, 0, 0]), np.array([0, 1, 0]), np.array([4, 1, 10]), 1, member)
+    >>> n.tolist(), summe.tolist(), median.tolist()
+    ([[3.0, 2.0]], [[15.0, 14.0]], [[4.0, 7.0]])
+    """
+    member = np.asarray(member, dtype=np.float64)
+    n_combos, n_groups = member.shape
+    cell = np.asarray(cell, dtype=np.int64)
+    combo = np.asarray(combo, dtype=np.int64)
+    days = np.asarray(days, dtype=np.int64)
+    slot = cell * n_combos + combo
+    # Whole numbers in float64: sums and the product with the 0/1 matrix are exact (below 2**53).
+    per_combo = np.bincount(slot, minlength=n_cells * n_combos).reshape(n_cells, n_combos).astype(np.float64)
+    days_per_combo = np.bincount(slot, weights=days, minlength=n_cells * n_combos).reshape(n_cells, n_combos)
+    count = per_combo @ member
+    total = days_per_combo @ member
+    median = np.full((n_cells, n_groups), np.nan)
+    if not len(days) or n_cells == 0:
+        return count, total, median
+    span = int(days.max()) + 1
+    if verfahren is None:
+        verfahren = "histogramm" if n_cells * n_combos * span <= HISTOGRAMM_GRENZE else "sortieren"
+    if verfahren == "histogramm":
+        _median_histogramm(slot, days, span, n_cells, member, count, median)
+    else:
+        _median_sortiert(cell, combo, days, span, n_cells, member, per_combo, count, median)
+    return count, total, median
+
+
+def _median_histogramm(slot: np.ndarray, days: np.ndarray, span: int, n_cells: int, member: np.ndarray,
+                       count: np.ndarray, median: np.ndarray) -> None:
+    """Medians from the number of rows per (cell, combination, day), summed into groups."""
+    n_combos, n_groups = member.shape
+    hist = np.bincount(slot * span + days, minlength=n_cells * n_combos * span).astype(np.float64)
+    # cells × groups × days: the rows of each group with that duration, then counted up to each day.
+    per_group = np.matmul(member.T, hist.reshape(n_cells, n_combos, span))
+    cumulative = np.cumsum(per_group.reshape(n_cells * n_groups, span), axis=1)
+    # Each row of ``cumulative`` rises from 0 to at most the rows' number: shifted by that, one search serves all.
+    shift = np.arange(n_cells * n_groups) * float(len(days) + 1)
+    cumulative += shift[:, None]
+    n = count.reshape(-1).astype(np.int64)
+    has = n > 0
+    values = []
+    for rank in ((n - 1) // 2, n // 2):
+        # The value at 0-based rank r is the first day whose cumulative count exceeds r.
+        position = np.searchsorted(cumulative.ravel(), np.where(has, rank, 0) + shift, side="right")
+        values.append(position - np.arange(n_cells * n_groups) * span)
+    median.reshape(-1)[has] = ((values[0] + values[1]) / 2)[has]
+
+
+def _median_sortiert(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, span: int, n_cells: int,
+                     member: np.ndarray, per_combo: np.ndarray, count: np.ndarray, median: np.ndarray) -> None:
+    """Medians from one sort by (cell, days); per group its rows in that order."""
+    n_combos, n_groups = member.shape
+    order = _nach_zelle_und_tagen(cell, days, span, n_cells)
+    combo_sorted = combo.astype(np.int8 if n_combos <= 127 else np.int64)[order]
+    days_sorted = days[order]
+    del order
+    n_per_group = count.astype(np.int64)  # cells × groups
+    for layer in schichten(member):
+        group_of_row = layer.astype(np.int8 if n_groups <= 127 else np.int64)[combo_sorted]
+        for g in np.unique(layer[layer >= 0]).tolist():
+            # The group's rows in order of (cell, days); cell by cell its slots follow each other.
+            rows = np.flatnonzero(group_of_row == g)
+            sizes = n_per_group[:, g]
+            start = np.cumsum(sizes) - sizes
+            has = sizes > 0
+            lower_days = days_sorted[rows[(start + (sizes - 1) // 2)[has]]]
+            upper_days = days_sorted[rows[(start + sizes // 2)[has]]]
+            median[has, g] = (lower_days + upper_days) / 2
+
+
+def _nach_zelle_und_tagen(cell: np.ndarray, days: np.ndarray, span: int, n_cells: int) -> np.ndarray:
+    """The order of the rows by (cell, days).
+
+    Two stable radix sorts of 16-bit keys (days, then cell) where both fit, as numpy sorts those in
+    linear time; else one sort of the packed key.
+    """
+    if span <= 1 << 16 and n_cells <= 1 << 16:
+        by_days = np.argsort(days.astype(np.uint16), kind="stable")
+        return by_days[np.argsort(cell.astype(np.uint16)[by_days], kind="stable")]
+    dtype = np.int32 if n_cells * span < 2**31 else np.int64
+    return np.argsort(cell.astype(dtype) * span + days.astype(dtype), kind="stable")
