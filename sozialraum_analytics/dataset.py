@@ -211,7 +211,7 @@ class Dataset:
         ids: set[str] = set()
         for kind in ("bevoelkerung", "faelle", "fallzahlen", "indikatoren"):
             if self.has(kind):
-                ids |= set(self.tables[kind]["raum_id"].dropna().astype(str).unique())
+                ids |= ids_in(self.tables[kind]["raum_id"])
         return ids
 
     def area_names(self) -> dict[str, str]:
@@ -233,7 +233,7 @@ class Dataset:
             for kind in ("faelle", "fallzahlen", "bevoelkerung", "indikatoren", "kosten", "angebote"):
                 if not self.has(kind) or "raum_id" not in self.tables[kind]:
                     continue
-                ids = set(self.tables[kind]["raum_id"].dropna().astype(str).unique())
+                ids = ids_in(self.tables[kind]["raum_id"])
                 unknown = sorted(ids - known - sozialraum_ids)
                 if unknown:
                     shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
@@ -254,6 +254,19 @@ class Dataset:
                            "300-Einwohner-Regel gelten; Eckwerte und Ausgaben je junge Menschen (unter 21, unter 18, "
                            "18 bis unter 21) fehlen.")
         return report
+
+
+def ids_in(values: pd.Series) -> set[str]:
+    """The distinct ids of a column as text; of a categorical column the categories in use (no text per row).
+
+    >>> sorted(ids_in(pd.Series(["b", "a", None, "b"], dtype="category")))
+    ['a', 'b']
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0].astype(np.int64), minlength=len(values.cat.categories)) > 0
+        return {str(c) for c in values.cat.categories[used]}
+    return set(values.dropna().astype(str).unique())
 
 
 def eindeutige_namen(namen: list[str], zusatz: list[str | None], ids: list[str]) -> list[str]:

@@ -353,7 +353,8 @@ _DEC_POINT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?\.\d+$")
 
 def special_reason(text: str) -> str | None:
     """The reason for an official special value (``-``, ``.``, ``x`` …), else ``None``."""
-    return SPECIAL_VALUES.get(text.strip().lower() if text.strip().lower() == "x" else text.strip())
+    stripped = text.strip()
+    return SPECIAL_VALUES.get("x" if stripped == "X" else stripped)
 
 
 def decimal_style(values: list[str], german_default: bool) -> str:
