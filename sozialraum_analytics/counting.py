@@ -70,21 +70,30 @@ def category_codes(values: pd.Series) -> tuple[np.ndarray, list]:
 
 def classify_codes(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, np.ndarray]:
     """Codes of setting group (into :data:`SETTING_GRUPPEN`) and bereich (into :data:`BEREICHE`) per row,
-    −1 for none, from the coded columns hilfeart, basis, setting (``(codes, categories)`` each).
+    −1 for none, from the coded columns hilfeart, basis, setting (``(codes, categories)`` each)."""
+    positions, arten = hilfe_arten(columns)
+    if not len(positions):
+        return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8)
+    gruppe_codes = np.array([gruppe for _, gruppe, _ in arten], dtype=np.int8)
+    bereich_codes = np.array([bereich for _, _, bereich in arten], dtype=np.int8)
+    return gruppe_codes[positions], bereich_codes[positions]
+
+
+def hilfe_arten(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """Each row's kind of help: a number into the distinct (hilfeart, basis, setting) of the coded columns
+    (``(codes, categories)`` each), and per kind the codes of hilfeart, setting group and bereich (−1: none).
 
     The rules of domain.md are applied once per distinct combination, not per row.
     """
     positions, per_column = combine_codes([c for c, _ in columns], [len(cats) for _, cats in columns])
-    gruppe, bereich = [], []
+    arten = []
     for key_codes in zip(*(c.tolist() for c in per_column)):
         code, basis, setting = (None if i < 0 else cats[i] for i, (_, cats) in zip(key_codes, columns))
-        gruppe.append(hilfearten.setting_gruppe(code, setting, basis) if code else None)
-        bereich.append(hilfearten.bereich(code, basis) if code else None)
-    gruppe_codes = np.array([SETTING_GRUPPEN.index(g) if g else -1 for g in gruppe], dtype=np.int8)
-    bereich_codes = np.array([BEREICHE.index(b) if b else -1 for b in bereich], dtype=np.int8)
-    if not len(positions):
-        return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8)
-    return gruppe_codes[positions], bereich_codes[positions]
+        gruppe = hilfearten.setting_gruppe(code, setting, basis) if code else None
+        bereich = hilfearten.bereich(code, basis) if code else None
+        arten.append((key_codes[0], SETTING_GRUPPEN.index(gruppe) if gruppe else -1,
+                      BEREICHE.index(bereich) if bereich else -1))
+    return positions, arten
 
 
 def _classify_columns(frame: pd.DataFrame) -> list[tuple[np.ndarray, list]]:
@@ -161,37 +170,34 @@ class Fallcodes:
 
     raum: np.ndarray  # code into raum_ids
     raum_ids: list[str]
-    hilfeart: np.ndarray  # code into hilfearten
+    art: np.ndarray  # number into arten
+    arten: list[tuple[int, int, int]]  # codes of hilfeart (into hilfearten), setting group, bereich (counting.hilfe_arten)
     hilfearten: list[str]
-    setting_gruppe: np.ndarray  # code into SETTING_GRUPPEN, −1: none
-    bereich: np.ndarray  # code into BEREICHE, −1: none
     beginn: np.ndarray  # datetime64[s]
     ende: np.ndarray  # datetime64[s], NaT: still open
 
 
 def fallcodes(faelle: pd.DataFrame) -> Fallcodes:
-    """The rows :func:`count_cases_per_year` counts, coded as it groups them (same codes, same categories)."""
-    hilfeart = faelle["hilfeart"]
+    """The rows :func:`count_cases_per_year` counts, coded as it groups them (same kinds, same areas)."""
     beginn = faelle["beginn"].to_numpy(dtype="datetime64[s]")
-    valid = hilfeart.notna().to_numpy() & ~np.isnat(beginn) & faelle["raum_id"].notna().to_numpy()
+    valid = faelle["hilfeart"].notna().to_numpy() & ~np.isnat(beginn) & faelle["raum_id"].notna().to_numpy()
     every = bool(valid.all())
 
     def rows(values: np.ndarray) -> np.ndarray:
         return values if every else values[valid]
 
-    def coded(values: pd.Series) -> tuple[np.ndarray, list]:
-        # As count_cases_per_year: categories of a categorical as they are, else of the counted rows.
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            codes, categories = category_codes(values)
-            return rows(codes), categories
-        return category_codes(values if every else values[valid])
-
     columns = _classify_columns(faelle)
-    gruppe, bereich = classify_codes([(rows(codes), categories) for codes, categories in columns])
-    raum, raum_ids = coded(faelle["raum_id"])
-    codes, hilfearten_ = coded(hilfeart)
-    ende = faelle["ende"].to_numpy(dtype="datetime64[s]") if "ende" in faelle else np.full(len(faelle), np.datetime64("NaT", "s"))
-    return Fallcodes(raum, [str(r) for r in raum_ids], codes, [str(h) for h in hilfearten_], gruppe, bereich,
+    art, arten = hilfe_arten([(rows(codes), categories) for codes, categories in columns])
+    raum = faelle["raum_id"]
+    # As count_cases_per_year: the areas of a categorical as they are, else those of the counted rows.
+    if isinstance(raum.dtype, pd.CategoricalDtype):
+        raum_codes, raum_ids = category_codes(raum)
+        raum_codes = rows(raum_codes)
+    else:
+        raum_codes, raum_ids = category_codes(raum if every else raum[valid])
+    ende = (faelle["ende"].to_numpy(dtype="datetime64[s]") if "ende" in faelle
+            else np.full(len(faelle), np.datetime64("NaT", "s")))
+    return Fallcodes(raum_codes, [str(r) for r in raum_ids], art, arten, [str(h) for h in columns[0][1]],
                      rows(beginn), rows(ende))
 
 

@@ -8,6 +8,7 @@ read files.
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -57,6 +58,8 @@ class Dataset:
     feste_jahre: tuple[int, ...] | None = None
     # The Kreis's Bedarfsindex classes (bedarfsindex.Klasseneinteilung), kept with the store; None: −1, 0, +1.
     einteilung: object | None = None
+    # planungsraeume() with the objects it was made from (asked for again and again: made once).
+    _planungsraeume: tuple | None = field(default=None, repr=False, compare=False)
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -131,6 +134,14 @@ class Dataset:
     # --- areas ----------------------------------------------------------------------
     def planungsraeume(self) -> pd.DataFrame:
         """raum_id, name, sozialraum_id, sozialraum_name: the current assignment."""
+        quellen = (self.has("zuordnung"), self.gebiete,
+                   *(self.tables.get(kind) for kind in ("zuordnung", "bevoelkerung", "faelle", "fallzahlen", "indikatoren")))
+        if self._planungsraeume is None or len(self._planungsraeume[0]) != len(quellen) or not all(
+                a is b for a, b in zip(self._planungsraeume[0], quellen)):
+            self._planungsraeume = (quellen, self._planungsraeume_bilden())
+        return self._planungsraeume[1].copy()
+
+    def _planungsraeume_bilden(self) -> pd.DataFrame:
         names = self._area_names()
         if self.has("zuordnung"):
             zuordnung = self.tables["zuordnung"]
@@ -308,13 +319,20 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
     gebiete = None
     genutzt: list[str] = []
     quellen: dict[str, list[str]] = {}
+    dateien = []
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
         if path.name.startswith(".") or not path.is_file():
             continue
         kind = art_erkennen(path)  # by name, or an official export by its statistics code (12411-02-03-5.csv)
         if kind is None or path.suffix.lower() not in endungen(kind, auf_der_platte=True):
             continue
-        result = datei_lesen(path, kind, kreis=einstellungen().kreis)
+        dateien.append((path, kind))
+    kreis = einstellungen().kreis
+    # Two files at a time (much of the reading releases the GIL); taken in the order of their names.
+    with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-ordner") as pool:
+        gelesen = [pool.submit(datei_lesen, path, kind, kreis=kreis) for path, kind in dateien]
+        ergebnisse = [future.result() for future in gelesen]
+    for (path, kind), result in zip(dateien, ergebnisse):
         if kind == "gebiete":
             reports.append(result.report)
             if result.ok:

@@ -49,6 +49,27 @@ def schichten(member: np.ndarray) -> list[np.ndarray]:
     return layers
 
 
+def in_gruppen(values: np.ndarray, member: np.ndarray, axis: int) -> np.ndarray:
+    """``values`` summed from combinations (along ``axis``) into help groups: the group axis in its place.
+
+    Sums column by column without BLAS (small products from several threads at once would wait for
+    BLAS's own threads); exact for whole numbers.
+
+    >>> in_gruppen(np.array([[1.0, 2.0, 4.0]]), np.array([[1, 0], [1, 1], [0, 1]], dtype=bool), axis=1).tolist()
+    [[3.0, 6.0]]
+    """
+    shape = list(values.shape)
+    shape[axis] = member.shape[1]
+    out = np.zeros(shape)
+    index: list = [slice(None)] * values.ndim
+    for g in range(member.shape[1]):
+        combos = np.flatnonzero(member[:, g])
+        if len(combos):
+            index[axis] = g
+            out[tuple(index)] = np.take(values, combos, axis=axis).sum(axis=axis)
+    return out
+
+
 def je_zelle(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, n_cells: int, member: np.ndarray,
              verfahren: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Number, sum of days and median days of the rows per cell and help group.
@@ -63,17 +84,17 @@ def je_zelle(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, n_cells: int
     >>> n.tolist(), summe.tolist(), median.tolist()
     ([[3.0, 2.0]], [[15.0, 14.0]], [[4.0, 7.0]])
     """
-    member = np.asarray(member, dtype=np.float64)
+    member = np.asarray(member).astype(bool)
     n_combos, n_groups = member.shape
     cell = np.asarray(cell, dtype=np.int64)
     combo = np.asarray(combo, dtype=np.int64)
     days = np.asarray(days, dtype=np.int64)
     slot = cell * n_combos + combo
-    # Whole numbers in float64: sums and the product with the 0/1 matrix are exact (below 2**53).
+    # Whole numbers in float64: every sum is exact (below 2**53), in whatever order.
     per_combo = np.bincount(slot, minlength=n_cells * n_combos).reshape(n_cells, n_combos).astype(np.float64)
     days_per_combo = np.bincount(slot, weights=days, minlength=n_cells * n_combos).reshape(n_cells, n_combos)
-    count = per_combo @ member
-    total = days_per_combo @ member
+    count = in_gruppen(per_combo, member, axis=1)
+    total = in_gruppen(days_per_combo, member, axis=1)
     median = np.full((n_cells, n_groups), np.nan)
     if not len(days) or n_cells == 0:
         return count, total, median
@@ -93,7 +114,7 @@ def _median_histogramm(slot: np.ndarray, days: np.ndarray, span: int, n_cells: i
     n_combos, n_groups = member.shape
     hist = np.bincount(slot * span + days, minlength=n_cells * n_combos * span).astype(np.float64)
     # cells × groups × days: the rows of each group with that duration, then counted up to each day.
-    per_group = np.matmul(member.T, hist.reshape(n_cells, n_combos, span))
+    per_group = in_gruppen(hist.reshape(n_cells, n_combos, span), member, axis=1)
     cumulative = np.cumsum(per_group.reshape(n_cells * n_groups, span), axis=1)
     # Each row of ``cumulative`` rises from 0 to at most the rows' number: shifted by that, one search serves all.
     shift = np.arange(n_cells * n_groups) * float(len(days) + 1)

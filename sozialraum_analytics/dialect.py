@@ -236,6 +236,8 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
         for column in table.columns:
             filled = pc.greater(pc.binary_length(column), 0)
             non_empty = filled if non_empty is None else pc.or_(non_empty, filled)
+            if pc.all(non_empty).as_py():
+                break  # no row is blank (the usual case: seen in the first column)
         mask = non_empty.to_numpy(zero_copy_only=False)
         if not mask.all():
             table = table.filter(pa.array(mask))

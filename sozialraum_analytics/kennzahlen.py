@@ -112,7 +112,7 @@ class Engine:
         self._combos: dict[tuple, int] = {}
         self._area_cache: dict[str, tuple[str, ...]] = {}
         self._area_tables: dict[tuple, np.ndarray] = {}
-        self._cells: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._cells: dict[tuple[int, str], object] = {}  # per input rows and level: _zellen
         self._pr = dataset.planungsraeume()
         # Case rows are reduced once to codes (no copy of the table) for counting and durations.
         self._fallcodes = fallcodes(dataset.tables["faelle"]) if dataset.has("faelle") and self.jahre else None
@@ -191,14 +191,15 @@ class Engine:
                      np.repeat(group_combo, n_years), {k: v.ravel().astype(float) for k, v in values.items()})
 
     def _combo_ids(self, codes: Fallcodes) -> np.ndarray:
-        """Combination id (code, setting group, bereich) of each coded case row, registered in code order."""
-        positions, per_column = combine_codes([codes.hilfeart, codes.setting_gruppe, codes.bereich],
-                                              [len(codes.hilfearten), len(counting.SETTING_GRUPPEN),
-                                               len(counting.BEREICHE)])
-        labels = [np.array([*values, None], dtype=object)[digits] for digits, values in
-                  zip(per_column, (codes.hilfearten, counting.SETTING_GRUPPEN, counting.BEREICHE))]
-        lookup = np.array([self._combos.setdefault(key, len(self._combos)) for key in zip(*labels)], dtype=np.int64)
-        return lookup[positions] if len(positions) else np.zeros(0, dtype=np.int64)
+        """Combination id (code, setting group, bereich) of each coded case row, registered in code order (a
+        missing setting group or bereich first), as :func:`_combine` numbers them."""
+        combo_of_art = np.zeros(len(codes.arten), dtype=np.int64)
+        for art in sorted(range(len(codes.arten)), key=lambda i: tuple(c + 1 for c in codes.arten[i])):
+            hilfeart, gruppe, bereich = codes.arten[art]
+            key = (codes.hilfearten[hilfeart], counting.SETTING_GRUPPEN[gruppe] if gruppe >= 0 else None,
+                   counting.BEREICHE[bereich] if bereich >= 0 else None)
+            combo_of_art[art] = self._combos.setdefault(key, len(self._combos))
+        return combo_of_art[codes.art] if len(codes.art) else np.zeros(0, dtype=np.int64)
 
     def hinweise(self) -> list[str]:
         """German notes on figures the input cannot give, to show with them (never a silent 0).
@@ -370,14 +371,20 @@ class Engine:
             self._area_tables[key] = table
         return self._area_tables[key]
 
-    def _zellen(self, rows: _Rows, ebene: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The rows that count at ``ebene``, their cell (year × area) and year position (computed once)."""
+    def _zellen(self, rows: _Rows, ebene: str) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray]:
+        """The rows that count at ``ebene`` (a mask, or all), their cell (year × area) and year position
+        (computed once)."""
         key = (id(rows), ebene)
         if key not in self._cells:
-            year = self._year_positions(rows.jahr)
+            if (id(rows), "jahr") not in self._cells:
+                self._cells[id(rows), "jahr"] = self._year_positions(rows.jahr)
+            year = self._cells[id(rows), "jahr"]
             area = self._area_positions(ebene, rows.jahr, rows.raum, rows.raum_ids)
             valid = (year >= 0) & (area >= 0)
-            self._cells[key] = (valid, year[valid] * len(self._areas(ebene)) + area[valid], year[valid])
+            if valid.all():  # every row: no copies
+                self._cells[key] = (slice(None), year * len(self._areas(ebene)) + area, year)
+            else:
+                self._cells[key] = (valid, year[valid] * len(self._areas(ebene)) + area[valid], year[valid])
         return self._cells[key]
 
     def _year_positions(self, jahr: np.ndarray) -> np.ndarray:
@@ -584,7 +591,9 @@ class Engine:
             cubes = self.cubes(ebene)
             index = pd.MultiIndex.from_product([self.jahre, self.areas(ebene), GROUPS],
                                                names=["jahr", "area", "hilfeart"])
-            self._wide[ebene] = pd.DataFrame({name: cube.ravel() for name, cube in cubes.items()}, index=index)
+            # The columns are the cubes themselves (no copy of some hundred MB; nothing changes a cube once made).
+            self._wide[ebene] = pd.DataFrame({name: cube.ravel() for name, cube in cubes.items()}, index=index,
+                                             copy=False)
         return self._wide[ebene]
 
     def long(self, ebene: str, jahre: list[int] | None = None) -> pd.DataFrame:

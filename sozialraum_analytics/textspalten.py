@@ -73,8 +73,12 @@ def verschiedene(values: pa.ChunkedArray | pa.Array) -> int:
     if not len(values):
         return 0
     hashes = hash64(values)
-    if hashes is not None:
-        hashes.sort()
-        if not (hashes[1:] == hashes[:-1]).any():
-            return len(hashes)
+    if hashes is not None and not _doppelt(hashes):
+        return len(hashes)
     return len(pc.unique(values))
+
+
+def _doppelt(hashes: np.ndarray) -> bool:
+    """Whether two of the hashes agree."""
+    sortiert = np.sort(hashes)
+    return bool((sortiert[1:] == sortiert[:-1]).any())
