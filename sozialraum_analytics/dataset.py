@@ -151,16 +151,17 @@ class Dataset:
             out = pd.DataFrame({"raum_id": zuordnung["raum_id"].astype(str),
                                 "sozialraum_id": zuordnung["sozialraum_id"].astype(str)})
             given = zuordnung["name"].astype(object) if "name" in zuordnung else pd.Series(None, index=zuordnung.index)
-            out["name"] = [g if isinstance(g, str) and g else names.get(r, r) for g, r in zip(given, out["raum_id"])]
+            out["name"] = [g if isinstance(g, str) and g else names.get(r, r)
+                           for g, r in zip(given.tolist(), out["raum_id"].tolist())]
             sr_names = zuordnung["sozialraum_name"].astype(object) if "sozialraum_name" in zuordnung else given * np.nan
             out["sozialraum_name"] = [n if isinstance(n, str) and n else f"Sozialraum {s}"
-                                      for n, s in zip(sr_names, out["sozialraum_id"])]
+                                      for n, s in zip(sr_names.tolist(), out["sozialraum_id"].tolist())]
             # Labels are unique per level: "Heerstraße (Bezirksregion Nord)" when two areas share a name.
             sr = out.drop_duplicates("sozialraum_id")
-            sr_label = dict(zip(sr["sozialraum_id"], eindeutige_namen(list(sr["sozialraum_name"]),
-                                                                       [None] * len(sr), list(sr["sozialraum_id"]))))
+            sr_label = dict(zip(sr["sozialraum_id"].tolist(), eindeutige_namen(sr["sozialraum_name"].tolist(),
+                                                                                [None] * len(sr), sr["sozialraum_id"].tolist())))
             out["sozialraum_name"] = out["sozialraum_id"].map(sr_label)
-            out["name"] = eindeutige_namen(list(out["name"]), list(out["sozialraum_name"]), list(out["raum_id"]))
+            out["name"] = eindeutige_namen(out["name"].tolist(), out["sozialraum_name"].tolist(), out["raum_id"].tolist())
             return out[["raum_id", "name", "sozialraum_id", "sozialraum_name"]].sort_values("raum_id").reset_index(drop=True)
         ids = sorted(set(names) | self._ids_in_data())
         return pd.DataFrame({"raum_id": ids, "name": eindeutige_namen([names.get(i, i) for i in ids], [None] * len(ids), ids),
@@ -238,8 +239,9 @@ class Dataset:
     def cross_check(self) -> ValidationReport:
         """Warnings across tables: unknown areas, years without population."""
         report = ValidationReport("Datenbestand")
-        known = set(self.planungsraeume()["raum_id"]) if (self.has("zuordnung") or self.gebiete is not None) else None
-        sozialraum_ids = set(self.planungsraeume()["sozialraum_id"].dropna())
+        pr = self.planungsraeume()
+        known = set(pr["raum_id"].tolist()) if (self.has("zuordnung") or self.gebiete is not None) else None
+        sozialraum_ids = set(pr["sozialraum_id"].dropna().tolist())
         if known:
             for kind in ("faelle", "fallzahlen", "bevoelkerung", "indikatoren", "kosten", "angebote"):
                 if not self.has(kind) or "raum_id" not in self.tables[kind]:
@@ -251,7 +253,7 @@ class Dataset:
                     report.warning(f"{TABLES[kind].label}: {len(unknown)} Gebietsschlüssel sind keinem Sozialraum "
                                    f"zugeordnet ({shown}); sie zählen nur im Kreis.")
         if self.has_cases and self.has("bevoelkerung"):
-            population_years = set(self.tables["bevoelkerung"]["jahr"].dropna().astype(int))
+            population_years = set(np.unique(self.tables["bevoelkerung"]["jahr"].dropna().astype(int)).tolist())
             case_years = set(self.years())
             for year in sorted(case_years - population_years):
                 report.warning(f"Für {year} fehlt die Bevölkerung; Eckwerte dieses Jahres fehlen.")

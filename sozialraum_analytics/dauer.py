@@ -58,24 +58,23 @@ def in_gruppen(values: np.ndarray, member: np.ndarray, axis: int) -> np.ndarray:
     >>> in_gruppen(np.array([[1.0, 2.0, 4.0]]), np.array([[1, 0], [1, 1], [0, 1]], dtype=bool), axis=1).tolist()
     [[3.0, 6.0]]
     """
-    shape = list(values.shape)
-    shape[axis] = member.shape[1]
-    out = np.zeros(shape)
-    index: list = [slice(None)] * values.ndim
+    by_combo = np.ascontiguousarray(np.moveaxis(values, axis, 0))  # combinations first: whole rows are summed
+    out = np.zeros((member.shape[1], *by_combo.shape[1:]))
     for g in range(member.shape[1]):
         combos = np.flatnonzero(member[:, g])
         if len(combos):
-            index[axis] = g
-            out[tuple(index)] = np.take(values, combos, axis=axis).sum(axis=axis)
-    return out
+            np.sum(by_combo[combos], axis=0, out=out[g])
+    return np.moveaxis(out, 0, axis)
 
 
 def je_zelle(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, n_cells: int, member: np.ndarray,
-             verfahren: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             verfahren: str | None = None, nach_tagen: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Number, sum of days and median days of the rows per cell and help group.
 
     ``cell`` in ``0 … n_cells − 1``, ``combo`` in ``0 … len(member) − 1``, ``days`` ≥ 0 (whole days);
-    ``verfahren`` forces ``"histogramm"`` or ``"sortieren"`` (tests), else the cheaper one is chosen.
+    ``verfahren`` forces ``"histogramm"`` or ``"sortieren"`` (tests), else the cheaper one is chosen;
+    ``nach_tagen``: the rows' order by days (:func:`nach_tagen`), when several levels share it.
     Returns three arrays cells × groups: the number (float, whole), the sum of days and the median
     (NaN where a group has no row in a cell).
 
@@ -104,7 +103,7 @@ def je_zelle(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, n_cells: int
     if verfahren == "histogramm":
         _median_histogramm(slot, days, span, n_cells, member, count, median)
     else:
-        _median_sortiert(cell, combo, days, span, n_cells, member, per_combo, count, median)
+        _median_sortiert(cell, combo, days, span, n_cells, member, count, median, nach_tagen)
     return count, total, median
 
 
@@ -130,10 +129,11 @@ def _median_histogramm(slot: np.ndarray, days: np.ndarray, span: int, n_cells: i
 
 
 def _median_sortiert(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, span: int, n_cells: int,
-                     member: np.ndarray, per_combo: np.ndarray, count: np.ndarray, median: np.ndarray) -> None:
+                     member: np.ndarray, count: np.ndarray, median: np.ndarray,
+                     by_days: np.ndarray | None = None) -> None:
     """Medians from one sort by (cell, days); per group its rows in that order."""
     n_combos, n_groups = member.shape
-    order = _nach_zelle_und_tagen(cell, days, span, n_cells)
+    order = _nach_zelle_und_tagen(cell, days, span, n_cells, by_days)
     combo_sorted = combo.astype(np.int8 if n_combos <= 127 else np.int64)[order]
     days_sorted = days[order]
     del order
@@ -141,24 +141,40 @@ def _median_sortiert(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, span
     for layer in schichten(member):
         group_of_row = layer.astype(np.int8 if n_groups <= 127 else np.int64)[combo_sorted]
         for g in np.unique(layer[layer >= 0]).tolist():
-            # The group's rows in order of (cell, days); cell by cell its slots follow each other.
-            rows = np.flatnonzero(group_of_row == g)
+            # Cell by cell the group's slots follow each other in the order of (cell, days).
             sizes = n_per_group[:, g]
             start = np.cumsum(sizes) - sizes
             has = sizes > 0
-            lower_days = days_sorted[rows[(start + (sizes - 1) // 2)[has]]]
-            upper_days = days_sorted[rows[(start + sizes // 2)[has]]]
-            median[has, g] = (lower_days + upper_days) / 2
+            ranks = [(start + (sizes - 1) // 2)[has], (start + sizes // 2)[has]]
+            if 2 * int(sizes.sum()) <= len(days):
+                rows = np.flatnonzero(group_of_row == g)  # the group's rows
+                lower, upper = (rows[rank] for rank in ranks)
+            else:
+                # A large group: its k-th row is at k plus the number of rows outside it before that row.
+                outside = np.flatnonzero(group_of_row != g)
+                group_rows_before = outside - np.arange(len(outside))
+                lower, upper = (rank + np.searchsorted(group_rows_before, rank, side="right") for rank in ranks)
+            median[has, g] = (days_sorted[lower] + days_sorted[upper]) / 2
 
 
-def _nach_zelle_und_tagen(cell: np.ndarray, days: np.ndarray, span: int, n_cells: int) -> np.ndarray:
+def nach_tagen(days: np.ndarray) -> np.ndarray | None:
+    """The order of the rows by days (stable; a radix sort), to share among levels; None above 65,535 days."""
+    days = np.asarray(days)
+    if not len(days) or int(days.max()) >= 1 << 16:
+        return None
+    return np.argsort(days.astype(np.uint16), kind="stable")
+
+
+def _nach_zelle_und_tagen(cell: np.ndarray, days: np.ndarray, span: int, n_cells: int,
+                          by_days: np.ndarray | None = None) -> np.ndarray:
     """The order of the rows by (cell, days).
 
     Two stable radix sorts of 16-bit keys (days, then cell) where both fit, as numpy sorts those in
     linear time; else one sort of the packed key.
     """
     if span <= 1 << 16 and n_cells <= 1 << 16:
-        by_days = np.argsort(days.astype(np.uint16), kind="stable")
+        if by_days is None:
+            by_days = nach_tagen(days)
         return by_days[np.argsort(cell.astype(np.uint16)[by_days], kind="stable")]
     dtype = np.int32 if n_cells * span < 2**31 else np.int64
     return np.argsort(cell.astype(dtype) * span + days.astype(dtype), kind="stable")

@@ -37,7 +37,7 @@ from .counting import (
     fallzahlen_from_aggregate,
 )
 from .dataset import KREIS_ID, Dataset
-from .dauer import je_zelle
+from .dauer import je_zelle, nach_tagen
 
 if TYPE_CHECKING:
     from .oeffentlich import Schutz
@@ -442,30 +442,41 @@ class Engine:
     def _duration_cubes(self, ebene: str) -> dict[str, np.ndarray]:
         """Mean, median and count of the durations of cases ended per year × area × group (:mod:`.dauer`).
 
-        Outside the public view the three levels are computed together, in threads (each one sort).
+        Outside the public view the three levels are computed together, in two threads, sharing the
+        rows' order by days (then one radix sort per level brings each cell's durations together).
         """
         if ebene not in self._dauer_cubes:
+            rows = self._dauer
             levels = [ebene] if self.schutz is not None else list(EBENEN)
+            days = rows.values["tage"].astype(np.int64)
+            by_days = nach_tagen(days) if len(levels) > 1 else None
             for level in levels:
-                self._zellen(self._dauer, level)  # the shared caches filled before the threads start
+                self._zellen(rows, level)  # the shared caches filled before the threads start
+
+            def level_cubes(level: str) -> dict[str, np.ndarray]:
+                return self._duration_level(level, days, by_days)
+
             if len(levels) == 1:
-                self._dauer_cubes[ebene] = self._duration_level(ebene)
+                self._dauer_cubes[ebene] = level_cubes(ebene)
             else:
-                with ThreadPoolExecutor(len(levels), thread_name_prefix="sozialraum-dauer") as pool:
-                    self._dauer_cubes.update(zip(levels, pool.map(self._duration_level, levels)))
+                with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-dauer") as pool:
+                    self._dauer_cubes.update(zip(levels, pool.map(level_cubes, levels)))
         return self._dauer_cubes[ebene]
 
-    def _duration_level(self, ebene: str) -> dict[str, np.ndarray]:
+    def _duration_level(self, ebene: str, days: np.ndarray, by_days: np.ndarray | None) -> dict[str, np.ndarray]:
         rows = self._dauer
         n_years, n_areas = len(self.jahre), len(self._areas(ebene))
         shape = (n_years, n_areas, len(GROUPS))
         out = {name: np.full(shape, np.nan) for name in ("dauer_mittel_monate", "dauer_median_monate")}
         out["dauer_anzahl"] = np.zeros(shape)
-        if rows is None or not len(rows.jahr):
+        if not len(rows.jahr):
             return out
         valid, cell, _ = self._zellen(rows, ebene)
-        count, total, median = je_zelle(cell, rows.combo[valid], rows.values["tage"][valid].astype(np.int64),
-                                        n_years * n_areas, self._membership)
+        if by_days is not None and not isinstance(valid, slice):
+            # The shared order by days, of the rows that count at this level (numbered among them).
+            by_days = (np.cumsum(valid) - 1)[by_days[valid[by_days]]]
+        count, total, median = je_zelle(cell, rows.combo[valid], days[valid], n_years * n_areas, self._membership,
+                                        nach_tagen=by_days)
         present = count > 0
         with np.errstate(invalid="ignore", divide="ignore"):
             out["dauer_mittel_monate"] = np.where(present, total / count / DAYS_PER_MONTH, np.nan).reshape(shape)

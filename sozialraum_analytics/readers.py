@@ -579,10 +579,14 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     return result
 
 
-def _encode(values: pa.ChunkedArray) -> pa.DictionaryArray:
-    """Encode first, then strip the distinct values: far fewer strings to touch."""
-    values = values.combine_chunks() if len(values) else pa.array([], pa.string())
-    return values.dictionary_encode()
+def _encode(values: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Encode first, then strip the distinct values: far fewer strings to touch. Codes per row and the
+    distinct values; the chunks are encoded as read (no copy of the text into one chunk)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int32), pa.array([], pa.string())
+    encoded = pa.table({"spalte": values.dictionary_encode()}).unify_dictionaries().column("spalte")
+    codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
+    return (codes[0] if len(codes) == 1 else np.concatenate(codes)), encoded.chunks[0].dictionary
 
 
 def _count_distinct(values: pa.ChunkedArray) -> int:
@@ -600,11 +604,12 @@ def distinct_values(frame: pd.DataFrame, column: str) -> int:
     return int(frame[column].nunique(dropna=False))
 
 
-def _parse_column(column: ColumnSpec, header: str, encoded: pa.DictionaryArray, ctx: _Context) -> dict[str, pd.Series]:
+def _parse_column(column: ColumnSpec, header: str, encoded: tuple[np.ndarray, pa.Array], ctx: _Context
+                  ) -> dict[str, pd.Series]:
     """One column of the file parsed by its type: the frame's column(s) it gives."""
     frame: dict[str, pd.Series] = {}
-    col = _Column(header, encoded.indices.to_numpy(zero_copy_only=False),
-                  np.array([v.strip() for v in encoded.dictionary.to_pylist()], dtype=object))
+    codes, dictionary = encoded
+    col = _Column(header, codes, np.array([v.strip() for v in dictionary.to_pylist()], dtype=object))
     if column.type == KEY:
         frame[column.name] = _parse_key(col, column, ctx)
     elif column.type == TEXT:
@@ -763,15 +768,19 @@ def _altersgruppen_je_gebiet(frame: pd.DataFrame, von: np.ndarray, bis: np.ndarr
     key_of, code_of = paare // n_gruppen, paare % n_gruppen
     worte = np.stack([np.bincount(key_of, weights=np.where(code_of // 52 == w, 2.0 ** (code_of % 52), 0.0),
                                   minlength=n_keys) for w in range((n_gruppen + 51) // 52)], axis=1).astype(np.int64)
-    verschieden, menge_je_key = np.unique(worte, axis=0, return_inverse=True)
+    if worte.shape[1] == 1:
+        verschieden, menge_je_key = np.unique(worte[:, 0], return_inverse=True)
+        verschieden = verschieden[:, None]
+    else:
+        verschieden, menge_je_key = np.unique(worte, axis=0, return_inverse=True)
     menge_je_key = menge_je_key.reshape(-1)
     mengen_tupel = [tuple(w * 52 + b for w in range(verschieden.shape[1]) for b in range(52)
                           if int(verschieden[m, w]) >> b & 1) for m in range(len(verschieden))]
     # The keys in the order of their text, as a grouping by "jahr\x00raum_id" lists them.
     erste_zeile = np.zeros(n_keys, dtype=np.int64)
     erste_zeile[schluessel[::-1]] = np.arange(len(schluessel))[::-1]
-    texte = (frame["jahr"].astype(str).to_numpy()[erste_zeile].astype(object) + "\x00"
-             + frame["raum_id"].astype(str).to_numpy()[erste_zeile].astype(object))
+    texte = (frame["jahr"].iloc[erste_zeile].astype(str).to_numpy().astype(object) + "\x00"
+             + frame["raum_id"].iloc[erste_zeile].astype(str).to_numpy().astype(object))
     reihenfolge = np.argsort(texte, kind="stable")
     mengen = pd.Series([mengen_tupel[m] for m in menge_je_key[reihenfolge]], dtype=object)
     return gruppe_code, gruppen, mengen, menge_je_key[schluessel], mengen_tupel
