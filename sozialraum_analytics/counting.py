@@ -122,15 +122,19 @@ def calendar_year(dates: pd.Series) -> np.ndarray:
 def calendar_year_of(values: np.ndarray) -> np.ndarray:
     """:func:`calendar_year` of a datetime64 array (NaT: still open, year 10,000)."""
     missing = np.isnat(values)
-    days = values.astype("datetime64[D]").astype(np.int64)
     if missing.all():
         return np.full(len(values), 10_000, dtype=np.int64)
+    days = values.astype("datetime64[D]").view(np.int64)
     # The year of each day from a table over the days that occur (far cheaper than a calendar per row).
-    first = int(days[~missing].min())
-    span = np.arange(first, int(days[~missing].max()) + 1, dtype=np.int64)
-    table = span.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-    years = table[np.where(missing, 0, days - first)]
-    return np.where(missing, 10_000, years)
+    first = int(days.min(where=~missing, initial=np.iinfo(np.int64).max))
+    last = int(days.max(where=~missing, initial=np.iinfo(np.int64).min))
+    table = np.arange(first, last + 1, dtype=np.int64).astype("datetime64[D]").astype("datetime64[Y]").astype(
+        np.int64) + 1970
+    offset = days - first
+    offset[missing] = 0
+    years = table[offset]
+    years[missing] = 10_000
+    return years
 
 
 def counts_per_year(group_ids: np.ndarray, n_groups: int, start: np.ndarray, end: np.ndarray,

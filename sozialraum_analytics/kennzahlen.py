@@ -16,7 +16,7 @@ rates, trends and the comparison with the Kreis are then plain array arithmetic.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -114,13 +114,15 @@ class Engine:
         self._area_tables: dict[tuple, np.ndarray] = {}
         self._cells: dict[tuple[int, str], object] = {}  # per input rows and level: _zellen
         self._pr = dataset.planungsraeume()
-        # Case rows are reduced once to codes (no copy of the table) for counting and durations.
-        self._fallcodes = fallcodes(dataset.tables["faelle"]) if dataset.has("faelle") and self.jahre else None
-        self._fallzahlen = self._build_fallzahlen()
-        self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
-        self._dauer = self._build_dauer()
-        self._dauer_cubes: dict[str, dict[str, np.ndarray]] = {}
-        self._population = self._build_population()
+        with ThreadPoolExecutor(1, thread_name_prefix="sozialraum-bevoelkerung") as pool:
+            population = pool.submit(self._build_population)  # beside the cases
+            # Case rows are reduced once to codes (no copy of the table) for counting and durations.
+            self._fallcodes = fallcodes(dataset.tables["faelle"]) if dataset.has("faelle") and self.jahre else None
+            self._fallzahlen = self._build_fallzahlen()
+            self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
+            self._dauer = self._build_dauer()
+            self._population = population.result()
+        self._dauer_cubes: dict[str, dict[str, np.ndarray] | Future] = {}
         self._membership = self._membership_matrix()
         self._wide: dict[str, pd.DataFrame] = {}
         self._indikatoren: dict[str, pd.DataFrame] = {}
@@ -269,7 +271,11 @@ class Engine:
             if self._fallzahlen is None:
                 return None
             # Cases ended in the years, with their duration in whole days (counting.durations_of_ended).
-            codes, inside = self._fallcodes, np.isin(self._ende_jahr, np.asarray(self.jahre))
+            codes, jahre = self._fallcodes, self.jahre
+            if jahre == list(range(jahre[0], jahre[-1] + 1)):
+                inside = (self._ende_jahr >= jahre[0]) & (self._ende_jahr <= jahre[-1])
+            else:
+                inside = np.isin(self._ende_jahr, np.asarray(jahre))
             if not inside.any():
                 return None
             days = (codes.ende[inside] - codes.beginn[inside]).astype("timedelta64[D]").astype(np.int64)
@@ -440,28 +446,31 @@ class Engine:
         return cubes
 
     def _duration_cubes(self, ebene: str) -> dict[str, np.ndarray]:
-        """Mean, median and count of the durations of cases ended per year × area × group (:mod:`.dauer`).
+        """Mean, median and count of the durations of cases ended per year × area × group (:mod:`.dauer`)."""
+        self._dauer_starten(ebene)
+        cubes = self._dauer_cubes[ebene]
+        if not isinstance(cubes, dict):
+            cubes = self._dauer_cubes[ebene] = cubes.result()
+        return cubes
+
+    def _dauer_starten(self, ebene: str) -> None:
+        """Start the durations of ``ebene`` in the background (:meth:`_duration_cubes` waits for them).
 
         Outside the public view the three levels are computed together, in two threads, sharing the
         rows' order by days (then one radix sort per level brings each cell's durations together).
         """
-        if ebene not in self._dauer_cubes:
-            rows = self._dauer
-            levels = [ebene] if self.schutz is not None else list(EBENEN)
-            days = rows.values["tage"].astype(np.int64)
-            by_days = nach_tagen(days) if len(levels) > 1 else None
-            for level in levels:
-                self._zellen(rows, level)  # the shared caches filled before the threads start
-
-            def level_cubes(level: str) -> dict[str, np.ndarray]:
-                return self._duration_level(level, days, by_days)
-
-            if len(levels) == 1:
-                self._dauer_cubes[ebene] = level_cubes(ebene)
-            else:
-                with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-dauer") as pool:
-                    self._dauer_cubes.update(zip(levels, pool.map(level_cubes, levels)))
-        return self._dauer_cubes[ebene]
+        if ebene in self._dauer_cubes:
+            return
+        rows = self._dauer
+        levels = [ebene] if self.schutz is not None else [e for e in EBENEN if e not in self._dauer_cubes]
+        days = rows.values["tage"].astype(np.int64)
+        by_days = nach_tagen(days) if len(levels) > 1 else None
+        for level in levels:
+            self._zellen(rows, level)  # the shared caches filled before the threads start
+        pool = ThreadPoolExecutor(2, thread_name_prefix="sozialraum-dauer")
+        for level in levels:
+            self._dauer_cubes[level] = pool.submit(self._duration_level, level, days, by_days)
+        pool.shutdown(wait=False)
 
     def _duration_level(self, ebene: str, days: np.ndarray, by_days: np.ndarray | None) -> dict[str, np.ndarray]:
         rows = self._dauer
@@ -527,6 +536,8 @@ class Engine:
         cubes: dict[str, np.ndarray] = {}
         group = np.array(GROUPS, dtype=object)
         protection = np.isin(group, ["§42", "§8a"])
+        if self._dauer is not None:
+            self._dauer_starten(ebene)  # in the background while the counts are summed up
         if self._fallzahlen is not None:
             # Case-level data (also when the database counted it) counts every year: no case is a real 0.
             complete = self._dataset.has("faelle") or self._dataset.aus_einzelfaellen
