@@ -37,7 +37,7 @@ from .counting import (
     fallzahlen_from_aggregate,
 )
 from .dataset import KREIS_ID, Dataset
-from .dauer import je_zelle, nach_tagen
+from .dauer import in_gruppen, je_zelle, nach_tagen
 
 if TYPE_CHECKING:
     from .oeffentlich import Schutz
@@ -356,7 +356,9 @@ class Engine:
             return np.zeros(len(jahr), dtype=np.int64)
         first = int(jahr.min())
         table = self._area_table(ebene, first, int(jahr.max()) - first + 1, raum_ids)
-        return table[jahr - first, raum]  # a missing raum (−1) takes the last column: −1
+        if table.strides[0] == 0:  # the same in every year (Planungsräume)
+            return table[0][raum]  # a missing raum (−1) takes the last column: −1
+        return table.ravel()[(jahr - first) * table.shape[1] + raum % table.shape[1]]
 
     def _area_table(self, ebene: str, first: int, span: int, raum_ids: list[str]) -> np.ndarray:
         """Years ``first`` … × ``raum_ids`` (and a last column −1): the area position at ``ebene``, −1 for none
@@ -400,6 +402,8 @@ class Engine:
             lookup[year - first] = position
         offset = jahr - first
         inside = (offset >= 0) & (offset < len(lookup))
+        if len(lookup) == len(self.jahre):  # the years follow each other: the offset is the position
+            return np.where(inside, offset, -1)
         return np.where(inside, lookup[np.clip(offset, 0, max(len(lookup) - 1, 0))], -1)
 
     def _cube(self, rows: _Rows, column: str, ebene: str, zero_when_absent: bool = False) -> np.ndarray:
@@ -411,14 +415,18 @@ class Engine:
         unknown = np.isnan(values)
         size = n_years * n_areas * n_combos
         shape = (n_years, n_areas, n_combos)
+        # Counts are whole numbers: summed into groups without BLAS (exact in any order). Money keeps the
+        # product with the membership matrix.
+        into_groups = ((lambda cube: in_gruppen(cube, self._membership, axis=2)) if column in (*COUNTS, "inanspruchnahme")
+                       else (lambda cube: cube @ self._membership))
         if unknown.any():
             sums = np.bincount(flat, weights=np.where(unknown, 0.0, values), minlength=size)
             flags = np.bincount(flat, weights=unknown.astype(float), minlength=size)
-            unknown_cube = (flags.reshape(shape) @ self._membership) > 0
+            unknown_cube = in_gruppen(flags.reshape(shape), self._membership, axis=2) > 0
         else:
             sums = np.bincount(flat, weights=values, minlength=size)
             unknown_cube = np.zeros((n_years, n_areas, len(GROUPS)), dtype=bool)
-        cube = sums.reshape(shape) @ self._membership
+        cube = into_groups(sums.reshape(shape))
         if not zero_when_absent:
             # Aggregated tables (costs, Fallzahlen): a year with no row at this level is
             # not reported, which is not the same as 0.
