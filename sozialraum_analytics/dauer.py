@@ -135,7 +135,8 @@ def _median_sortiert(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, span
     n_combos, n_groups = member.shape
     order = _nach_zelle_und_tagen(cell, days, span, n_cells, by_days)
     combo_sorted = combo.astype(np.int8 if n_combos <= 127 else np.int64)[order]
-    days_sorted = days[order]
+    # Small numbers where they fit: the medians pick their values all over this array.
+    days_sorted = days.astype(np.uint16 if span <= 1 << 16 else np.int64)[order]
     del order
     n_per_group = count.astype(np.int64)  # cells × groups
     for layer in schichten(member):
@@ -154,7 +155,7 @@ def _median_sortiert(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, span
                 outside = np.flatnonzero(group_of_row != g)
                 group_rows_before = outside - np.arange(len(outside))
                 lower, upper = (rank + np.searchsorted(group_rows_before, rank, side="right") for rank in ranks)
-            median[has, g] = (days_sorted[lower] + days_sorted[upper]) / 2
+            median[has, g] = (days_sorted[lower].astype(np.int64) + days_sorted[upper]) / 2
 
 
 def nach_tagen(days: np.ndarray) -> np.ndarray | None:

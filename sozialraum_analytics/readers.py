@@ -353,6 +353,10 @@ def read_raw(path: Path | str, data: bytes | None = None, sheet: str | int | Non
     """A CSV, TSV or XLSX file as string columns."""
     name = str(path).lower()
     if data is None:
+        with open(path, "rb") as handle:
+            anfang = handle.read(4)
+        if not name.endswith((".xlsx", ".xlsm")) and anfang != b"PK\x03\x04":
+            return read_text_table(Path(path))  # a large file is read by Arrow from the disk
         data = Path(path).read_bytes()
     if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, sheet)
