@@ -277,7 +277,7 @@ def _parse_date(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
             days[i] = np.datetime64(date, "D")
     ctx.flag(col, bad)
     _check_required(col, spec, ctx, [v == "" or special_reason(v) is not None for v in col.values])
-    return pd.Series(days[col.codes].astype("datetime64[s]"))
+    return pd.Series(days.astype("datetime64[s]")[col.codes])  # the distinct values converted, then spread
 
 
 def _parse_year(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
@@ -297,8 +297,8 @@ def _parse_year(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
             years[i] = year
     ctx.flag(col, bad)
     _check_required(col, spec, ctx, [v == "" or special_reason(v) is not None for v in col.values])
-    per_row = years[col.codes]
-    return pd.Series(pd.arrays.IntegerArray(np.where(per_row < 0, 0, per_row).astype(np.int32), per_row < 0))
+    return pd.Series(pd.arrays.IntegerArray(np.where(years < 0, 0, years).astype(np.int32)[col.codes],
+                                            (years < 0)[col.codes]))
 
 
 def _parse_hilfeart(col: _Column, spec: ColumnSpec, ctx: _Context) -> tuple[pd.Series, pd.Series]:
@@ -565,9 +565,10 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     # Arrow's work per column (encoding; for ids the number of distinct values) runs in two threads
     # (it does not hold the GIL) while the distinct values are parsed here in turn.
     with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-lesen") as pool:
-        encoded = {c.name: pool.submit(_encode, raw.table.column(by_canonical[c.name])) for c in present if c.type != ID}
+        # The ids first: counting their distinct values is the longest task, it runs beside all the rest.
         distinct = {c.name: pool.submit(_count_distinct, raw.table.column(by_canonical[c.name]))
                     for c in present if c.type == ID}
+        encoded = {c.name: pool.submit(_encode, raw.table.column(by_canonical[c.name])) for c in present if c.type != ID}
         for column in present:
             header = by_canonical[column.name]
             if column.type == ID:
