@@ -40,7 +40,9 @@ def combine_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray
     n = len(codes[0]) if codes else 0
     combined = np.zeros(n, dtype=np.int64)
     for column_codes, size in zip(codes, sizes):
-        combined = combined * (size + 1) + (np.asarray(column_codes, dtype=np.int64) + 1)
+        combined *= size + 1
+        combined += np.asarray(column_codes)  # in place, whatever the codes' integer type
+        combined += 1
     space = float(np.prod([size + 1 for size in sizes], dtype=np.float64))
     if space <= max(4 * n, 1 << 16):
         # Dense: which of the possible keys occur, numbered in order (no hashing).
@@ -65,7 +67,7 @@ def category_codes(values: pd.Series) -> tuple[np.ndarray, list]:
     """Integer codes (−1: missing) and categories of a column; free for a categorical one."""
     if not isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype("category")
-    return values.cat.codes.to_numpy().astype(np.int64), list(values.cat.categories)
+    return values.cat.codes.to_numpy(), list(values.cat.categories)  # int8 or int16: small, no copy
 
 
 def classify_codes(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +203,7 @@ def fallcodes(faelle: pd.DataFrame) -> Fallcodes:
         raum_codes, raum_ids = category_codes(raum if every else raum[valid])
     ende = (faelle["ende"].to_numpy(dtype="datetime64[s]") if "ende" in faelle
             else np.full(len(faelle), np.datetime64("NaT", "s")))
-    return Fallcodes(raum_codes, [str(r) for r in raum_ids], art, arten, [str(h) for h in columns[0][1]],
+    return Fallcodes(raum_codes.astype(np.int64), [str(r) for r in raum_ids], art, arten, [str(h) for h in columns[0][1]],
                      rows(beginn), rows(ende))
 
 

@@ -276,11 +276,12 @@ class Engine:
                 inside = (self._ende_jahr >= jahre[0]) & (self._ende_jahr <= jahre[-1])
             else:
                 inside = np.isin(self._ende_jahr, np.asarray(jahre))
-            if not inside.any():
+            rows = np.flatnonzero(inside)  # positions once, then taken from every column
+            if not len(rows):
                 return None
-            days = (codes.ende[inside] - codes.beginn[inside]).astype("timedelta64[D]").astype(np.int64)
-            return _Rows(self._ende_jahr[inside], codes.raum[inside], codes.raum_ids, self._faelle_combo[inside],
-                         {"tage": days.astype(float)})
+            days = (codes.ende.take(rows) - codes.beginn.take(rows)).astype("timedelta64[D]").astype(np.int64)
+            return _Rows(self._ende_jahr.take(rows), codes.raum.take(rows), codes.raum_ids,
+                         self._faelle_combo.take(rows), {"tage": days.astype(float)})
         if self._dataset.dauern is not None:
             # Durations grouped by the database (days × count): one row per case again, as numbers
             # only, so means and exact medians come out as from the case rows.
@@ -473,8 +474,8 @@ class Engine:
         levels = [ebene] if self.schutz is not None else [e for e in EBENEN if e not in self._dauer_cubes]
         days = rows.values["tage"].astype(np.int64)
         by_days = nach_tagen(days) if len(levels) > 1 else None
-        for level in levels:
-            self._zellen(rows, level)  # the shared caches filled before the threads start
+        if (id(rows), "jahr") not in self._cells:
+            self._cells[id(rows), "jahr"] = self._year_positions(rows.jahr)  # shared; each level's cells in its thread
         pool = ThreadPoolExecutor(2, thread_name_prefix="sozialraum-dauer")
         for level in levels:
             self._dauer_cubes[level] = pool.submit(self._duration_level, level, days, by_days)
