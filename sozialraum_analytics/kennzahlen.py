@@ -112,7 +112,7 @@ class Engine:
         self._combos: dict[tuple, int] = {}
         self._area_cache: dict[str, tuple[str, ...]] = {}
         self._area_tables: dict[tuple, np.ndarray] = {}
-        self._cells: dict[tuple[int, str], object] = {}  # per input rows and level: _zellen
+        self._cells: dict[tuple, object] = {}  # per input rows and level: _zellen, the flat cube index
         self._pr = dataset.planungsraeume()
         with ThreadPoolExecutor(1, thread_name_prefix="sozialraum-bevoelkerung") as pool:
             population = pool.submit(self._build_population)  # beside the cases
@@ -411,7 +411,9 @@ class Engine:
         """Sum of ``column`` per year × area × help group; NaN where an unknown value enters."""
         n_years, n_areas, n_combos = len(self.jahre), len(self._areas(ebene)), len(self._combos)
         valid, cell, year = self._zellen(rows, ebene)
-        flat = cell * n_combos + rows.combo[valid]
+        if (id(rows), ebene, "flat") not in self._cells:
+            self._cells[id(rows), ebene, "flat"] = cell * n_combos + rows.combo[valid]
+        flat = self._cells[id(rows), ebene, "flat"]
         values = rows.values[column][valid]
         unknown = np.isnan(values)
         size = n_years * n_areas * n_combos
@@ -551,6 +553,10 @@ class Engine:
             # Case-level data (also when the database counted it) counts every year: no case is a real 0.
             complete = self._dataset.has("faelle") or self._dataset.aus_einzelfaellen
             for column in (*COUNTS, "inanspruchnahme"):
+                if column == "inanspruchnahme" and self._fallcodes is not None:
+                    # From case rows it is andauernd + beendet row by row: the same sums (whole numbers).
+                    cubes[column] = cubes["andauernd"] + cubes["beendet"]
+                    continue
                 cube = self._cube(self._fallzahlen, column, ebene, zero_when_absent=complete)
                 if not complete:
                     # A count the input does not hold for a year (a table of only Hilfen insgesamt has no
