@@ -138,24 +138,32 @@ def _median_sortiert(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, span
     # Small numbers where they fit: the medians pick their values all over this array.
     days_sorted = days.astype(np.uint16 if span <= 1 << 16 else np.int64)[order]
     del order
+    layers = schichten(member)
+    # Each row's group in every layer: one row per layer, taken in one call.
+    group_of_row = np.take(np.array(layers, dtype=np.int8 if n_groups <= 127 else np.int64), combo_sorted, axis=1)
+    # Cell by cell the group's slots follow each other in the order of (cell, days): the ranks of the
+    # middle rows among the group's rows, for all groups at once.
     n_per_group = count.astype(np.int64)  # cells × groups
-    for layer in schichten(member):
-        group_of_row = layer.astype(np.int8 if n_groups <= 127 else np.int64)[combo_sorted]
+    start = np.cumsum(n_per_group, axis=0) - n_per_group
+    has = n_per_group > 0
+    lower = start + (n_per_group - 1) // 2
+    upper = start + n_per_group // 2
+    total = n_per_group.sum(axis=0)
+    for j, layer in enumerate(layers):
+        column = group_of_row[j]
         for g in np.unique(layer[layer >= 0]).tolist():
-            # Cell by cell the group's slots follow each other in the order of (cell, days).
-            sizes = n_per_group[:, g]
-            start = np.cumsum(sizes) - sizes
-            has = sizes > 0
-            ranks = [(start + (sizes - 1) // 2)[has], (start + sizes // 2)[has]]
-            if 2 * int(sizes.sum()) <= len(days):
-                rows = np.flatnonzero(group_of_row == g)  # the group's rows
-                lower, upper = (rows[rank] for rank in ranks)
+            slots = has[:, g]
+            ranks = (lower[slots, g], upper[slots, g])
+            if 2 * int(total[g]) <= len(days):
+                rows = np.flatnonzero(column == g)  # the group's rows
+                lower[slots, g], upper[slots, g] = (rows[rank] for rank in ranks)
             else:
                 # A large group: its k-th row is at k plus the number of rows outside it before that row.
-                outside = np.flatnonzero(group_of_row != g)
+                outside = np.flatnonzero(column != g)
                 group_rows_before = outside - np.arange(len(outside))
-                lower, upper = (rank + np.searchsorted(group_rows_before, rank, side="right") for rank in ranks)
-            median[has, g] = (days_sorted[lower].astype(np.int64) + days_sorted[upper]) / 2
+                lower[slots, g], upper[slots, g] = (rank + np.searchsorted(group_rows_before, rank, side="right")
+                                                    for rank in ranks)
+    median[has] = (days_sorted[lower[has]].astype(np.int64) + days_sorted[upper[has]]) / 2
 
 
 def nach_tagen(days: np.ndarray) -> np.ndarray | None:
