@@ -53,8 +53,16 @@ def hash64(values: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
         starts, lengths, padded = _puffer(chunk)
         worte = _worte(padded)
         h = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        laenge = int(lengths[0]) if len(lengths) and (lengths == lengths[0]).all() else None
         for k in range(0, int(lengths.max()) if len(lengths) else 0, 8):
-            h ^= worte[starts + k] & _MASKEN[np.clip(lengths - k, 0, 8)]
+            if laenge:
+                # All values equally long (as case numbers usually are): the words lie at a fixed step,
+                # read as a view; the same bytes are masked in every row.
+                wort = np.ndarray(shape=(len(starts),), dtype="<u8", buffer=padded, offset=int(starts[0]) + k,
+                                  strides=(laenge,)) & _MASKEN[min(laenge - k, 8)]
+            else:
+                wort = worte[starts + k] & _MASKEN[np.clip(lengths - k, 0, 8)]
+            h ^= wort
             h *= np.uint64(0xBF58476D1CE4E5B9)
             h ^= h >> np.uint64(31)
         parts.append(h)
