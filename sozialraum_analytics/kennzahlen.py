@@ -123,6 +123,7 @@ class Engine:
             self._dauer = self._build_dauer()
             self._population = population.result()
         self._dauer_cubes: dict[str, dict[str, np.ndarray] | Future] = {}
+        self._vorn: dict[str, dict[str, np.ndarray]] = {}
         self._membership = self._membership_matrix()
         self._wide: dict[str, pd.DataFrame] = {}
         self._indikatoren: dict[str, pd.DataFrame] = {}
@@ -542,13 +543,33 @@ class Engine:
 
     def _basis(self, ebene: str) -> dict[str, np.ndarray]:
         """The measures of each cell (counts, population, rates, money, durations), before trends."""
+        if self._dauer is not None:
+            self._dauer_starten(ebene)  # in the background while the counts are summed up
+        cubes = dict(self._basis_ohne_dauer(ebene))
+        if self._dauer is not None:
+            if self.schutz is None and not self._dauer_fertig(ebene):
+                # While this level's durations are computed, the other levels' counts (a core is free as
+                # soon as the smaller levels' durations are done).
+                for other in EBENEN:
+                    self._basis_ohne_dauer(other)
+            cubes.update(self._duration_cubes(ebene))
+        if "inanspruchnahme" in cubes:
+            cubes["anteil_stationaer"] = _anteil_stationaer(cubes["inanspruchnahme"])
+        return cubes
+
+    def _dauer_fertig(self, ebene: str) -> bool:
+        cubes = self._dauer_cubes.get(ebene)
+        return cubes is not None and (isinstance(cubes, dict) or cubes.done())
+
+    def _basis_ohne_dauer(self, ebene: str) -> dict[str, np.ndarray]:
+        """Counts, population, rates and money of each cell (computed once; :meth:`_basis` adds the rest)."""
+        if ebene in self._vorn:
+            return self._vorn[ebene]
         opt = self.optionen
         shape = (len(self.jahre), len(self.areas(ebene)), len(GROUPS))
         cubes: dict[str, np.ndarray] = {}
         group = np.array(GROUPS, dtype=object)
         protection = np.isin(group, ["§42", "§8a"])
-        if self._dauer is not None:
-            self._dauer_starten(ebene)  # in the background while the counts are summed up
         if self._fallzahlen is not None:
             # Case-level data (also when the database counted it) counts every year: no case is a real 0.
             complete = self._dataset.has("faelle") or self._dataset.aus_einzelfaellen
@@ -582,10 +603,7 @@ class Engine:
                 cubes[opt.ausgaben_je] = _rate(cubes["ausgaben"], cubes[f"bevoelkerung_{opt.ausgaben_nenner}"], 1)
             if "inanspruchnahme" in cubes:
                 cubes["kosten_je_hilfe"] = _rate(cubes["ausgaben"], cubes["inanspruchnahme"], 1)
-        if self._dauer is not None:
-            cubes.update(self._duration_cubes(ebene))
-        if "inanspruchnahme" in cubes:
-            cubes["anteil_stationaer"] = _anteil_stationaer(cubes["inanspruchnahme"])
+        self._vorn[ebene] = cubes
         return cubes
 
     def _add_trends(self, cubes: dict[str, np.ndarray]) -> None:
