@@ -114,7 +114,8 @@ class Engine:
         self._area_tables: dict[tuple, np.ndarray] = {}
         self._cells: dict[tuple, object] = {}  # per input rows and level: _zellen, the flat cube index
         self._pr = dataset.planungsraeume()
-        with ThreadPoolExecutor(1, thread_name_prefix="sozialraum-bevoelkerung") as pool:
+        with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-einlesen") as pool:
+            self._pool = pool  # the calendar years of the cases, beside their grouping
             population = pool.submit(self._build_population)  # beside the cases
             # Case rows are reduced once to codes (no copy of the table) for counting and durations.
             self._fallcodes = fallcodes(dataset.tables["faelle"]) if dataset.has("faelle") and self.jahre else None
@@ -122,6 +123,7 @@ class Engine:
             self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
             self._dauer = self._build_dauer()
             self._population = population.result()
+            del self._pool
         self._dauer_cubes: dict[str, dict[str, np.ndarray] | Future] = {}
         self._vorn: dict[str, dict[str, np.ndarray]] = {}
         self._membership = self._membership_matrix()
@@ -182,12 +184,13 @@ class Engine:
         (Planungsraum, help combination) that has cases."""
         if not len(codes.raum):
             return None
+        jahre = [self._pool.submit(calendar_year_of, dates) for dates in (codes.beginn, codes.ende)]
         combo = self._combo_ids(codes)
         self._faelle_combo = combo
         group_ids, (raum, group_combo) = combine_codes([codes.raum, combo], [len(codes.raum_ids), len(self._combos)])
         n_groups, n_years, first = len(raum), len(self.jahre), self.jahre[0]
-        self._ende_jahr = calendar_year_of(codes.ende)
-        begonnen, beendet, andauernd = counts_per_year(group_ids, n_groups, calendar_year_of(codes.beginn) - first,
+        beginn_jahr, self._ende_jahr = (future.result() for future in jahre)
+        begonnen, beendet, andauernd = counts_per_year(group_ids, n_groups, beginn_jahr - first,
                                                        self._ende_jahr - first, n_years)
         values = {"begonnen": begonnen, "beendet": beendet, "andauernd": andauernd, "inanspruchnahme": andauernd + beendet}
         return _Rows(np.tile(np.array(self.jahre, dtype=np.int64), n_groups), np.repeat(raum, n_years), codes.raum_ids,
