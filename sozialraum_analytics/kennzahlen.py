@@ -115,15 +115,13 @@ class Engine:
         self._cells: dict[tuple, object] = {}  # per input rows and level: _zellen, the flat cube index
         self._pr = dataset.planungsraeume()
         with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-einlesen") as pool:
-            self._pool = pool  # the calendar years of the cases, beside their grouping
             population = pool.submit(self._build_population)  # beside the cases
             # Case rows are reduced once to codes (no copy of the table) for counting and durations.
             self._fallcodes = fallcodes(dataset.tables["faelle"]) if dataset.has("faelle") and self.jahre else None
-            self._fallzahlen = self._build_fallzahlen()
+            self._fallzahlen = self._build_fallzahlen(pool)
             self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
             self._dauer = self._build_dauer()
             self._population = population.result()
-            del self._pool
         self._dauer_cubes: dict[str, dict[str, np.ndarray] | Future] = {}
         self._vorn: dict[str, dict[str, np.ndarray]] = {}
         self._membership = self._membership_matrix()
@@ -170,21 +168,22 @@ class Engine:
         return pd.Series(self.schutz.vermerke(self, ebene, kennzahl).ravel(), index=index)
 
     # --- inputs -----------------------------------------------------------------------
-    def _build_fallzahlen(self) -> _Rows | None:
+    def _build_fallzahlen(self, pool: ThreadPoolExecutor) -> _Rows | None:
         if not self.jahre:
             return None
         if self._fallcodes is not None:
-            return self._fallzahlen_aus_faellen(self._fallcodes)
+            return self._fallzahlen_aus_faellen(self._fallcodes, pool)
         if self._dataset.has("fallzahlen"):
             return self._rows_from(_aus_aggregat(self._dataset.tables["fallzahlen"]), [*COUNTS, "inanspruchnahme"])
         return None
 
-    def _fallzahlen_aus_faellen(self, codes: Fallcodes) -> _Rows | None:
+    def _fallzahlen_aus_faellen(self, codes: Fallcodes, pool: ThreadPoolExecutor) -> _Rows | None:
         """The Fallzahlen of :func:`counting.count_cases_per_year` from the coded case rows: one row per year and
-        (Planungsraum, help combination) that has cases."""
+        (Planungsraum, help combination) that has cases. The calendar years are worked out in ``pool``, beside
+        the grouping."""
         if not len(codes.raum):
             return None
-        jahre = [self._pool.submit(calendar_year_of, dates) for dates in (codes.beginn, codes.ende)]
+        jahre = [pool.submit(calendar_year_of, dates) for dates in (codes.beginn, codes.ende)]
         combo = self._combo_ids(codes)
         self._faelle_combo = combo
         group_ids, (raum, group_combo) = combine_codes([codes.raum, combo], [len(codes.raum_ids), len(self._combos)])
