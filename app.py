@@ -9,7 +9,9 @@ import logging
 import streamlit as st
 
 import ui
+from sozialraum_analytics.speicher import einrichten
 
+einrichten()  # freed memory stays in the process (sozialraum_analytics/speicher.py)
 ui.streamlit_haerten()
 
 st.set_page_config(page_title="Sozialraum-Analytics", page_icon="📊", layout="wide")

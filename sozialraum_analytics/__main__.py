@@ -3,5 +3,7 @@
 import sys
 
 from .cli import main
+from .speicher import einrichten
 
+einrichten()  # freed memory stays in the process (speicher.py)
 sys.exit(main())

@@ -124,19 +124,31 @@ def population_in_range(bevoelkerung: pd.DataFrame, bereich: Altersbereich,
     ``exakt`` is False where an age group straddles the range and its share was
     interpolated (e.g. 20 to under 25 for "under 21").
     """
-    share, exact = share_in_range(bevoelkerung["alter_von"].to_numpy(),
-                                  bevoelkerung["alter_bis"].to_numpy(dtype=float, na_value=np.nan),
-                                  bereich.von, bereich.bis)
-    frame = bevoelkerung[list(keys)].copy()
+    out = populations_in_ranges(bevoelkerung, {"anzahl": bereich}, keys)
+    return out.rename(columns={"anzahl_exakt": "exakt"})
+
+
+def populations_in_ranges(bevoelkerung: pd.DataFrame, bereiche: dict[str, Altersbereich],
+                          keys: tuple[str, ...] = ("jahr", "raum_id")) -> pd.DataFrame:
+    """:func:`population_in_range` for several ranges at once (one grouping): columns ``*keys`` and per
+    range ``name`` and ``name_exakt``."""
+    von = bevoelkerung["alter_von"].to_numpy()
+    bis = bevoelkerung["alter_bis"].to_numpy(dtype=float, na_value=np.nan)
     anzahl = bevoelkerung["anzahl"].to_numpy(dtype=float, na_value=np.nan)
-    frame["anzahl"] = np.nan_to_num(anzahl) * np.nan_to_num(share)
-    frame["exakt"] = exact
-    # A group that cannot be split, or a missing count inside the range, leaves no total.
-    frame["_unmoeglich"] = np.isnan(share) | (np.isnan(anzahl) & (np.nan_to_num(share) > 0))
-    out = frame.groupby(list(keys), observed=True, sort=True).agg(
-        anzahl=("anzahl", "sum"), exakt=("exakt", "all"), unmoeglich=("_unmoeglich", "any"))
-    out.loc[out["unmoeglich"], "anzahl"] = np.nan
-    return out.drop(columns="unmoeglich").reset_index()
+    frame = bevoelkerung[list(keys)].copy()
+    aggregations = {}
+    for name, bereich in bereiche.items():
+        share, exact = share_in_range(von, bis, bereich.von, bereich.bis)
+        frame[name] = np.nan_to_num(anzahl) * np.nan_to_num(share)
+        frame[f"{name}_exakt"] = exact
+        # A group that cannot be split, or a missing count inside the range, leaves no total.
+        frame[f"_{name}_unmoeglich"] = np.isnan(share) | (np.isnan(anzahl) & (np.nan_to_num(share) > 0))
+        aggregations.update({name: (name, "sum"), f"{name}_exakt": (f"{name}_exakt", "all"),
+                             f"_{name}_unmoeglich": (f"_{name}_unmoeglich", "any")})
+    out = frame.groupby(list(keys), observed=True, sort=True).agg(**aggregations)
+    for name in bereiche:
+        out.loc[out[f"_{name}_unmoeglich"], name] = np.nan
+    return out.drop(columns=[f"_{name}_unmoeglich" for name in bereiche]).reset_index()
 
 
 def feinste_zerlegung(gruppen: list[tuple[float, float]]) -> list[int] | None:

@@ -14,6 +14,8 @@ aggregated input gives exactly the same indicators as the case-level data it cam
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -38,7 +40,9 @@ def combine_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray
     n = len(codes[0]) if codes else 0
     combined = np.zeros(n, dtype=np.int64)
     for column_codes, size in zip(codes, sizes):
-        combined = combined * (size + 1) + (np.asarray(column_codes, dtype=np.int64) + 1)
+        combined *= size + 1
+        combined += np.asarray(column_codes)  # in place, whatever the codes' integer type
+        combined += 1
     space = float(np.prod([size + 1 for size in sizes], dtype=np.float64))
     if space <= max(4 * n, 1 << 16):
         # Dense: which of the possible keys occur, numbered in order (no hashing).
@@ -55,47 +59,152 @@ def combine_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray
     return np.asarray(group_ids, dtype=np.int64), per_column
 
 
-def classify(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add ``setting_gruppe`` and ``bereich`` to rows holding hilfeart, basis, setting.
+SETTING_GRUPPEN = list(hilfearten.SETTINGS)
+BEREICHE = [hilfearten.HZE, hilfearten.EINGLIEDERUNGSHILFE, hilfearten.INOBHUTNAHME, hilfearten.GEFAEHRDUNG]
+
+
+def category_codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer codes (−1: missing) and categories of a column; free for a categorical one."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    return values.cat.codes.to_numpy(), list(values.cat.categories)  # int8 or int16: small, no copy
+
+
+def classify_codes(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of setting group (into :data:`SETTING_GRUPPEN`) and bereich (into :data:`BEREICHE`) per row,
+    −1 for none, from the coded columns hilfeart, basis, setting (``(codes, categories)`` each)."""
+    positions, arten = hilfe_arten(columns)
+    if not len(positions):
+        return np.zeros(0, dtype=np.int8), np.zeros(0, dtype=np.int8)
+    gruppe_codes = np.array([gruppe for _, gruppe, _ in arten], dtype=np.int8)
+    bereich_codes = np.array([bereich for _, _, bereich in arten], dtype=np.int8)
+    return gruppe_codes[positions], bereich_codes[positions]
+
+
+def hilfe_arten(columns: list[tuple[np.ndarray, list]]) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """Each row's kind of help: a number into the distinct (hilfeart, basis, setting) of the coded columns
+    (``(codes, categories)`` each), and per kind the codes of hilfeart, setting group and bereich (−1: none).
 
     The rules of domain.md are applied once per distinct combination, not per row.
     """
+    positions, per_column = combine_codes([c for c, _ in columns], [len(cats) for _, cats in columns])
+    arten = []
+    for key_codes in zip(*(c.tolist() for c in per_column)):
+        code, basis, setting = (None if i < 0 else cats[i] for i, (_, cats) in zip(key_codes, columns))
+        gruppe = hilfearten.setting_gruppe(code, setting, basis) if code else None
+        bereich = hilfearten.bereich(code, basis) if code else None
+        arten.append((key_codes[0], SETTING_GRUPPEN.index(gruppe) if gruppe else -1,
+                      BEREICHE.index(bereich) if bereich else -1))
+    return positions, arten
+
+
+def _classify_columns(frame: pd.DataFrame) -> list[tuple[np.ndarray, list]]:
     columns = []
     for name in ("hilfeart", "basis", "setting"):
         values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
-        categorical = values.astype("category")
-        columns.append((categorical.cat.codes.to_numpy().astype(np.int64), list(categorical.cat.categories)))
-    positions, per_column = combine_codes([c for c, _ in columns], [len(cats) for _, cats in columns])
-    gruppe, bereich = [], []
-    for key_codes in zip(*(c.tolist() for c in per_column)):
-        code, basis, setting = (None if i < 0 else cats[i] for i, (_, cats) in zip(key_codes, columns))
-        gruppe.append(hilfearten.setting_gruppe(code, setting, basis) if code else None)
-        bereich.append(hilfearten.bereich(code, basis) if code else None)
+        columns.append(category_codes(values))
+    return columns
+
+
+def classify(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add ``setting_gruppe`` and ``bereich`` to rows holding hilfeart, basis, setting (:func:`classify_codes`)."""
+    gruppe_codes, bereich_codes = classify_codes(_classify_columns(frame))
     out = frame.copy()
-    settings = list(hilfearten.SETTINGS)
-    bereiche = [hilfearten.HZE, hilfearten.EINGLIEDERUNGSHILFE, hilfearten.INOBHUTNAHME, hilfearten.GEFAEHRDUNG]
     # Build the categoricals from integer codes: no hashing of a million strings.
-    gruppe_codes = np.array([settings.index(g) if g else -1 for g in gruppe], dtype=np.int8)
-    bereich_codes = np.array([bereiche.index(b) if b else -1 for b in bereich], dtype=np.int8)
-    out["setting_gruppe"] = pd.Categorical.from_codes(gruppe_codes[positions] if len(frame) else [],
-                                                      categories=settings)
-    out["bereich"] = pd.Categorical.from_codes(bereich_codes[positions] if len(frame) else [], categories=bereiche)
+    out["setting_gruppe"] = pd.Categorical.from_codes(gruppe_codes, categories=SETTING_GRUPPEN)
+    out["bereich"] = pd.Categorical.from_codes(bereich_codes, categories=BEREICHE)
     return out
 
 
 def calendar_year(dates: pd.Series) -> np.ndarray:
     """Calendar year of each date; missing -> a very large year (still open)."""
-    values = dates.to_numpy(dtype="datetime64[s]")
+    return calendar_year_of(dates.to_numpy(dtype="datetime64[s]"))
+
+
+def calendar_year_of(values: np.ndarray) -> np.ndarray:
+    """:func:`calendar_year` of a datetime64 array (NaT: still open, year 10,000)."""
     missing = np.isnat(values)
-    days = values.astype("datetime64[D]").astype(np.int64)
     if missing.all():
         return np.full(len(values), 10_000, dtype=np.int64)
+    days = values.astype("datetime64[D]").view(np.int64)
     # The year of each day from a table over the days that occur (far cheaper than a calendar per row).
-    first = int(days[~missing].min())
-    span = np.arange(first, int(days[~missing].max()) + 1, dtype=np.int64)
-    table = span.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
-    years = table[np.where(missing, 0, days - first)]
-    return np.where(missing, 10_000, years)
+    first = int(days.min(where=~missing, initial=np.iinfo(np.int64).max))
+    last = int(days.max(where=~missing, initial=np.iinfo(np.int64).min))
+    table = np.arange(first, last + 1, dtype=np.int64).astype("datetime64[D]").astype("datetime64[Y]").astype(
+        np.int64) + 1970
+    offset = days - first
+    offset[missing] = 0
+    years = table[offset]
+    years[missing] = 10_000
+    return years
+
+
+def counts_per_year(group_ids: np.ndarray, n_groups: int, start: np.ndarray, end: np.ndarray,
+                    n_years: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """begonnen, beendet, andauernd per group and year (groups × years) by the convention above.
+
+    ``start`` and ``end``: per case the year of Beginn and Ende as offsets from the first year (an open
+    case ends beyond the last year).
+
+    >>> b, e, a = counts_per_year(np.array([0, 0]), 1, np.array([0, 1]), np.array([1, 99]), 3)
+    >>> b.tolist(), e.tolist(), a.tolist()
+    ([[1, 1, 0]], [[0, 1, 0]], [[1, 1, 1]])
+    """
+    def per_year(offsets: np.ndarray) -> np.ndarray:
+        inside = (offsets >= 0) & (offsets < n_years)
+        flat = group_ids[inside] * n_years + offsets[inside]
+        return np.bincount(flat, minlength=n_groups * n_years).reshape(n_groups, n_years)
+
+    begonnen = per_year(start)
+    beendet = per_year(end)
+    # andauernd in the years start <= y < end: +1 at start, -1 at end, cumulative sum.
+    width = n_years + 1
+    s = np.clip(start, 0, n_years)
+    e = np.clip(end, 0, n_years)
+    diff = np.bincount(group_ids * width + s, minlength=n_groups * width) - np.bincount(
+        group_ids * width + e, minlength=n_groups * width)
+    andauernd = np.cumsum(diff.reshape(n_groups, width), axis=1)[:, :n_years]
+    return begonnen, beendet, andauernd
+
+
+@dataclass(frozen=True)
+class Fallcodes:
+    """The counted case rows (hilfeart, beginn and raum_id given) as integer codes and dates, in file order.
+
+    What the engine needs from a million case rows, without copying the table.
+    """
+
+    raum: np.ndarray  # code into raum_ids
+    raum_ids: list[str]
+    art: np.ndarray  # number into arten
+    arten: list[tuple[int, int, int]]  # codes of hilfeart (into hilfearten), setting group, bereich (counting.hilfe_arten)
+    hilfearten: list[str]
+    beginn: np.ndarray  # datetime64[s]
+    ende: np.ndarray  # datetime64[s], NaT: still open
+
+
+def fallcodes(faelle: pd.DataFrame) -> Fallcodes:
+    """The rows :func:`count_cases_per_year` counts, coded as it groups them (same kinds, same areas)."""
+    beginn = faelle["beginn"].to_numpy(dtype="datetime64[s]")
+    valid = faelle["hilfeart"].notna().to_numpy() & ~np.isnat(beginn) & faelle["raum_id"].notna().to_numpy()
+    every = bool(valid.all())
+
+    def rows(values: np.ndarray) -> np.ndarray:
+        return values if every else values[valid]
+
+    columns = _classify_columns(faelle)
+    art, arten = hilfe_arten([(rows(codes), categories) for codes, categories in columns])
+    raum = faelle["raum_id"]
+    # As count_cases_per_year: the areas of a categorical as they are, else those of the counted rows.
+    if isinstance(raum.dtype, pd.CategoricalDtype):
+        raum_codes, raum_ids = category_codes(raum)
+        raum_codes = rows(raum_codes)
+    else:
+        raum_codes, raum_ids = category_codes(raum if every else raum[valid])
+    ende = (faelle["ende"].to_numpy(dtype="datetime64[s]") if "ende" in faelle
+            else np.full(len(faelle), np.datetime64("NaT", "s")))
+    return Fallcodes(raum_codes.astype(np.int64), [str(r) for r in raum_ids], art, arten, [str(h) for h in columns[0][1]],
+                     rows(beginn), rows(ende))
 
 
 def count_cases_per_year(faelle: pd.DataFrame, years: list[int] | range) -> pd.DataFrame:
@@ -113,21 +222,7 @@ def count_cases_per_year(faelle: pd.DataFrame, years: list[int] | range) -> pd.D
     n_groups, first, n_years = len(groups), years[0], len(years)
     start = calendar_year(cases["beginn"]) - first
     end = calendar_year(cases["ende"]) - first if "ende" in cases else np.full(len(cases), 10_000 - first)
-
-    def per_year(offsets: np.ndarray) -> np.ndarray:
-        inside = (offsets >= 0) & (offsets < n_years)
-        flat = group_ids[inside] * n_years + offsets[inside]
-        return np.bincount(flat, minlength=n_groups * n_years).reshape(n_groups, n_years)
-
-    begonnen = per_year(start)
-    beendet = per_year(end)
-    # andauernd in the years start <= y < end: +1 at start, -1 at end, cumulative sum.
-    width = n_years + 1
-    s = np.clip(start, 0, n_years)
-    e = np.clip(end, 0, n_years)
-    diff = np.bincount(group_ids * width + s, minlength=n_groups * width) - np.bincount(
-        group_ids * width + e, minlength=n_groups * width)
-    andauernd = np.cumsum(diff.reshape(n_groups, width), axis=1)[:, :n_years]
+    begonnen, beendet, andauernd = counts_per_year(group_ids, n_groups, start, end, n_years)
 
     out = groups.loc[groups.index.repeat(n_years)].reset_index(drop=True)
     out.insert(0, "jahr", np.tile(np.array(years, dtype=np.int64), n_groups))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -63,6 +64,8 @@ class Dataset:
     # (fallstruktur.py) when a page first asks for it (None for a folder: its rows are in ``tables``).
     faelle_laden: Callable[[], pd.DataFrame | None] | None = None
     _strukturfaelle: object = field(default=None, repr=False, compare=False)  # fallstruktur.Strukturfaelle, once
+    # planungsraeume() with the objects it was made from (asked for again and again: made once).
+    _planungsraeume: tuple | None = field(default=None, repr=False, compare=False)
 
     def has(self, kind: str) -> bool:
         if kind == "gebiete":
@@ -153,6 +156,14 @@ class Dataset:
     # --- areas ----------------------------------------------------------------------
     def planungsraeume(self) -> pd.DataFrame:
         """raum_id, name, sozialraum_id, sozialraum_name: the current assignment."""
+        quellen = (self.has("zuordnung"), self.gebiete,
+                   *(self.tables.get(kind) for kind in ("zuordnung", "bevoelkerung", "faelle", "fallzahlen", "indikatoren")))
+        if self._planungsraeume is None or len(self._planungsraeume[0]) != len(quellen) or not all(
+                a is b for a, b in zip(self._planungsraeume[0], quellen)):
+            self._planungsraeume = (quellen, self._planungsraeume_bilden())
+        return self._planungsraeume[1].copy()
+
+    def _planungsraeume_bilden(self) -> pd.DataFrame:
         names = self._area_names()
         if self.has("zuordnung"):
             zuordnung = self.tables["zuordnung"]
@@ -162,16 +173,17 @@ class Dataset:
             out = pd.DataFrame({"raum_id": zuordnung["raum_id"].astype(str),
                                 "sozialraum_id": zuordnung["sozialraum_id"].astype(str)})
             given = zuordnung["name"].astype(object) if "name" in zuordnung else pd.Series(None, index=zuordnung.index)
-            out["name"] = [g if isinstance(g, str) and g else names.get(r, r) for g, r in zip(given, out["raum_id"])]
+            out["name"] = [g if isinstance(g, str) and g else names.get(r, r)
+                           for g, r in zip(given.tolist(), out["raum_id"].tolist())]
             sr_names = zuordnung["sozialraum_name"].astype(object) if "sozialraum_name" in zuordnung else given * np.nan
             out["sozialraum_name"] = [n if isinstance(n, str) and n else f"Sozialraum {s}"
-                                      for n, s in zip(sr_names, out["sozialraum_id"])]
+                                      for n, s in zip(sr_names.tolist(), out["sozialraum_id"].tolist())]
             # Labels are unique per level: "Heerstraße (Bezirksregion Nord)" when two areas share a name.
             sr = out.drop_duplicates("sozialraum_id")
-            sr_label = dict(zip(sr["sozialraum_id"], eindeutige_namen(list(sr["sozialraum_name"]),
-                                                                       [None] * len(sr), list(sr["sozialraum_id"]))))
+            sr_label = dict(zip(sr["sozialraum_id"].tolist(), eindeutige_namen(sr["sozialraum_name"].tolist(),
+                                                                                [None] * len(sr), sr["sozialraum_id"].tolist())))
             out["sozialraum_name"] = out["sozialraum_id"].map(sr_label)
-            out["name"] = eindeutige_namen(list(out["name"]), list(out["sozialraum_name"]), list(out["raum_id"]))
+            out["name"] = eindeutige_namen(out["name"].tolist(), out["sozialraum_name"].tolist(), out["raum_id"].tolist())
             return out[["raum_id", "name", "sozialraum_id", "sozialraum_name"]].sort_values("raum_id").reset_index(drop=True)
         ids = sorted(set(names) | self._ids_in_data())
         return pd.DataFrame({"raum_id": ids, "name": eindeutige_namen([names.get(i, i) for i in ids], [None] * len(ids), ids),
@@ -191,10 +203,21 @@ class Dataset:
         the Sozialraum's id), else None. ``jahre`` may be one year for all.
         """
         ids = [str(i) for i in raum_ids]
+        if not self._zuordnung_mit_gueltigkeit():
+            # One assignment for every year.
+            frame = self.assignment([0])
+            lookup = dict(zip(frame["raum_id"].tolist(), frame["sozialraum_id"].tolist()))
+            return [lookup.get(i, i if eigene_id else None) for i in ids]
         jahre = [int(jahre)] * len(ids) if isinstance(jahre, (int, np.integer)) else [int(j) for j in jahre]
         frame = self.assignment(sorted(set(jahre)) or [0])
-        lookup = dict(zip(zip(frame["jahr"].astype(int), frame["raum_id"]), frame["sozialraum_id"]))
+        lookup = dict(zip(zip(frame["jahr"].astype(int).tolist(), frame["raum_id"].tolist()),
+                          frame["sozialraum_id"].tolist()))
         return [lookup.get((j, i), i if eigene_id else None) for j, i in zip(jahre, ids)]
+
+    def _zuordnung_mit_gueltigkeit(self) -> bool:
+        """Whether the assignment changes over time (a ``gueltig_ab`` given)."""
+        zuordnung = self.tables.get("zuordnung") if self.has("zuordnung") else None
+        return zuordnung is not None and "gueltig_ab" in zuordnung and bool(zuordnung["gueltig_ab"].notna().any())
 
     def assignment(self, years: list[int]) -> pd.DataFrame:
         """jahr, raum_id, sozialraum_id: the assignment valid on 31.12. of each year."""
@@ -204,7 +227,7 @@ class Dataset:
         frames = []
         for year in years:
             rows = zuordnung
-            if "gueltig_ab" in zuordnung and zuordnung["gueltig_ab"].notna().any():
+            if self._zuordnung_mit_gueltigkeit():
                 stichtag = pd.Timestamp(year, 12, 31)
                 valid = zuordnung["gueltig_ab"].isna() | (zuordnung["gueltig_ab"] <= stichtag)
                 rows = zuordnung[valid].sort_values("gueltig_ab", na_position="first").drop_duplicates(
@@ -222,7 +245,7 @@ class Dataset:
         ids: set[str] = set()
         for kind in ("bevoelkerung", "faelle", "fallzahlen", "indikatoren"):
             if self.has(kind):
-                ids |= set(self.tables[kind]["raum_id"].dropna().astype(str).unique())
+                ids |= ids_in(self.tables[kind]["raum_id"])
         return ids
 
     def area_names(self) -> dict[str, str]:
@@ -238,20 +261,21 @@ class Dataset:
     def cross_check(self) -> ValidationReport:
         """Warnings across tables: unknown areas, years without population."""
         report = ValidationReport("Datenbestand")
-        known = set(self.planungsraeume()["raum_id"]) if (self.has("zuordnung") or self.gebiete is not None) else None
-        sozialraum_ids = set(self.planungsraeume()["sozialraum_id"].dropna())
+        pr = self.planungsraeume()
+        known = set(pr["raum_id"].tolist()) if (self.has("zuordnung") or self.gebiete is not None) else None
+        sozialraum_ids = set(pr["sozialraum_id"].dropna().tolist())
         if known:
             for kind in ("faelle", "fallzahlen", "bevoelkerung", "indikatoren", "kosten", "angebote"):
                 if not self.has(kind) or "raum_id" not in self.tables[kind]:
                     continue
-                ids = set(self.tables[kind]["raum_id"].dropna().astype(str).unique())
+                ids = ids_in(self.tables[kind]["raum_id"])
                 unknown = sorted(ids - known - sozialraum_ids)
                 if unknown:
                     shown = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
                     report.warning(f"{TABLES[kind].label}: {len(unknown)} Gebietsschlüssel sind keinem Sozialraum "
                                    f"zugeordnet ({shown}); sie zählen nur im Kreis.")
         if self.has_cases and self.has("bevoelkerung"):
-            population_years = set(self.tables["bevoelkerung"]["jahr"].dropna().astype(int))
+            population_years = set(np.unique(self.tables["bevoelkerung"]["jahr"].dropna().astype(int)).tolist())
             case_years = set(self.years())
             for year in sorted(case_years - population_years):
                 report.warning(f"Für {year} fehlt die Bevölkerung; Eckwerte dieses Jahres fehlen.")
@@ -265,6 +289,19 @@ class Dataset:
                            "300-Einwohner-Regel gelten; Eckwerte und Ausgaben je junge Menschen (unter 21, unter 18, "
                            "18 bis unter 21) fehlen.")
         return report
+
+
+def ids_in(values: pd.Series) -> set[str]:
+    """The distinct ids of a column as text; of a categorical column the categories in use (no text per row).
+
+    >>> sorted(ids_in(pd.Series(["b", "a", None, "b"], dtype="category")))
+    ['a', 'b']
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0].astype(np.int64), minlength=len(values.cat.categories)) > 0
+        return {str(c) for c in values.cat.categories[used]}
+    return set(values.dropna().astype(str).unique())
 
 
 def eindeutige_namen(namen: list[str], zusatz: list[str | None], ids: list[str]) -> list[str]:
@@ -307,13 +344,20 @@ def load_folder(directory: Path | str, *, synthetisch: bool | None = None, kreis
     geobasis = ""
     genutzt: list[str] = []
     quellen: dict[str, list[str]] = {}
+    dateien = []
     for path in sorted(directory.iterdir()) if directory.is_dir() else []:
         if path.name.startswith(".") or not path.is_file():
             continue
         kind = art_erkennen(path)  # by name, or an official export by its statistics code (12411-02-03-5.csv)
         if kind is None or path.suffix.lower() not in endungen(kind, auf_der_platte=True):
             continue
-        result = datei_lesen(path, kind, kreis=einstellungen().kreis)
+        dateien.append((path, kind))
+    kreis = einstellungen().kreis
+    # Two files at a time (much of the reading releases the GIL); taken in the order of their names.
+    with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-ordner") as pool:
+        gelesen = [pool.submit(datei_lesen, path, kind, kreis=kreis) for path, kind in dateien]
+        ergebnisse = [future.result() for future in gelesen]
+    for (path, kind), result in zip(dateien, ergebnisse):
         if kind == "gebiete":
             reports.append(result.report)
             if result.ok:

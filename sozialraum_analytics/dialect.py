@@ -170,17 +170,42 @@ def _looks_binary(data: bytes) -> bool:
     return bool(sample) and control / len(sample) > 0.05
 
 
+# A file on disk from this size on is read by Arrow itself, in blocks beside the parsing (as the floor of
+# the benchmark reads it); Python reads only its first megabyte (encoding, separator, header).
+STROM_AB = 8_000_000
+_KOPF = 1 << 20
+
+
+def _anfang(path: Path) -> tuple[bytes, Path | None]:
+    """The bytes of a file, or for a large UTF-8 or Windows-1252 file its first megabyte and the file itself."""
+    if path.stat().st_size < STROM_AB:
+        return path.read_bytes(), None
+    with open(path, "rb") as handle:
+        kopf = handle.read(_KOPF)
+    if utf16_encoding(kopf) is not None or not kopf.strip(b"\xef\xbb\xbf \r\n\t"):
+        return path.read_bytes(), None  # converted as a whole, or a start of blanks: read all as before
+    return kopf, path
+
+
 def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
     """Read a CSV/TSV file into string columns, whatever its encoding and separator."""
+    datei = None  # the file, where Arrow reads it itself (data is then its first megabyte)
     if data is None:
-        data = Path(path).read_bytes()
+        data, datei = _anfang(Path(path))
     data, utf16 = utf16_als_utf8(data)  # Excel's "Unicode-Text"
     if not data[:65536].strip(b"\xef\xbb\xbf \r\n\t") and not data[65536:].strip():
         raise FileFormatError("Die Datei ist leer.")
     if _looks_binary(data):
         raise FileFormatError("Die Datei ist keine Textdatei (CSV) – ist sie vielleicht beschädigt oder eine andere Dateiart?")
     encoding, bom = decode_sample(data[:1 << 20])
+    if encoding != "utf-8" and datei is not None:
+        data, datei = datei.read_bytes(), None
     body = memoryview(data)[bom:]
+
+    def ganz() -> memoryview:
+        """The whole body (the file read where Arrow read it so far)."""
+        return memoryview(datei.read_bytes())[bom:] if datei is not None else body
+
     if encoding != "utf-8":
         body = memoryview(bytes(body).decode(encoding).encode("utf-8"))
     first_newline = bytes(body[:65536]).find(b"\n")
@@ -200,7 +225,8 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
     # Read with extra columns allowed: rows with trailing separators get empty cells.
     width = max(len(names), _max_width(body, delimiter))
     all_names = names + [f"__extra_{i}" for i in range(width - len(names))]
-    read_options = pacsv.ReadOptions(column_names=all_names, skip_rows=1, block_size=1 << 24)
+    # 4 MB blocks: both cores parse from the start (a longer row is read again as one block, _arrow_csv).
+    read_options = pacsv.ReadOptions(column_names=all_names, skip_rows=1, block_size=1 << 22)
     bad_rows: list[tuple[int, int, int]] = []
 
     def note_bad_row(row: pacsv.InvalidRow) -> str:
@@ -216,18 +242,18 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
         quoted_strings_can_be_null=False, null_values=[],
     )
     try:
-        table = _arrow_csv(body, read_options, parse_options, convert_options, bad_rows)
+        table = _arrow_csv(datei if datei is not None else body, read_options, parse_options, convert_options, bad_rows)
     except pa.ArrowInvalid as error:
         if "UTF8" not in str(error) or encoding != "utf-8":
             raise
         # Not UTF-8 after all (the sample was): Windows-1252, as German Excel writes it.
         encoding, bad_rows[:] = "cp1252", []
-        body = memoryview(bytes(body).decode("cp1252", errors="replace").encode("utf-8"))
+        body, datei = memoryview(bytes(ganz()).decode("cp1252", errors="replace").encode("utf-8")), None
         table = _arrow_csv(body, read_options, parse_options, convert_options, bad_rows)
     if bad_rows:
         # Rare: rows with the wrong number of cells or values spanning lines. Read again
         # record by record so every problem row is reported with its Excel row number.
-        table, bad_rows = _read_records(bytes(body), delimiter, len(names), all_names)
+        table, bad_rows = _read_records(bytes(ganz()), delimiter, len(names), all_names)
     table = table.select(names)
     excel_rows = np.arange(2, table.num_rows + 2, dtype=np.int64)
     # Drop blank lines but keep Excel's numbering for the rest.
@@ -236,6 +262,8 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
         for column in table.columns:
             filled = pc.greater(pc.binary_length(column), 0)
             non_empty = filled if non_empty is None else pc.or_(non_empty, filled)
+            if pc.all(non_empty).as_py():
+                break  # no row is blank (the usual case: seen in the first column)
         mask = non_empty.to_numpy(zero_copy_only=False)
         if not mask.all():
             table = table.filter(pa.array(mask))
@@ -243,18 +271,23 @@ def read_text_table(path: Path, data: bytes | None = None) -> RawTable:
     return RawTable(names, table, excel_rows, "utf-16" if utf16 else encoding, delimiter, tuple(bad_rows))
 
 
-def _arrow_csv(body: memoryview, read_options: pacsv.ReadOptions, parse_options: pacsv.ParseOptions,
+def _arrow_csv(body: memoryview | Path, read_options: pacsv.ReadOptions, parse_options: pacsv.ParseOptions,
                convert_options: pacsv.ConvertOptions, bad_rows: list) -> pa.Table:
-    """pyarrow's reader; a row longer than a block (a huge free-text cell) is read again as one block."""
+    """pyarrow's reader of the body, or of the file itself (its first line is the header, with a BOM if any);
+    a row longer than a block (a huge free-text cell) is read again as one block."""
+    def source():  # noqa: ANN202 - a pyarrow input
+        return pa.OSFile(str(body)) if isinstance(body, Path) else pa.BufferReader(pa.py_buffer(body))
+
+    size = body.stat().st_size if isinstance(body, Path) else len(body)
     try:
-        return pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), read_options, parse_options, convert_options)
+        return pacsv.read_csv(source(), read_options, parse_options, convert_options)
     except pa.ArrowInvalid as error:
-        if "straddl" not in str(error) or read_options.block_size > len(body):
+        if "straddl" not in str(error) or read_options.block_size > size:
             raise
         bad_rows.clear()  # noted by the first attempt; the second notes them again
         whole = pacsv.ReadOptions(column_names=read_options.column_names, skip_rows=read_options.skip_rows,
-                                  block_size=min(len(body) + 1, 2**31 - 1))
-        return pacsv.read_csv(pa.BufferReader(pa.py_buffer(body)), whole, parse_options, convert_options)
+                                  block_size=min(size + 1, 2**31 - 1))
+        return pacsv.read_csv(source(), whole, parse_options, convert_options)
 
 
 def _read_records(body: bytes, delimiter: str, n_header: int, names: list[str]) -> tuple[pa.Table, list]:
@@ -353,7 +386,8 @@ _DEC_POINT = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?\.\d+$")
 
 def special_reason(text: str) -> str | None:
     """The reason for an official special value (``-``, ``.``, ``x`` …), else ``None``."""
-    return SPECIAL_VALUES.get(text.strip().lower() if text.strip().lower() == "x" else text.strip())
+    stripped = text.strip()
+    return SPECIAL_VALUES.get("x" if stripped == "X" else stripped)
 
 
 def decimal_style(values: list[str], german_default: bool) -> str:

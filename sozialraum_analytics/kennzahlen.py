@@ -16,17 +16,28 @@ rates, trends and the comparison with the Kreis are then plain array arithmetic.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from . import hilfearten, registry, trends
-from .altersgruppen import DENOMINATORS, population_in_range
+from . import counting, hilfearten, registry, trends
+from .altersgruppen import DENOMINATORS, populations_in_ranges
 from .bedarfsindex import STANDARD_EINTEILUNG, Klasseneinteilung, compute_bedarfsindex
-from .counting import DAYS_PER_MONTH, classify, combine_codes, count_cases_per_year, durations_of_ended, fallzahlen_from_aggregate
+from .counting import (
+    DAYS_PER_MONTH,
+    Fallcodes,
+    calendar_year_of,
+    classify,
+    combine_codes,
+    counts_per_year,
+    fallcodes,
+    fallzahlen_from_aggregate,
+)
 from .dataset import KREIS_ID, Dataset
+from .dauer import in_gruppen, je_zelle, nach_tagen
 
 if TYPE_CHECKING:
     from .oeffentlich import Schutz
@@ -100,13 +111,19 @@ class Engine:
         self._year_pos = {y: i for i, y in enumerate(self.jahre)}
         self._combos: dict[tuple, int] = {}
         self._area_cache: dict[str, tuple[str, ...]] = {}
+        self._area_tables: dict[tuple, np.ndarray] = {}
+        self._cells: dict[tuple, object] = {}  # per input rows and level: _zellen, the flat cube index
         self._pr = dataset.planungsraeume()
-        # Case rows are classified once (setting group, bereich) for counting and durations.
-        self._faelle = classify(dataset.tables["faelle"]) if dataset.has("faelle") else None
-        self._fallzahlen = self._rows_from(self._build_fallzahlen(), [*COUNTS, "inanspruchnahme"])
-        self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
-        self._dauer = self._build_dauer()
-        self._population = self._build_population()
+        with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-einlesen") as pool:
+            population = pool.submit(self._build_population)  # beside the cases
+            # Case rows are reduced once to codes (no copy of the table) for counting and durations.
+            self._fallcodes = fallcodes(dataset.tables["faelle"]) if dataset.has("faelle") and self.jahre else None
+            self._fallzahlen = self._build_fallzahlen(pool)
+            self._ausgaben = self._rows_from(self._build_ausgaben(), ["ausgaben"])
+            self._dauer = self._build_dauer()
+            self._population = population.result()
+        self._dauer_cubes: dict[str, dict[str, np.ndarray] | Future] = {}
+        self._vorn: dict[str, dict[str, np.ndarray]] = {}
         self._membership = self._membership_matrix()
         self._wide: dict[str, pd.DataFrame] = {}
         self._indikatoren: dict[str, pd.DataFrame] = {}
@@ -151,15 +168,43 @@ class Engine:
         return pd.Series(self.schutz.vermerke(self, ebene, kennzahl).ravel(), index=index)
 
     # --- inputs -----------------------------------------------------------------------
-    def _build_fallzahlen(self) -> pd.DataFrame | None:
+    def _build_fallzahlen(self, pool: ThreadPoolExecutor) -> _Rows | None:
         if not self.jahre:
             return None
-        if self._dataset.has("faelle"):
-            counts = count_cases_per_year(self._faelle, self.jahre)
-            return counts.assign(inanspruchnahme=counts["andauernd"] + counts["beendet"])
+        if self._fallcodes is not None:
+            return self._fallzahlen_aus_faellen(self._fallcodes, pool)
         if self._dataset.has("fallzahlen"):
-            return _aus_aggregat(self._dataset.tables["fallzahlen"])
+            return self._rows_from(_aus_aggregat(self._dataset.tables["fallzahlen"]), [*COUNTS, "inanspruchnahme"])
         return None
+
+    def _fallzahlen_aus_faellen(self, codes: Fallcodes, pool: ThreadPoolExecutor) -> _Rows | None:
+        """The Fallzahlen of :func:`counting.count_cases_per_year` from the coded case rows: one row per year and
+        (Planungsraum, help combination) that has cases. The calendar years are worked out in ``pool``, beside
+        the grouping."""
+        if not len(codes.raum):
+            return None
+        jahre = [pool.submit(calendar_year_of, dates) for dates in (codes.beginn, codes.ende)]
+        combo = self._combo_ids(codes)
+        self._faelle_combo = combo
+        group_ids, (raum, group_combo) = combine_codes([codes.raum, combo], [len(codes.raum_ids), len(self._combos)])
+        n_groups, n_years, first = len(raum), len(self.jahre), self.jahre[0]
+        beginn_jahr, self._ende_jahr = (future.result() for future in jahre)
+        begonnen, beendet, andauernd = counts_per_year(group_ids, n_groups, beginn_jahr - first,
+                                                       self._ende_jahr - first, n_years)
+        values = {"begonnen": begonnen, "beendet": beendet, "andauernd": andauernd, "inanspruchnahme": andauernd + beendet}
+        return _Rows(np.tile(np.array(self.jahre, dtype=np.int64), n_groups), np.repeat(raum, n_years), codes.raum_ids,
+                     np.repeat(group_combo, n_years), {k: v.ravel().astype(float) for k, v in values.items()})
+
+    def _combo_ids(self, codes: Fallcodes) -> np.ndarray:
+        """Combination id (code, setting group, bereich) of each coded case row, registered in code order (a
+        missing setting group or bereich first), as :func:`_combine` numbers them."""
+        combo_of_art = np.zeros(len(codes.arten), dtype=np.int64)
+        for art in sorted(range(len(codes.arten)), key=lambda i: tuple(c + 1 for c in codes.arten[i])):
+            hilfeart, gruppe, bereich = codes.arten[art]
+            key = (codes.hilfearten[hilfeart], counting.SETTING_GRUPPEN[gruppe] if gruppe >= 0 else None,
+                   counting.BEREICHE[bereich] if bereich >= 0 else None)
+            combo_of_art[art] = self._combos.setdefault(key, len(self._combos))
+        return combo_of_art[codes.art] if len(codes.art) else np.zeros(0, dtype=np.int64)
 
     def hinweise(self) -> list[str]:
         """German notes on figures the input cannot give, to show with them (never a silent 0).
@@ -225,8 +270,21 @@ class Engine:
     def _build_dauer(self) -> tuple[_Rows, np.ndarray] | None:
         if not self.jahre:
             return None
-        if self._dataset.has("faelle"):
-            return self._rows_from(durations_of_ended(self._faelle, self.jahre), ["tage"])
+        if self._fallcodes is not None:
+            if self._fallzahlen is None:
+                return None
+            # Cases ended in the years, with their duration in whole days (counting.durations_of_ended).
+            codes, jahre = self._fallcodes, self.jahre
+            if jahre == list(range(jahre[0], jahre[-1] + 1)):
+                inside = (self._ende_jahr >= jahre[0]) & (self._ende_jahr <= jahre[-1])
+            else:
+                inside = np.isin(self._ende_jahr, np.asarray(jahre))
+            rows = np.flatnonzero(inside)  # positions once, then taken from every column
+            if not len(rows):
+                return None
+            days = (codes.ende.take(rows) - codes.beginn.take(rows)).astype("timedelta64[D]").astype(np.int64)
+            return _Rows(self._ende_jahr.take(rows), codes.raum.take(rows), codes.raum_ids,
+                         self._faelle_combo.take(rows), {"tage": days.astype(float)})
         if self._dataset.dauern is not None:
             # Durations grouped by the database (days × count): one row per case again, as numbers
             # only, so means and exact medians come out as from the case rows.
@@ -242,11 +300,7 @@ class Engine:
             return None
         bev = self._dataset.tables["bevoelkerung"].dropna(subset=["jahr", "raum_id", "alter_von"])
         bev = bev.assign(raum_id=bev["raum_id"].astype(str), jahr=bev["jahr"].astype(np.int64))
-        frame = None
-        for key, bereich in DENOMINATORS.items():
-            part = population_in_range(bev, bereich)[["jahr", "raum_id", "anzahl"]].rename(columns={"anzahl": key})
-            frame = part if frame is None else frame.merge(part, on=["jahr", "raum_id"], how="outer")
-        return frame
+        return populations_in_ranges(bev, DENOMINATORS)[["jahr", "raum_id", *DENOMINATORS]]
 
     def bevoelkerungsvorausberechnung(self, ebene: str, nenner: str = "u21"):  # noqa: ANN201 - vorausberechnung.GebietsVorausberechnung | None
         """The imported population projection for the Prognose: the population of denominator ``nenner`` per area of
@@ -308,21 +362,48 @@ class Engine:
 
     def _area_positions(self, ebene: str, jahr: np.ndarray, raum: np.ndarray, raum_ids: list[str]) -> np.ndarray:
         """Position of each row's area at ``ebene``; −1 where the row is not part of that level."""
-        if ebene == "kreis":
+        if ebene == "kreis" or not len(jahr):
             return np.zeros(len(jahr), dtype=np.int64)
-        position = {a: i for i, a in enumerate(self._areas(ebene))}
-        pairs, keys = _combine([(jahr - jahr.min() if len(jahr) else jahr, list(range(int(jahr.max() - jahr.min()) + 1))
-                                 if len(jahr) else []), (raum, raum_ids)])
-        if ebene == "planungsraum":
-            lookup = [position.get(raum_id, -1) if raum_id is not None else -1 for _, raum_id in keys]
-        else:
-            first = int(jahr.min()) if len(jahr) else 0
-            gegeben = [(offset, raum_id) for offset, raum_id in keys if raum_id is not None and offset is not None]
-            sozialraeume = iter(self._dataset.sozialraum_von([first + int(o) for o, _ in gegeben],
-                                                             [r for _, r in gegeben]))
-            lookup = [position.get(next(sozialraeume), -1) if raum_id is not None and offset is not None else -1
-                      for offset, raum_id in keys]
-        return np.asarray(lookup, dtype=np.int64)[pairs] if len(pairs) else np.zeros(0, dtype=np.int64)
+        first = int(jahr.min())
+        table = self._area_table(ebene, first, int(jahr.max()) - first + 1, raum_ids)
+        if table.strides[0] == 0:  # the same in every year (Planungsräume)
+            return table[0][raum]  # a missing raum (−1) takes the last column: −1
+        return table.ravel()[(jahr - first) * table.shape[1] + raum % table.shape[1]]
+
+    def _area_table(self, ebene: str, first: int, span: int, raum_ids: list[str]) -> np.ndarray:
+        """Years ``first`` … × ``raum_ids`` (and a last column −1): the area position at ``ebene``, −1 for none
+        (computed once per level and list of ids)."""
+        key = (ebene, first, span, tuple(raum_ids))
+        if key not in self._area_tables:
+            position = {a: i for i, a in enumerate(self._areas(ebene))}
+            if ebene == "planungsraum":
+                row = np.array([position.get(r, -1) for r in raum_ids] + [-1], dtype=np.int64)
+                table = np.broadcast_to(row, (span, len(row)))
+            else:
+                # The Sozialraum of each (year, id) by the assignment valid in that year.
+                sozialraeume = self._dataset.sozialraum_von(np.repeat(np.arange(first, first + span), len(raum_ids)),
+                                                           list(raum_ids) * span)
+                table = np.full((span, len(raum_ids) + 1), -1, dtype=np.int64)
+                table[:, :-1] = np.array([position.get(s, -1) for s in sozialraeume],
+                                         dtype=np.int64).reshape(span, len(raum_ids))
+            self._area_tables[key] = table
+        return self._area_tables[key]
+
+    def _zellen(self, rows: _Rows, ebene: str) -> tuple[np.ndarray | slice, np.ndarray, np.ndarray]:
+        """The rows that count at ``ebene`` (a mask, or all), their cell (year × area) and year position
+        (computed once)."""
+        key = (id(rows), ebene)
+        if key not in self._cells:
+            if (id(rows), "jahr") not in self._cells:
+                self._cells[id(rows), "jahr"] = self._year_positions(rows.jahr)
+            year = self._cells[id(rows), "jahr"]
+            area = self._area_positions(ebene, rows.jahr, rows.raum, rows.raum_ids)
+            valid = (year >= 0) & (area >= 0)
+            if valid.all():  # every row: no copies
+                self._cells[key] = (slice(None), year * len(self._areas(ebene)) + area, year)
+            else:
+                self._cells[key] = (valid, year[valid] * len(self._areas(ebene)) + area[valid], year[valid])
+        return self._cells[key]
 
     def _year_positions(self, jahr: np.ndarray) -> np.ndarray:
         first = self.jahre[0] if self.jahre else 0
@@ -331,27 +412,37 @@ class Engine:
             lookup[year - first] = position
         offset = jahr - first
         inside = (offset >= 0) & (offset < len(lookup))
+        if len(lookup) == len(self.jahre):  # the years follow each other: the offset is the position
+            return np.where(inside, offset, -1)
         return np.where(inside, lookup[np.clip(offset, 0, max(len(lookup) - 1, 0))], -1)
 
     def _cube(self, rows: _Rows, column: str, ebene: str, zero_when_absent: bool = False) -> np.ndarray:
         """Sum of ``column`` per year × area × help group; NaN where an unknown value enters."""
         n_years, n_areas, n_combos = len(self.jahre), len(self._areas(ebene)), len(self._combos)
-        year = self._year_positions(rows.jahr)
-        area = self._area_positions(ebene, rows.jahr, rows.raum, rows.raum_ids)
-        valid = (year >= 0) & (area >= 0)
-        flat = (year[valid] * n_areas + area[valid]) * n_combos + rows.combo[valid]
+        valid, cell, year = self._zellen(rows, ebene)
+        if (id(rows), ebene, "flat") not in self._cells:
+            self._cells[id(rows), ebene, "flat"] = cell * n_combos + rows.combo[valid]
+        flat = self._cells[id(rows), ebene, "flat"]
         values = rows.values[column][valid]
         unknown = np.isnan(values)
         size = n_years * n_areas * n_combos
-        sums = np.bincount(flat, weights=np.where(unknown, 0.0, values), minlength=size)
-        flags = np.bincount(flat, weights=unknown.astype(float), minlength=size)
         shape = (n_years, n_areas, n_combos)
-        cube = sums.reshape(shape) @ self._membership
-        unknown_cube = (flags.reshape(shape) @ self._membership) > 0
+        # Counts are whole numbers: summed into groups without BLAS (exact in any order). Money keeps the
+        # product with the membership matrix.
+        into_groups = ((lambda cube: in_gruppen(cube, self._membership, axis=2)) if column in (*COUNTS, "inanspruchnahme")
+                       else (lambda cube: cube @ self._membership))
+        if unknown.any():
+            sums = np.bincount(flat, weights=np.where(unknown, 0.0, values), minlength=size)
+            flags = np.bincount(flat, weights=unknown.astype(float), minlength=size)
+            unknown_cube = in_gruppen(flags.reshape(shape), self._membership, axis=2) > 0
+        else:
+            sums = np.bincount(flat, weights=values, minlength=size)
+            unknown_cube = np.zeros((n_years, n_areas, len(GROUPS)), dtype=bool)
+        cube = into_groups(sums.reshape(shape))
         if not zero_when_absent:
             # Aggregated tables (costs, Fallzahlen): a year with no row at this level is
             # not reported, which is not the same as 0.
-            reported = np.bincount(year[valid], minlength=n_years) > 0
+            reported = np.bincount(year, minlength=n_years) > 0
             unknown_cube |= ~reported[:, None, None]
         return np.where(unknown_cube, np.nan, cube)
 
@@ -374,71 +465,52 @@ class Engine:
             cubes[key] = np.where(seen & ~flags, sums, np.nan).reshape(n_years, n_areas)
         return cubes
 
-    def _exclusive_layers(self) -> list[np.ndarray]:
-        """Help groups split into layers of mutually exclusive groups.
-
-        Each layer is an array combo -> group position (−1: not in this layer's groups),
-        so one sort serves all groups of a layer (the single codes form one layer).
-        """
-        member = self._membership.astype(bool)
-        layers: list[np.ndarray] = []
-        for g in range(len(GROUPS)):
-            for layer in layers:
-                if not (member[:, g] & (layer >= 0)).any():
-                    layer[member[:, g]] = g
-                    break
-            else:
-                layer = np.full(member.shape[0], -1, dtype=np.int64)
-                layer[member[:, g]] = g
-                layers.append(layer)
-        return layers
-
     def _duration_cubes(self, ebene: str) -> dict[str, np.ndarray]:
-        """Mean, median and count of the durations of cases ended per year × area × group."""
+        """Mean, median and count of the durations of cases ended per year × area × group (:mod:`.dauer`)."""
+        self._dauer_starten(ebene)
+        cubes = self._dauer_cubes[ebene]
+        if not isinstance(cubes, dict):
+            cubes = self._dauer_cubes[ebene] = cubes.result()
+        return cubes
+
+    def _dauer_starten(self, ebene: str) -> None:
+        """Start the durations of ``ebene`` in the background (:meth:`_duration_cubes` waits for them).
+
+        Outside the public view the three levels are computed together, in two threads, sharing the
+        rows' order by days (then one radix sort per level brings each cell's durations together).
+        """
+        if ebene in self._dauer_cubes:
+            return
+        rows = self._dauer
+        levels = [ebene] if self.schutz is not None else [e for e in EBENEN if e not in self._dauer_cubes]
+        days = rows.values["tage"].astype(np.int64)
+        by_days = nach_tagen(days) if len(levels) > 1 else None
+        if (id(rows), "jahr") not in self._cells:
+            self._cells[id(rows), "jahr"] = self._year_positions(rows.jahr)  # shared; each level's cells in its thread
+        pool = ThreadPoolExecutor(2, thread_name_prefix="sozialraum-dauer")
+        for level in levels:
+            self._dauer_cubes[level] = pool.submit(self._duration_level, level, days, by_days)
+        pool.shutdown(wait=False)
+
+    def _duration_level(self, ebene: str, days: np.ndarray, by_days: np.ndarray | None) -> dict[str, np.ndarray]:
         rows = self._dauer
         n_years, n_areas = len(self.jahre), len(self._areas(ebene))
-        cells = n_years * n_areas
         shape = (n_years, n_areas, len(GROUPS))
         out = {name: np.full(shape, np.nan) for name in ("dauer_mittel_monate", "dauer_median_monate")}
         out["dauer_anzahl"] = np.zeros(shape)
-        if rows is None or not len(rows.jahr):
+        if not len(rows.jahr):
             return out
-        year = self._year_positions(rows.jahr)
-        area = self._area_positions(ebene, rows.jahr, rows.raum, rows.raum_ids)
-        valid = (year >= 0) & (area >= 0)
-        cell = (year * n_areas + area)[valid]
-        days = rows.values["tage"][valid].astype(np.int64)
-        combo = rows.combo[valid]
-        span = int(days.max()) + 1 if len(days) else 1
-        n_combos = max(len(self._combos), 1)
-        # One integer sort per level by (cell, days); each layer then only needs a stable
-        # radix sort by its small group number to bring every slot's durations together, sorted.
-        ordered = np.sort((cell * span + days) * n_combos + combo)
-        combo_sorted = ordered % n_combos
-        cell_days = ordered // n_combos
-        cell_sorted, days_sorted_all = cell_days // span, cell_days % span
-        for layer in self._exclusive_layers():
-            group = layer[combo_sorted]
-            inside = np.flatnonzero(group >= 0)
-            by_group = inside[np.argsort(group[inside].astype(np.int8), kind="stable")]
-            slot_sorted = group[by_group] * cells + cell_sorted[by_group]
-            days_sorted = days_sorted_all[by_group]
-            count = np.bincount(slot_sorted, minlength=len(GROUPS) * cells)
-            total = np.bincount(slot_sorted, weights=days_sorted, minlength=len(GROUPS) * cells)
-            start = np.cumsum(count) - count
-            has = count > 0
-            lower = np.where(has, start + (count - 1) // 2, 0)
-            upper = np.where(has, start + count // 2, 0)
-            median = (days_sorted[lower] + days_sorted[upper]) / 2 if len(days_sorted) else np.zeros(len(count))
-            for g in np.unique(layer[layer >= 0]):
-                block = slice(g * cells, (g + 1) * cells)
-                present = has[block]
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    mean = np.where(present, total[block] / count[block] / DAYS_PER_MONTH, np.nan)
-                out["dauer_mittel_monate"][:, :, g] = mean.reshape(n_years, n_areas)
-                out["dauer_median_monate"][:, :, g] = np.where(present, median[block] / DAYS_PER_MONTH,
-                                                               np.nan).reshape(n_years, n_areas)
-                out["dauer_anzahl"][:, :, g] = count[block].reshape(n_years, n_areas)
+        valid, cell, _ = self._zellen(rows, ebene)
+        if by_days is not None and not isinstance(valid, slice):
+            # The shared order by days, of the rows that count at this level (numbered among them).
+            by_days = (np.cumsum(valid) - 1)[by_days[valid[by_days]]]
+        count, total, median = je_zelle(cell, rows.combo[valid], days[valid], n_years * n_areas, self._membership,
+                                        nach_tagen=by_days)
+        present = count > 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["dauer_mittel_monate"] = np.where(present, total / count / DAYS_PER_MONTH, np.nan).reshape(shape)
+        out["dauer_median_monate"] = np.where(present, median / DAYS_PER_MONTH, np.nan).reshape(shape)
+        out["dauer_anzahl"] = count.reshape(shape)
         return out
 
     # --- the cubes --------------------------------------------------------------------
@@ -479,6 +551,28 @@ class Engine:
 
     def _basis(self, ebene: str) -> dict[str, np.ndarray]:
         """The measures of each cell (counts, population, rates, money, durations), before trends."""
+        if self._dauer is not None:
+            self._dauer_starten(ebene)  # in the background while the counts are summed up
+        cubes = dict(self._basis_ohne_dauer(ebene))
+        if self._dauer is not None:
+            if self.schutz is None and not self._dauer_fertig(ebene):
+                # While this level's durations are computed, the other levels' counts (a core is free as
+                # soon as the smaller levels' durations are done).
+                for other in EBENEN:
+                    self._basis_ohne_dauer(other)
+            cubes.update(self._duration_cubes(ebene))
+        if "inanspruchnahme" in cubes:
+            cubes["anteil_stationaer"] = _anteil_stationaer(cubes["inanspruchnahme"])
+        return cubes
+
+    def _dauer_fertig(self, ebene: str) -> bool:
+        cubes = self._dauer_cubes.get(ebene)
+        return cubes is not None and (isinstance(cubes, dict) or cubes.done())
+
+    def _basis_ohne_dauer(self, ebene: str) -> dict[str, np.ndarray]:
+        """Counts, population, rates and money of each cell (computed once; :meth:`_basis` adds the rest)."""
+        if ebene in self._vorn:
+            return self._vorn[ebene]
         opt = self.optionen
         shape = (len(self.jahre), len(self.areas(ebene)), len(GROUPS))
         cubes: dict[str, np.ndarray] = {}
@@ -488,6 +582,10 @@ class Engine:
             # Case-level data (also when the database counted it) counts every year: no case is a real 0.
             complete = self._dataset.has("faelle") or self._dataset.aus_einzelfaellen
             for column in (*COUNTS, "inanspruchnahme"):
+                if column == "inanspruchnahme" and self._fallcodes is not None:
+                    # From case rows it is andauernd + beendet row by row: the same sums (whole numbers).
+                    cubes[column] = cubes["andauernd"] + cubes["beendet"]
+                    continue
                 cube = self._cube(self._fallzahlen, column, ebene, zero_when_absent=complete)
                 if not complete:
                     # A count the input does not hold for a year (a table of only Hilfen insgesamt has no
@@ -513,10 +611,7 @@ class Engine:
                 cubes[opt.ausgaben_je] = _rate(cubes["ausgaben"], cubes[f"bevoelkerung_{opt.ausgaben_nenner}"], 1)
             if "inanspruchnahme" in cubes:
                 cubes["kosten_je_hilfe"] = _rate(cubes["ausgaben"], cubes["inanspruchnahme"], 1)
-        if self._dauer is not None:
-            cubes.update(self._duration_cubes(ebene))
-        if "inanspruchnahme" in cubes:
-            cubes["anteil_stationaer"] = _anteil_stationaer(cubes["inanspruchnahme"])
+        self._vorn[ebene] = cubes
         return cubes
 
     def _add_trends(self, cubes: dict[str, np.ndarray]) -> None:
@@ -559,7 +654,9 @@ class Engine:
             cubes = self.cubes(ebene)
             index = pd.MultiIndex.from_product([self.jahre, self.areas(ebene), GROUPS],
                                                names=["jahr", "area", "hilfeart"])
-            self._wide[ebene] = pd.DataFrame({name: cube.ravel() for name, cube in cubes.items()}, index=index)
+            # The columns are the cubes themselves (no copy of some hundred MB; nothing changes a cube once made).
+            self._wide[ebene] = pd.DataFrame({name: cube.ravel() for name, cube in cubes.items()}, index=index,
+                                             copy=False)
         return self._wide[ebene]
 
     def long(self, ebene: str, jahre: list[int] | None = None) -> pd.DataFrame:

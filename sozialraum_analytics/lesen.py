@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from . import vorausberechnung
 from .amtlich import KINDS as AMTLICHE_ARTEN
 from .amtlich import amtliche_art, is_amtlich, read_amtlich
-from .dialect import FileFormatError, parse_number, utf16_als_utf8
+from .dialect import STROM_AB, FileFormatError, parse_number, utf16_als_utf8
 from .formatting import format_number
 from .pruefbericht import ValidationReport
 from .readers import Grenzen, ReadResult, grenzen, groesse_pruefen, guess_kind, megabytes, read_raw, read_table
@@ -147,13 +147,19 @@ def datei_lesen(quelle: Path | str | bytes, art: str | None = None, *, name: str
         report.error(f"Die Endung „{suffix or '(keine)'}“ passt nicht: erwartet wird eine Tabelle "
                      f"({', '.join(TABELLEN_ENDUNGEN)}).")
         return ReadResult(art, None, report)
+    quelle = name
     if data is None:
         try:
-            data = pfad.read_bytes()
+            if pfad.stat().st_size >= STROM_AB and suffix in (".csv", ".tsv", ".txt"):
+                # A large text file: read from the disk by the reader itself (dialect.read_text_table).
+                with open(pfad, "rb"):
+                    quelle = pfad
+            else:
+                data = pfad.read_bytes()
         except OSError as error:
             report.error(f"Die Datei „{name}“ lässt sich nicht öffnen ({error.strerror or type(error).__name__}).")
             return ReadResult(art, None, report)
-    return lies_tabelle(name, art, data=data, mapping=mapping, kreis=kreis, display_name=name,
+    return lies_tabelle(quelle, art, data=data, mapping=mapping, kreis=kreis, display_name=name,
                         max_rows=limits.max_zeilen, fehlwerte=fehlwerte, indikatoren=indikatoren, variante=variante)
 
 

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import altersgruppen, hilfearten
+from .counting import combine_codes
 from .dialect import (
     FileFormatError,
     RawTable,
@@ -52,6 +53,7 @@ from .tables import (
     TableSpec,
     match_columns,
 )
+from .textspalten import verschiedene
 
 # Defaults of the settings SOZIALRAUM_MAX_MB, SOZIALRAUM_MAX_ENTPACKT_MB and SOZIALRAUM_MAX_ZEILEN (einstellungen.py);
 # :func:`grenzen` reads the settings at each call (page, CLI and folder loads use the same limits).
@@ -239,11 +241,24 @@ def _common_dates(values: np.ndarray) -> np.ndarray:
     if not len(values):
         return days
     texts = pa.array(values, pa.string())
-    for form in ("%d.%m.%Y", "%Y-%m-%d"):
+    for form, muster, stellen in (("%d.%m.%Y", r"^\d\d\.\d\d\.\d\d\d\d$", ((0, 2), (3, 5), (6, 10))),
+                                  ("%Y-%m-%d", r"^\d\d\d\d-\d\d-\d\d$", ((8, 10), (5, 7), (0, 4)))):
         parsed = pc.strptime(texts, format=form, unit="s", error_is_null=True)
-        same = pc.fill_null(pc.and_(pc.equal(pc.strftime(parsed, format=form), texts),
-                                    pc.greater_equal(pc.year(parsed), 1)), False)
-        hit = same.to_numpy(zero_copy_only=False)
+        year = pc.year(parsed)
+        # From the year 1000 on, the text is what the day gives back exactly when it has the form's digits and
+        # the day has the text's day, month and year (strptime carries 31.04. over to 01.05.); writing every
+        # value back would be slow. Before the year 1000 it is written back.
+        same = pc.and_(pc.match_substring_regex(texts, muster), pc.greater_equal(year, 1000))
+        digits = [pc.cast(pc.if_else(same, pc.utf8_slice_codeunits(texts, a, b), "0"), pa.int64()) for a, b in stellen]
+        for part, digit in zip((pc.day(parsed), pc.month(parsed), year), digits):
+            same = pc.and_(same, pc.equal(part, digit))
+        frueh = np.flatnonzero(pc.fill_null(pc.less(year, 1000), False).to_numpy(zero_copy_only=False))
+        hit = pc.fill_null(same, False).to_numpy(zero_copy_only=False)
+        if len(frueh):
+            early = pc.take(parsed, pa.array(frueh))
+            written = pc.and_(pc.equal(pc.strftime(early, format=form), pc.take(texts, pa.array(frueh))),
+                              pc.greater_equal(pc.year(early), 1))
+            hit[frueh] = pc.fill_null(written, False).to_numpy(zero_copy_only=False)
         days[hit] = parsed.to_numpy(zero_copy_only=False)[hit].astype("datetime64[D]")
     return days
 
@@ -262,7 +277,7 @@ def _parse_date(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
             days[i] = np.datetime64(date, "D")
     ctx.flag(col, bad)
     _check_required(col, spec, ctx, [v == "" or special_reason(v) is not None for v in col.values])
-    return pd.Series(days[col.codes].astype("datetime64[s]"))
+    return pd.Series(days.astype("datetime64[s]")[col.codes])  # the distinct values converted, then spread
 
 
 def _parse_year(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
@@ -282,8 +297,8 @@ def _parse_year(col: _Column, spec: ColumnSpec, ctx: _Context) -> pd.Series:
             years[i] = year
     ctx.flag(col, bad)
     _check_required(col, spec, ctx, [v == "" or special_reason(v) is not None for v in col.values])
-    per_row = years[col.codes]
-    return pd.Series(pd.arrays.IntegerArray(np.where(per_row < 0, 0, per_row).astype(np.int32), per_row < 0))
+    return pd.Series(pd.arrays.IntegerArray(np.where(years < 0, 0, years).astype(np.int32)[col.codes],
+                                            (years < 0)[col.codes]))
 
 
 def _parse_hilfeart(col: _Column, spec: ColumnSpec, ctx: _Context) -> tuple[pd.Series, pd.Series]:
@@ -338,6 +353,10 @@ def read_raw(path: Path | str, data: bytes | None = None, sheet: str | int | Non
     """A CSV, TSV or XLSX file as string columns."""
     name = str(path).lower()
     if data is None:
+        with open(path, "rb") as handle:
+            anfang = handle.read(4)
+        if not name.endswith((".xlsx", ".xlsm")) and anfang != b"PK\x03\x04":
+            return read_text_table(Path(path))  # a large file is read by Arrow from the disk
         data = Path(path).read_bytes()
     if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, sheet)
@@ -546,9 +565,10 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     # Arrow's work per column (encoding; for ids the number of distinct values) runs in two threads
     # (it does not hold the GIL) while the distinct values are parsed here in turn.
     with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-lesen") as pool:
-        encoded = {c.name: pool.submit(_encode, raw.table.column(by_canonical[c.name])) for c in present if c.type != ID}
+        # The ids first: counting their distinct values is the longest task, it runs beside all the rest.
         distinct = {c.name: pool.submit(_count_distinct, raw.table.column(by_canonical[c.name]))
                     for c in present if c.type == ID}
+        encoded = {c.name: pool.submit(_encode, raw.table.column(by_canonical[c.name])) for c in present if c.type != ID}
         for column in present:
             header = by_canonical[column.name]
             if column.type == ID:
@@ -556,7 +576,7 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
                 continue
             frame.update(_parse_column(column, header, encoded[column.name].result(), ctx))
         verschieden = {name: future.result() for name, future in distinct.items()}
-    result = pd.DataFrame(frame)
+    result = pd.DataFrame(frame, copy=False)  # no consolidation: a million rows are not copied once more
     result["zeile"] = raw.excel_rows
     result.attrs["spalten"] = by_canonical  # canonical -> header as written, for messages
     # How many distinct values each id column has, for the check of duplicates (valid for these rows only).
@@ -564,15 +584,20 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     return result
 
 
-def _encode(values: pa.ChunkedArray) -> pa.DictionaryArray:
-    """Encode first, then strip the distinct values: far fewer strings to touch."""
-    values = values.combine_chunks() if len(values) else pa.array([], pa.string())
-    return values.dictionary_encode()
+def _encode(values: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Encode first, then strip the distinct values: far fewer strings to touch. Codes per row and the
+    distinct values; the chunks are encoded as read (no copy of the text into one chunk)."""
+    if not len(values):
+        return np.zeros(0, dtype=np.int32), pa.array([], pa.string())
+    encoded = pa.table({"spalte": values.dictionary_encode()}).unify_dictionaries().column("spalte")
+    codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in encoded.chunks]
+    return (codes[0] if len(codes) == 1 else np.concatenate(codes)), encoded.chunks[0].dictionary
 
 
 def _count_distinct(values: pa.ChunkedArray) -> int:
-    """Distinct values, an empty cell counting as one value (as pandas' ``nunique(dropna=False)``)."""
-    return len(pc.unique(values)) if len(values) else 0
+    """Distinct values, an empty cell counting as one value (as pandas' ``nunique(dropna=False)``);
+    by a 64-bit hash of each value, exact where two hashes agree (:func:`textspalten.verschiedene`)."""
+    return verschiedene(values)
 
 
 def distinct_values(frame: pd.DataFrame, column: str) -> int:
@@ -584,11 +609,12 @@ def distinct_values(frame: pd.DataFrame, column: str) -> int:
     return int(frame[column].nunique(dropna=False))
 
 
-def _parse_column(column: ColumnSpec, header: str, encoded: pa.DictionaryArray, ctx: _Context) -> dict[str, pd.Series]:
+def _parse_column(column: ColumnSpec, header: str, encoded: tuple[np.ndarray, pa.Array], ctx: _Context
+                  ) -> dict[str, pd.Series]:
     """One column of the file parsed by its type: the frame's column(s) it gives."""
     frame: dict[str, pd.Series] = {}
-    col = _Column(header, encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64),
-                  np.array([v.strip() for v in encoded.dictionary.to_pylist()], dtype=object))
+    codes, dictionary = encoded
+    col = _Column(header, codes, np.array([v.strip() for v in dictionary.to_pylist()], dtype=object))
     if column.type == KEY:
         frame[column.name] = _parse_key(col, column, ctx)
     elif column.type == TEXT:
@@ -715,10 +741,18 @@ def _feinste_altersgruppen(frame: pd.DataFrame, report: ValidationReport) -> pd.
         return frame
     von = frame["alter_von"].to_numpy(dtype=float)
     bis = np.where(np.isnan(frame["alter_bis"].to_numpy(dtype=float)), np.inf, frame["alter_bis"].to_numpy(dtype=float))
-    gruppe_code, gruppen = pd.factorize(pd.Series(list(zip(von, bis)), index=frame.index))
-    schluessel = frame["jahr"].astype(str) + "\x00" + frame["raum_id"].astype(str)
+    if np.isnan(von).any():
+        gruppe_code, gruppen = pd.factorize(pd.Series(list(zip(von, bis)), index=frame.index))
+        schluessel = frame["jahr"].astype(str) + "\x00" + frame["raum_id"].astype(str)
+        mengen = pd.Series(gruppe_code, index=frame.index).groupby(schluessel.to_numpy()).agg(
+            lambda c: tuple(sorted(set(c))))
+        nummer: dict[tuple, int] = {}
+        menge_je_zeile = np.array([nummer.setdefault(menge, len(nummer)) for menge in mengen.reindex(schluessel.to_numpy())],
+                                  dtype=np.int64)
+        mengen_tupel = list(nummer)
+    else:
+        gruppe_code, gruppen, mengen, menge_je_zeile, mengen_tupel = _altersgruppen_je_gebiet(frame, von, bis)
     # The set of groups of each area and year; decided once per distinct set.
-    mengen = pd.Series(gruppe_code, index=frame.index).groupby(schluessel.to_numpy()).agg(lambda c: tuple(sorted(set(c))))
     entscheid: dict[tuple, set[int] | None] = {}
     for menge in set(mengen):
         bereiche = sorted(gruppen[i] for i in menge)
@@ -732,7 +766,7 @@ def _feinste_altersgruppen(frame: pd.DataFrame, report: ValidationReport) -> pd.
     erlaubt = np.zeros((len(reihen), len(gruppen)), dtype=bool)
     for menge, wahl in entscheid.items():
         erlaubt[reihen[menge], list(wahl or ())] = True
-    menge_je_zeile = mengen.reindex(schluessel.to_numpy()).map(reihen).to_numpy(dtype=np.int64)
+    menge_je_zeile = np.array([reihen[menge] for menge in mengen_tupel], dtype=np.int64)[menge_je_zeile]
     keep = erlaubt[menge_je_zeile, gruppe_code]
     fehler = {menge for menge, wahl in entscheid.items() if wahl is None}
     for menge in fehler:
@@ -751,6 +785,46 @@ def _feinste_altersgruppen(frame: pd.DataFrame, report: ValidationReport) -> pd.
                        f"{', '.join(text(i) for i in weg)}; verwendet wird die feinste Einteilung "
                        f"{', '.join(text(i) for i in genutzt)}.")
     return frame[keep]
+
+
+def _altersgruppen_je_gebiet(frame: pd.DataFrame, von: np.ndarray, bis: np.ndarray
+                             ) -> tuple[np.ndarray, list[tuple[float, float]], pd.Series, np.ndarray, list[tuple]]:
+    """The age groups (code per row, in order of appearance), the set of groups of each year and area
+    (in order of the key ``"jahr\\x00raum_id"``), each row's set (a code into the distinct sets) and the
+    distinct sets, with codes instead of a grouping per area: a register table has tens of thousands of
+    areas and years."""
+    von_code, von_werte = pd.factorize(von)
+    bis_code, bis_werte = pd.factorize(bis)
+    paar, _ = combine_codes([von_code, bis_code], [len(von_werte), len(bis_werte)])
+    gruppe_code, erste = pd.factorize(paar)  # numbered in order of appearance, as the (von, bis) pairs
+    zuerst = np.zeros(len(erste), dtype=np.int64)
+    zuerst[gruppe_code[::-1]] = np.arange(len(gruppe_code))[::-1]
+    gruppen = list(zip(von[zuerst], bis[zuerst]))
+    jahr_code, _ = pd.factorize(frame["jahr"], use_na_sentinel=False)
+    raum_code, _ = pd.factorize(frame["raum_id"], use_na_sentinel=False)
+    schluessel, _ = combine_codes([jahr_code, raum_code], [int(jahr_code.max()) + 1, int(raum_code.max()) + 1])
+    n_keys, n_gruppen = int(schluessel.max()) + 1, len(gruppen)
+    # Each key's set of groups as bits, 52 to a word (exact in float64).
+    paare = np.unique(schluessel * n_gruppen + gruppe_code)
+    key_of, code_of = paare // n_gruppen, paare % n_gruppen
+    worte = np.stack([np.bincount(key_of, weights=np.where(code_of // 52 == w, 2.0 ** (code_of % 52), 0.0),
+                                  minlength=n_keys) for w in range((n_gruppen + 51) // 52)], axis=1).astype(np.int64)
+    if worte.shape[1] == 1:
+        verschieden, menge_je_key = np.unique(worte[:, 0], return_inverse=True)
+        verschieden = verschieden[:, None]
+    else:
+        verschieden, menge_je_key = np.unique(worte, axis=0, return_inverse=True)
+    menge_je_key = menge_je_key.reshape(-1)
+    mengen_tupel = [tuple(w * 52 + b for w in range(verschieden.shape[1]) for b in range(52)
+                          if int(verschieden[m, w]) >> b & 1) for m in range(len(verschieden))]
+    # The keys in the order of their text, as a grouping by "jahr\x00raum_id" lists them.
+    erste_zeile = np.zeros(n_keys, dtype=np.int64)
+    erste_zeile[schluessel[::-1]] = np.arange(len(schluessel))[::-1]
+    texte = (frame["jahr"].iloc[erste_zeile].astype(str).to_numpy().astype(object) + "\x00"
+             + frame["raum_id"].iloc[erste_zeile].astype(str).to_numpy().astype(object))
+    reihenfolge = np.argsort(texte, kind="stable")
+    mengen = pd.Series([mengen_tupel[m] for m in menge_je_key[reihenfolge]], dtype=object)
+    return gruppe_code, gruppen, mengen, menge_je_key[schluessel], mengen_tupel
 
 
 def _check_bevoelkerung(frame: pd.DataFrame, report: ValidationReport, raw: RawTable) -> pd.DataFrame:

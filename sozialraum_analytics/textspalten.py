@@ -1,0 +1,92 @@
+"""Distinct values of an Arrow string column by a 64-bit hash of each value, on the column's bytes.
+
+The reader (:mod:`readers`) parses every distinct value of a column once. A case number is different:
+it has as many distinct values as rows, and the reader only needs to know whether one repeats.
+:func:`verschiedene` hashes each value with numpy (eight bytes at a time) and sorts the hashes; only
+where two hashes agree are the values themselves compared.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_MASKEN = np.array([(1 << (8 * r)) - 1 for r in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+
+
+def _puffer(chunk: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and length of each value in the chunk's bytes, and the bytes with 16 zero bytes appended
+    (so that 8 bytes can be read from any start)."""
+    if pa.types.is_large_string(chunk.type):
+        chunk = chunk.cast(pa.string())
+    buffers = chunk.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, dtype=np.uint8)
+    end = int(offsets[-1]) if len(offsets) else 0
+    padded = np.zeros(end + 16, dtype=np.uint8)
+    padded[:end] = data[:end]
+    starts = offsets[:-1].astype(np.int64)
+    return starts, (offsets[1:] - offsets[:-1]).astype(np.int64), padded
+
+
+def _worte(padded: np.ndarray) -> np.ndarray:
+    """The bytes as overlapping little-endian 8-byte words: word ``i`` starts at byte ``i``."""
+    return np.ndarray(shape=(len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+
+
+def _chunks(values: pa.ChunkedArray | pa.Array) -> list[pa.Array]:
+    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def hash64(values: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
+    """A 64-bit hash of each value (uint64); None for a column with missing values (not strings).
+
+    >>> a, b = hash64(pa.array(["F-1", "F-2", "F-1", ""])), hash64(pa.array(["F-1"]))
+    >>> bool(a[0] == a[2] == b[0]), bool(a[0] == a[1]), bool(a[3] == a[0])
+    (True, False, False)
+    """
+    parts = []
+    for chunk in _chunks(values):
+        if chunk.null_count or not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return None
+        starts, lengths, padded = _puffer(chunk)
+        worte = _worte(padded)
+        h = lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        laenge = int(lengths[0]) if len(lengths) and (lengths == lengths[0]).all() else None
+        for k in range(0, int(lengths.max()) if len(lengths) else 0, 8):
+            if laenge:
+                # All values equally long (as case numbers usually are): the words lie at a fixed step,
+                # read as a view; the same bytes are masked in every row.
+                wort = np.ndarray(shape=(len(starts),), dtype="<u8", buffer=padded, offset=int(starts[0]) + k,
+                                  strides=(laenge,)) & _MASKEN[min(laenge - k, 8)]
+            else:
+                wort = worte[starts + k] & _MASKEN[np.clip(lengths - k, 0, 8)]
+            h ^= wort
+            h *= np.uint64(0xBF58476D1CE4E5B9)
+            h ^= h >> np.uint64(31)
+        parts.append(h)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
+def verschiedene(values: pa.ChunkedArray | pa.Array) -> int:
+    """How many distinct values the column has (a missing value counting as one, as ``pc.unique``).
+
+    By hash: where no two hashes agree, every value is distinct; otherwise (a case number twice, or a
+    hash collision) the values are counted exactly.
+
+    >>> verschiedene(pa.array(["a", "b", "a"])), verschiedene(pa.chunked_array([["x"], ["y", ""]]))
+    (2, 3)
+    """
+    if not len(values):
+        return 0
+    hashes = hash64(values)
+    if hashes is not None and not _doppelt(hashes):
+        return len(hashes)
+    return len(pc.unique(values))
+
+
+def _doppelt(hashes: np.ndarray) -> bool:
+    """Whether two of the hashes agree."""
+    sortiert = np.sort(hashes)
+    return bool((sortiert[1:] == sortiert[:-1]).any())
