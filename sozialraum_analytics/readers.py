@@ -701,14 +701,15 @@ def _check_fallstruktur(frame: pd.DataFrame, report: ValidationReport) -> None:
     for spalte, erkannt, meldung in regeln:
         if spalte not in frame:
             continue
-        werte = frame[spalte].astype(object)
-        codes, distinct = pd.factorize(werte, use_na_sentinel=True)
-        fremd = [i for i, v in enumerate(distinct) if str(v).strip() and not erkannt(v)]
-        for i in fremd[:20]:
-            treffer = np.flatnonzero(codes == i)
+        werte = frame[spalte]
+        # The distinct values in the order they first appear (Arrow's own unique: no million objects); the rows
+        # of a value only for the few that are not recognised.
+        fremd = [v for v in werte.unique() if not pd.isna(v) and str(v).strip() and not erkannt(v)]
+        for wert in fremd[:20]:
+            treffer = np.flatnonzero((werte == wert).to_numpy(dtype=bool, na_value=False))
             anzahl = f" ({format_number(len(treffer))} Zeilen)" if len(treffer) > 1 else ""
-            report.warning(f'"{distinct[i]}" {meldung}{anzahl}', int(frame["zeile"].iat[treffer[0]]),
-                           header_of(frame, spalte), str(distinct[i]))
+            report.warning(f'"{wert}" {meldung}{anzahl}', int(frame["zeile"].iat[treffer[0]]),
+                           header_of(frame, spalte), str(wert))
     if "hauptgrund" in frame:
         distinct = pd.unique(frame["hauptgrund"].dropna().astype(object))
         eigene = sorted({hauptgrund(v)[0] for v in distinct if not hauptgrund(v)[1]})
@@ -717,7 +718,10 @@ def _check_fallstruktur(frame: pd.DataFrame, report: ValidationReport) -> None:
             report.info(f"{len(eigene)} Hauptgründe nennen keine amtliche Kategorie und werden als eigene Kategorie "
                         f"gezeigt: {gezeigt}.")
     if "geburtsjahr" in frame:
-        geboren = pd.to_numeric(frame["geburtsjahr"], errors="coerce").to_numpy(dtype=float)
+        geboren = frame["geburtsjahr"]
+        if not pd.api.types.is_numeric_dtype(geboren):
+            geboren = pd.to_numeric(geboren, errors="coerce")
+        geboren = geboren.to_numpy(dtype=float, na_value=np.nan)
         start = frame["beginn"].dt.year.to_numpy(dtype=float)
         for position in np.flatnonzero(geboren > start)[:20]:
             report.warning(f"Das Geburtsjahr {int(geboren[position])} liegt nach dem Beginn der Hilfe; das Alter "

@@ -1129,6 +1129,35 @@ def importieren_adbc(sql, laden, sqlite, kopf, teile, zahlen, fortschritt):
     return version_id
 
 
+def vorlesen(ein):
+    # The batches of the Arrow stream on ``ein`` as tables, read ahead in a thread: the next batch comes over
+    # the pipe while the driver writes this one (it does not hold the GIL). The stream's end, or its error,
+    # reaches the caller in order; nothing is read from ``ein`` after the stream.
+    import queue
+    import threading
+
+    import pyarrow as pa
+
+    schlange = queue.Queue(maxsize=2)
+
+    def lesen():
+        try:
+            for batch in pa.ipc.open_stream(ein):
+                schlange.put(("teil", batch))
+            schlange.put(("ende", None))
+        except BaseException as error:  # noqa: BLE001 - passed on to the caller
+            schlange.put(("fehler", error))
+
+    threading.Thread(target=lesen, name="vorlesen", daemon=True).start()
+    while True:
+        art, wert = schlange.get()
+        if art == "ende":
+            return
+        if art == "fehler":
+            raise wert
+        yield pa.Table.from_batches([wert])
+
+
 def main():
     # The SQLite writer process. stdin: a JSON head line; once the write lock is held ("BEREIT"), the rows as
     # an Arrow IPC stream (one batch per ADBC ingest); asked "ZAHLEN?", "ZAHLEN <bytes> <rows> <bytes>", the
@@ -1203,7 +1232,7 @@ def main():
             if not weiter():
                 return 1
         sagen("BEREIT")  # the rows come while they go in; the parent counts the cases meanwhile
-        teile = (pa.Table.from_batches([batch]) for batch in pa.ipc.open_stream(ein))
+        teile = vorlesen(ein)
         try:
             version_id = importieren_adbc(sql, laden, True, kopf, teile, zahlen,
                                           lambda fertig, gesamt: sagen(f"FORTSCHRITT {fertig} {gesamt}"))
