@@ -45,7 +45,7 @@ postgres:
 run: $(VENV)/.runtime browser
 	$(VENV)/bin/streamlit run app.py --server.address localhost --server.port $(PORT)
 
-# Two workers: the browser tests run one after another in one of them (tests/browser/conftest.py).
+# Two workers: the browser tests run in two groups, one per worker, by the servers they use (tests/browser/conftest.py).
 test: $(VENV)/.dev browser postgres
 	$(PY) -m pytest tests -n 2 --dist loadgroup
 

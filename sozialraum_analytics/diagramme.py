@@ -67,7 +67,10 @@ pio.templates["sozialraum"] = go.layout.Template(layout=go.Layout(
                title=dict(font=dict(size=16)), automargin=True, separatethousands=True, exponentformat="none"),
     margin=dict(l=10, r=10, t=80, b=10),
 ))
-TEMPLATE = "plotly_white+sozialraum"
+# Plotly's white template with ours on top, merged once here: a "plotly_white+sozialraum" string is merged anew
+# for every figure (two thirds of the time an empty figure takes).
+pio.templates["sozialraum_weiss"] = pio.templates.merge_templates("plotly_white", "sozialraum")
+TEMPLATE = "sozialraum_weiss"
 
 
 @dataclass(frozen=True)

@@ -166,14 +166,14 @@ def cli(*args: str, env: dict[str, str | None] | None = None, input: str | None 
 def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:  # noqa: ANN001 - xdist WorkerController
     """Stop at once when xdist did not take the browser tests' group (tests/browser/conftest.py).
 
-    xdist marks a grouped test by appending ``@browser`` to its id. With pytest 9.2 and pytest-xdist 3.8
-    that append is lost (pytest-xdist #1386): the browser tests were spread over both workers, two
-    Chromiums at once, and a module's server started once per worker, so a test could miss what an
-    earlier test of its module had imported. Checked here, in the controller, where the message is shown.
+    xdist marks a grouped test by appending ``@browser_demo`` or ``@browser_stadt`` to its id. With pytest 9.2 and
+    pytest-xdist 3.8 that append is lost (pytest-xdist #1386): the browser tests were spread over both workers, and
+    a module's server started once per worker, so a test could miss what an earlier test of its module had
+    imported. Checked here, in the controller, where the message is shown.
     """
     if node.config.getoption("dist", None) != "loadgroup":
         return
-    verloren = [nodeid for nodeid in ids if nodeid.startswith("tests/browser/") and "@browser" not in nodeid]
+    verloren = [nodeid for nodeid in ids if nodeid.startswith("tests/browser/") and "@browser_" not in nodeid]
     if verloren:
-        pytest.exit(f"pytest-xdist hat die Gruppe der Browser-Tests nicht übernommen ({verloren[0]} ohne „@browser“):"
+        pytest.exit(f"pytest-xdist hat die Gruppe der Browser-Tests nicht übernommen ({verloren[0]} ohne „@browser_…“):"
                     " pytest und pytest-xdist passen nicht zusammen, siehe requirements-dev.txt.", returncode=3)

@@ -3,6 +3,11 @@
 The server runs ``app.py`` on a free port on 127.0.0.1 with ``SOZIALRAUM_DATEN`` set to
 the demo Kreis in ``data/`` (or the small fixture Kreis while ``data/`` is empty).
 Every request that does not go to this machine is blocked: the app must work offline.
+
+Under ``pytest -n 2 --dist loadgroup`` (make test) the browser tests run in two xdist groups, one per
+worker, grouped by the servers they use (:data:`GRUPPEN`): a server (a session or module fixture) exists
+in one worker only, and both workers carry browser work beside the other tests. Each worker has one
+Chromium and one tab; every test starts a new Streamlit session in it (``page.goto``).
 """
 
 from __future__ import annotations
@@ -105,7 +110,10 @@ def serve(data_dir: Path | None, log_dir: Path) -> Iterator[str]:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
              "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
+             "--browser.gatherUsageStats", "false",
+             # No file watching: nothing changes the app's files during a test, and Streamlit's watcher
+             # walks every imported module after each script run and polls their files meanwhile.
+             "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
@@ -173,6 +181,52 @@ def grosse_stadt_url(grosse_stadt: Path, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(scope="session")
+def _stadt_tab(_tab, grosse_stadt_url: str):  # noqa: ANN001, ANN202
+    """A second tab of the worker, logged in on the city's server, at the level of Planungsräume."""
+    tab = _tab.context.new_page()
+    tab.blocked_requests = []
+    tab.route("**/*", _nur_lokal(tab.blocked_requests))
+    tab.set_default_timeout(180_000)
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+@pytest.fixture
+def stadt_planung(_stadt_tab, grosse_stadt_url: str):  # noqa: ANN001, ANN201
+    """The planner's session on the city of 1,100 Planungsräume at the level of Planungsräume, shared by the tests
+    of the city's planning view (a login and the switch to 1,100 areas each cost seconds of the server's and the
+    browser's time). Each test moves on through the sidebar; the session is opened again where a test ended it.
+    ``page.blocked_requests`` lists what was blocked during the test."""
+    from playwright.sync_api import expect
+
+    tab = _stadt_tab
+    tab.blocked_requests.clear()
+    tab.set_viewport_size(VIEWPORT)
+    tab.set_default_timeout(180_000)
+    zurueck = tab.get_by_role("link", name="Zurück zum Dashboard")
+    if tab.url.startswith(grosse_stadt_url) and zurueck.count():  # the presentation hides the navigation
+        zurueck.first.click()
+        expect(tab.locator("h1", has_text="Übersicht").first).to_be_visible()
+        _warten(tab)
+    angemeldet = tab.url.startswith(grosse_stadt_url) and tab.get_by_text("Angemeldet als").count() > 0
+    if not angemeldet:
+        anmelden(tab, grosse_stadt_url)
+    if "ebene=planungsraum" not in tab.url:
+        tab.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).first.click()
+        tab.wait_for_function("() => new URL(location.href).searchParams.get('ebene') === 'planungsraum'")
+        _warten(tab)
+    return tab
+
+
+def _warten(tab) -> None:  # noqa: ANN001
+    from .test_pages_browser import wait_until_idle
+
+    wait_until_idle(tab)
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright (Playwright's own browser download is not used)."""
     if not CHROMIUM.exists():
@@ -195,17 +249,10 @@ def browser():
         playwright.stop()
 
 
-@pytest.fixture
-def page(browser, app_url: str):
-    """A fresh page at 1600×1000 whose requests may only go to this machine.
+VIEWPORT = {"width": 1600, "height": 1000}
 
-    ``page.blocked_requests`` lists what was blocked (the app must not need it).
-    """
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="de-DE",
-                                  timezone_id="Europe/Berlin")
-    tab = context.new_page()
-    blocked: list[str] = []
 
+def _nur_lokal(blocked: list[str]):  # noqa: ANN202
     def only_local(route) -> None:  # noqa: ANN001 - playwright Route
         parsed = urlparse(route.request.url)
         if parsed.scheme in ("data", "blob", "about") or parsed.hostname in LOCAL_HOSTS:
@@ -213,24 +260,71 @@ def page(browser, app_url: str):
         else:
             blocked.append(route.request.url)
             route.abort()
+    return only_local
 
-    tab.route("**/*", only_local)
-    tab.blocked_requests = blocked
-    tab.set_default_timeout(60_000)
+
+@pytest.fixture(scope="session")
+def _tab(browser):  # noqa: ANN001, ANN202
+    """The worker's one tab (a new tab and context cost Chromium a second or two of CPU each, per test)."""
+    context = browser.new_context(viewport=VIEWPORT, locale="de-DE", timezone_id="Europe/Berlin")
+    tab = context.new_page()
+    tab.blocked_requests = []
+    tab.route("**/*", _nur_lokal(tab.blocked_requests))
     try:
         yield tab
     finally:
         context.close()
 
 
+@pytest.fixture
+def page(_tab):  # noqa: ANN001, ANN201
+    """The worker's tab at 1600×1000, on an empty page: the test's first ``goto`` starts a new Streamlit session
+    (no login, no selection of an earlier test). Its requests may only go to this machine.
+
+    ``page.blocked_requests`` lists what was blocked during the test (the app must not need it).
+    """
+    tab = _tab
+    tab.goto("about:blank")  # ends the earlier test's session on its server
+    tab.context.clear_cookies()
+    tab.blocked_requests.clear()
+    tab.set_viewport_size(VIEWPORT)
+    tab.set_default_timeout(60_000)
+    return tab
+
+
+# The browser tests' xdist groups, by the servers they use: the demo Kreis (``app_url``, the demo store,
+# the Kreis of twelve cases) and the city of 1,100 Planungsräume with the servers on their own stores.
+GRUPPEN = {
+    "test_pages_browser.py": "browser_demo",
+    "test_karte_browser.py": "browser_demo",
+    "test_ablage_browser.py": "browser_demo",
+    "test_grosse_stadt_steckbrief_browser.py::test_steckbrief_of_the_demo_in_the_public_view": "browser_demo",
+    "test_grosse_stadt_browser.py": "browser_stadt",
+    "test_grosse_stadt_steckbrief_browser.py": "browser_stadt",
+    "test_grosse_stadt_uebersicht_browser.py": "browser_stadt",
+    "test_grosse_stadt_vergleich_browser.py": "browser_stadt",
+    "test_import_browser.py": "browser_stadt",
+    "test_offene_daten_browser.py": "browser_stadt",
+    "test_anmeldung_browser.py": "browser_stadt",
+}
+
+
+def gruppe(nodeid: str) -> str:
+    """The xdist group of a browser test (by its module, or the test itself where :data:`GRUPPEN` names it)."""
+    name = nodeid.replace("\\", "/").rsplit("/", 1)[-1]
+    modul = name.split("::", 1)[0]
+    return GRUPPEN.get(name.split("[", 1)[0], GRUPPEN.get(modul, "browser_demo"))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001
-    """With ``pytest -n 2 --dist loadgroup`` (make test) all browser tests run in one worker, one after the
-    other: one Chromium and its servers at a time beside the other tests, and a module's servers (module
-    fixtures) exist once. (``tryfirst``: xdist reads the group in its own hook of the same name.)"""
+    """With ``pytest -n 2 --dist loadgroup`` (make test) the browser tests run in two groups (:data:`GRUPPEN`), each in
+    one worker, one test after the other: one Chromium per worker, and a server (session or module fixture) exists
+    once. xdist hands out the largest work units first, so each worker starts with a group and takes single tests
+    of the rest when it is done. (``tryfirst``: xdist reads the group in its own hook of the same name.)"""
     for item in items:
         if _ist_browsertest(item):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(gruppe(item.nodeid)))
 
 
 def _ist_browsertest(item) -> bool:  # noqa: ANN001

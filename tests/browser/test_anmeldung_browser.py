@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 import time
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import KONTO, LOCAL_HOSTS, PASSWORT, oeffne, serve
+from .conftest import KONTO, PASSWORT, oeffne, serve
 from .test_pages_browser import wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -28,17 +27,10 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture
-def tab(browser):  # noqa: ANN001
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="de-DE")
-    page = context.new_page()
-    page.route("**/*", lambda route: route.continue_()
-               if urlparse(route.request.url).hostname in LOCAL_HOSTS or urlparse(route.request.url).scheme
-               in ("data", "blob", "about") else route.abort())
-    page.set_default_timeout(60_000)
-    try:
-        yield page
-    finally:
-        context.close()
+def tab(page):  # noqa: ANN001, ANN201
+    """The worker's tab (tests/browser/conftest.py) at 1400×900."""
+    page.set_viewport_size({"width": 1400, "height": 900})
+    return page
 
 
 def _versuch(page, passwort: str) -> str:  # noqa: ANN001 - playwright Page

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import anmelden, oeffne
+from .conftest import oeffne
 from .test_pages_browser import screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -37,13 +37,9 @@ def _probleme(page, seiten: list[str], name: str) -> list[str]:  # noqa: ANN001 
     return probleme
 
 
-def test_every_page_works_for_1100_planungsraeume(page, grosse_stadt_url: str) -> None:  # noqa: ANN001
-    page.set_viewport_size({"width": 1600, "height": BILDSCHIRM})
-    page.set_default_timeout(180_000)
-    anmelden(page, grosse_stadt_url)
-    page.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).first.click()
-    wait_until_idle(page)
-    assert _probleme(page, SEITEN, "grosse_stadt") == []
+def test_every_page_works_for_1100_planungsraeume(stadt_planung) -> None:  # noqa: ANN001
+    # Logged in, Planungsräume chosen (tests/browser/conftest.py).
+    assert _probleme(stadt_planung, SEITEN, "grosse_stadt") == []
 
 
 def test_every_public_page_works_for_143_sozialraeume(page, grosse_stadt_url: str) -> None:  # noqa: ANN001

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import anmelden, oeffne
+from .conftest import oeffne
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -29,16 +29,13 @@ def _haupttext(page) -> str:  # noqa: ANN001
     return page.inner_text('[data-testid="stMain"]')
 
 
-def test_steckbrief_of_a_planungsraum_in_a_city_of_1100(page, grosse_stadt_url: str, grosse_stadt: Path) -> None:
+def test_steckbrief_of_a_planungsraum_in_a_city_of_1100(stadt_planung, grosse_stadt: Path) -> None:  # noqa: ANN001
     import pandas as pd
 
     zuordnung = pd.read_csv(grosse_stadt / "zuordnung.csv", sep=";", dtype=str)
     heerstrasse = list(zuordnung.loc[zuordnung["name"] == "Heerstraße", "raum_id"])
     assert len(heerstrasse) == 2
-    page.set_default_timeout(180_000)
-    anmelden(page, grosse_stadt_url)
-    page.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).click()
-    wait_until_idle(page)
+    page = stadt_planung  # logged in, Planungsräume chosen (tests/browser/conftest.py)
     oeffne(page, "Steckbrief")
     wait_until_idle(page)
     assert_no_error(page)

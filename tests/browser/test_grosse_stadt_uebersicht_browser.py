@@ -43,8 +43,8 @@ def _tabellen_scrollen(page) -> None:  # noqa: ANN001
     assert hoehen and max(hoehen) <= TABELLE_HOEHE + 5, hoehen
 
 
-def test_the_uebersicht_of_1100_planungsraeume(page, grosse_stadt_url: str) -> None:  # noqa: ANN001
-    _planungsraeume(page, grosse_stadt_url)
+def test_the_uebersicht_of_1100_planungsraeume(stadt_planung) -> None:  # noqa: ANN001
+    page = stadt_planung  # logged in, Planungsräume chosen (tests/browser/conftest.py)
     _laden(page, "Übersicht")
     assert_no_error(page)
     main = page.locator('[data-testid="stMain"]')

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import anmelden, oeffne
+from .conftest import oeffne
 from .test_pages_browser import assert_no_error, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -28,10 +28,8 @@ def hoehe(page) -> int:  # noqa: ANN001
     return page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
 
 
-def test_the_vergleich_of_a_large_city_is_short_and_quick(page, grosse_stadt_url: str) -> None:
-    anmelden(page, grosse_stadt_url)
-    page.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).click()
-    wait_until_idle(page)
+def test_the_vergleich_of_a_large_city_is_short_and_quick(stadt_planung) -> None:  # noqa: ANN001
+    page = stadt_planung  # logged in, Planungsräume chosen (tests/browser/conftest.py)
     seite_laden(page, "Vergleich")
     assert_no_error(page)
     # Issue 14: 14,000 px before.
@@ -43,10 +41,8 @@ def test_the_vergleich_of_a_large_city_is_short_and_quick(page, grosse_stadt_url
     screenshot(page, "vergleich_grosse_stadt")
 
 
-def test_a_search_finds_both_heerstrassen_in_the_ranking(page, grosse_stadt_url: str) -> None:
-    anmelden(page, grosse_stadt_url)
-    page.locator('[data-testid="stSidebar"]').get_by_text("Planungsraum", exact=True).click()
-    wait_until_idle(page)
+def test_a_search_finds_both_heerstrassen_in_the_ranking(stadt_planung) -> None:  # noqa: ANN001
+    page = stadt_planung  # logged in, Planungsräume chosen (tests/browser/conftest.py)
     seite_laden(page, "Vergleich")
     suche = page.get_by_role("textbox", name="Planungsraum suchen (Name oder Schlüssel)")
     suche.fill("Heerstraße")

@@ -124,7 +124,19 @@ def hostile_app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 
 def test_a_markup_name_is_shown_as_text_in_the_tooltip(page, hostile_app_url: str) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def melden(dialog) -> None:  # noqa: ANN001 - playwright Dialog
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", melden)
+    try:
+        _markup_als_text(page, hostile_app_url, dialogs)
+    finally:
+        page.remove_listener("dialog", melden)  # the worker's tab goes on to the next test
+
+
+def _markup_als_text(page, hostile_app_url: str, dialogs: list[str]) -> None:  # noqa: ANN001
     karte_oeffnen(page, hostile_app_url, "planungsraum")
     wait_until_idle(page)
     paths = polygons(page)
