@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import hilfearten
+from .zaehlen import bincount
 
 FALLZAHLEN_COLUMNS = ["jahr", "raum_id", "hilfeart", "setting_gruppe", "bereich",
                       "begonnen", "beendet", "andauernd"]
@@ -46,7 +47,7 @@ def combine_codes(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray
     space = float(np.prod([size + 1 for size in sizes], dtype=np.float64))
     if space <= max(4 * n, 1 << 16):
         # Dense: which of the possible keys occur, numbered in order (no hashing).
-        present = np.bincount(combined, minlength=int(space)) > 0
+        present = bincount(combined, minlength=int(space)) > 0
         group_ids, distinct = (np.cumsum(present) - 1)[combined], np.flatnonzero(present)
     else:
         group_ids, distinct = pd.factorize(combined, sort=True)
@@ -153,7 +154,7 @@ def counts_per_year(group_ids: np.ndarray, n_groups: int, start: np.ndarray, end
     def per_year(offsets: np.ndarray) -> np.ndarray:
         inside = (offsets >= 0) & (offsets < n_years)
         flat = group_ids[inside] * n_years + offsets[inside]
-        return np.bincount(flat, minlength=n_groups * n_years).reshape(n_groups, n_years)
+        return bincount(flat, minlength=n_groups * n_years).reshape(n_groups, n_years)
 
     begonnen = per_year(start)
     beendet = per_year(end)
@@ -161,7 +162,7 @@ def counts_per_year(group_ids: np.ndarray, n_groups: int, start: np.ndarray, end
     width = n_years + 1
     s = np.clip(start, 0, n_years)
     e = np.clip(end, 0, n_years)
-    diff = np.bincount(group_ids * width + s, minlength=n_groups * width) - np.bincount(
+    diff = bincount(group_ids * width + s, minlength=n_groups * width) - bincount(
         group_ids * width + e, minlength=n_groups * width)
     andauernd = np.cumsum(diff.reshape(n_groups, width), axis=1)[:, :n_years]
     return begonnen, beendet, andauernd

@@ -203,7 +203,7 @@ class Dataset:
         the Sozialraum's id), else None. ``jahre`` may be one year for all.
         """
         ids = [str(i) for i in raum_ids]
-        if not self._zuordnung_mit_gueltigkeit():
+        if not self.zuordnung_mit_gueltigkeit():
             # One assignment for every year.
             frame = self.assignment([0])
             lookup = dict(zip(frame["raum_id"].tolist(), frame["sozialraum_id"].tolist()))
@@ -214,7 +214,7 @@ class Dataset:
                           frame["sozialraum_id"].tolist()))
         return [lookup.get((j, i), i if eigene_id else None) for j, i in zip(jahre, ids)]
 
-    def _zuordnung_mit_gueltigkeit(self) -> bool:
+    def zuordnung_mit_gueltigkeit(self) -> bool:
         """Whether the assignment changes over time (a ``gueltig_ab`` given)."""
         zuordnung = self.tables.get("zuordnung") if self.has("zuordnung") else None
         return zuordnung is not None and "gueltig_ab" in zuordnung and bool(zuordnung["gueltig_ab"].notna().any())
@@ -227,7 +227,7 @@ class Dataset:
         frames = []
         for year in years:
             rows = zuordnung
-            if self._zuordnung_mit_gueltigkeit():
+            if self.zuordnung_mit_gueltigkeit():
                 stichtag = pd.Timestamp(year, 12, 31)
                 valid = zuordnung["gueltig_ab"].isna() | (zuordnung["gueltig_ab"] <= stichtag)
                 rows = zuordnung[valid].sort_values("gueltig_ab", na_position="first").drop_duplicates(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .dialect import fold
 
 AMBULANT = "ambulant"
@@ -212,16 +214,23 @@ class Hilfegruppe:
     settings: tuple[str, ...] | None = None  # None: every setting group
     exclude_codes: tuple[str, ...] = ()
 
-    def mask(self, code, bereich_, setting):  # noqa: ANN001 - pandas Series in, Series out
-        """Boolean mask over aligned Series of code, bereich and setting group."""
-        selected = bereich_.isin(self.bereiche)
+    def mask(self, code, bereich_, setting):  # noqa: ANN001 - pandas Series in, Series out (or numpy arrays)
+        """Boolean mask over aligned Series (or numpy arrays) of code, bereich and setting group."""
+        selected = _isin(bereich_, self.bereiche)
         if self.codes is not None:
-            selected &= code.isin(self.codes)
+            selected &= _isin(code, self.codes)
         if self.settings is not None:
-            selected &= setting.isin(self.settings)
+            selected &= _isin(setting, self.settings)
         if self.exclude_codes:
-            selected &= ~code.isin(self.exclude_codes)
+            selected &= ~_isin(code, self.exclude_codes)
         return selected
+
+
+def _isin(values, choices: tuple[str, ...]):  # noqa: ANN001, ANN202 - Series or numpy array, the same kind out
+    """``values.isin(choices)`` of a Series; for a numpy array (a few help combinations) without pandas."""
+    if isinstance(values, np.ndarray):
+        return np.array([v in choices for v in values.tolist()], dtype=bool)
+    return values.isin(choices)
 
 
 _GESAMT = (HZE, EINGLIEDERUNGSHILFE)

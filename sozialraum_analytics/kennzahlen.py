@@ -37,7 +37,8 @@ from .counting import (
     fallzahlen_from_aggregate,
 )
 from .dataset import KREIS_ID, Dataset
-from .dauer import in_gruppen, je_zelle, nach_tagen
+from .dauer import in_gruppen, je_zelle, ordnen
+from .zaehlen import bincount
 
 if TYPE_CHECKING:
     from .oeffentlich import Schutz
@@ -114,8 +115,9 @@ class Engine:
         self._area_tables: dict[tuple, np.ndarray] = {}
         self._cells: dict[tuple, object] = {}  # per input rows and level: _zellen, the flat cube index
         self._pr = dataset.planungsraeume()
-        with ThreadPoolExecutor(2, thread_name_prefix="sozialraum-einlesen") as pool:
-            population = pool.submit(self._build_population)  # beside the cases
+        with ThreadPoolExecutor(3, thread_name_prefix="sozialraum-einlesen") as pool:
+            # The population beside the cases; the calendar years of the cases in the two other threads.
+            population = pool.submit(self._build_population)
             # Case rows are reduced once to codes (no copy of the table) for counting and durations.
             self._fallcodes = fallcodes(dataset.tables["faelle"]) if dataset.has("faelle") and self.jahre else None
             self._fallzahlen = self._build_fallzahlen(pool)
@@ -123,7 +125,9 @@ class Engine:
             self._dauer = self._build_dauer()
             self._population = population.result()
         self._dauer_cubes: dict[str, dict[str, np.ndarray] | Future] = {}
+        self._dauer_geordnet: Future | None = None  # the ended cases in order of days (dauer.ordnen), for all levels
         self._vorn: dict[str, dict[str, np.ndarray]] = {}
+        self._trends: dict[str, dict[str, np.ndarray]] = {}
         self._membership = self._membership_matrix()
         self._wide: dict[str, pd.DataFrame] = {}
         self._indikatoren: dict[str, pd.DataFrame] = {}
@@ -235,7 +239,7 @@ class Engine:
         rows = self._fallzahlen
         year = self._year_positions(rows.jahr)
         known = (year >= 0) & ~np.isnan(rows.values[column])
-        return np.bincount(year[known], minlength=len(self.jahre)) > 0
+        return bincount(year[known], minlength=len(self.jahre)) > 0
 
     def _build_ausgaben(self) -> pd.DataFrame | None:
         frames = []
@@ -319,11 +323,11 @@ class Engine:
     def _membership_matrix(self) -> np.ndarray:
         """combos × help groups: 1 where the combination counts in the group."""
         combos = sorted(self._combos.items(), key=lambda item: item[1])
-        frame = pd.DataFrame([key for key, _ in combos], columns=["code", "setting", "bereich"], dtype=object)
+        code, setting, bereich = (np.array([key[i] for key, _ in combos], dtype=object) for i in range(3))
         matrix = np.zeros((len(combos), len(GROUPS)))
         for position, gruppe in enumerate(hilfearten.HILFEGRUPPEN):
-            if len(frame):
-                matrix[:, position] = gruppe.mask(frame["code"], frame["bereich"], frame["setting"]).to_numpy()
+            if len(combos):
+                matrix[:, position] = gruppe.mask(code, bereich, setting)
         return matrix
 
     # --- the case structure (fallstruktur.py) ---------------------------------------------
@@ -376,8 +380,10 @@ class Engine:
         key = (ebene, first, span, tuple(raum_ids))
         if key not in self._area_tables:
             position = {a: i for i, a in enumerate(self._areas(ebene))}
-            if ebene == "planungsraum":
-                row = np.array([position.get(r, -1) for r in raum_ids] + [-1], dtype=np.int64)
+            if ebene == "planungsraum" or not self._dataset.zuordnung_mit_gueltigkeit():
+                # The same in every year: the Planungsräume, and the Sozialräume of an assignment without dates.
+                areas = raum_ids if ebene == "planungsraum" else self._dataset.sozialraum_von(first, raum_ids)
+                row = np.array([position.get(a, -1) for a in areas] + [-1], dtype=np.int64)
                 table = np.broadcast_to(row, (span, len(row)))
             else:
                 # The Sozialraum of each (year, id) by the assignment valid in that year.
@@ -432,17 +438,17 @@ class Engine:
         into_groups = ((lambda cube: in_gruppen(cube, self._membership, axis=2)) if column in (*COUNTS, "inanspruchnahme")
                        else (lambda cube: cube @ self._membership))
         if unknown.any():
-            sums = np.bincount(flat, weights=np.where(unknown, 0.0, values), minlength=size)
-            flags = np.bincount(flat, weights=unknown.astype(float), minlength=size)
+            sums = bincount(flat, weights=np.where(unknown, 0.0, values), minlength=size)
+            flags = bincount(flat, weights=unknown.astype(float), minlength=size)
             unknown_cube = in_gruppen(flags.reshape(shape), self._membership, axis=2) > 0
         else:
-            sums = np.bincount(flat, weights=values, minlength=size)
+            sums = bincount(flat, weights=values, minlength=size)
             unknown_cube = np.zeros((n_years, n_areas, len(GROUPS)), dtype=bool)
         cube = into_groups(sums.reshape(shape))
         if not zero_when_absent:
             # Aggregated tables (costs, Fallzahlen): a year with no row at this level is
             # not reported, which is not the same as 0.
-            reported = np.bincount(year, minlength=n_years) > 0
+            reported = bincount(year, minlength=n_years) > 0
             unknown_cube |= ~reported[:, None, None]
         return np.where(unknown_cube, np.nan, cube)
 
@@ -455,13 +461,13 @@ class Engine:
         area = self._area_positions(ebene, jahr, *_codes(frame["raum_id"]))
         valid = (year >= 0) & (area >= 0)
         flat = year[valid] * n_areas + area[valid]
-        seen = np.bincount(flat, minlength=n_years * n_areas) > 0
+        seen = bincount(flat, minlength=n_years * n_areas) > 0
         cubes = {}
         for key in DENOMINATORS:
             values = frame[key].to_numpy(dtype=float)[valid]
             unknown = np.isnan(values)
-            sums = np.bincount(flat, weights=np.where(unknown, 0.0, values), minlength=n_years * n_areas)
-            flags = np.bincount(flat, weights=unknown.astype(float), minlength=n_years * n_areas) > 0
+            sums = bincount(flat, weights=np.where(unknown, 0.0, values), minlength=n_years * n_areas)
+            flags = bincount(flat, weights=unknown.astype(float), minlength=n_years * n_areas) > 0
             cubes[key] = np.where(seen & ~flags, sums, np.nan).reshape(n_years, n_areas)
         return cubes
 
@@ -477,22 +483,23 @@ class Engine:
         """Start the durations of ``ebene`` in the background (:meth:`_duration_cubes` waits for them).
 
         Outside the public view the three levels are computed together, in two threads, sharing the
-        rows' order by days (then one radix sort per level brings each cell's durations together).
+        rows' order by days (:func:`.dauer.ordnen`).
         """
         if ebene in self._dauer_cubes:
             return
         rows = self._dauer
         levels = [ebene] if self.schutz is not None else [e for e in EBENEN if e not in self._dauer_cubes]
-        days = rows.values["tage"].astype(np.int64)
-        by_days = nach_tagen(days) if len(levels) > 1 else None
         if (id(rows), "jahr") not in self._cells:
             self._cells[id(rows), "jahr"] = self._year_positions(rows.jahr)  # shared; each level's cells in its thread
         pool = ThreadPoolExecutor(2, thread_name_prefix="sozialraum-dauer")
+        if self._dauer_geordnet is None:  # the order first, in the background: the levels wait for it
+            self._dauer_geordnet = pool.submit(ordnen, rows.combo, rows.values["tage"].astype(np.int64),
+                                               len(self._combos))
         for level in levels:
-            self._dauer_cubes[level] = pool.submit(self._duration_level, level, days, by_days)
+            self._dauer_cubes[level] = pool.submit(self._duration_level, level)
         pool.shutdown(wait=False)
 
-    def _duration_level(self, ebene: str, days: np.ndarray, by_days: np.ndarray | None) -> dict[str, np.ndarray]:
+    def _duration_level(self, ebene: str) -> dict[str, np.ndarray]:
         rows = self._dauer
         n_years, n_areas = len(self.jahre), len(self._areas(ebene))
         shape = (n_years, n_areas, len(GROUPS))
@@ -501,11 +508,11 @@ class Engine:
         if not len(rows.jahr):
             return out
         valid, cell, _ = self._zellen(rows, ebene)
-        if by_days is not None and not isinstance(valid, slice):
-            # The shared order by days, of the rows that count at this level (numbered among them).
-            by_days = (np.cumsum(valid) - 1)[by_days[valid[by_days]]]
-        count, total, median = je_zelle(cell, rows.combo[valid], days[valid], n_years * n_areas, self._membership,
-                                        nach_tagen=by_days)
+        if not isinstance(valid, slice):  # −1: the row does not count at this level
+            cell = np.full(len(valid), -1, dtype=np.int64)
+            cell[valid] = self._zellen(rows, ebene)[1]
+        count, total, median = je_zelle(cell, rows.combo, None, n_years * n_areas, self._membership,
+                                        self._dauer_geordnet.result())
         present = count > 0
         with np.errstate(invalid="ignore", divide="ignore"):
             out["dauer_mittel_monate"] = np.where(present, total / count / DAYS_PER_MONTH, np.nan).reshape(shape)
@@ -524,11 +531,22 @@ class Engine:
         if self.schutz is not None:
             self.schutz.pruefe_ebene(ebene)
             cubes = self.schutz.anwenden(self, ebene)
+            self._add_trends(cubes)
         else:
             cubes = dict(self.basis(ebene))
-        self._add_trends(cubes)
+            cubes.update(self._trends_vorn(ebene))
         self._add_comparison(cubes, ebene)
         return cubes
+
+    def _trends_vorn(self, ebene: str) -> dict[str, np.ndarray]:
+        """The trends of the exact counts, rates and money of ``ebene`` (not of durations: computed once, also
+        while the durations are still being computed)."""
+        if ebene not in self._trends:
+            trends_only: dict[str, np.ndarray] = dict(self._basis_ohne_dauer(ebene))
+            before = set(trends_only)
+            self._add_trends(trends_only)
+            self._trends[ebene] = {name: cube for name, cube in trends_only.items() if name not in before}
+        return self._trends[ebene]
 
     def basis(self, ebene: str) -> dict[str, np.ndarray]:
         """The exact measures of each cell before trends (computed once; the protection starts from them)."""
@@ -546,7 +564,7 @@ class Engine:
         if rows is None:
             return np.zeros((0, len(GROUPS)))
         values = sum(np.nan_to_num(np.abs(v)) for v in rows.values.values())
-        carried = np.bincount(rows.combo, weights=values, minlength=len(self._combos)) > 0
+        carried = bincount(rows.combo, weights=values, minlength=len(self._combos)) > 0
         return self._membership[carried]
 
     def _basis(self, ebene: str) -> dict[str, np.ndarray]:
@@ -560,6 +578,8 @@ class Engine:
                 # soon as the smaller levels' durations are done).
                 for other in EBENEN:
                     self._basis_ohne_dauer(other)
+                for other in EBENEN:
+                    self._trends_vorn(other)
             cubes.update(self._duration_cubes(ebene))
         if "inanspruchnahme" in cubes:
             cubes["anteil_stationaer"] = _anteil_stationaer(cubes["inanspruchnahme"])

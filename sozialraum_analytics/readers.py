@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import altersgruppen, hilfearten
-from .counting import combine_codes
+from .counting import calendar_year_of, combine_codes
 from .dialect import (
     FileFormatError,
     RawTable,
@@ -581,6 +581,10 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     result.attrs["spalten"] = by_canonical  # canonical -> header as written, for messages
     # How many distinct values each id column has, for the check of duplicates (valid for these rows only).
     result.attrs["verschieden"] = {name: (len(result), n) for name, n in verschieden.items()}
+    # The distinct texts of each text column in the order they first appear (from the encoding, no hashing of
+    # the rows again), for the checks of these rows (:func:`distinct_texts`).
+    result.attrs["texte"] = {c.name: (len(result), list(dict.fromkeys(
+        v for v in (t.strip() for t in encoded[c.name].result()[1].to_pylist()) if v))) for c in present if c.type == TEXT}
     return result
 
 
@@ -607,6 +611,15 @@ def distinct_values(frame: pd.DataFrame, column: str) -> int:
     if counted is not None and counted[0] == len(frame):
         return counted[1]
     return int(frame[column].nunique(dropna=False))
+
+
+def distinct_texts(frame: pd.DataFrame, column: str) -> list:
+    """The distinct values of a text column (missing ones left out) in the order they first appear; taken
+    from the reading when the frame still has the rows read."""
+    known = frame.attrs.get("texte", {}).get(column)
+    if known is not None and known[0] == len(frame):
+        return known[1]
+    return [v for v in frame[column].unique() if not pd.isna(v)]
 
 
 def _parse_column(column: ColumnSpec, header: str, encoded: tuple[np.ndarray, pa.Array], ctx: _Context
@@ -702,9 +715,9 @@ def _check_fallstruktur(frame: pd.DataFrame, report: ValidationReport) -> None:
         if spalte not in frame:
             continue
         werte = frame[spalte]
-        # The distinct values in the order they first appear (Arrow's own unique: no million objects); the rows
-        # of a value only for the few that are not recognised.
-        fremd = [v for v in werte.unique() if not pd.isna(v) and str(v).strip() and not erkannt(v)]
+        # The distinct values in the order they first appear; the rows of a value only for the few that are
+        # not recognised.
+        fremd = [v for v in distinct_texts(frame, spalte) if str(v).strip() and not erkannt(v)]
         for wert in fremd[:20]:
             treffer = np.flatnonzero((werte == wert).to_numpy(dtype=bool, na_value=False))
             anzahl = f" ({format_number(len(treffer))} Zeilen)" if len(treffer) > 1 else ""
@@ -722,8 +735,8 @@ def _check_fallstruktur(frame: pd.DataFrame, report: ValidationReport) -> None:
         if not pd.api.types.is_numeric_dtype(geboren):
             geboren = pd.to_numeric(geboren, errors="coerce")
         geboren = geboren.to_numpy(dtype=float, na_value=np.nan)
-        start = frame["beginn"].dt.year.to_numpy(dtype=float)
-        for position in np.flatnonzero(geboren > start)[:20]:
+        start = calendar_year_of(frame["beginn"].to_numpy(dtype="datetime64[s]"))  # no start: 10,000
+        for position in np.flatnonzero(geboren > start)[:20]:  # a missing birth year compares False
             report.warning(f"Das Geburtsjahr {int(geboren[position])} liegt nach dem Beginn der Hilfe; das Alter "
                            "zählt als „ohne Angabe“", int(frame["zeile"].iat[position]), header_of(frame, "geburtsjahr"))
 

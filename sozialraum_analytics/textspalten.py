@@ -2,8 +2,8 @@
 
 The reader (:mod:`readers`) parses every distinct value of a column once. A case number is different:
 it has as many distinct values as rows, and the reader only needs to know whether one repeats.
-:func:`verschiedene` hashes each value with numpy (eight bytes at a time) and sorts the hashes; only
-where two hashes agree are the values themselves compared.
+:func:`verschiedene` hashes each value with numpy (eight bytes at a time) and looks for two equal hashes
+(a compiled bucket sort); only where two hashes agree are the values themselves compared.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .zaehlen import kompiliert
 
 _MASKEN = np.array([(1 << (8 * r)) - 1 for r in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
@@ -87,6 +89,43 @@ def verschiedene(values: pa.ChunkedArray | pa.Array) -> int:
 
 
 def _doppelt(hashes: np.ndarray) -> bool:
-    """Whether two of the hashes agree."""
-    sortiert = np.sort(hashes)
-    return bool((sortiert[1:] == sortiert[:-1]).any())
+    """Whether two of the hashes agree: put in buckets by their top 16 bits (a counting sort), then each
+    bucket sorted on its own (a few values each, where the hashes are random); compiled
+    (:func:`.zaehlen.kompiliert`).
+
+    >>> _doppelt(np.array([5, 1 << 63, 7, 5], dtype=np.uint64)), _doppelt(np.array([5, 6], dtype=np.uint64))
+    (True, False)
+    """
+    return bool(kompiliert(_doppelt_kern)(np.ascontiguousarray(hashes, dtype=np.uint64)))
+
+
+def _doppelt_kern(hashes):  # noqa: ANN001, ANN202 - compiled
+    start = np.zeros(65537, np.int64)
+    for i in range(hashes.shape[0]):
+        start[(hashes[i] >> 48) + 1] += 1
+    for b in range(65536):
+        start[b + 1] += start[b]
+    fill = start[:-1].copy()
+    buckets = np.empty_like(hashes)
+    for i in range(hashes.shape[0]):
+        b = hashes[i] >> 48
+        buckets[fill[b]] = hashes[i]
+        fill[b] += 1
+    for b in range(65536):
+        # Insertion sort in place (a bucket holds a few values; all of them where the hashes are alike).
+        first, end = start[b], start[b + 1]
+        if end - first > 64:
+            buckets[first:end] = np.sort(buckets[first:end])
+        else:
+            for j in range(first + 1, end):
+                value = buckets[j]
+                k = j - 1
+                while k >= first and buckets[k] > value:
+                    buckets[k + 1] = buckets[k]
+                    k -= 1
+                buckets[k + 1] = value
+        for j in range(first + 1, end):
+            if buckets[j] == buckets[j - 1]:
+                return True
+    return False
+

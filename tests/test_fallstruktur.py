@@ -114,6 +114,27 @@ def test_the_columns_are_found_by_their_aliases_and_odd_texts_are_named() -> Non
     assert any("„Trennung der Eltern“" in i for i in result.report.infos)
 
 
+def test_unknown_sexes_and_birth_years_after_the_start_are_named_with_their_rows(tmp_path: Path) -> None:
+    """Row 2 is fine; "q" (rows 3 and 5) is no sex the statistics knows; row 4 was born in 2020 and helped from
+    2019; row 6 has no birth year, row 7 no start (an error of its own): neither is a birth after the start."""
+    datei = tmp_path / "faelle.csv"
+    datei.write_text("AGS;Hilfeart;Beginn;Geburtsjahr;Geschlecht\n"
+                     "08111001;§ 34;01.01.2023;2010;w\n"
+                     "08111001;§ 34;01.01.2023;2011;q\n"
+                     "08111001;§ 31;15.06.2019;2020;m\n"
+                     "08111002;§ 31;15.06.2022;2012;q \n"
+                     "08111002;§ 31;15.06.2018;;d\n"
+                     "08111002;§ 31;;2030;d\n", encoding="utf-8")
+    result = datei_lesen(datei, "faelle")
+    warnungen = [p.text() for p in result.report.warnings]
+    assert [w for w in warnungen if "Geschlecht" in w] == [
+        'Zeile 3, Spalte "Geschlecht": "q" ist kein bekanntes Geschlecht (m, w oder d); es zählt als „ohne Angabe“ '
+        "(2 Zeilen)"], warnungen
+    assert [w for w in warnungen if "Geburtsjahr" in w] == [
+        'Zeile 4, Spalte "Geburtsjahr": Das Geburtsjahr 2020 liegt nach dem Beginn der Hilfe; das Alter zählt als '
+        "„ohne Angabe“"], warnungen
+
+
 def test_a_file_with_beendigung_as_the_end_date_keeps_it_a_date(tmp_path: Path) -> None:
     datei = tmp_path / "faelle.csv"
     datei.write_text("AGS;Hilfeart;Beginn;Beendigung;Beendigungsgrund\n08111001;§ 34;01.01.2023;30.06.2023;Abbruch\n",

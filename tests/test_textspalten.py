@@ -43,3 +43,21 @@ def test_gleiche_hashes_werden_genau_gezaehlt(monkeypatch):
     """Where two hashes agree the values themselves are counted (here every hash agrees)."""
     monkeypatch.setattr(textspalten, "hash64", lambda values: np.zeros(len(values), dtype=np.uint64))
     assert textspalten.verschiedene(pa.array(["a", "b", "c", "a"])) == 3
+
+
+@pytest.mark.parametrize("fall", ["keiner", "im_selben_eimer", "weit_auseinander", "ein_eimer"])
+def test_gleiche_hashes_werden_gefunden(fall):
+    """The compiled search for two equal hashes (buckets by the top 16 bits) against numpy's sort."""
+    rng = np.random.default_rng(7)
+    hashes = rng.integers(0, np.iinfo(np.uint64).max, 200_000, dtype=np.uint64, endpoint=True)
+    if fall == "im_selben_eimer":
+        hashes[123_456] = hashes[17]
+    elif fall == "weit_auseinander":
+        hashes[-1] = hashes[0]
+    elif fall == "ein_eimer":  # every hash in one bucket: one sort of all
+        hashes = (hashes >> np.uint64(16)) | np.uint64(0xABCD << 48)
+        hashes[5] = hashes[99_999]
+    sortiert = np.sort(hashes)
+    erwartet = bool((sortiert[1:] == sortiert[:-1]).any())
+    assert erwartet == (fall != "keiner")
+    assert textspalten._doppelt(hashes) is erwartet
