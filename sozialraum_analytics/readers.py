@@ -53,7 +53,7 @@ from .tables import (
     TableSpec,
     match_columns,
 )
-from .textspalten import verschiedene
+from .textspalten import daten, verschiedene
 
 # Defaults of the settings SOZIALRAUM_MAX_MB, SOZIALRAUM_MAX_ENTPACKT_MB and SOZIALRAUM_MAX_ZEILEN (einstellungen.py);
 # :func:`grenzen` reads the settings at each call (page, CLI and folder loads use the same limits).
@@ -568,13 +568,20 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
         # The ids first: counting their distinct values is the longest task, it runs beside all the rest.
         distinct = {c.name: pool.submit(_count_distinct, raw.table.column(by_canonical[c.name]))
                     for c in present if c.type == ID}
-        encoded = {c.name: pool.submit(_encode, raw.table.column(by_canonical[c.name])) for c in present if c.type != ID}
+        # Dates in the usual forms are read in one compiled pass (textspalten.daten); others are encoded.
+        encoded = {c.name: (pool.submit(_daten_oder_kodiert, raw.table.column(by_canonical[c.name]), c) if c.type == DATE
+                            else pool.submit(_encode, raw.table.column(by_canonical[c.name])))
+                   for c in present if c.type != ID}
         for column in present:
             header = by_canonical[column.name]
             if column.type == ID:
                 frame[column.name] = pd.Series(raw.table.column(header).to_pandas())
                 continue
-            frame.update(_parse_column(column, header, encoded[column.name].result(), ctx))
+            result = encoded[column.name].result()
+            if isinstance(result, pd.Series):
+                frame[column.name] = result
+                continue
+            frame.update(_parse_column(column, header, result, ctx))
         verschieden = {name: future.result() for name, future in distinct.items()}
     result = pd.DataFrame(frame, copy=False)  # no consolidation: a million rows are not copied once more
     result["zeile"] = raw.excel_rows
@@ -586,6 +593,16 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     result.attrs["texte"] = {c.name: (len(result), list(dict.fromkeys(
         v for v in (t.strip() for t in encoded[c.name].result()[1].to_pylist()) if v))) for c in present if c.type == TEXT}
     return result
+
+
+def _daten_oder_kodiert(values: pa.ChunkedArray, column: ColumnSpec) -> pd.Series | tuple[np.ndarray, pa.Array]:
+    """The dates of a column where every cell is a valid date in a usual form (or empty, where that is allowed),
+    read as :func:`_parse_date` reads them; else the column encoded for the general path."""
+    leer_erlaubt = not column.required or column.leer_erlaubt
+    tage = daten(values, leer_erlaubt)
+    if tage is not None:
+        return pd.Series(tage)
+    return _encode(values)
 
 
 def _encode(values: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:

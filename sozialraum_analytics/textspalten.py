@@ -8,6 +8,8 @@ it has as many distinct values as rows, and the reader only needs to know whethe
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -129,3 +131,80 @@ def _doppelt_kern(hashes):  # noqa: ANN001, ANN202 - compiled
                 return True
     return False
 
+
+
+
+def daten(values: pa.ChunkedArray | pa.Array, leer_erlaubt: bool) -> np.ndarray | None:
+    """The dates of a column (datetime64[s], NaT for an empty cell) when every cell is a valid date written
+    ``31.12.2023`` or ``2023-12-31`` from the year 1000 on, or empty where ``leer_erlaubt``; else None (the
+    reader's general path parses and reports the column). One compiled pass over the column's bytes.
+
+    >>> daten(pa.array(["31.12.2023", "2024-02-29", ""]), True).astype(str).tolist()
+    ['2023-12-31T00:00:00', '2024-02-29T00:00:00', 'NaT']
+    >>> daten(pa.array(["31.04.2023"]), True), daten(pa.array([""]), False), daten(pa.array([" 01.01.2023"]), True)
+    (None, None, None)
+    """
+    chunks = _chunks(values)
+    if any(chunk.null_count or not pa.types.is_string(chunk.type) for chunk in chunks):
+        return None
+    out = np.empty(sum(len(chunk) for chunk in chunks), dtype=np.int64)
+    kern, kalender, position = kompiliert(_daten_kern), _kalender(), 0
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        offsets = np.frombuffer(buffers[1], dtype=np.int32, count=len(chunk) + 1, offset=chunk.offset * 4)
+        data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, dtype=np.uint8)
+        if not kern(offsets, data, out[position:position + len(chunk)], leer_erlaubt, *kalender):
+            return None
+        position += len(chunk)
+    return out.view("datetime64[s]")
+
+
+def _daten_kern(offsets, data, out, leer_erlaubt, jahr_tage, monat_tage, schaltjahr):  # noqa: ANN001, ANN202 - compiled
+    """Seconds since 1970 of each cell into ``out`` (NaT's integer for an empty cell); False at the first
+    cell that is no valid date in a usual form. Tables from the year 1000 on: days from 1970 to the 1st of
+    January, whether it is a leap year; days before each month (of a year that is not)."""
+    for i in range(offsets.shape[0] - 1):
+        a = np.int64(offsets[i])
+        n = np.int64(offsets[i + 1]) - a
+        if n == 0:
+            if not leer_erlaubt:
+                return False
+            out[i] = -9223372036854775808
+            continue
+        if n != 10:
+            return False
+        if data[a + 2] == 46 and data[a + 5] == 46:  # 31.12.2023
+            t, m, j = a, a + 3, a + 6
+        elif data[a + 4] == 45 and data[a + 7] == 45:  # 2023-12-31
+            t, m, j = a + 8, a + 5, a
+        else:
+            return False
+        ziffern = True
+        for k in (t, t + 1, m, m + 1, j, j + 1, j + 2, j + 3):
+            c = np.int64(data[k]) - 48
+            ziffern &= (c >= 0) & (c <= 9)
+        if not ziffern:
+            return False
+        tag = (np.int64(data[t]) - 48) * 10 + np.int64(data[t + 1]) - 48
+        monat = (np.int64(data[m]) - 48) * 10 + np.int64(data[m + 1]) - 48
+        jahr = ((np.int64(data[j]) - 48) * 1000 + (np.int64(data[j + 1]) - 48) * 100 + (np.int64(data[j + 2]) - 48) * 10
+                + np.int64(data[j + 3]) - 48)
+        if jahr < 1000 or monat < 1 or monat > 12 or tag < 1:
+            return False
+        schalt = schaltjahr[jahr - 1000]
+        if tag > monat_tage[monat + 1] - monat_tage[monat] + (schalt if monat == 2 else 0):
+            return False
+        tage = jahr_tage[jahr - 1000] + monat_tage[monat] + (schalt if monat > 2 else 0) + tag - 1
+        out[i] = tage * 86400
+    return True
+
+
+@cache
+def _kalender() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The tables of :func:`_daten_kern` (numpy's calendar, once)."""
+    jahre = np.arange(1000, 10000)
+    erster = np.array([f"{j}-01-01" for j in jahre], dtype="datetime64[D]")
+    jahr_tage = erster.astype(np.int64)
+    schaltjahr = ((jahre % 4 == 0) & (jahre % 100 != 0) | (jahre % 400 == 0)).astype(np.int64)
+    monat_tage = np.array([0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365], dtype=np.int64)
+    return jahr_tage, monat_tage, schaltjahr

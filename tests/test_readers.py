@@ -236,3 +236,72 @@ def test_xlsx_like_csv(tmp_path):
     assert result.ok, result.report.lines()
     pd.testing.assert_series_equal(result.frame["betrag"], pd.Series([1234.5, 99.0], name="betrag"))
     assert result.frame["raum_id"].astype(str).tolist() == ["08317001", "08317002"]
+
+
+def _faelle_mit_daten(tmp_path, beginn: list[str], ende: list[str]):
+    zeilen = ["AGS;Hilfeart;Beginn;Ende"] + [f"08111001;§ 34;{b};{e}" for b, e in zip(beginn, ende)]
+    return _write(tmp_path, "faelle.csv", "\n".join(zeilen) + "\n")
+
+
+def _gelesen(path, schnell: bool, monkeypatch):
+    """The file read with the compiled pass for dates (``schnell``) or without it; and how many columns were
+    encoded (the general path's first step)."""
+    from sozialraum_analytics import readers
+
+    kodiert = []
+    encode = readers._encode
+    with monkeypatch.context() as mp:
+        mp.setattr(readers, "_encode", lambda values: kodiert.append(1) or encode(values))
+        if not schnell:
+            mp.setattr(readers, "daten", lambda values, leer_erlaubt: None)
+        return read_table(path, "faelle"), len(kodiert)
+
+
+def test_usual_dates_are_read_in_one_pass_as_the_general_path_reads_them(tmp_path, monkeypatch):
+    """Both usual forms, leap days, the first and last years, empty ends: the compiled pass (issue 18) gives
+    the same column as the general path, and it is the one taken (the general path encodes both columns)."""
+    from sozialraum_analytics import readers
+
+    rng = np.random.default_rng(18)
+    tage = (np.datetime64("1000-01-01") + rng.integers(0, 9000 * 365, 3000).astype("timedelta64[D]")).astype(str)
+    texte = [f"{t[8:10]}.{t[5:7]}.{t[0:4]}" if i % 3 else t for i, t in enumerate(tage)]
+    texte[:4] = ["29.02.2024", "2000-02-29", "01.01.1000", "31.12.9999"]
+    ende = ["" if i % 4 == 0 else t for i, t in enumerate(texte[::-1])]
+    path = _faelle_mit_daten(tmp_path, texte, ende)
+    (schnell, kodiert_schnell), (allgemein, kodiert_allgemein) = (_gelesen(path, True, monkeypatch),
+                                                                _gelesen(path, False, monkeypatch))
+    assert kodiert_schnell == kodiert_allgemein - 2
+    pd.testing.assert_frame_equal(schnell.frame, allgemein.frame)
+    assert [p.text() for p in schnell.report.problems] == [p.text() for p in allgemein.report.problems]
+    assert schnell.frame["beginn"].iloc[:4].tolist() == [pd.Timestamp(2024, 2, 29), pd.Timestamp(2000, 2, 29),
+                                                        pd.Timestamp(1000, 1, 1), pd.Timestamp(9999, 12, 31)]
+    assert schnell.frame["ende"].isna().sum() == 750
+    # An empty cell where a value is required: the general path (it names the rows).
+    assert readers.daten(pa_spalte(texte), False) is not None and readers.daten(pa_spalte(ende), False) is None
+
+
+def pa_spalte(texte: list[str]):
+    import pyarrow as pa
+
+    return pa.chunked_array([pa.array(texte[:100]), pa.array(texte[100:])])
+
+
+@pytest.mark.parametrize(("wert", "datum"), [
+    ("31.04.2023", None), ("29.02.2023", None), ("00.01.2023", None), ("01.13.2023", None), ("01-01-2023", None),
+    ("2023.01.01", None), ("01.01.2O23", None), ("k.A.", None),
+    ("01.01.0999", "0999-01-01"), (" 01.01.2023", "2023-01-01"), ("1.1.2023", "2023-01-01")])
+def test_an_unusual_date_goes_the_general_way(tmp_path, monkeypatch, wert, datum):
+    """One unusual cell: the column is read by the general path (the same frame and report as without the
+    compiled pass): a date in another form is read, a value that is no date named in the report."""
+    from sozialraum_analytics import readers
+
+    texte = ["01.01.2023"] * 50 + [wert] + ["2023-06-30"] * 50
+    assert readers.daten(pa_spalte(texte), True) is None
+    path = _faelle_mit_daten(tmp_path, texte, [""] * len(texte))
+    (schnell, _), (allgemein, _) = _gelesen(path, True, monkeypatch), _gelesen(path, False, monkeypatch)
+    assert [p.text() for p in schnell.report.problems] == [p.text() for p in allgemein.report.problems]
+    if datum is None:
+        assert any(f'"{wert}" ist kein gültiges Datum' in p.text() for p in schnell.report.problems) or wert == "k.A."
+    else:
+        assert schnell.ok and schnell.frame["beginn"].iloc[50] == np.datetime64(datum)
+        pd.testing.assert_frame_equal(schnell.frame, allgemein.frame)
