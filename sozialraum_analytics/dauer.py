@@ -52,11 +52,11 @@ class Geordnet:
     reihenfolge: np.ndarray
     schluessel: np.ndarray
     bits: int
-    n_combos: int
 
 
 def ordnen(combo: np.ndarray, days: np.ndarray, n_combos: int) -> Geordnet:
-    """The rows' order by days (stable; a radix sort below 65,536 days) and their keys in that order."""
+    """The rows' order by days (stable; a radix sort below 65,536 days) and their keys in that order;
+    ``combo`` below ``n_combos``."""
     combo = np.asarray(combo, dtype=np.int64)
     days = np.asarray(days, dtype=np.int64)
     if len(days) and int(days.max()) < 1 << 16:
@@ -64,7 +64,7 @@ def ordnen(combo: np.ndarray, days: np.ndarray, n_combos: int) -> Geordnet:
     else:
         order = np.argsort(days, kind="stable")
     bits = max(1, (n_combos - 1).bit_length())
-    return Geordnet(order, ((days << bits) | combo)[order], bits, n_combos)
+    return Geordnet(order, ((days << bits) | combo)[order], bits)
 
 
 def je_zelle(cell: np.ndarray, combo: np.ndarray, days: np.ndarray, n_cells: int, member: np.ndarray,

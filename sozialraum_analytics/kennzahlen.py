@@ -37,7 +37,7 @@ from .counting import (
     fallzahlen_from_aggregate,
 )
 from .dataset import KREIS_ID, Dataset
-from .dauer import in_gruppen, je_zelle, ordnen
+from .dauer import Geordnet, in_gruppen, je_zelle, ordnen
 from .zaehlen import bincount
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ class Engine:
         self._area_tables: dict[tuple, np.ndarray] = {}
         self._cells: dict[tuple, object] = {}  # per input rows and level: _zellen, the flat cube index
         self._pr = dataset.planungsraeume()
+        self._dauer_geordnet: Geordnet | Future | None = None  # the ended cases in order of days, for all levels
         with ThreadPoolExecutor(3, thread_name_prefix="sozialraum-einlesen") as pool:
             # The population beside the cases; the calendar years of the cases in the two other threads.
             population = pool.submit(self._build_population)
@@ -125,7 +126,6 @@ class Engine:
             self._dauer = self._build_dauer()
             self._population = population.result()
         self._dauer_cubes: dict[str, dict[str, np.ndarray] | Future] = {}
-        self._dauer_geordnet: Future | None = None  # the ended cases in order of days (dauer.ordnen), for all levels
         self._vorn: dict[str, dict[str, np.ndarray]] = {}
         self._trends: dict[str, dict[str, np.ndarray]] = {}
         self._membership = self._membership_matrix()
@@ -193,6 +193,8 @@ class Engine:
         group_ids, (raum, group_combo) = combine_codes([codes.raum, combo], [len(codes.raum_ids), len(self._combos)])
         n_groups, n_years, first = len(raum), len(self.jahre), self.jahre[0]
         beginn_jahr, self._ende_jahr = (future.result() for future in jahre)
+        # The ended cases and their order by days (where the durations start) beside the counting.
+        self._dauer_vorab = pool.submit(self._dauer_aus_faellen)
         begonnen, beendet, andauernd = counts_per_year(group_ids, n_groups, beginn_jahr - first,
                                                        self._ende_jahr - first, n_years)
         values = {"begonnen": begonnen, "beendet": beendet, "andauernd": andauernd, "inanspruchnahme": andauernd + beendet}
@@ -277,18 +279,8 @@ class Engine:
         if self._fallcodes is not None:
             if self._fallzahlen is None:
                 return None
-            # Cases ended in the years, with their duration in whole days (counting.durations_of_ended).
-            codes, jahre = self._fallcodes, self.jahre
-            if jahre == list(range(jahre[0], jahre[-1] + 1)):
-                inside = (self._ende_jahr >= jahre[0]) & (self._ende_jahr <= jahre[-1])
-            else:
-                inside = np.isin(self._ende_jahr, np.asarray(jahre))
-            rows = np.flatnonzero(inside)  # positions once, then taken from every column
-            if not len(rows):
-                return None
-            days = (codes.ende.take(rows) - codes.beginn.take(rows)).astype("timedelta64[D]").astype(np.int64)
-            return _Rows(self._ende_jahr.take(rows), codes.raum.take(rows), codes.raum_ids,
-                         self._faelle_combo.take(rows), {"tage": days.astype(float)})
+            rows, self._dauer_geordnet = self._dauer_vorab.result()
+            return rows
         if self._dataset.dauern is not None:
             # Durations grouped by the database (days × count): one row per case again, as numbers
             # only, so means and exact medians come out as from the case rows.
@@ -297,6 +289,22 @@ class Engine:
             ended = dauern.loc[np.repeat(np.arange(len(dauern)), dauern["anzahl"].to_numpy())].reset_index(drop=True)
             return self._rows_from(ended, ["tage"])
         return None
+
+    def _dauer_aus_faellen(self) -> tuple[_Rows | None, Geordnet | None]:
+        """Cases ended in the years, with their duration in whole days (counting.durations_of_ended), and their
+        order by days (:func:`.dauer.ordnen`, shared by the levels)."""
+        codes, jahre = self._fallcodes, self.jahre
+        if jahre == list(range(jahre[0], jahre[-1] + 1)):
+            inside = (self._ende_jahr >= jahre[0]) & (self._ende_jahr <= jahre[-1])
+        else:
+            inside = np.isin(self._ende_jahr, np.asarray(jahre))
+        rows = np.flatnonzero(inside)  # positions once, then taken from every column
+        if not len(rows):
+            return None, None
+        days = (codes.ende.take(rows) - codes.beginn.take(rows)).astype("timedelta64[D]").astype(np.int64)
+        combo = self._faelle_combo.take(rows)
+        return (_Rows(self._ende_jahr.take(rows), codes.raum.take(rows), codes.raum_ids, combo, {"tage": days.astype(float)}),
+                ordnen(combo, days, int(combo.max()) + 1))
 
     def _build_population(self) -> pd.DataFrame | None:
         """jahr, raum_id and one column per denominator (population in that age range)."""
@@ -492,9 +500,9 @@ class Engine:
         if (id(rows), "jahr") not in self._cells:
             self._cells[id(rows), "jahr"] = self._year_positions(rows.jahr)  # shared; each level's cells in its thread
         pool = ThreadPoolExecutor(2, thread_name_prefix="sozialraum-dauer")
-        if self._dauer_geordnet is None:  # the order first, in the background: the levels wait for it
+        if self._dauer_geordnet is None:  # durations from the database: the order first, the levels wait for it
             self._dauer_geordnet = pool.submit(ordnen, rows.combo, rows.values["tage"].astype(np.int64),
-                                               len(self._combos))
+                                               int(rows.combo.max()) + 1 if len(rows.combo) else 1)
         for level in levels:
             self._dauer_cubes[level] = pool.submit(self._duration_level, level)
         pool.shutdown(wait=False)
@@ -511,8 +519,9 @@ class Engine:
         if not isinstance(valid, slice):  # −1: the row does not count at this level
             cell = np.full(len(valid), -1, dtype=np.int64)
             cell[valid] = self._zellen(rows, ebene)[1]
+        geordnet = self._dauer_geordnet
         count, total, median = je_zelle(cell, rows.combo, None, n_years * n_areas, self._membership,
-                                        self._dauer_geordnet.result())
+                                        geordnet.result() if isinstance(geordnet, Future) else geordnet)
         present = count > 0
         with np.errstate(invalid="ignore", divide="ignore"):
             out["dauer_mittel_monate"] = np.where(present, total / count / DAYS_PER_MONTH, np.nan).reshape(shape)
