@@ -517,10 +517,11 @@ class Engine:
             return out
         valid, cell, _ = self._zellen(rows, ebene)
         if not isinstance(valid, slice):  # −1: the row does not count at this level
-            cell = np.full(len(valid), -1, dtype=np.int64)
-            cell[valid] = self._zellen(rows, ebene)[1]
+            every_row = np.full(len(valid), -1, dtype=np.int64)
+            every_row[valid] = cell
+            cell = every_row
         geordnet = self._dauer_geordnet
-        count, total, median = je_zelle(cell, rows.combo, None, n_years * n_areas, self._membership,
+        count, total, median = je_zelle(cell, rows.combo, rows.values["tage"], n_years * n_areas, self._membership,
                                         geordnet.result() if isinstance(geordnet, Future) else geordnet)
         present = count > 0
         with np.errstate(invalid="ignore", divide="ignore"):

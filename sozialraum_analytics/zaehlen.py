@@ -5,7 +5,7 @@ threads (the levels' durations beside the counts) wait for each other there. :fu
 same function, compiled with numba and run without the GIL for large inputs; small ones go to numpy.
 Same results: counts as integers, weighted sums added in the order of the rows.
 
-:func:`kompiliert` compiles the package's other loops (:mod:`.dauer`, :mod:`.counting`) the same way:
+:func:`kompiliert` compiles the package's other loops (:mod:`.dauer`, :mod:`.textspalten`) the same way:
 on first use (numba is imported only then), without the GIL, the machine code cached on disk beside the
 package (or in the user's cache where that is not writable).
 """
