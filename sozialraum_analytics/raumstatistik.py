@@ -17,9 +17,11 @@ then has ``global_ = None`` and a German ``grund``, and the areas with a value a
 (there is no evidence of a pattern) with NaN statistics. The lokal table is complete in every case, so
 a map can always be drawn.
 
-p-values are esda's pseudo p-values from random permutations, one-sided in the direction of the
-observed value ("folded", as GeoDa shows them): ``(extremer + 1) / (permutationen + 1)``. The seed
-fixes them, so the same data give the same map on every page load. An area whose value is exactly the
+p-values are pseudo p-values from random permutations, one-sided in the direction of the observed
+value ("folded", as GeoDa and esda show them): ``(extremer + 1) / (permutationen + 1)``. The local ones
+come from the conditional permutation of :func:`lokale_p_werte`, esda's method written here in numpy (esda's
+own is compiled with numba on first use, 25 s in every new process). The seed fixes them, so the same data
+give the same map on every page load. An area whose value is exactly the
 mean gets local p = 1 (its local I is 0 whatever its neighbours; esda would report the smallest p).
 """
 
@@ -71,11 +73,14 @@ QUADRANT_CLUSTER: dict[str, str] = {
 }
 
 MIN_GEBIETE = 3
+# Relative difference below which a permuted local I counts as equal to the observed one: the same
+# arrangement of values, summed in another order, may differ in the last bits.
+GLEICH = 1e-9
 
 LOKAL_SPALTEN = ["raum_id", "wert", "lokales_i", "quadrant", "p_sim", "signifikant", "cluster"]
 
-# esda without numba seeds and draws from numpy's *global* generator (Moran permutes with
-# np.random.permutation and has no seed argument; Moran_Local's seed calls np.random.seed).
+# esda's global Moran draws from numpy's *global* generator (it permutes with np.random.permutation and
+# has no seed argument).
 # Streamlit runs sessions in threads, so the seeding and the draws must not interleave.
 _RNG_LOCK = threading.Lock()
 
@@ -174,14 +179,61 @@ def _seeded_global_rng(seed: int) -> Iterator[None]:
         np.random.seed(seed)
         try:
             with warnings.catch_warnings():
-                # Moran_Local always announces a future change of its default alternative; the
-                # current ("directed", folded) p-value is the one documented above. Tiny n give
-                # 0/0 in esda's analytic variances, which we do not use.
-                warnings.filterwarnings("ignore", message="The alternative hypothesis", category=DeprecationWarning)
+                # Tiny n give 0/0 in esda's analytic variances, which we do not use.
                 warnings.filterwarnings("ignore", category=RuntimeWarning)
                 yield
         finally:
             np.random.set_state(state)
+
+
+def _ziehungen(rng: np.random.Generator, n: int, k: int, permutationen: int) -> np.ndarray:
+    """``permutationen`` rows of ``k`` distinct positions among the ``n − 1`` other areas (esda's
+    conditional permutation draws the same way: one row per permutation, shared by all areas)."""
+    return np.stack([rng.choice(n - 1, size=k, replace=False) for _ in range(permutationen)])
+
+
+def lokale_p_werte(z: np.ndarray, gewichte, lokales_i: np.ndarray, ziehungen: np.ndarray) -> np.ndarray:  # noqa: ANN001
+    """Pseudo p-values of the local Moran's I by conditional permutation (Anselin 1995), as esda computes them.
+
+    Area i keeps its own value; its ``k_i`` neighbours get the values of ``k_i`` other areas, drawn by the first
+    ``k_i`` positions of each row of ``ziehungen`` among the areas without i. The permuted local I is
+    ``(n − 1)·z_i·Σ w_ij·z_j / Σ z²``. With ``groesser`` the permutations at or above the observed I (equal up to
+    rounding, :data:`GLEICH`, counts as equal), the count in the direction of the observed value is
+    ``min(groesser, P − groesser)`` and p = (count + 1) / (P + 1).
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Standardised values of the n areas.
+    gewichte : scipy.sparse.csr_matrix
+        Row-standardised weights (n × n, no area its own neighbour).
+    lokales_i : numpy.ndarray
+        The observed local I of each area.
+    ziehungen : numpy.ndarray
+        (P, k_max) positions among n − 1 areas, distinct within a row.
+
+    A chain a – b – c – d with the values 1, 1, −1, −1 and two draws (by hand: a's one neighbour gets b or d,
+    0,75 or −0,75 against its observed 0,75, so one draw is at least as extreme: p = (1 + 1) / 3):
+
+    >>> import numpy as np
+    >>> from scipy.sparse import csr_matrix
+    >>> z = np.array([1.0, 1.0, -1.0, -1.0])
+    >>> w = csr_matrix(np.array([[0, 1, 0, 0], [0.5, 0, 0.5, 0], [0, 0.5, 0, 0.5], [0, 0, 1, 0]]))
+    >>> beobachtet = 3 * z * (w @ z) / (z @ z)
+    >>> [round(float(p), 3) for p in lokale_p_werte(z, w, beobachtet, np.array([[0, 1], [2, 0]]))]
+    [0.667, 0.333, 0.667, 0.667]
+    """
+    n, permutationen = len(z), len(ziehungen)
+    skala = (n - 1) / float(z @ z)
+    groesser = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        von, bis = gewichte.indptr[i], gewichte.indptr[i + 1]
+        andere = ziehungen[:, : bis - von]
+        andere = andere + (andere >= i)  # positions among the others → areas, skipping i
+        simuliert = z[i] * (z[andere] @ gewichte.data[von:bis]) * skala
+        # A permuted I equal to the observed one counts as at or above it, also when rounding put it a hair below.
+        groesser[i] = np.count_nonzero(simuliert >= lokales_i[i] - GLEICH * max(1.0, abs(lokales_i[i])))
+    return (np.minimum(groesser, permutationen - groesser) + 1.0) / (permutationen + 1.0)
 
 
 def _values_by_area(ids: pd.Series, werte: pd.Series) -> pd.Series:
@@ -265,16 +317,20 @@ def moran(gebiete: gpd.GeoDataFrame, werte: pd.Series, permutationen: int = 999,
     y = wert.loc[w.id_order].to_numpy()
     with _seeded_global_rng(seed):
         global_moran = esda.Moran(y, w, transformation="r", permutations=permutationen)
-        lisa = esda.Moran_Local(y, w, transformation="r", permutations=permutationen, seed=seed)
+        # The local I and quadrants from esda; their p-values from the permutations below (esda's own
+        # are compiled with numba on first use in every process: 25 s of CPU for the first hot-spot map).
+        lisa = esda.Moran_Local(y, w, transformation="r", permutations=0)
+    is_ = np.asarray(lisa.Is, dtype=float)
+    ziehungen = _ziehungen(np.random.default_rng(seed), w.n, int(max(w.cardinalities.values())), permutationen)
+    p_sim = lokale_p_werte(np.asarray(lisa.z, dtype=float), lisa.w.sparse.tocsr(), is_, ziehungen)
 
     rows = lokal.set_index("raum_id").index.get_indexer(w.id_order)
     quadrant = [QUADRANTEN[int(q)] for q in lisa.q]
-    p_sim = np.asarray(lisa.p_sim, dtype=float)
     # A value exactly at the mean has local I = 0 under every permutation; esda's folded count then
     # reports the smallest possible p. Nothing can be extreme there, so p is 1.
     p_sim[np.asarray(lisa.z) == 0] = 1.0
     signifikant = p_sim < alpha
-    lokal.loc[rows, "lokales_i"] = np.asarray(lisa.Is, dtype=float)
+    lokal.loc[rows, "lokales_i"] = is_
     lokal.loc[rows, "p_sim"] = p_sim
     lokal.loc[rows, "signifikant"] = signifikant
     lokal.loc[rows, "quadrant"] = pd.Series(quadrant, index=rows, dtype=object)

@@ -52,6 +52,7 @@ from sozialraum_analytics.raumstatistik import (
     MoranGlobal,
     RaumstatistikErgebnis,
     erklaerung,
+    lokale_p_werte,
     moran,
     nachbarschaft,
 )
@@ -225,6 +226,56 @@ def test_same_seed_same_p_values_and_no_side_effect_on_numpy():
     assert first.global_.p_sim == second.global_.p_sim
     assert first.global_.z == second.global_.z
     pd.testing.assert_series_equal(first.lokal["p_sim"], second.lokal["p_sim"])
+
+
+def _p_by_definition(y, nachbarn, ziehungen):
+    """Conditional permutation written out in exact fractions: area i keeps its deviation d_i; its k_i neighbours
+    take the deviations of the other areas at the first k_i positions of each draw (the other areas in their
+    order, i left out); I_i = (n − 1)·d_i·lag_i / Σd² with lag the mean of the neighbours' d (I is scale free)."""
+    from fractions import Fraction
+
+    n, anzahl = len(y), len(ziehungen)
+    mittel = Fraction(sum(y), n)
+    d = [Fraction(v) - mittel for v in y]
+    skala = Fraction(n - 1) / sum(v * v for v in d)
+    p = []
+    for i in range(n):
+        k = len(nachbarn[i])
+        beobachtet = d[i] * sum(d[j] for j in nachbarn[i]) / k * skala
+        andere = [j for j in range(n) if j != i]
+        groesser = sum(d[i] * sum(d[andere[pos]] for pos in zug[:k]) / k * skala >= beobachtet for zug in ziehungen)
+        p.append((min(groesser, anzahl - groesser) + 1) / (anzahl + 1))
+    return p
+
+
+@pytest.mark.parametrize("ncols, nrows, value", [(3, 2, columns_123), (3, 3, centre_peak), (4, 3, checkerboard),
+                                                 (3, 3, columns_10_5_0)])
+def test_local_p_values_are_the_conditional_permutation(ncols, nrows, value):
+    """The p-values of ``lokale_p_werte`` (vectorised, in floating point) equal the definition written out draw by
+    draw in exact fractions, ties included (these grids have many: equal values, equal neighbour means)."""
+    w = nachbarschaft(grid(ncols, nrows))
+    w.transform = "r"
+    y = werte(ncols, nrows, value).loc[w.id_order].to_numpy()
+    z = (y - y.mean()) / y.std()
+    matrix = w.sparse.tocsr()
+    beobachtet = (len(z) - 1) * z * (matrix @ z) / (z @ z)
+    rng = np.random.default_rng(7)
+    k = int(np.diff(matrix.indptr).max())
+    ziehungen = np.stack([rng.choice(len(z) - 1, size=k, replace=False) for _ in range(60)])
+    nachbarn = [matrix.indices[matrix.indptr[i]:matrix.indptr[i + 1]].tolist() for i in range(len(z))]
+    erwartet = _p_by_definition([int(v) for v in y], nachbarn, ziehungen.tolist())
+    assert lokale_p_werte(z, matrix, beobachtet, ziehungen).tolist() == pytest.approx(erwartet, abs=1e-15)
+
+
+def test_the_hot_spots_need_no_compiled_code_of_esda():
+    """esda's own conditional permutation is compiled with numba on its first call, 25 s of CPU in every new
+    process (the dashboard's first hot-spot map); ``moran`` must not call it."""
+    import esda.crand
+
+    moran(grid(6, 6), werte(6, 6, lambda r, c: 10 if c < 3 else 0), permutationen=99, seed=SEED)
+    kompiliert = [name for name in ("compute_chunk", "vec_permutations", "_prepare_univariate")
+                  if getattr(getattr(esda.crand, name), "signatures", [])]
+    assert kompiliert == []
 
 
 def test_clustered_columns_give_significant_positive_i_with_hh_and_ll():
