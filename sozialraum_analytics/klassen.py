@@ -1,7 +1,8 @@
 """Class schemes for choropleth maps: quantiles, natural breaks, equal intervals, standard deviation.
 
 :func:`klassieren` turns one value per area into classes for a map legend. The breaks come from
-mapclassify; this module only makes the result uniform for every scheme:
+mapclassify's definitions (written out here, with its tests as the reference); this module makes the
+result uniform for every scheme:
 
 * ``grenzen`` are k+1 edges: the minimum of the data, then the upper bound of each class; the last
   edge is the maximum. Classes are right-closed like mapclassify's (``lower < x <= upper``); the
@@ -28,11 +29,9 @@ Standard deviation scheme: ``k`` (3 to 7) picks the multiples of the *sample* st
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -107,12 +106,32 @@ class Klassierung:
 
 
 def _quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
-    # More classes than distinct values would only add empty classes; mapclassify itself merges
-    # tied quantiles and warns, which we do not need since k is reported as formed.
+    """Upper bounds at the percentiles 100/k, 2·100/k … 100, merged where ties make them equal
+    (mapclassify's ``Quantiles``, whose percentiles are scipy's ``scoreatpercentile``, written out:
+    mapclassify compiles a numba kernel when it is imported, 2 s in every new process)."""
+    # More classes than distinct values would only add empty classes.
     k = min(k, len(np.unique(values)))
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Not enough unique values", category=UserWarning)
-        return mapclassify.Quantiles(values, k=k).bins
+    x = np.sort(values)
+    schritt = 100.0 / k
+    prozente = np.arange(schritt, 100 + schritt, schritt)
+    prozente[-1] = min(prozente[-1], 100.0)
+    return np.unique([_perzentil(x, p) for p in prozente])
+
+
+def _perzentil(x: np.ndarray, prozent: float) -> float:
+    """The percentile of the sorted ``x``, interpolated linearly between neighbouring values, with the
+    arithmetic of ``scipy.stats.scoreatpercentile`` (weights j − idx and idx − i), so bounds are bit for bit
+    those of mapclassify.
+
+    >>> _perzentil(np.arange(1.0, 11.0), 25)   # idx 2,25: 3·0,75 + 4·0,25
+    3.25
+    """
+    idx = prozent / 100.0 * (len(x) - 1)
+    i = int(idx)
+    if i == idx:
+        return float(x[i])
+    gewichte = np.array([i + 1 - idx, idx - i], dtype=float)
+    return float(np.add.reduce(x[i:i + 2] * gewichte) / gewichte.sum())
 
 
 # Up to this many values Fisher-Jenks is exact (a cost matrix of 3,000² floats, 72 MB).
@@ -167,11 +186,22 @@ def _fisher_jenks_bins(values: np.ndarray, k: int) -> np.ndarray:
 
 
 def _equal_interval_bins(values: np.ndarray, k: int) -> np.ndarray:
-    return mapclassify.EqualInterval(values, k=k).bins
+    """Upper bounds min + width, min + 2·width …, the last the maximum (mapclassify's ``EqualInterval``)."""
+    hoechster, kleinster = values.max(), values.min()
+    breite = (hoechster - kleinster) * 1.0 / k
+    grenzen = np.arange(kleinster + breite, hoechster + breite, breite)[:k]
+    grenzen[-1] = hoechster
+    return grenzen
 
 
 def _std_bins(values: np.ndarray, k: int) -> np.ndarray:
-    return mapclassify.StdMean(values, multiples=list(SD_VIELFACHE[k])).bins
+    """Mean + m·SD (sample SD) for the multiples of :data:`SD_VIELFACHE`, then the maximum when above the
+    last (mapclassify's ``StdMean``)."""
+    sd, mittel = values.std(ddof=1), values.mean()
+    grenzen = [mittel + sd * m for m in SD_VIELFACHE[k]]
+    if grenzen[-1] < values.max():
+        grenzen.append(values.max())
+    return np.array(grenzen)
 
 
 _BINS: dict[str, Callable[[np.ndarray, int], np.ndarray]] = {

@@ -319,3 +319,22 @@ def test_the_standard_deviation_scheme_says_why_it_has_fewer_classes():
     result = klassieren([1, 2, 3], "standardabweichung", 7)
     assert result.k == 2
     assert "2 statt 7 Klassen" in result.hinweis(7) and "außerhalb der Werte" in result.hinweis(7)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_breaks_are_mapclassifys_bit_for_bit(seed: int) -> None:
+    """Quantiles, equal intervals and mean ± SD are written out in klassen (mapclassify compiles a numba kernel
+    when it is imported); on random values with ties, each k, they give mapclassify's own bounds exactly."""
+    from sozialraum_analytics.klassen import _equal_interval_bins, _quantile_bins, _std_bins
+
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.gamma(2.0, 5.0, int(rng.integers(5, 300))), int(rng.integers(0, 3)))
+    for k in range(2, 9):
+        kq = min(k, len(np.unique(values)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert _quantile_bins(values, k).tolist() == mapclassify.Quantiles(values, k=kq).bins.tolist()
+        assert _equal_interval_bins(values, k).tolist() == mapclassify.EqualInterval(values, k=k).bins.tolist()
+        if k in SD_VIELFACHE:
+            erwartet = mapclassify.StdMean(values, multiples=list(SD_VIELFACHE[k])).bins.tolist()
+            assert _std_bins(values, k).tolist() == erwartet
