@@ -10,6 +10,7 @@ kaleido in the local Chromium (no internet); the PDF embeds the DejaVu fonts fro
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -34,35 +35,41 @@ def _browser() -> None:
                 break
 
 
+# One Chromium per process draws every chart image, one image at a time: kaleido's server is a single queue
+# whose answers go to whoever asks next, so two sessions drawing at once could swap their images.
+_ZEICHNEN = threading.Lock()
+
+
 def bild(fig, fmt: str = "png", scale: float = 2.0) -> bytes:  # noqa: ANN001
-    """A chart as PNG or SVG bytes (plotly + kaleido in the local Chromium)."""
+    """A chart as PNG or SVG bytes (plotly + kaleido in the local Chromium).
+
+    The first image starts kaleido's Chromium; it stays for the next ones (a start costs seconds, an image
+    a fraction of one) and ends with the process. Callers in several threads (Streamlit's sessions) take
+    turns. When that Chromium has gone (ended from outside), the image is drawn once more in a new one.
+    """
     import warnings
 
+    import kaleido
     import plotly.io as pio
 
     warnings.filterwarnings("ignore", message="The kopts argument is ignored")
     if fmt not in ("png", "svg"):
         raise ValueError(f"Bildformat {fmt!r}: erlaubt sind png und svg")
     _browser()
-    return pio.to_image(fig, format=fmt, scale=scale if fmt == "png" else 1)
+    scale = scale if fmt == "png" else 1
+    with _ZEICHNEN:
+        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            return pio.to_image(fig, format=fmt, scale=scale)
+        except Exception:  # noqa: BLE001 - the Chromium may have gone: once more in a new one
+            kaleido.stop_sync_server(silence_warnings=True)
+            kaleido.start_sync_server(silence_warnings=True)
+            return pio.to_image(fig, format=fmt, scale=scale)
 
 
 def bilder(figuren: dict, fmt: str = "png", scale: float = 2.0) -> dict[str, bytes]:
-    """Several charts in one Chromium session."""
-    import kaleido
-
-    _browser()
-    started = False
-    try:
-        kaleido.start_sync_server(silence_warnings=True)
-        started = True
-    except Exception:  # noqa: BLE001 - already running or not available: plain calls
-        pass
-    try:
-        return {name: bild(fig, fmt, scale) for name, fig in figuren.items()}
-    finally:
-        if started:
-            kaleido.stop_sync_server(silence_warnings=True)
+    """Several charts, in the process's one Chromium (:func:`bild`)."""
+    return {name: bild(fig, fmt, scale) for name, fig in figuren.items()}
 
 
 # --- tables -------------------------------------------------------------------------------

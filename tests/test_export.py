@@ -298,6 +298,40 @@ def test_charts_as_png_and_svg(oeffentlich, bilder) -> None:
     assert svg.lstrip().startswith(b"<svg") and b"Kreis: 66,3" in svg
 
 
+def test_sessions_drawing_at_once_each_get_their_own_chart() -> None:
+    """Streamlit runs sessions in threads; two planners downloading charts at the same time share the process's
+    one Chromium (kaleido's server answers through one queue), and each must get the chart it asked for."""
+    import threading
+
+    import plotly.graph_objects as go
+
+    ergebnisse: dict[str, list[bytes]] = {"Nord": [], "Süd": []}
+
+    def zeichnen(name: str) -> None:
+        for _ in range(4):
+            ergebnisse[name].append(export.bild(go.Figure(go.Bar(x=[1, 2], y=[3, 4]), layout_title_text=name), "svg"))
+
+    threads = [threading.Thread(target=zeichnen, args=(name,)) for name in ergebnisse]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for name, anderer in (("Nord", "Süd"), ("Süd", "Nord")):
+        assert len(ergebnisse[name]) == 4
+        assert all(name.encode() in svg and anderer.encode() not in svg for svg in ergebnisse[name])
+
+
+def test_the_chromium_of_the_charts_is_kept_for_the_next_one() -> None:
+    """A Chromium start costs seconds: the first image starts kaleido's server, the next ones use it."""
+    import kaleido
+    import plotly.graph_objects as go
+
+    export.bild(go.Figure(go.Bar(x=[1], y=[1])), "svg")
+    assert kaleido._global_server.is_running()  # noqa: SLF001 - kaleido's one server per process
+    assert export.bild(go.Figure(go.Bar(x=[1], y=[2])), "svg").lstrip().startswith(b"<svg")
+    assert kaleido._global_server.is_running()  # noqa: SLF001
+
+
 def test_cli_export_in_both_views(tmp_path: Path, exakt) -> None:
     for ansicht in ("oeffentlich", "planung"):
         out = tmp_path / f"{ansicht}.xlsx"
