@@ -586,13 +586,35 @@ def parse_table(raw: RawTable, spec: TableSpec, report: ValidationReport, *, map
     result = pd.DataFrame(frame, copy=False)  # no consolidation: a million rows are not copied once more
     result["zeile"] = raw.excel_rows
     result.attrs["spalten"] = by_canonical  # canonical -> header as written, for messages
-    # How many distinct values each id column has, for the check of duplicates (valid for these rows only).
-    result.attrs["verschieden"] = {name: (len(result), n) for name, n in verschieden.items()}
-    # The distinct texts of each text column in the order they first appear (from the encoding, no hashing of
-    # the rows again), for the checks of these rows (:func:`distinct_texts`).
-    result.attrs["texte"] = {c.name: (len(result), list(dict.fromkeys(
-        v for v in (t.strip() for t in encoded[c.name].result()[1].to_pylist()) if v))) for c in present if c.type == TEXT}
+    result.attrs["gelesen"] = _Gelesen(
+        len(result),
+        # How many distinct values each id column has, for the check of duplicates.
+        verschieden,
+        # The distinct texts of each text column in the order they first appear (from the encoding, no hashing
+        # of the rows again), for the checks of these rows (:func:`distinct_texts`).
+        {c.name: list(dict.fromkeys(v for v in (t.strip() for t in encoded[c.name].result()[1].to_pylist()) if v))
+         for c in present if c.type == TEXT})
     return result
+
+
+@dataclass(frozen=True)
+class _Gelesen:
+    """What the reading counted in the rows it read (valid while the frame has ``zeilen`` rows).
+
+    Kept in the frame's ``attrs``, which pandas deep-copies into the result of every operation (each
+    ``frame[column]``): a list of a million case numbers copied each time. So it is never copied, only shared
+    (it is not changed after the reading).
+    """
+
+    zeilen: int
+    verschieden: dict[str, int]
+    texte: dict[str, list]
+
+    def __deepcopy__(self, memo: dict) -> _Gelesen:
+        return self
+
+    def __copy__(self) -> _Gelesen:
+        return self
 
 
 def _daten_oder_kodiert(values: pa.ChunkedArray, column: ColumnSpec) -> pd.Series | tuple[np.ndarray, pa.Array]:
@@ -624,18 +646,18 @@ def _count_distinct(values: pa.ChunkedArray) -> int:
 def distinct_values(frame: pd.DataFrame, column: str) -> int:
     """How many distinct values ``column`` has (a missing value counts as one); counted while reading
     when the frame still has the rows read."""
-    counted = frame.attrs.get("verschieden", {}).get(column)
-    if counted is not None and counted[0] == len(frame):
-        return counted[1]
+    gelesen = frame.attrs.get("gelesen")
+    if gelesen is not None and gelesen.zeilen == len(frame) and column in gelesen.verschieden:
+        return gelesen.verschieden[column]
     return int(frame[column].nunique(dropna=False))
 
 
 def distinct_texts(frame: pd.DataFrame, column: str) -> list:
     """The distinct values of a text column (missing ones left out) in the order they first appear; taken
     from the reading when the frame still has the rows read."""
-    known = frame.attrs.get("texte", {}).get(column)
-    if known is not None and known[0] == len(frame):
-        return known[1]
+    gelesen = frame.attrs.get("gelesen")
+    if gelesen is not None and gelesen.zeilen == len(frame) and column in gelesen.texte:
+        return gelesen.texte[column]
     return [v for v in frame[column].unique() if not pd.isna(v)]
 
 

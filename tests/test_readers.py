@@ -307,3 +307,23 @@ def test_an_unusual_date_goes_the_general_way(tmp_path, monkeypatch, wert, datum
     else:
         assert schnell.ok and schnell.frame["beginn"].iloc[50] == np.datetime64(datum)
         pd.testing.assert_frame_equal(schnell.frame, allgemein.frame)
+
+
+def test_what_the_reading_counted_is_shared_not_copied_by_every_operation(tmp_path) -> None:
+    """pandas deep-copies a frame's ``attrs`` into the result of every operation (each ``frame[column]``); the
+    distinct texts the reading keeps (every case number of a case file) must go along as one shared object."""
+    from sozialraum_analytics.readers import distinct_texts, distinct_values
+
+    datei = tmp_path / "faelle.csv"
+    datei.write_text("fall_id;raum_id;hilfeart;beginn;ende\n"
+                     + "".join(f"F{i};P{i % 3};§ 34;01.0{1 + i % 9}.2023;\n" for i in range(40)), encoding="utf-8")
+    gelesen = read_table(datei, "faelle")
+    assert gelesen.ok, gelesen.report
+    frame = gelesen.frame
+    geteilt = frame.attrs["gelesen"]
+    assert frame["raum_id"].attrs["gelesen"] is geteilt
+    assert frame[["raum_id", "hilfeart"]].copy(deep=True).attrs["gelesen"] is geteilt
+    assert distinct_texts(frame, "raum_id") == ["P0", "P1", "P2"]
+    assert distinct_values(frame, "fall_id") == 40
+    # Fewer rows than read: counted again from the rows there are.
+    assert distinct_texts(frame.iloc[:2], "raum_id") == ["P0", "P1"]
