@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -281,12 +282,30 @@ def test_a_formula_as_area_name_is_neutralised_in_the_table(monkeypatch: pytest.
     assert not [n for n in names if str(n).startswith("=")]
 
 
+def nichts_nebenher(at, gewarnt: list) -> None:  # noqa: ANN001
+    """No table of the page carries anything beside its rows to the browser: Streamlit sends a frame's attrs
+    in the Arrow metadata, and the reading keeps every distinct text of a file there (case numbers too).
+    ``gewarnt``: the warnings of the page's run (pyarrow warns, and leaves them out, when it cannot write them)."""
+    import json
+
+    import pyarrow as pa
+
+    assert not [str(w.message) for w in gewarnt if "attrs" in str(w.message)]
+    for element in at.dataframe:
+        daten = element.proto.arrow_data.data or element.proto.lazy_data.initial_chunk.data
+        metadaten = pa.ipc.open_stream(daten).schema.metadata or {}
+        assert not json.loads(metadaten.get(b"pandas", b"{}")).get("attributes"), element.value.columns.tolist()
+
+
 # --- the demo Kreis ------------------------------------------------------------------------
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_the_demo_data(monkeypatch: pytest.MonkeyPatch, page: str) -> None:
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(DEMO))
-    at = open_page(page)
+    with warnings.catch_warnings(record=True) as gewarnt:
+        warnings.simplefilter("always")
+        at = open_page(page)
     no_exception(at)
+    nichts_nebenher(at, gewarnt)
     assert at.title[0].value.startswith(TITLES[page])
     assert DEMO_HINWEIS in [w.value for w in at.warning]
     if page == "pages/entwicklung.py":

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from .test_pages import no_exception, open_page, texts
+from .test_pages import nichts_nebenher, no_exception, open_page, texts
 
 
 def test_an_anonymous_session_sees_the_public_view_of_sozialraeume_only() -> None:
@@ -56,10 +57,13 @@ def _zaehlspalten_ohne_kleine_zahlen(at) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("page", OEFFENTLICHE_SEITEN)
 def test_every_public_page_answers_for_a_kreis_of_twelve_cases(monkeypatch: pytest.MonkeyPatch, page: str) -> None:
     monkeypatch.setenv("SOZIALRAUM_DATEN", str(WINZKREIS))
-    at = open_page(page, angemeldet=False)
+    with warnings.catch_warnings(record=True) as gewarnt:
+        warnings.simplefilter("always")
+        at = open_page(page, angemeldet=False)
     no_exception(at)
     assert not at.error, [e.value for e in at.error]
     _zaehlspalten_ohne_kleine_zahlen(at)
+    nichts_nebenher(at, gewarnt)
     shown = texts(at)
     assert str(WINZKREIS) not in shown and "/fixtures/" not in shown  # no server path as "Quelle"
     if page != "pages/praesentation.py":

@@ -93,6 +93,9 @@ def tabelle(frame: pd.DataFrame, formats: dict[str, callable] | None = None, **k
     from sozialraum_analytics.formatting import neutralise_formula
 
     frame = frame.copy()
+    # Streamlit sends a frame's attrs along with its rows (pyarrow writes them into the table's metadata): what
+    # the reading kept about a file (every distinct text of its columns) never goes to the browser.
+    frame.attrs = {}
     for column in frame.columns:
         werte = frame[column]
         if werte.dtype == object and werte.map(lambda v: isinstance(v, str)).any() \
