@@ -45,9 +45,10 @@ postgres:
 run: $(VENV)/.runtime browser
 	$(VENV)/bin/streamlit run app.py --server.address localhost --server.port $(PORT)
 
-# Two workers: the browser tests run in two groups, one per worker, by the servers they use (tests/browser/conftest.py).
+# Three workers on two cores (a browser test often waits for its server and browser): the browser tests run in three
+# groups, one per worker, by the servers they use (tests/browser/conftest.py).
 test: $(VENV)/.dev browser postgres
-	$(PY) -m pytest tests -n 2 --dist loadgroup
+	$(PY) -m pytest tests -n 3 --dist loadgroup
 
 bench: $(VENV)/.dev
 	$(PY) -m pytest benchmarks -s --benchmark-columns=min,mean,max,rounds

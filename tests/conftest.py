@@ -166,10 +166,10 @@ def cli(*args: str, env: dict[str, str | None] | None = None, input: str | None 
 def pytest_xdist_node_collection_finished(node, ids: list[str]) -> None:  # noqa: ANN001 - xdist WorkerController
     """Stop at once when xdist did not take the browser tests' group (tests/browser/conftest.py).
 
-    xdist marks a grouped test by appending ``@browser_demo`` or ``@browser_stadt`` to its id. With pytest 9.2 and
-    pytest-xdist 3.8 that append is lost (pytest-xdist #1386): the browser tests were spread over both workers, and
-    a module's server started once per worker, so a test could miss what an earlier test of its module had
-    imported. Checked here, in the controller, where the message is shown.
+    xdist marks a grouped test by appending its group (``@browser_demo``, ``@browser_ablage``, ``@browser_stadt``)
+    to its id. With pytest 9.2 and pytest-xdist 3.8 that append is lost (pytest-xdist #1386): the browser tests
+    were spread over the workers, and a module's server started once per worker, so a test could miss what an
+    earlier test of its module had imported. Checked here, in the controller, where the message is shown.
     """
     if node.config.getoption("dist", None) != "loadgroup":
         return

@@ -4,10 +4,11 @@ The server runs ``app.py`` on a free port on 127.0.0.1 with ``SOZIALRAUM_DATEN``
 the demo Kreis in ``data/`` (or the small fixture Kreis while ``data/`` is empty).
 Every request that does not go to this machine is blocked: the app must work offline.
 
-Under ``pytest -n 2 --dist loadgroup`` (make test) the browser tests run in two xdist groups, one per
+Under ``pytest -n 3 --dist loadgroup`` (make test) the browser tests run in three xdist groups, one per
 worker, grouped by the servers they use (:data:`GRUPPEN`): a server (a session or module fixture) exists
-in one worker only, and both workers carry browser work beside the other tests. Each worker has one
-Chromium and one tab; every test starts a new Streamlit session in it (``page.goto``).
+in one worker only, and every worker carries browser work beside the other tests. Each worker has one
+Chromium and one tab; every test starts a new Streamlit session in it (``page.goto``). Three workers on two
+cores: a browser test waits for its server and its browser much of the time, and the third fills it.
 """
 
 from __future__ import annotations
@@ -292,20 +293,21 @@ def page(_tab):  # noqa: ANN001, ANN201
     return tab
 
 
-# The browser tests' xdist groups, by the servers they use: the demo Kreis (``app_url``, the demo store,
-# the Kreis of twelve cases) and the city of 1,100 Planungsräume with the servers on their own stores.
+# The browser tests' xdist groups, by the servers they use, about equal in time: the demo folder's server
+# (``app_url``, the Kreis with a markup name) with the login server; the demo store and the Kreis of twelve cases
+# with the Import page's stores of open data; the city of 1,100 Planungsräume with the upload's store.
 GRUPPEN = {
     "test_pages_browser.py": "browser_demo",
     "test_karte_browser.py": "browser_demo",
-    "test_ablage_browser.py": "browser_demo",
     "test_grosse_stadt_steckbrief_browser.py::test_steckbrief_of_the_demo_in_the_public_view": "browser_demo",
+    "test_anmeldung_browser.py": "browser_demo",
+    "test_ablage_browser.py": "browser_ablage",
+    "test_offene_daten_browser.py": "browser_ablage",
     "test_grosse_stadt_browser.py": "browser_stadt",
     "test_grosse_stadt_steckbrief_browser.py": "browser_stadt",
     "test_grosse_stadt_uebersicht_browser.py": "browser_stadt",
     "test_grosse_stadt_vergleich_browser.py": "browser_stadt",
     "test_import_browser.py": "browser_stadt",
-    "test_offene_daten_browser.py": "browser_stadt",
-    "test_anmeldung_browser.py": "browser_stadt",
 }
 
 
@@ -318,7 +320,7 @@ def gruppe(nodeid: str) -> str:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items) -> None:  # noqa: ANN001
-    """With ``pytest -n 2 --dist loadgroup`` (make test) the browser tests run in two groups (:data:`GRUPPEN`), each in
+    """With ``pytest -n 3 --dist loadgroup`` (make test) the browser tests run in three groups (:data:`GRUPPEN`), each in
     one worker, one test after the other: one Chromium per worker, and a server (session or module fixture) exists
     once. xdist hands out the largest work units first, so each worker starts with a group and takes single tests
     of the rest when it is done. (``tryfirst``: xdist reads the group in its own hook of the same name.)"""
