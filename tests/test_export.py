@@ -332,6 +332,51 @@ def test_the_chromium_of_the_charts_is_kept_for_the_next_one() -> None:
     assert kaleido._global_server.is_running()  # noqa: SLF001
 
 
+def test_a_chart_is_drawn_in_a_new_chromium_when_the_kept_one_has_gone() -> None:
+    """The kept Chromium ended from outside (killed, out of memory): the next image is drawn in a new one."""
+    import os
+    import signal
+    from pathlib import Path
+
+    import plotly.graph_objects as go
+
+    export.bild(go.Figure(go.Bar(x=[1], y=[1])), "svg")
+
+    def nachkommen(pid: int) -> list[int]:
+        kinder: dict[int, list[int]] = {}
+        for eintrag in Path("/proc").iterdir():
+            if eintrag.name.isdigit():
+                try:
+                    eltern = int((eintrag / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                kinder.setdefault(eltern, []).append(int(eintrag.name))
+        alle, offen = [], [pid]
+        while offen:
+            for kind in kinder.get(offen.pop(), []):
+                alle.append(kind)
+                offen.append(kind)
+        return alle
+
+    def befehl(pid: int) -> bytes:
+        try:
+            return Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            return b""
+
+    # kaleido's Chromium only (choreographer's wrapper and what it started), not the browser tests' Playwright one.
+    huellen = [pid for pid in nachkommen(os.getpid()) if b"choreographer" in befehl(pid)]
+    chromium = [pid for huelle in huellen for pid in nachkommen(huelle)]
+    assert huellen and any(b"chromium" in befehl(pid) for pid in chromium)
+    for pid in chromium:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    svg = export.bild(go.Figure(go.Bar(x=[1], y=[2]), layout_title_text="Danach"), "svg")
+    assert svg.lstrip().startswith(b"<svg") and b"Danach" in svg
+
+
 def test_cli_export_in_both_views(tmp_path: Path, exakt) -> None:
     for ansicht in ("oeffentlich", "planung"):
         out = tmp_path / f"{ansicht}.xlsx"
