@@ -549,6 +549,7 @@ class Steckbriefbericht:
     raum: Raumseite
     tabellen: list[Tabelle]
     figuren: dict[str, go.Figure]
+    ebene: str = "sozialraum"
 
 
 def steckbrief_figuren(profil, kreis_name: str, groesse: diagramme.Groesse = diagramme.BILDSCHIRM,  # noqa: ANN001
@@ -767,4 +768,4 @@ def steckbrief_bericht(engine: Engine, raum_id: str, jahr: int, ebene: str = "so
     raum = Raumseite(raum_id, profil.raum_name, kennzahlen, saetze)
     k = kopf(engine, jahr, datum)
     return Steckbriefbericht(k, raum, steckbrief_tabellen(engine, profil),
-                             steckbrief_figuren(profil, engine.dataset.kreis_name, diagramme.SEITE, k.fusszeile()))
+                             steckbrief_figuren(profil, engine.dataset.kreis_name, diagramme.SEITE, k.fusszeile()), ebene)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .ausschussbericht import Bericht, Steckbriefbericht, Tabelle, folien, ist_zahl, spaltenbreiten, tabellen_text
 from .formatting import mit_ebene, to_german_csv
+from .kennzahlen import EBENE_LABELS
 
 FORMATE = ("xlsx", "csv", "pptx", "pdf")
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
@@ -394,7 +395,7 @@ def steckbrief_pdf(sb: Steckbriefbericht, bilder_png: dict[str, bytes] | None = 
     k = sb.kopf
     doc = _pdf_dokument(k)
     doc.add_page()
-    _pdf_titel(doc, f"Steckbrief {mit_ebene(sb.raum.name, 'Sozialraum')} {k.jahr}")
+    _pdf_titel(doc, f"Steckbrief {mit_ebene(sb.raum.name, EBENE_LABELS[sb.ebene])} {k.jahr}")
     for label, wert in sb.raum.kennzahlen:
         _pdf_absatz(doc, f"{label}: {wert}", 11)
     doc.ln(1)

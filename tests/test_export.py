@@ -298,6 +298,20 @@ def test_charts_as_png_and_svg(oeffentlich, bilder) -> None:
     assert svg.lstrip().startswith(b"<svg") and b"Kreis: 66,3" in svg
 
 
+def test_the_steckbrief_pdf_of_a_planungsraum_names_its_level(demo) -> None:
+    """A Planungsraum's Steckbrief (planning view) is titled "Steckbrief Planungsraum …", not "Sozialraum …"."""
+    from pypdf import PdfReader
+
+    from sozialraum_analytics.ausschussbericht import steckbrief_bericht
+
+    engine = Engine(demo, jahre=[JAHR])
+    raum_id = engine.areas("planungsraum")[0]
+    name = demo.area_names()[raum_id]
+    sb = steckbrief_bericht(engine, raum_id, JAHR, "planungsraum", datum=DATUM)
+    titel = PdfReader(io.BytesIO(export.steckbrief_pdf(sb, {}))).pages[0].extract_text().splitlines()[0]
+    assert titel == f"Steckbrief Planungsraum {name} {JAHR}"
+
+
 def test_sessions_drawing_at_once_each_get_their_own_chart() -> None:
     """Streamlit runs sessions in threads; two planners downloading charts at the same time share the process's
     one Chromium (kaleido's server answers through one queue), and each must get the chart it asked for."""
@@ -364,8 +378,10 @@ def test_a_chart_is_drawn_in_a_new_chromium_when_the_kept_one_has_gone() -> None
         except OSError:  # ended meanwhile
             return b""
 
-    # kaleido's Chromium only (choreographer's wrapper and what it started), not the browser tests' Playwright one.
-    huellen = [pid for pid in nachkommen(os.getpid()) if b"choreographer" in befehl(pid)]
+    # This process's kaleido Chromium only (what its choreographer wrapper started): not the browser tests' Playwright
+    # one, nor the one of a Streamlit test server started from this process.
+    eigene = set(nachkommen(os.getpid())) - {enkel for kind in nachkommen(os.getpid()) for enkel in nachkommen(kind)}
+    huellen = [pid for pid in eigene if b"choreographer" in befehl(pid)]
     chromium = [pid for huelle in huellen for pid in nachkommen(huelle)]
     assert huellen and any(b"chromium" in befehl(pid) for pid in chromium)
     for pid in chromium:
