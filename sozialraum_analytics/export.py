@@ -36,41 +36,36 @@ def _browser() -> None:
                 break
 
 
-# One Chromium per process draws every chart image, one image at a time: kaleido's server is a single queue
-# whose answers go to whoever asks next, so two sessions drawing at once could swap their images.
-_ZEICHNEN = threading.Lock()
+# Chart images are drawn one at a time: kaleido's server is a single queue whose answers go to whoever asks
+# next, and one export stopping it would end another's; so two sessions drawing at once could swap or lose images.
+_ZEICHNEN = threading.RLock()
 
 
 def bild(fig, fmt: str = "png", scale: float = 2.0) -> bytes:  # noqa: ANN001
-    """A chart as PNG or SVG bytes (plotly + kaleido in the local Chromium).
-
-    The first image starts kaleido's Chromium; it stays for the next ones (a start costs seconds, an image
-    a fraction of one) and ends with the process. Callers in several threads (Streamlit's sessions) take
-    turns. When that Chromium has gone (ended from outside), the image is drawn once more in a new one.
-    """
+    """A chart as PNG or SVG bytes (plotly + kaleido in the local Chromium); sessions take turns."""
     import warnings
 
-    import kaleido
     import plotly.io as pio
 
     warnings.filterwarnings("ignore", message="The kopts argument is ignored")
     if fmt not in ("png", "svg"):
         raise ValueError(f"Bildformat {fmt!r}: erlaubt sind png und svg")
     _browser()
-    scale = scale if fmt == "png" else 1
     with _ZEICHNEN:
-        kaleido.start_sync_server(silence_warnings=True)
-        try:
-            return pio.to_image(fig, format=fmt, scale=scale)
-        except Exception:  # noqa: BLE001 - the Chromium may have gone: once more in a new one
-            kaleido.stop_sync_server(silence_warnings=True)
-            kaleido.start_sync_server(silence_warnings=True)
-            return pio.to_image(fig, format=fmt, scale=scale)
+        return pio.to_image(fig, format=fmt, scale=scale if fmt == "png" else 1)
 
 
 def bilder(figuren: dict, fmt: str = "png", scale: float = 2.0) -> dict[str, bytes]:
-    """Several charts, in the process's one Chromium (:func:`bild`)."""
-    return {name: bild(fig, fmt, scale) for name, fig in figuren.items()}
+    """Several charts in one Chromium session, started and ended here (no other session draws meanwhile)."""
+    import kaleido
+
+    _browser()
+    with _ZEICHNEN:
+        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            return {name: bild(fig, fmt, scale) for name, fig in figuren.items()}
+        finally:
+            kaleido.stop_sync_server(silence_warnings=True)
 
 
 # --- tables -------------------------------------------------------------------------------

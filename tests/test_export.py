@@ -335,64 +335,6 @@ def test_sessions_drawing_at_once_each_get_their_own_chart() -> None:
         assert all(name.encode() in svg and anderer.encode() not in svg for svg in ergebnisse[name])
 
 
-def test_the_chromium_of_the_charts_is_kept_for_the_next_one() -> None:
-    """A Chromium start costs seconds: the first image starts kaleido's server, the next ones use it."""
-    import kaleido
-    import plotly.graph_objects as go
-
-    export.bild(go.Figure(go.Bar(x=[1], y=[1])), "svg")
-    assert kaleido._global_server.is_running()  # noqa: SLF001 - kaleido's one server per process
-    assert export.bild(go.Figure(go.Bar(x=[1], y=[2])), "svg").lstrip().startswith(b"<svg")
-    assert kaleido._global_server.is_running()  # noqa: SLF001
-
-
-def test_a_chart_is_drawn_in_a_new_chromium_when_the_kept_one_has_gone() -> None:
-    """The kept Chromium ended from outside (killed, out of memory): the next image is drawn in a new one."""
-    import os
-    import signal
-    from pathlib import Path
-
-    import plotly.graph_objects as go
-
-    export.bild(go.Figure(go.Bar(x=[1], y=[1])), "svg")
-
-    def nachkommen(pid: int) -> list[int]:
-        kinder: dict[int, list[int]] = {}
-        for eintrag in Path("/proc").iterdir():
-            if eintrag.name.isdigit():
-                try:
-                    eltern = int((eintrag / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                kinder.setdefault(eltern, []).append(int(eintrag.name))
-        alle, offen = [], [pid]
-        while offen:
-            for kind in kinder.get(offen.pop(), []):
-                alle.append(kind)
-                offen.append(kind)
-        return alle
-
-    def befehl(pid: int) -> bytes:
-        try:
-            return Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:  # ended meanwhile
-            return b""
-
-    # This process's kaleido Chromium only (what its choreographer wrapper started): not the browser tests' Playwright
-    # one, nor the one of a Streamlit test server started from this process.
-    eigene = set(nachkommen(os.getpid())) - {enkel for kind in nachkommen(os.getpid()) for enkel in nachkommen(kind)}
-    huellen = [pid for pid in eigene if b"choreographer" in befehl(pid)]
-    chromium = [pid for huelle in huellen for pid in nachkommen(huelle)]
-    assert huellen and any(b"chromium" in befehl(pid) for pid in chromium)
-    for pid in chromium:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    svg = export.bild(go.Figure(go.Bar(x=[1], y=[2]), layout_title_text="Danach"), "svg")
-    assert svg.lstrip().startswith(b"<svg") and b"Danach" in svg
-
-
 def test_cli_export_in_both_views(tmp_path: Path, exakt) -> None:
     for ansicht in ("oeffentlich", "planung"):
         out = tmp_path / f"{ansicht}.xlsx"
